@@ -1,0 +1,112 @@
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.db.models.functions import Lower
+from rest_framework import serializers
+
+from accounts.choices import Role
+from accounts.models import User
+from accounts.models.user import DETAIL_FIELDS
+from config.api.serializers import ResourceSerializer, iso_timestamp
+from organizations.models import Organization
+
+from .validators import validate_locale, validate_phone, validate_timezone
+
+
+class UserSerializer(ResourceSerializer):
+    """The user resource (resources.md). `?details=true` adds the profile block."""
+
+    resource_type = "user"
+    relationships = {"organization": ("organization_id", "organization")}
+
+    class Meta:
+        model = User
+        fields = ("id",)
+
+    def attributes(self, user):
+        org = user.organization
+        attrs = {
+            "username": user.username, "role": user.role, "email": user.email,
+            "locale": user.locale, "timezone": user.timezone, "active_product": user.active_product or None,
+            "organization": {"id": str(org.pk), "name": org.name} if org else None,
+            "confirmed": user.confirmed,
+            "created_at": iso_timestamp(user.created_at), "updated_at": iso_timestamp(user.updated_at),
+            "last_sign_in_at": iso_timestamp(user.last_sign_in_at), "last_sign_in_ip": user.last_sign_in_ip,
+            "sign_in_count": user.sign_in_count,
+            "two_factor_authentication": {
+                "enabled": user.two_factor_enabled, "otp_sms_enabled": user.otp_sms_enabled,
+                "otp_totp_enabled": user.otp_totp_enabled, "otp_phone": mask_phone(user.otp_phone),
+                "otp_default_method": user.otp_default_method or None,
+            },
+            "incomplete_details": user.incomplete_details,
+        }
+        if self.context.get("details"):
+            attrs["details"] = {name: getattr(user, name) for name in DETAIL_FIELDS}
+        for block, build in self.context.get("extra_blocks", {}).items():
+            attrs[block] = build(user)
+        return attrs
+
+
+def mask_phone(phone):
+    return f"***{phone[-3:]}" if phone else None
+
+
+class UserInputSerializer(serializers.Serializer):
+    """Writable user fields (the seed page's body plus username and role)."""
+
+    email = serializers.EmailField(required=False, allow_blank=False, max_length=254)
+    organization_id = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(), required=False, source="organization",
+        pk_field=serializers.UUIDField(),
+    )
+    username = serializers.CharField(required=False, max_length=150, validators=[UnicodeUsernameValidator()])
+    role = serializers.ChoiceField(choices=Role.choices, required=False)
+    first_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    last_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    locale = serializers.CharField(required=False, max_length=16, validators=[validate_locale])
+    timezone = serializers.CharField(required=False, max_length=64, validators=[validate_timezone])
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=40, validators=[validate_phone])
+    mobile_phone = serializers.CharField(required=False, allow_blank=True, max_length=40, validators=[validate_phone])
+    url = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    address = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    city = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    state = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    country = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    zipcode = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        visible = self.context.get("visible_organizations")
+        if visible is not None:
+            self.fields["organization_id"].queryset = visible
+
+    def validate_email(self, value):
+        taken = User.objects.annotate(e=Lower("email")).filter(e=value.lower())
+        if self.instance is not None:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise serializers.ValidationError("has already been taken")
+        return value
+
+    def validate_username(self, value):
+        taken = User.objects.filter(username__iexact=value)
+        if self.instance is not None:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise serializers.ValidationError("has already been taken")
+        return value
+
+
+class UserCreateSerializer(UserInputSerializer):
+    username = serializers.CharField(max_length=150, validators=[UnicodeUsernameValidator()])
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(required=False, allow_blank=False, write_only=True, max_length=128)
+
+
+class SelfUpdateSerializer(UserInputSerializer):
+    """PUT /v2/user/me: as Users, without organization_id and role."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.pop("organization_id")
+        self.fields.pop("role")

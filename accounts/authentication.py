@@ -1,0 +1,66 @@
+"""The three ways to identify a caller (conventions.md, Authentication), in one DRF class:
+JWT bearer tokens, access tokens (`Authorization: Basic <token>`) and API keys (`X-API-KEY`)."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from rest_framework import authentication, exceptions
+
+from accounts.services.api_keys import find_usable_key, key_covers_user
+from accounts.services.tokens import session_for_token, user_for_access_token
+
+
+@dataclass
+class Credentials:
+    kind: str  # "jwt", "access_token", "api_key"
+    session: object = None
+    api_key: object = None
+
+    @property
+    def impersonator_id(self):
+        return getattr(self.session, "impersonator_id", None)
+
+
+def client_address(request):
+    return request.META.get("REMOTE_ADDR", "")
+
+
+class CGAuthentication(authentication.BaseAuthentication):
+    def authenticate(self, request):
+        api_key = self._api_key(request)
+        header = request.META.get("HTTP_AUTHORIZATION", "").strip()
+        if not header:
+            if api_key is not None and api_key.user is not None and api_key.user.is_active:
+                return api_key.user, Credentials("api_key", api_key=api_key)
+            return None
+        scheme, _, token = header.partition(" ")
+        scheme, token = scheme.lower(), token.strip()
+        if scheme == "bearer":
+            session = session_for_token(token)
+            if session is None:
+                raise exceptions.AuthenticationFailed("The token is invalid, expired or revoked")
+            user, credentials = session.user, Credentials("jwt", session=session, api_key=api_key)
+        elif scheme == "basic":
+            user = user_for_access_token(token)
+            if user is None:
+                raise exceptions.AuthenticationFailed("The access token is invalid or revoked")
+            credentials = Credentials("access_token", api_key=api_key)
+        else:
+            raise exceptions.AuthenticationFailed("Unsupported Authorization scheme (use Bearer or Basic)")
+        if api_key is not None and not key_covers_user(api_key, user):
+            raise exceptions.AuthenticationFailed("The API key does not belong to this user's organization")
+        return user, credentials
+
+    def _api_key(self, request):
+        secret = request.META.get("HTTP_X_API_KEY", "").strip()
+        if not secret:
+            if settings.API_KEY_REQUIRED:
+                raise exceptions.AuthenticationFailed("An API key (X-API-KEY header) is required")
+            return None
+        api_key, reason = find_usable_key(secret, client_address(request))
+        if api_key is None:
+            raise exceptions.AuthenticationFailed(reason)
+        return api_key
+
+    def authenticate_header(self, request):
+        return 'Bearer realm="api"'

@@ -1,0 +1,64 @@
+"""API keys: issued by staff (admin, `manage.py create_api_key`), checked on every request."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.models import ApiKey
+
+from .secrets import keyed_hash, new_secret
+
+
+def create_api_key(*, name, organization, user=None, expires_at=None, allowed_networks=""):
+    """Returns (api_key, secret). The secret is not stored and cannot be shown again."""
+    secret = new_secret("cgk")
+    api_key = ApiKey.objects.create(
+        name=name, organization=organization, user=user, expires_at=expires_at,
+        allowed_networks=allowed_networks, prefix=secret[:8], key_hash=keyed_hash(secret),
+    )
+    return api_key, secret
+
+
+def assign_new_secret(api_key):
+    """For the admin's add form: give an unsaved key its secret and return the secret."""
+    secret = new_secret("cgk")
+    api_key.prefix = secret[:8]
+    api_key.key_hash = keyed_hash(secret)
+    return secret
+
+
+def find_usable_key(secret, address):
+    """(api_key, None) when the key may be used from `address`, else (None, reason)."""
+    api_key = ApiKey.objects.select_related("user", "user__organization").filter(key_hash=keyed_hash(secret)).first()
+    if api_key is None or not api_key.active:
+        return None, "Invalid API key"
+    if api_key.expired:
+        return None, "The API key has expired"
+    if not api_key.allows_address(address):
+        return None, "The API key may not be used from this address"
+    _touch(api_key)
+    return api_key, None
+
+
+def _touch(api_key):
+    """Record use, at most once a minute per key (not a write per request)."""
+    now = timezone.now()
+    resolution = timedelta(seconds=settings.API_KEY_LAST_USED_RESOLUTION)
+    if api_key.last_used_at is None or now - api_key.last_used_at >= resolution:
+        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+        api_key.last_used_at = now
+
+
+def key_covers_user(api_key, user):
+    """A key sent next to Authorization must belong to that user's organization or an ancestor."""
+    if api_key.user_id is not None and api_key.user_id == user.pk:
+        return True
+    org = user.organization
+    seen = set()
+    while org is not None and org.pk not in seen:
+        if org.pk == api_key.organization_id:
+            return True
+        seen.add(org.pk)
+        org = org.parent
+    return False

@@ -1,0 +1,81 @@
+"""JWT session tokens (with `jti`, expiry and server-side revocation) and access tokens."""
+
+import uuid
+
+import jwt
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.models import SessionToken, User
+
+from .secrets import keyed_hash, new_secret
+
+ALGORITHM = "HS256"
+
+
+def issue_session_token(user, *, ip=None, user_agent="", impersonator=None):
+    now = timezone.now()
+    session = SessionToken.objects.create(
+        user=user, impersonator=impersonator, expires_at=now + settings.JWT_TTL,
+        ip=ip, user_agent=(user_agent or "")[:255],
+    )
+    claims = {"sub": str(user.pk), "jti": str(session.jti), "iat": int(now.timestamp()),
+              "exp": int(session.expires_at.timestamp())}
+    if impersonator is not None:
+        claims["imp"] = str(impersonator.pk)
+    return jwt.encode(claims, settings.JWT_SECRET, algorithm=ALGORITHM), session
+
+
+def session_for_token(token):
+    """The live SessionToken (with its user) of a bearer token, or None."""
+    try:
+        claims = jwt.decode(token, settings.JWT_SECRET, algorithms=[ALGORITHM], options={"require": ["exp", "jti", "sub"]})
+        jti = uuid.UUID(claims["jti"])
+    except (jwt.PyJWTError, ValueError, TypeError):
+        return None
+    session = (
+        SessionToken.objects.select_related("user", "user__organization")
+        .filter(jti=jti, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    if session is None or str(session.user_id) != claims["sub"] or not session.user.is_active:
+        return None
+    return session
+
+
+def revoke_session(session):
+    SessionToken.objects.filter(pk=session.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def revoke_other_sessions(user, keep=None):
+    qs = SessionToken.objects.filter(user=user, revoked_at__isnull=True)
+    if keep is not None:
+        qs = qs.exclude(pk=keep.pk)
+    return qs.update(revoked_at=timezone.now())
+
+
+def generate_access_token(user):
+    """A new long-lived access token; the previous one stops working. Returned once."""
+    token = new_secret("cgat")
+    user.access_token_hash = keyed_hash(token)
+    user.access_token_created_at = timezone.now()
+    user.save(update_fields=["access_token_hash", "access_token_created_at", "updated_at"])
+    return token
+
+
+def revoke_access_token(user):
+    had_token = user.access_token_hash is not None
+    user.access_token_hash = None
+    user.access_token_created_at = None
+    user.save(update_fields=["access_token_hash", "access_token_created_at", "updated_at"])
+    return had_token
+
+
+def user_for_access_token(token):
+    if not token:
+        return None
+    return (
+        User.objects.select_related("organization")
+        .filter(access_token_hash=keyed_hash(token), is_active=True)
+        .first()
+    )

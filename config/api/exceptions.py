@@ -1,0 +1,98 @@
+"""One error body for every failure of the /v2 API (conventions.md, Errors):
+{"status", "status_text", "message", "errors"}. No stack trace or SQL ever reaches a client."""
+
+import logging
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions as drf
+from rest_framework.response import Response
+
+from .errors import DomainError, TooManyRequests
+
+logger = logging.getLogger("config.api")
+
+STATUS_TEXT = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Record Not Found",
+    405: "Method Not Allowed",
+    406: "Not Acceptable",
+    409: "Conflict",
+    415: "Bad Request",
+    422: "Parameter Error",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+}
+
+
+def error_body(status, message, errors=None):
+    return {
+        "status": status,
+        "status_text": STATUS_TEXT.get(status, "Error"),
+        "message": message,
+        "errors": errors or {},
+    }
+
+
+def flatten_errors(detail, prefix=""):
+    """DRF's nested ValidationError detail → {"plans.0.interval": ["..."]}."""
+    flat = {}
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = "base" if key == "non_field_errors" else str(key)
+            flat.update(flatten_errors(value, f"{prefix}{name}" if not prefix else f"{prefix}.{name}"))
+    elif isinstance(detail, list) and detail and all(isinstance(d, (dict, list)) for d in detail):
+        for index, value in enumerate(detail):
+            if value:
+                flat.update(flatten_errors(value, f"{prefix}.{index}" if prefix else str(index)))
+    else:
+        messages = detail if isinstance(detail, list) else [detail]
+        flat[prefix or "base"] = [str(m) for m in messages]
+    return flat
+
+
+def validation_message(errors):
+    parts = [f"{name} {msgs[0]}" if name != "base" else msgs[0] for name, msgs in errors.items()]
+    return "Validation failed: " + "; ".join(parts) if parts else "Validation failed"
+
+
+def _status_and_body(exc):
+    if isinstance(exc, DomainError):
+        return exc.status, error_body(exc.status, exc.message, exc.errors)
+    if isinstance(exc, drf.ValidationError):
+        errors = flatten_errors(exc.detail)
+        return 422, error_body(422, validation_message(errors), errors)
+    if isinstance(exc, (drf.NotAuthenticated, drf.AuthenticationFailed)):
+        return 401, error_body(401, str(exc.detail))
+    if isinstance(exc, (drf.PermissionDenied, DjangoPermissionDenied)):
+        detail = getattr(exc, "detail", None) or "You are not allowed to perform this action"
+        return 403, error_body(403, str(detail))
+    if isinstance(exc, (drf.NotFound, Http404)):
+        return 404, error_body(404, "Record not found")
+    if isinstance(exc, drf.UnsupportedMediaType):
+        return 400, error_body(400, str(exc.detail))
+    if isinstance(exc, drf.APIException):
+        return exc.status_code, error_body(exc.status_code, str(exc.detail))
+    return None, None
+
+
+def handle_exception(exc, context):
+    status, body = _status_and_body(exc)
+    if status is None:
+        logger.exception("Unhandled error in %s", context.get("view").__class__.__name__)
+        status, body = 500, error_body(500, "Something went wrong on our side; it has been logged")
+    response = Response(body, status=status)
+    if isinstance(exc, drf.Throttled) and exc.wait is not None:
+        response["Retry-After"] = str(max(1, int(exc.wait + 0.999)))
+    if isinstance(exc, TooManyRequests):
+        response["Retry-After"] = str(exc.retry_after)
+    if status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
+def json_error(status, message):
+    """Plain-Django JSON error, for URLconf-level 404/500 under /v2 and /auth."""
+    return JsonResponse(error_body(status, message), status=status)

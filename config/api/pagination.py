@@ -1,0 +1,87 @@
+"""`page` / `per_page` pagination with the list envelope's `meta` and `links` (conventions.md)."""
+
+import math
+
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
+
+from .errors import InvalidInput
+
+DEFAULT_PER_PAGE = 10
+MAX_PER_PAGE = 100
+
+
+def positive_int(params, name, default):
+    raw = params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        raise InvalidInput.field(name, "must be a positive integer") from None
+    if value < 1:
+        raise InvalidInput.field(name, "must be a positive integer")
+    return value
+
+
+class PagePagination(BasePagination):
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.page_number = positive_int(request.query_params, "page", 1)
+        self.per_page = min(positive_int(request.query_params, "per_page", DEFAULT_PER_PAGE), MAX_PER_PAGE)
+        self.total_count = queryset.count()
+        offset = (self.page_number - 1) * self.per_page
+        if offset >= self.total_count:
+            return []
+        return list(queryset[offset : offset + self.per_page])
+
+    @property
+    def total_pages(self):
+        return math.ceil(self.total_count / self.per_page) if self.total_count else 0
+
+    def _link(self, page):
+        if page is None:
+            return None
+        url = self.request.build_absolute_uri()
+        url = replace_query_param(url, "page", page)
+        return replace_query_param(url, "per_page", self.per_page)
+
+    def get_paginated_response(self, data):
+        last = max(self.total_pages, 1)
+        page = self.page_number
+        return Response(
+            {
+                "data": data,
+                "meta": {
+                    "current_page": page,
+                    "per_page": self.per_page,
+                    "total_pages": self.total_pages,
+                    "total_count": self.total_count,
+                },
+                "links": {
+                    "self": self._link(page),
+                    "first": self._link(1),
+                    "prev": self._link(page - 1) if 1 < page <= last + 1 else None,
+                    "next": self._link(page + 1) if page < self.total_pages else None,
+                    "last": self._link(last),
+                },
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "properties": {
+                "data": schema,
+                "meta": {"type": "object"},
+                "links": {"type": "object"},
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
+            {"name": "per_page", "in": "query", "required": False,
+             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}},
+        ]

@@ -1,0 +1,25 @@
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser
+
+
+class StrictJSONParser(JSONParser):
+    """JSON bodies; anything that is not valid JSON, or not an object, is a 400."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = super().parse(stream, media_type, parser_context)
+        if not isinstance(data, dict):
+            raise ParseError("The request body must be a JSON object")
+        return data
+
+
+def unwrap(data, resource_name):
+    """Rails-style parameter wrapping: `{"user": {...}}` and the bare `{...}` mean the same.
+    Top-level siblings of the wrapper (e.g. `plans` next to `organization`) are kept."""
+    if not hasattr(data, "items"):
+        return {}
+    wrapped = data.get(resource_name)
+    if isinstance(wrapped, dict):
+        merged = {k: v for k, v in data.items() if k != resource_name}
+        merged.update(wrapped)
+        return merged
+    return {k: v for k, v in data.items()}

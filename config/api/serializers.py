@@ -1,0 +1,53 @@
+"""The resource serializer base: renders `{"id", "type", "attributes", "relationships"}` and
+validates bare attribute dictionaries (wrapping is undone before validation)."""
+
+from datetime import timezone
+
+from django.db import models
+from rest_framework import serializers
+
+
+def iso_timestamp(value):
+    """ISO 8601 in UTC with milliseconds and `Z` (conventions.md)."""
+    if value is None:
+        return None
+    value = value.astimezone(timezone.utc)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+class TimestampField(serializers.DateTimeField):
+    def to_representation(self, value):
+        return iso_timestamp(value)
+
+
+class ResourceSerializer(serializers.ModelSerializer):
+    """Subclasses set `resource_type` and `relationships = {"name": ("fk_attname", "type")}`."""
+
+    resource_type = None
+    relationships = {}
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: TimestampField,
+    }
+
+    def to_representation(self, instance):
+        pk = str(instance.pk)
+        attributes = {"id": pk}
+        attributes.update(self.attributes(instance))
+        body = {"id": pk, "type": self.resource_type, "attributes": attributes}
+        if self.relationships:
+            body["relationships"] = {
+                name: {"data": relationship(getattr(instance, attname), kind)}
+                for name, (attname, kind) in self.relationships.items()
+            }
+        return body
+
+
+    def attributes(self, instance):
+        """The attribute dictionary; subclasses may build it by hand (faster, custom shape)."""
+        return super().to_representation(instance)
+
+
+def relationship(pk, kind):
+    return {"id": str(pk), "type": kind} if pk is not None else None

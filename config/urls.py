@@ -1,0 +1,38 @@
+from django.contrib import admin
+from django.http import JsonResponse
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from accounts.api import urls as accounts_urls
+from config.api.exceptions import json_error
+from config.api.routers import ApiRouter
+from organizations.api import urls as organizations_urls
+
+router = ApiRouter()
+for app_urls in (accounts_urls, organizations_urls):
+    app_urls.register(router)
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    re_path(r"^v2/schema/?$", SpectacularAPIView.as_view(), name="schema"),
+    re_path(r"^v2/docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("v2/", include(router.urls)),
+    path("auth/", include(accounts_urls.auth_urlpatterns)),
+    path("healthz", lambda request: JsonResponse({"status": "ok"}), name="healthz"),
+]
+
+
+def handler404(request, exception=None):
+    if request.path.startswith(("/v2", "/auth")):
+        return json_error(404, "Record not found")
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
+def handler500(request):
+    if request.path.startswith(("/v2", "/auth")):
+        return json_error(500, "Something went wrong on our side; it has been logged")
+    from django.views.defaults import server_error
+
+    return server_error(request)

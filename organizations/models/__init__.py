@@ -1,0 +1,3 @@
+from .organization import Organization
+
+__all__ = ["Organization"]

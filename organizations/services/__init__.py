@@ -1,0 +1,15 @@
+from .organizations import (
+    create_organization,
+    delete_organization,
+    descendant_ids,
+    move_user,
+    staff_organization,
+    update_organization,
+    visible_organization_ids,
+)
+from .export import EXPORT_COLUMNS, csv_lines, export_rows, write_csv
+
+__all__ = [
+    "EXPORT_COLUMNS", "csv_lines", "create_organization", "delete_organization", "descendant_ids", "export_rows",
+    "move_user", "staff_organization", "update_organization", "visible_organization_ids", "write_csv",
+]
