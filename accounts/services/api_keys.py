@@ -30,7 +30,7 @@ def assign_new_secret(api_key):
 
 def find_usable_key(secret, address):
     """(api_key, None) when the key may be used from `address`, else (None, reason)."""
-    api_key = ApiKey.objects.select_related("user", "user__organization").filter(key_hash=keyed_hash(secret)).first()
+    api_key = ApiKey.objects.select_related("organization", "user", "user__organization").filter(key_hash=keyed_hash(secret)).first()
     if api_key is None or not api_key.active:
         return None, "Invalid API key"
     if api_key.expired:
@@ -51,8 +51,9 @@ def _touch(api_key):
 
 
 def key_covers_user(api_key, user):
-    """A key sent next to Authorization must belong to that user's organization or an ancestor."""
-    if api_key.user_id is not None and api_key.user_id == user.pk:
+    """A key sent next to Authorization must belong to that user's organization or an ancestor.
+    Keys of the platform staff organization (platform keys, e.g. the web front end's) cover all."""
+    if api_key.organization.is_staff_organization or api_key.user_id == user.pk:
         return True
     org = user.organization
     seen = set()

@@ -49,8 +49,32 @@ def flatten_errors(detail, prefix=""):
                 flat.update(flatten_errors(value, f"{prefix}.{index}" if prefix else str(index)))
     else:
         messages = detail if isinstance(detail, list) else [detail]
-        flat[prefix or "base"] = [str(m) for m in messages]
+        flat[prefix or "base"] = [friendly(m) for m in messages]
     return flat
+
+
+FRIENDLY = {
+    "This field is required.": "is required",
+    "This field may not be blank.": "can't be blank",
+    "This field may not be null.": "can't be null",
+    "Enter a valid email address.": "is not a valid e-mail address",
+    "Must be a valid UUID.": "is not a valid id",
+    "Must be a valid boolean.": "must be true or false",
+    "A valid integer is required.": "must be an integer",
+    "Not a valid string.": "must be a string",
+}
+
+
+def friendly(message):
+    """DRF's sentence-style messages read as predicates after the field name."""
+    message = str(message)
+    if message in FRIENDLY:
+        return FRIENDLY[message]
+    if message.startswith("Invalid pk"):
+        return "was not found"
+    if message.startswith('"') and "is not a valid choice" in message:
+        return message.replace('"', "'").rstrip(".")
+    return message[:1].lower() + message[1:].rstrip(".") if message[:2] not in ("ID", "IP", "UR") else message.rstrip(".")
 
 
 def validation_message(errors):

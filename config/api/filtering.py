@@ -216,7 +216,8 @@ def _parse_bound(name, text, *, end_of_day):
     try:
         if DATE_ONLY.match(text):
             # A bare date covers the whole day, so an end date includes everything on it.
-            moment = datetime.combine(date.fromisoformat(text), time.max if end_of_day else time.min)
+            day_time = time.max if end_of_day else time.min
+            moment = datetime.combine(date.fromisoformat(text), day_time)
         else:
             moment = datetime.fromisoformat(LOST_PLUS.sub(r"\1+\2", text))
     except ValueError:

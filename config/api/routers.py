@@ -17,4 +17,5 @@ class ApiRouter(SimpleRouter):
     ]
 
     def __init__(self):
-        super().__init__(trailing_slash="/?")
+        super().__init__()
+        self.trailing_slash = "/?"

@@ -1,0 +1,38 @@
+from django.contrib import admin
+from django.http import StreamingHttpResponse
+
+from accounts.models import User
+from organizations.models import Organization
+from organizations.services import csv_lines
+
+
+class MemberInline(admin.TabularInline):
+    model = User
+    fields = ("username", "email", "role", "is_active", "last_sign_in_at")
+    readonly_fields = ("last_sign_in_at",)
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ("name", "company_name", "partner", "parent", "country", "created_at")
+    list_filter = ("partner", "is_staff_organization", "country")
+    search_fields = ("name", "company_name", "email", "contact_email")
+    autocomplete_fields = ("parent",)
+    readonly_fields = ("id", "created_at", "updated_at")
+    list_select_related = ("parent",)
+    inlines = [MemberInline]
+    actions = ["export_csv"]
+    fieldsets = (
+        (None, {"fields": ("id", "name", "company_name", "description", "partner", "is_staff_organization", "parent")}),
+        ("Details", {"fields": ("address", "city", "state", "zipcode", "country", "phone", "website", "email")}),
+        ("Contact", {"fields": ("contact_name", "contact_title", "contact_phone", "contact_email")}),
+        ("Timestamps", {"fields": ("created_at", "updated_at")}),
+    )
+
+    @admin.action(description="Export selected organizations to CSV")
+    def export_csv(self, request, queryset):
+        response = StreamingHttpResponse(csv_lines(queryset), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="organizations.csv"'
+        return response

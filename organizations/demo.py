@@ -1,0 +1,55 @@
+"""Demo data for the README's run command and for trying the API by hand. Idempotent."""
+
+from django.db import transaction
+
+from accounts.models import ApiKey, User
+from accounts.services.api_keys import create_api_key
+from organizations.models import Organization
+from organizations.services import staff_organization
+
+DEMO_KEY_NAME = "Demo key"
+
+# Extra seeding steps other apps register (subscriptions, scanning): callables (result) -> None.
+DEMO_STEPS = []
+
+
+def _user(username, role, organization, password):
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={"role": role, "organization": organization, "email": f"{username}@example.com",
+                  "confirmed": True, "first_name": username.split("_")[0].title(), "last_name": "Demo"},
+    )
+    if created:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def seed_demo(password):
+    staff = staff_organization()
+    partner, _ = Organization.objects.get_or_create(
+        name="Demo Partner", defaults={"company_name": "Demo Partner Ltd", "partner": True, "country": "Greece"}
+    )
+    customer, _ = Organization.objects.get_or_create(
+        name="Demo Customer", defaults={"company_name": "Demo Customer Inc", "parent": partner, "country": "Greece"}
+    )
+    admin = _user("admin", "Admin", staff, password)
+    if not admin.is_staff:
+        admin.is_staff = admin.is_superuser = True
+        admin.save(update_fields=["is_staff", "is_superuser"])
+    users = [
+        admin,
+        _user("partner", "Partner", partner, password),
+        _user("manager", "Manager", customer, password),
+        _user("user", "User", customer, password),
+        _user("viewer", "Viewer", customer, password),
+    ]
+    secret = None
+    if not ApiKey.objects.filter(name=DEMO_KEY_NAME, organization=staff).exists():
+        _key, secret = create_api_key(name=DEMO_KEY_NAME, organization=staff, user=admin)
+    result = {"users": users, "api_key": secret, "partner": partner, "customer": customer, "staff": staff}
+    for step in DEMO_STEPS:
+        step(result)
+    return result
+
