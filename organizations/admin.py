@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.http import StreamingHttpResponse
 
 from accounts.models import User
+from organizations.admin_subscriptions import SubscriptionInline
 from organizations.models import Organization
 from organizations.services import csv_lines
 
@@ -22,7 +23,7 @@ class OrganizationAdmin(admin.ModelAdmin):
     autocomplete_fields = ("parent",)
     readonly_fields = ("id", "created_at", "updated_at")
     list_select_related = ("parent",)
-    inlines = [MemberInline]
+    inlines = [MemberInline, SubscriptionInline]
     actions = ["export_csv"]
     fieldsets = (
         (None, {"fields": ("id", "name", "company_name", "description", "partner", "is_staff_organization", "parent")}),

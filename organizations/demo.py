@@ -4,7 +4,10 @@ from django.db import transaction
 
 from accounts.models import ApiKey, User
 from accounts.services.api_keys import create_api_key
-from organizations.models import Organization
+from organizations.catalogue import seed_catalogue
+from organizations.models import Organization, Plan
+from organizations.services.limits import live_subscription
+from organizations.services.subscriptions import PlanRequest, subscribe
 from organizations.services import staff_organization
 
 DEMO_KEY_NAME = "Demo key"
@@ -27,6 +30,7 @@ def _user(username, role, organization, password):
 
 @transaction.atomic
 def seed_demo(password):
+    seed_catalogue()
     staff = staff_organization()
     partner, _ = Organization.objects.get_or_create(
         name="Demo Partner", defaults={"company_name": "Demo Partner Ltd", "partner": True, "country": "Greece"}
@@ -45,6 +49,8 @@ def seed_demo(password):
         _user("user", "User", customer, password),
         _user("viewer", "Viewer", customer, password),
     ]
+    _subscribe_demo(partner, ("pci-partner", "vrms-standard"))
+    _subscribe_demo(customer, ("pci-standard", "vrms-standard"))
     secret = None
     if not ApiKey.objects.filter(name=DEMO_KEY_NAME, organization=staff).exists():
         _key, secret = create_api_key(name=DEMO_KEY_NAME, organization=staff, user=admin)
@@ -53,3 +59,9 @@ def seed_demo(password):
         step(result)
     return result
 
+
+
+def _subscribe_demo(organization, plan_codes):
+    for plan in Plan.objects.select_related("product").filter(code__in=plan_codes):
+        if live_subscription(organization, plan.product.code) is None:
+            subscribe(None, organization, PlanRequest(plan=plan, auto_renewal=True))

@@ -84,6 +84,14 @@ class User(AbstractUser):
     def incomplete_details(self):
         return not all((self.first_name, self.last_name, self.email))
 
+    def current_product(self):
+        """The product code scanning lists are limited to (chosen, else the first subscribed)."""
+        if not hasattr(self, "_current_product"):
+            from organizations.services.products import current_product
+
+            self._current_product = current_product(self)
+        return self._current_product
+
     def visible_organization_ids(self):
         """Organizations whose records this user may see: None means every one (staff).
         Computed once per user object (one request)."""

@@ -51,7 +51,8 @@ class ResourceViewSet(GenericViewSet):
             field = organization_field or self.organization_field
             queryset = queryset.filter(**{f"{field}__in": ids})
         if self.product_field:
-            queryset = queryset.filter(**{self.product_field: getattr(user, "active_product", None)})
+            current = getattr(user, "current_product", None)
+            queryset = queryset.filter(**{self.product_field: current() if current else None})
         return queryset
 
     def get_object(self):

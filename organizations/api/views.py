@@ -9,6 +9,7 @@ from config.api.params import param
 from config.api.uuids import parse_uuid
 from config.api.viewsets import ResourceViewSet
 from organizations.api.serializers import OrganizationInputSerializer, OrganizationSerializer
+from organizations.api.subscriptions import OrganizationSubscribeMixin
 from organizations.models import Organization
 from organizations.services import (
     create_organization, csv_lines, delete_organization, move_user, update_organization,
@@ -19,7 +20,7 @@ from organizations.services import (
 AFTER_CREATE = []
 
 
-class OrganizationViewSet(ResourceViewSet):
+class OrganizationViewSet(OrganizationSubscribeMixin, ResourceViewSet):
     queryset = Organization.objects.prefetch_related("members")
     serializer_class = OrganizationSerializer
     input_serializer_class = OrganizationInputSerializer
@@ -31,7 +32,11 @@ class OrganizationViewSet(ResourceViewSet):
     }
     sort_fields = {"name": "name", "creation_time": "created_at", "created_at": "created_at"}
     write_role = "Manager"
-    action_roles = {"create": "Partner", "destroy": "Partner", "move": "Partner", "export": "Manager"}
+    action_roles = {
+        "create": "Partner", "destroy": "Partner", "move": "Partner", "export": "Manager",
+        "subscribe": "Partner", "subscribe_own": "Manager", "unsubscribe": "Manager",
+        "dependent_subscriptions": "Partner",
+    }
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -50,7 +55,7 @@ class OrganizationViewSet(ResourceViewSet):
         payload = self.payload()
         data.pop("skip_default_subscription", None)
         org = create_organization(request.user, data, after_create=[
-            lambda created: hook(request.user, created, payload) for hook in AFTER_CREATE
+            lambda created, hook=hook: hook(request.user, created, payload) for hook in AFTER_CREATE
         ])
         return self.respond(Organization.objects.prefetch_related("members").get(pk=org.pk), status=201)
 

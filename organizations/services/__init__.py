@@ -7,9 +7,11 @@ from .organizations import (
     update_organization,
     visible_organization_ids,
 )
+from .limits import check_limit, live_subscription, register_usage, usage_of
 from .export import EXPORT_COLUMNS, csv_lines, export_rows, write_csv
 
 __all__ = [
+    "check_limit", "live_subscription", "register_usage", "usage_of",
     "EXPORT_COLUMNS", "csv_lines", "create_organization", "delete_organization", "descendant_ids", "export_rows",
     "move_user", "staff_organization", "update_organization", "visible_organization_ids", "write_csv",
 ]

@@ -1,0 +1,225 @@
+"""The machinery of bench_lists.py: a scratch database, WSGI calls through the full Django
+handler, the alternating measurement rounds, query counts and machine facts. Django is imported
+lazily: this module is loaded before settings are configured."""
+
+import io
+import json
+import os
+import platform
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+
+@dataclass(frozen=True)
+class Pair:
+    caller: str
+    resource: str
+
+    @property
+    def real(self):
+        return f"{self.caller} {self.resource}"
+
+    @property
+    def bare(self):
+        return f"bare {self.resource}" + (" (partner scope)" if self.caller == "Partner" else "")
+
+    def endpoint(self, per_page):
+        return f"GET /v2/{self.resource}?per_page={per_page}"
+
+
+PAIRS = [Pair(caller, resource) for caller in ("Admin", "Partner") for resource in ("users", "organizations")]
+
+
+@dataclass
+class Result:
+    requests: list = field(default_factory=list)
+    seconds: list = field(default_factory=list)
+
+    @property
+    def rate(self):
+        return sum(self.requests) / sum(self.seconds)
+
+    def round_ratios(self, other):
+        return [(n / s) / (on / os_) for n, s, on, os_ in zip(self.requests, self.seconds, other.requests, other.seconds, strict=True)]
+
+
+class ScratchDatabase:
+    """A throwaway SQLite file, or a PostgreSQL database created for the run and dropped after."""
+
+    def __init__(self, url, sqlite_path):
+        self.postgres = bool(url) and url.split(":", 1)[0] in ("postgres", "postgresql", "pgsql")
+        if url and not self.postgres:
+            raise SystemExit("--database-url must be a postgres:// URL (SQLite is the default)")
+        self.sqlite_path = Path(sqlite_path)
+        self.url = url or f"sqlite:///{self.sqlite_path}"
+        self.name = urlsplit(url).path.lstrip("/") if self.postgres else None
+        self.label = f"PostgreSQL database {self.name}" if self.postgres else f"SQLite file {self.sqlite_path.name}"
+
+    def _admin(self, statement):
+        import psycopg
+
+        parts = urlsplit(self.url)
+        maintenance = urlunsplit(("postgresql", parts.netloc, "/postgres", "", ""))
+        with psycopg.connect(maintenance, autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [self.name]).fetchone()
+            if statement == "create" and exists and not self.name.startswith("bench"):
+                raise SystemExit(f"Database {self.name!r} exists; the benchmark only replaces databases "
+                                 "whose name starts with 'bench'")
+            if exists:
+                conn.execute(f'DROP DATABASE "{self.name}" WITH (FORCE)')
+            if statement == "create":
+                conn.execute(f'CREATE DATABASE "{self.name}"')
+
+    def create(self):
+        if self.postgres:
+            self._admin("create")
+        else:
+            self.drop()
+
+    def drop(self):
+        if self.postgres:
+            self._admin("drop")
+            return
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(f"{self.sqlite_path}{suffix}").unlink(missing_ok=True)
+
+
+class Benchmark:
+    def __init__(self, rows, per_page):
+        self.rows, self.per_page = rows, per_page
+        self.cases = {}
+
+    def prepare(self):
+        from django.core.handlers.wsgi import WSGIHandler
+        from django.core.management import call_command
+
+        from benchmarks import urls
+        from benchmarks.seed import seed
+
+        call_command("migrate", verbosity=0)
+        seeded = seed(self.rows)
+        urls.SCOPES["partner"] = seeded.partner_organization_ids
+        self.handler = WSGIHandler()
+        for pair in PAIRS:
+            caller = getattr(seeded, pair.caller.lower())
+            self.cases[pair.real] = ("/v2/" + pair.resource, {}, caller.headers)
+            scope = {"scope": "partner"} if pair.caller == "Partner" else {}
+            self.cases[pair.bare] = ("/bench/" + pair.resource, scope, {})
+        self._check_same_pages()
+
+    def call(self, case, per_page=None):
+        path, query, headers = self.cases[case]
+        query = {**query, "per_page": per_page or self.per_page}
+        environ = {
+            "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "&".join(f"{k}={v}" for k, v in query.items()),
+            "SERVER_NAME": "localhost", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1", "HTTP_HOST": "localhost",
+            "REMOTE_ADDR": "127.0.0.1", "HTTP_ACCEPT": "application/json", "wsgi.url_scheme": "http",
+            "wsgi.version": (1, 0), "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr,
+            "wsgi.multithread": False, "wsgi.multiprocess": True, "wsgi.run_once": False, **headers,
+        }
+        status = []
+        response = self.handler(environ, lambda s, h, exc_info=None: status.append(s))
+        try:
+            body = b"".join(response)
+        finally:
+            response.close()  # request_finished: what a WSGI server does after each response
+        return status[0], body
+
+    def _page_ids(self, case, per_page):
+        status, body = self.call(case, per_page)
+        if not status.startswith("200"):
+            raise SystemExit(f"{case}: HTTP {status}: {body[:300]!r}")
+        return [row["id"] for row in json.loads(body)["data"]]
+
+    def _check_same_pages(self):
+        for pair in PAIRS:
+            real, bare = self._page_ids(pair.real, self.per_page), self._page_ids(pair.bare, self.per_page)
+            if real != bare or len(real) != self.per_page:
+                raise SystemExit(f"{pair.real}: the real and bare pages differ ({len(real)} vs {len(bare)} rows)")
+
+    def query_counts(self):
+        """Queries per request at per_page=10 and per_page=100, by case."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        counts = {}
+        for case in self.cases:
+            counts[case] = []
+            for per_page in (10, 100):
+                with CaptureQueriesContext(connection) as queries:
+                    self.call(case, per_page)
+                counts[case].append(len(queries))
+        return counts
+
+    def measure(self, seconds, rounds):
+        """Every case runs seconds/rounds at a time, in alternation, so that drift (CPU frequency,
+        neighbours, cache warm-up) falls on all cases alike."""
+        results = {case: Result() for case in self.cases}
+        for case in self.cases:  # warm-up: imports, caches, connection
+            for _ in range(30):
+                self.call(case)
+        slice_ = seconds / rounds
+        for _round in range(rounds):
+            for case in self.cases:
+                count, start = 0, time.perf_counter()
+                deadline = start + slice_
+                while True:
+                    self.call(case)
+                    count += 1
+                    now = time.perf_counter()
+                    if now >= deadline:
+                        break
+                results[case].requests.append(count)
+                results[case].seconds.append(now - start)
+        return results
+
+    def profile(self, case, requests=300):
+        import cProfile
+        import pstats
+
+        if case not in self.cases:
+            raise SystemExit(f"--profile: unknown case {case!r} (one of: {', '.join(self.cases)})")
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(requests):
+            self.call(case)
+        profiler.disable()
+        print(f"\nProfile of {requests} requests, {case}:")
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
+
+    def server_version(self):
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW server_version")
+                return f"PostgreSQL {cursor.fetchone()[0]}"
+        import sqlite3
+
+        return f"SQLite {sqlite3.sqlite_version}"
+
+
+def machine():
+    import django
+    import rest_framework
+
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cores": os.cpu_count(), "cpu": cpu, "os": platform.platform(), "python": platform.python_version(),
+        "django": django.get_version(), "djangorestframework": rest_framework.VERSION,
+    }
+
+
+def now_iso():
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

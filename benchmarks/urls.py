@@ -1,0 +1,51 @@
+"""The product's URLconf plus the bare comparison views (benchmark only, never in the product):
+a plain Django `JsonResponse` over `.values()` of the same page, same order, about the same
+columns, with no authentication, serializer or DRF in between."""
+
+from django.http import JsonResponse
+from django.urls import path
+
+from accounts.models import User
+from config.urls import handler404, handler500
+from config.urls import urlpatterns as product_urlpatterns
+from organizations.models import Organization
+from organizations.models.organization import DETAIL_FIELDS as ORGANIZATION_DETAILS
+
+USER_COLUMNS = (
+    "id", "username", "role", "email", "locale", "timezone", "active_product", "organization_id",
+    "organization__name", "confirmed", "created_at", "updated_at", "last_sign_in_at", "last_sign_in_ip",
+    "sign_in_count", "otp_totp_enabled", "otp_sms_enabled", "otp_phone", "otp_default_method",
+)
+ORGANIZATION_COLUMNS = (
+    "id", "name", "description", "company_name", "partner", "parent_id", "created_at", "updated_at",
+    *ORGANIZATION_DETAILS,
+)
+# Named lists of organization ids (`?scope=<name>`) that the benchmark fills in, so that a bare
+# view can run the same scoped query as a Partner caller does.
+SCOPES = {}
+
+
+def _page(request, queryset, organization_field, columns):
+    per_page = min(int(request.GET.get("per_page", 10)), 100)
+    scope = SCOPES.get(request.GET.get("scope"))
+    if scope is not None:
+        queryset = queryset.filter(**{f"{organization_field}__in": scope})
+    rows = list(queryset.order_by("-created_at", "-pk").values(*columns)[:per_page])
+    return JsonResponse({"data": rows})
+
+
+def bare_users(request):
+    return _page(request, User.objects.all(), "organization", USER_COLUMNS)
+
+
+def bare_organizations(request):
+    return _page(request, Organization.objects.all(), "pk", ORGANIZATION_COLUMNS)
+
+
+urlpatterns = [
+    path("bench/users", bare_users),
+    path("bench/organizations", bare_organizations),
+    *product_urlpatterns,
+]
+
+__all__ = ["handler404", "handler500", "urlpatterns"]

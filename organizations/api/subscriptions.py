@@ -1,0 +1,146 @@
+"""Organization subscriptions: /v2/organizations/{id}/subscriptions..., the subscribe and
+unsubscribe actions, dependent subscriptions, and the /v2/subscriptions catalogue."""
+
+from django.http import Http404
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from config.api.errors import InvalidInput
+from config.api.uuids import parse_uuid
+from config.api.viewsets import ResourceViewSet
+from organizations.api.subscription_serializers import (
+    PlanSerializer, ProductSerializer, SubscriptionSerializer, SubscriptionUpdateSerializer, plan_requests,
+)
+from organizations.models import Organization, Plan, Product, Subscription
+from organizations.services import descendant_ids
+from organizations.services.limits import usage_map
+from organizations.services.subscriptions import subscribe, unsubscribe, update_subscription
+
+SUBSCRIPTION_SEARCH = {"status": "status", "product_code": "product__code"}
+SUBSCRIPTION_SORT = ("created_at", "start_date", "end_date", "status")
+
+
+class SubscriptionResponses:
+    """Renders subscriptions with their usage (batched) and the `attributes[]` selection."""
+
+    def subscription_context(self, subscriptions):
+        only = [a for a in self.request.query_params.getlist("attributes[]") if a]
+        return {**self.get_serializer_context(), "usage": usage_map(subscriptions), "only_attributes": only}
+
+    def respond_subscription(self, subscription, status=200):
+        context = self.subscription_context([subscription])
+        return Response({"data": SubscriptionSerializer(subscription, context=context).data}, status=status)
+
+    def respond_subscriptions(self, queryset):
+        page = self.paginate_queryset(self.filter_queryset(queryset))
+        data = SubscriptionSerializer(page, many=True, context=self.subscription_context(page)).data
+        return self.get_paginated_response(data)
+
+
+def subscriptions_of(organization_ids):
+    return Subscription.objects.select_related("plan", "product").filter(organization_id__in=organization_ids)
+
+
+class OrganizationSubscribeMixin(SubscriptionResponses):
+    """Actions mixed into the organization viewset."""
+
+    @action(detail=True, methods=["post"])
+    def subscribe(self, request, pk=None):
+        organization = self.get_object()
+        subscription = subscribe(request.user, organization, plan_requests(self.payload("subscription"), prefix="")[0])
+        return self.respond_subscription(subscription, status=201)
+
+    @action(detail=False, methods=["post"], url_path="subscribe")
+    def subscribe_own(self, request):
+        subscription = subscribe(request.user, request.user.organization, plan_requests(self.payload("subscription"), prefix="")[0])
+        return self.respond_subscription(subscription)
+
+    @action(detail=True, methods=["post"])
+    def unsubscribe(self, request, pk=None):
+        organization = self.get_object()
+        body = self.payload("subscription")
+        live = Subscription.objects.select_related("plan", "product", "organization").filter(organization=organization)
+        if body.get("subscription_id"):
+            subscription = live.filter(pk=parse_uuid(body["subscription_id"])).first()
+            field = "subscription_id"
+        elif body.get("plan"):
+            subscription = live.filter(plan__code=body["plan"], status__in=("trial", "active")).first()
+            field = "plan"
+        else:
+            raise InvalidInput.field("plan", "or subscription_id is required")
+        if subscription is None:
+            raise InvalidInput.field(field, "does not match an active subscription of this organization")
+        unsubscribe(request.user, subscription, body.get("cancellation_reason", ""))
+        return self.respond_subscription(subscription)
+
+    @action(detail=True, methods=["get"])
+    def dependent_subscriptions(self, request, pk=None):
+        organization = self.get_object()
+        return self.respond_subscriptions(subscriptions_of(descendant_ids([organization.pk])))
+
+
+class OrganizationSubscriptionViewSet(SubscriptionResponses, ResourceViewSet):
+    queryset = Subscription.objects.select_related("plan", "product")
+    serializer_class = SubscriptionSerializer
+    resource_name = "subscription"
+    search_fields = SUBSCRIPTION_SEARCH
+    sort_fields = SUBSCRIPTION_SORT
+    write_role = "Partner"
+
+    def organization(self):
+        if not hasattr(self, "_organization"):
+            scoped = self.scope(Organization.objects.all(), "pk")
+            self._organization = scoped.filter(pk=self.kwargs["organization_pk"]).first()
+            if self._organization is None:
+                raise Http404
+        return self._organization
+
+    def get_queryset(self):
+        return super().get_queryset().filter(organization=self.organization())
+
+    def list(self, request, organization_pk=None):
+        return self.respond_subscriptions(self.get_queryset())
+
+    @action(detail=False, methods=["get"])
+    def active(self, request, organization_pk=None):
+        return self.respond_subscriptions(self.get_queryset().filter(status__in=("trial", "active")))
+
+    def retrieve(self, request, organization_pk=None, pk=None):
+        return self.respond_subscription(self.get_object())
+
+    def update(self, request, organization_pk=None, pk=None):
+        subscription = self.get_object()
+        data = self.validated(serializer_class=SubscriptionUpdateSerializer, partial=True)
+        update_subscription(request.user, subscription, dict(data))
+        return self.respond_subscription(subscription)
+
+    partial_update = update
+
+
+class CatalogueViewSet(ResourceViewSet):
+    """The plans and products on offer (not tenant-owned: no organization scope)."""
+
+    queryset = Plan.objects.select_related("product").prefetch_related("features").filter(active=True)
+    serializer_class = PlanSerializer
+    search_fields = {"product_code": "product__code", "code": "code", "kind": "kind"}
+    sort_fields = {"code": "code", "name": "name", "price": "price", "created_at": "created_at"}
+    default_sort = ("product__position", "code")
+
+    def scope(self, queryset, organization_field=None):
+        return queryset
+
+    @action(detail=False, methods=["get"])
+    def products(self, request):
+        page = self.paginate_queryset(Product.objects.all())
+        return self.get_paginated_response(ProductSerializer(page, many=True).data)
+
+    @action(detail=False, methods=["get"])
+    def plans(self, request):
+        return self.respond_list(self.filter_queryset(self.get_queryset()))
+
+    @action(detail=False, methods=["get"], url_path=r"plans/(?P<plan_id>[0-9a-fA-F-]{32,36})")
+    def plan(self, request, plan_id=None):
+        plan = self.get_queryset().filter(pk=parse_uuid(plan_id)).first() if parse_uuid(plan_id) else None
+        if plan is None:
+            raise Http404
+        return self.respond(plan)

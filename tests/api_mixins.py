@@ -1,0 +1,317 @@
+"""The generic API test mixin (GUIDE.md, Tests; modelled on NetBox's APIViewTestCases).
+
+A test class for one /v2 resource subclasses `ApiResourceTests` and declares what the resource
+is; the mixin then gives it the list/get/create/update/delete/bulk-delete tests, the envelope
+and error shapes, the cross-organization 404, the Viewer 403 and the query-count check:
+
+    class TestTargetsApi(ApiResourceTests):
+        collection = "/v2/targets"
+        resource_type = "target"
+        resource_name = "target"
+        endpoints = {"list", "get", "create", "update", "delete", "bulk_delete"}
+        write_roles = ("User", "Manager", "Partner", "Admin")
+        create_body = {"name": "Web", "hosts": "192.0.2.1"}
+        update_body = {"name": "Renamed"}
+        invalid_body = ({"hosts": "not a host"}, "hosts")
+
+        def make(self, world, organization):
+            return TargetFactory(organization=organization)
+
+        def assert_updated(self, attributes):
+            assert attributes["name"] == "Renamed"
+
+The `world` fixture (tests/conftest.py) gives the callers: `caller()` defaults to the Manager of
+the customer organization; foreign rows live in `world.other_org`.
+"""
+
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+ERROR_KEYS = {"status", "status_text", "message", "errors"}
+META_KEYS = {"current_page", "per_page", "total_pages", "total_count"}
+LINK_KEYS = {"self", "first", "prev", "next", "last"}
+ROLE_USERS = {"Viewer": "viewer", "User": "user", "Manager": "manager", "Partner": "partner", "Admin": "admin"}
+
+
+def assert_error(response, status, field=None):
+    """The one error body of conventions.md; `field` must be named in `errors`."""
+    assert response.status_code == status, response.content[:500]
+    body = response.json()
+    assert set(body) == ERROR_KEYS, body
+    assert body["status"] == status
+    assert isinstance(body["message"], str) and body["message"]
+    assert isinstance(body["errors"], dict)
+    if field is not None:
+        assert field in body["errors"], body
+        assert field in body["message"], body
+    return body
+
+
+def assert_resource(item, resource_type):
+    assert set(item) >= {"id", "type", "attributes"}, item
+    assert item["type"] == resource_type
+    uuid.UUID(item["id"])
+    assert item["attributes"]["id"] == item["id"]
+
+
+def assert_list_envelope(body, resource_type):
+    assert set(body) == {"data", "meta", "links"}, body.keys()
+    assert set(body["meta"]) == META_KEYS
+    assert set(body["links"]) == LINK_KEYS
+    for item in body["data"]:
+        assert_resource(item, resource_type)
+
+
+class ApiResourceTests:
+    collection = None          # "/v2/users"
+    resource_type = None       # "user"
+    resource_name = None       # body wrapper, "user"
+    endpoints = {"list", "get", "create", "update", "delete", "bulk_delete"}
+    # Roles that may write; a dict {"create"|"update"|"delete": roles} when they differ per action.
+    write_roles = ("Manager", "Partner", "Admin")
+    update_answers_empty = False  # True for the documented `200 {}` updates
+    create_body = {}
+    update_body = {}
+    invalid_body = ({}, None)  # (body, field named in the 422)
+    detail_params = {}         # query of the read-back GET after an update
+
+    # --- declarations a subclass overrides ---
+    def make(self, world, organization):
+        raise NotImplementedError
+
+    def caller(self, world, action="list"):
+        return world.manager
+
+    def visible_row(self, world, user):
+        """A row `user` can see (the target of the role-refusal tests)."""
+        return self.make(world, user.organization)
+
+    def foreign_row(self, world):
+        return self.make(world, world.other_org)
+
+    def get_create_body(self, world):
+        return dict(self.create_body)
+
+    def get_update_body(self, world):
+        return dict(self.update_body)
+
+    def assert_created(self, attributes, body):
+        pass
+
+    def assert_updated(self, attributes):
+        pass
+
+    # --- helpers ---
+    def member(self, row):
+        return f"{self.collection}/{row.pk}"
+
+    def wrap(self, body):
+        return {self.resource_name: body} if self.resource_name else body
+
+    def roles_for(self, action):
+        roles = self.write_roles[action] if isinstance(self.write_roles, dict) else self.write_roles
+        return set(roles)
+
+    def requires(self, endpoint):
+        if endpoint not in self.endpoints:
+            pytest.skip(f"{self.collection} has no {endpoint} endpoint")
+
+    def client_for(self, api, world, action="list"):
+        return api.as_user(self.caller(world, action))
+
+    # --- list ---
+    def test_list_envelope(self, api, world):
+        self.requires("list")
+        self.make(world, self.caller(world).organization)
+        response = self.client_for(api, world).get(self.collection)
+        assert response.status_code == 200
+        body = response.json()
+        assert_list_envelope(body, self.resource_type)
+        assert body["data"], "the caller's own rows are listed"
+        assert body["meta"]["current_page"] == 1
+        assert body["meta"]["per_page"] == 10
+
+    def test_list_hides_other_organizations(self, api, world):
+        self.requires("list")
+        foreign = self.foreign_row(world)
+        response = self.client_for(api, world).get(self.collection, {"per_page": 100})
+        assert str(foreign.pk) not in {item["id"] for item in response.json()["data"]}
+
+    def test_list_needs_credentials(self, api, world):
+        self.requires("list")
+        assert_error(api.get(self.collection), 401)
+
+    @pytest.mark.parametrize("role", ["admin", "partner", "manager"])
+    def test_list_query_count_does_not_grow_with_page_size(self, api, world, role):
+        self.requires("list")
+        caller = getattr(world, role)
+        for _ in range(12):
+            self.make(world, caller.organization)
+        client = api.as_user(caller)
+        client.get(self.collection, {"per_page": 1})  # warm-up: API key last_used_at, caches
+        counts = []
+        for per_page in (5, 50):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(self.collection, {"per_page": per_page})
+            assert response.status_code == 200
+            counts.append(len(queries))
+        assert counts[0] == counts[1], f"queries for per_page=5 vs 50: {counts}"
+
+    # --- get ---
+    def test_get(self, api, world):
+        self.requires("get")
+        row = self.make(world, self.caller(world).organization)
+        response = self.client_for(api, world).get(self.member(row))
+        assert response.status_code == 200
+        body = response.json()
+        assert set(body) == {"data"}
+        assert_resource(body["data"], self.resource_type)
+        assert body["data"]["id"] == str(row.pk)
+
+    def test_get_trailing_slash(self, api, world):
+        self.requires("get")
+        row = self.make(world, self.caller(world).organization)
+        assert self.client_for(api, world).get(self.member(row) + "/").status_code == 200
+
+    def test_get_other_organization_is_404(self, api, world):
+        self.requires("get")
+        assert_error(self.client_for(api, world).get(self.member(self.foreign_row(world))), 404)
+
+    @pytest.mark.parametrize("raw_id", ["not-a-uuid", "12345", str(uuid.uuid4())])
+    def test_get_malformed_or_unknown_id_is_404(self, api, world, raw_id):
+        self.requires("get")
+        assert_error(self.client_for(api, world).get(f"{self.collection}/{raw_id}"), 404)
+
+    def test_get_needs_credentials(self, api, world):
+        self.requires("get")
+        row = self.make(world, world.customer)
+        assert_error(api.get(self.member(row)), 401)
+
+    # --- create ---
+    def test_create(self, api, world):
+        self.requires("create")
+        response = self.client_for(api, world, "create").post(self.collection, self.wrap(self.get_create_body(world)))
+        assert response.status_code == 201, response.content
+        body = response.json()
+        assert set(body) == {"data"}
+        assert_resource(body["data"], self.resource_type)
+        self.assert_created(body["data"]["attributes"], body["data"])
+        read = self.client_for(api, world, "create").get(f"{self.collection}/{body['data']['id']}")
+        assert read.status_code == 200
+
+    def test_create_accepts_unwrapped_body(self, api, world):
+        self.requires("create")
+        response = self.client_for(api, world, "create").post(self.collection, self.get_create_body(world))
+        assert response.status_code == 201, response.content
+
+    def test_create_invalid_is_422_naming_the_field(self, api, world):
+        self.requires("create")
+        body, field = self.invalid_body
+        base = {**self.get_create_body(world), **body}
+        assert_error(self.client_for(api, world, "create").post(self.collection, self.wrap(base)), 422, field)
+
+    def test_create_refused_to_roles_below(self, api, world):
+        self.requires("create")
+        for role in set(ROLE_USERS) - self.roles_for("create"):
+            client = api.as_user(getattr(world, ROLE_USERS[role]))
+            assert_error(client.post(self.collection, self.wrap(self.get_create_body(world))), 403)
+
+    # --- update ---
+    def test_update(self, api, world):
+        self.requires("update")
+        row = self.make(world, self.caller(world, "update").organization)
+        client = self.client_for(api, world, "update")
+        response = client.put(self.member(row), self.wrap(self.get_update_body(world)))
+        assert response.status_code == 200, response.content
+        if self.update_answers_empty:
+            assert response.json() == {}
+        else:
+            assert_resource(response.json()["data"], self.resource_type)
+        read = client.get(self.member(row), self.detail_params)
+        self.assert_updated(read.json()["data"]["attributes"])
+
+    def test_update_accepts_unwrapped_body(self, api, world):
+        self.requires("update")
+        row = self.make(world, self.caller(world, "update").organization)
+        client = self.client_for(api, world, "update")
+        assert client.put(self.member(row), self.get_update_body(world)).status_code == 200
+        self.assert_updated(client.get(self.member(row), self.detail_params).json()["data"]["attributes"])
+
+    def test_update_other_organization_is_404(self, api, world):
+        self.requires("update")
+        client = self.client_for(api, world, "update")
+        assert_error(client.put(self.member(self.foreign_row(world)), self.wrap(self.get_update_body(world))), 404)
+
+    def test_update_malformed_id_is_404(self, api, world):
+        self.requires("update")
+        client = self.client_for(api, world, "update")
+        assert_error(client.put(f"{self.collection}/nope", self.wrap(self.get_update_body(world))), 404)
+
+    def test_update_refused_to_roles_below(self, api, world):
+        self.requires("update")
+        for role in set(ROLE_USERS) - self.roles_for("update"):
+            user = getattr(world, ROLE_USERS[role])
+            row = self.visible_row(world, user)
+            assert_error(api.as_user(user).put(self.member(row), self.wrap(self.get_update_body(world))), 403)
+
+    def test_update_invalid_is_422_naming_the_field(self, api, world):
+        self.requires("update")
+        body, field = self.invalid_body
+        row = self.make(world, self.caller(world, "update").organization)
+        assert_error(self.client_for(api, world, "update").put(self.member(row), self.wrap(body)), 422, field)
+
+    # --- delete ---
+    def test_delete(self, api, world):
+        self.requires("delete")
+        row = self.make(world, self.caller(world, "delete").organization)
+        client = self.client_for(api, world, "delete")
+        response = client.delete(self.member(row))
+        assert response.status_code == 200, response.content
+        assert response.json() == {}
+        assert_error(client.get(self.member(row)), 404)
+
+    def test_delete_other_organization_is_404(self, api, world):
+        self.requires("delete")
+        foreign = self.foreign_row(world)
+        assert_error(self.client_for(api, world, "delete").delete(self.member(foreign)), 404)
+        assert type(foreign).objects.filter(pk=foreign.pk).exists()
+
+    def test_delete_refused_to_roles_below(self, api, world):
+        self.requires("delete")
+        for role in set(ROLE_USERS) - self.roles_for("delete"):
+            user = getattr(world, ROLE_USERS[role])
+            row = self.visible_row(world, user)
+            assert_error(api.as_user(user).delete(self.member(row)), 403)
+            assert type(row).objects.filter(pk=row.pk).exists()
+
+    # --- bulk delete ---
+    def test_bulk_delete(self, api, world):
+        self.requires("bulk_delete")
+        caller = self.caller(world, "delete")
+        rows = [self.make(world, caller.organization) for _ in range(2)]
+        foreign, unknown = self.foreign_row(world), str(uuid.uuid4())
+        ids = [str(r.pk) for r in rows]
+        response = api.as_user(caller).delete(self.collection, {"ids": [*ids, str(foreign.pk), unknown, "junk"]})
+        assert response.status_code == 200, response.content
+        body = response.json()
+        assert set(body) == {"deleted", "ids", "not_found"}
+        assert body["deleted"] == 2
+        assert sorted(body["ids"]) == sorted(ids)
+        assert set(body["not_found"]) == {str(foreign.pk), unknown, "junk"}
+        model = type(foreign)
+        assert not model.objects.filter(pk__in=ids).exists()
+        assert model.objects.filter(pk=foreign.pk).exists()
+
+    def test_bulk_delete_refused_to_roles_below(self, api, world):
+        self.requires("bulk_delete")
+        for role in set(ROLE_USERS) - self.roles_for("delete"):
+            user = getattr(world, ROLE_USERS[role])
+            row = self.visible_row(world, user)
+            assert_error(api.as_user(user).delete(self.collection, {"ids": [str(row.pk)]}), 403)
+
+    def test_bulk_delete_ids_must_be_a_list(self, api, world):
+        self.requires("bulk_delete")
+        assert_error(self.client_for(api, world, "delete").delete(self.collection, {"ids": "x"}), 422, "ids")
