@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "config.api",
     "organizations",
     "accounts",
@@ -167,6 +169,15 @@ SPECTACULAR_SETTINGS = {
     "AUTHENTICATION_WHITELIST": [],
 }
 
+# Background work (django.tasks API through the django-tasks backport: Django 6's core
+# `django.tasks` needs Python 3.12). Default: the database queue, worked by `manage.py db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASK_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": [],  # any queue name (one per scanner)
+    }
+}
+
 # Authentication knobs (conventions.md).
 JWT_TTL = timedelta(seconds=env.int("JWT_TTL", default=24 * 3600))
 JWT_SECRET = env.str("JWT_SECRET", default=SECRET_KEY)
@@ -186,3 +197,36 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+# --- Identity: two-factor, e-mailed tokens, impersonation (docs/identity.md) ---
+# Key(s) encrypting TOTP secrets at rest. A Fernet key (44 url-safe base64 characters) is used
+# as is; any other text is stretched into one. Comma-separate several to rotate keys (the first
+# encrypts, all decrypt). Default: derived from DJANGO_SECRET_KEY.
+FIELD_ENCRYPTION_KEY = env.list("FIELD_ENCRYPTION_KEY", default=[])
+OTP_ISSUER = env.str("OTP_ISSUER", default="CG Scanning")  # the name authenticator apps show
+OTP_SESSION_TTL = timedelta(seconds=env.int("OTP_SESSION_TTL", default=5 * 60))
+OTP_SESSION_MAX_ATTEMPTS = env.int("OTP_SESSION_MAX_ATTEMPTS", default=5)
+SMS_CODE_TTL = timedelta(seconds=env.int("SMS_CODE_TTL", default=5 * 60))
+SMS_CODE_MAX_ATTEMPTS = env.int("SMS_CODE_MAX_ATTEMPTS", default=5)
+SMS_RESEND_INTERVAL = env.int("SMS_RESEND_INTERVAL", default=30)  # seconds between codes
+# SMS backends, chosen like EMAIL_BACKEND: accounts.sms.backends.{console,file,locmem,http}.SmsBackend
+SMS_BACKEND = env.str("SMS_BACKEND", default="accounts.sms.backends.console.SmsBackend")
+SMS_FILE_PATH = env.path("SMS_FILE_PATH", default=BASE_DIR / "sms-outbox")
+SMS_SENDER = env.str("SMS_SENDER", default="CGScan")
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_USERNAME = env.str("SMS_GATEWAY_USERNAME", default="")
+SMS_GATEWAY_PASSWORD = env.str("SMS_GATEWAY_PASSWORD", default="")
+SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")  # sent as Authorization: Bearer
+SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)
+# Lifetimes of the e-mailed single-use tokens.
+CONFIRMATION_TOKEN_TTL = timedelta(seconds=env.int("CONFIRMATION_TOKEN_TTL", default=3 * 24 * 3600))
+INVITATION_TOKEN_TTL = timedelta(seconds=env.int("INVITATION_TOKEN_TTL", default=7 * 24 * 3600))
+PASSWORD_RESET_TOKEN_TTL = timedelta(seconds=env.int("PASSWORD_RESET_TOKEN_TTL", default=3600))
+SSO_LINK_TTL = timedelta(seconds=env.int("SSO_LINK_TTL", default=15 * 60))
+IDENTITY_EMAIL_COOLDOWN = env.int("IDENTITY_EMAIL_COOLDOWN", default=60)  # seconds between mails
+# Links put in the e-mails ({token} is replaced); point them at your front end.
+CONFIRMATION_URL = env.str("CONFIRMATION_URL", default=SITE_URL + "/auth/confirmation?confirmation_token={token}")
+INVITATION_URL = env.str("INVITATION_URL", default=SITE_URL + "/auth/invitation?invitation_token={token}")
+PASSWORD_RESET_URL = env.str("PASSWORD_RESET_URL", default=SITE_URL + "/auth/password?reset_password_token={token}")
+SSO_LINK_URL = env.str("SSO_LINK_URL", default=SITE_URL + "/auth/sso_link?token={token}")
+IMPERSONATION_TTL = timedelta(seconds=env.int("IMPERSONATION_TTL", default=3600))
