@@ -1,13 +1,17 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from accounts.admin_actions import ACTIONS, IdentityDisplayMixin
 from accounts.models import ApiKey, User
 from accounts.services.api_keys import assign_new_secret
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
-    list_display = ("username", "email", "role", "organization", "is_active", "confirmed", "last_sign_in_at")
+class UserAdmin(IdentityDisplayMixin, BaseUserAdmin):
+    list_display = (
+        "username", "email", "role", "organization", "is_active", "confirmed", "two_factor", "locked", "last_sign_in_at",
+    )
+    actions = ACTIONS
     list_filter = ("role", "is_active", "confirmed", "is_staff", "organization__partner", "organization")
     search_fields = ("username", "email", "first_name", "last_name", "organization__name")
     autocomplete_fields = ("organization",)
@@ -15,7 +19,7 @@ class UserAdmin(BaseUserAdmin):
     ordering = ("username",)
     readonly_fields = (
         "id", "created_at", "updated_at", "last_login", "date_joined", "last_sign_in_at", "last_sign_in_ip",
-        "sign_in_count", "otp_totp_enabled", "otp_sms_enabled", "access_token_created_at",
+        "sign_in_count", "two_factor_state", "access_token_created_at", "invited_at",
     )
     fieldsets = (
         (None, {"fields": ("id", "username", "password")}),
@@ -25,7 +29,7 @@ class UserAdmin(BaseUserAdmin):
             "title", "address", "city", "state", "country", "zipcode", "comment",
         )}),
         ("Status", {"fields": ("is_active", "confirmed", "is_staff", "is_superuser", "locked_until")}),
-        ("Security", {"fields": ("otp_totp_enabled", "otp_sms_enabled", "access_token_created_at")}),
+        ("Security", {"fields": ("two_factor_state", "access_token_created_at", "invited_at")}),
         ("Activity", {"fields": (
             "sign_in_count", "last_sign_in_at", "last_sign_in_ip", "last_login", "date_joined", "created_at", "updated_at",
         )}),

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "events.middleware.RequestContextMiddleware",  # X-Request-Id, audit context (docs/events.md)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -136,7 +137,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "config.api.pagination.PagePagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.api.schema.ResourceAutoSchema",
     "EXCEPTION_HANDLER": "config.api.exceptions.handle_exception",
     "DEFAULT_THROTTLE_CLASSES": [
         "config.api.throttling.UserRateThrottle",
@@ -167,6 +168,13 @@ SPECTACULAR_SETTINGS = {
     },
     "SECURITY": [{"ApiKey": [], "Bearer": []}],
     "AUTHENTICATION_WHITELIST": [],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api.schema.strip_trailing_slashes",
+    ],
+    # The schema and the docs describe the API, not tenant data: a browser opens them without an
+    # X-API-KEY header (it could not send one). Every operation they list still requires one.
+    "SERVE_AUTHENTICATION": [],
 }
 
 # Background work (django.tasks API through the django-tasks backport: Django 6's core
@@ -230,3 +238,36 @@ INVITATION_URL = env.str("INVITATION_URL", default=SITE_URL + "/auth/invitation?
 PASSWORD_RESET_URL = env.str("PASSWORD_RESET_URL", default=SITE_URL + "/auth/password?reset_password_token={token}")
 SSO_LINK_URL = env.str("SSO_LINK_URL", default=SITE_URL + "/auth/sso_link?token={token}")
 IMPERSONATION_TTL = timedelta(seconds=env.int("IMPERSONATION_TTL", default=3600))
+
+# --- Scan runs (scanning.md, lifecycle) ---
+SCAN_HEARTBEAT_INTERVAL = env.int("SCAN_HEARTBEAT_INTERVAL", default=5)  # seconds between worker heartbeats
+SCAN_HEARTBEAT_TIMEOUT = env.int("SCAN_HEARTBEAT_TIMEOUT", default=120)  # seconds: then the reconciler interrupts
+SCAN_QUEUE_TIMEOUT = env.int("SCAN_QUEUE_TIMEOUT", default=6 * 3600)  # seconds a run may wait for a worker
+SCHEDULER_TICK_SECONDS = env.int("SCHEDULER_TICK_SECONDS", default=15)
+SCAN_USE_NMAP = env.bool("SCAN_USE_NMAP", default=True)  # use nmap for -sn / -sV when installed
+
+# --- Scanning: target parsing (scanning/targets.py) ---
+# Networks no target may reach, comma-separated CIDRs. Unset: the defaults (loopback, 0.0.0.0/8
+# and ::, link-local, cloud metadata addresses and this machine's own addresses); the word
+# `default` in the list stands for them ("default,10.0.0.0/8"). An EMPTY value blocks nothing
+# (tests and the demo scan 127.0.0.1). Read from os.environ directly: django-environ turns an
+# empty value into the default, which would lose the difference between unset and empty.
+SCAN_BLOCKED_NETWORKS = env.ENVIRON.get("SCAN_BLOCKED_NETWORKS")  # None (unset) → the defaults
+# Hard cap on the addresses one target expands to (counted before anything is expanded).
+SCAN_MAX_TARGET_ADDRESSES = env.int("SCAN_MAX_TARGET_ADDRESSES", default=65536)
+
+# --- Events: audit trail, notifications, webhooks, white-label branding (docs/events.md) ---
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)  # `manage.py prune_audit` deletes older
+AUDIT_PRUNE_BATCH_SIZE = env.int("AUDIT_PRUNE_BATCH_SIZE", default=5000)  # rows per DELETE
+PCI_SCAN_WINDOW_DAYS = env.int("PCI_SCAN_WINDOW_DAYS", default=90)  # overdue_pci_reminder: quarterly window
+# Webhooks: private and loopback targets are refused unless allowed (self-hosted installs, tests);
+# cloud metadata addresses are refused whatever this says.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
+WEBHOOK_CONNECT_TIMEOUT = env.float("WEBHOOK_CONNECT_TIMEOUT", default=5.0)  # seconds
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)  # seconds, the whole answer
+# Seconds before each retry of a failed delivery (3 retries: 1 min, 5 min, 30 min).
+WEBHOOK_RETRY_DELAYS = [int(s) for s in env.list("WEBHOOK_RETRY_DELAYS", default=["60", "300", "1800"])]
+WEBHOOK_DISABLE_AFTER = timedelta(seconds=env.int("WEBHOOK_DISABLE_AFTER", default=24 * 3600))  # failing → disabled
+WEBHOOK_USER_AGENT_VERSION = env.str("WEBHOOK_USER_AGENT_VERSION", default="")  # default: the git short hash
+WHITELABEL_LOGO_MAX_BYTES = env.int("WHITELABEL_LOGO_MAX_BYTES", default=512 * 1024)
+WHITELABEL_DEFAULT_COMPANY_NAME = env.str("WHITELABEL_DEFAULT_COMPANY_NAME", default="CG Scanning")

@@ -57,6 +57,16 @@ class ApiClient:
         return self._call("delete", path, body, params, **extra)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Sign-in failure counters and throttles live in the cache: no test inherits another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @dataclass
 class World:
     staff: object

@@ -3,6 +3,7 @@
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api import two_factor_views as two_factor
 from accounts.authentication import client_address
 from accounts.services import sign_in as sign_in_service
 from accounts.services.tokens import revoke_session
@@ -27,6 +28,10 @@ class SignInView(APIView):
     throttle_scope = "sign_in"
 
     def post(self, request):
+        # Second call of a two-factor sign-in (conventions.md): otp_session_state + otp_attempt.
+        user = two_factor.user_from_session_state(request)
+        if user is not None:
+            return two_factor.signed_in_response(request, user)
         username, password = credential(request, "username"), credential(request, "password")
         if not username:
             raise InvalidInput.field("username", "is required")
@@ -34,6 +39,9 @@ class SignInView(APIView):
             raise InvalidInput.field("password", "is required")
         ip = client_address(request)
         user = sign_in_service.authenticate_password(username, password, ip)
+        challenge = two_factor.second_factor(request, user)
+        if challenge is not None:
+            return Response(challenge)
         token = sign_in_service.complete_sign_in(
             user, ip, request.META.get("HTTP_USER_AGENT", ""), login=username
         )

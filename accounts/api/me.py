@@ -3,10 +3,12 @@
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accounts.api.guards import ImpersonationGuardMixin
 from accounts.api.serializers import SelfUpdateSerializer, UserSerializer
-from accounts.api.views import UserContextMixin
+from accounts.api.views import UserContextMixin, UserViewSet
 from accounts.models import User
-from accounts.services import tokens, users as user_services
+from accounts.services import tokens
+from accounts.services import users as user_services
 from accounts.services.permissions import permissions_for
 from config.api.params import param
 from config.api.serializers import iso_timestamp
@@ -20,12 +22,17 @@ from organizations.services import update_organization
 ME_BLOCKS = {}
 
 
-class CurrentUserViewSet(UserContextMixin, ResourceViewSet):
+class CurrentUserViewSet(ImpersonationGuardMixin, UserContextMixin, ResourceViewSet):
     queryset = User.objects.select_related("organization")
     serializer_class = UserSerializer
     resource_name = "user"
     action_roles = {"organization_update": "Manager", "transfer_resources": "Admin"}
     write_role = "Viewer"  # own profile, password and tokens: every role
+    not_while_impersonating = ("password", "generate_access_token", "revoke_access_token", "delete_me")
+    search_fields = UserViewSet.search_fields  # GET /v2/user/members filters like GET /v2/users
+    sort_fields = UserViewSet.sort_fields
+    list_actions = ("members",)  # documented with the list parameters in /v2/schema
+    schema_requests = {"update_me": SelfUpdateSerializer, "organization_update": OrganizationInputSerializer}
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

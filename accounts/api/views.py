@@ -30,6 +30,7 @@ class UserViewSet(UserContextMixin, BulkDestroyMixin, ResourceViewSet):
     queryset = User.objects.select_related("organization")
     serializer_class = UserSerializer
     input_serializer_class = UserInputSerializer
+    schema_requests = {"create": UserCreateSerializer}
     resource_name = "user"
     search_fields = {
         "email": "email", "username": "username", "first_name": "first_name", "last_name": "last_name",

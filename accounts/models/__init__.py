@@ -1,5 +1,11 @@
 from .api_key import ApiKey
+from .mfa import RecoveryCode, SmsCode, SmsPurpose, TotpDevice
+from .one_time_token import OneTimeToken, TokenPurpose
+from .preference import NotificationKind, NotificationPreference
 from .session import SessionToken
 from .user import User
 
-__all__ = ["ApiKey", "SessionToken", "User"]
+__all__ = [
+    "ApiKey", "NotificationKind", "NotificationPreference", "OneTimeToken", "RecoveryCode", "SessionToken",
+    "SmsCode", "SmsPurpose", "TokenPurpose", "TotpDevice", "User",
+]

@@ -35,6 +35,9 @@ class RecoveryCode(models.Model):
     class Meta:
         indexes = [models.Index(fields=["user", "code_hash"])]
 
+    def __str__(self):
+        return f"recovery code of {self.user_id}"
+
 
 class SmsPurpose(models.TextChoices):
     ENABLE = "enable"  # proving the phone during setup
@@ -57,3 +60,6 @@ class SmsCode(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["user", "purpose", "created_at"])]
+
+    def __str__(self):
+        return f"{self.purpose} SMS code for {self.user_id}"

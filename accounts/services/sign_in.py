@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.api.errors import TooManyRequests, Unauthorized
+from events.emit import emit
 
 from .tokens import issue_session_token
 
@@ -57,8 +58,31 @@ def authenticate_password(username, password, ip):
         _record_failure(_key("ip", ip), _key("user", username))
         if user is not None:
             _count_failure(user, now)
+        emit("sign_in_failed", user, actor=None, organization=getattr(user, "organization", None), ip=ip, login=username)
         raise Unauthorized(INVALID)
     return user
+
+
+def check_user_throttle(user, ip):
+    """For the later steps of a sign-in (second factor, recovery code): the same 429s."""
+    check_throttle(user.username, ip)
+    now = timezone.now()
+    if user.locked_until and user.locked_until > now:
+        raise TooManyRequests("Too many failed sign-in attempts; try again later", (user.locked_until - now).total_seconds())
+
+
+def record_failed_attempt(user, ip):
+    """A wrong second factor counts like a wrong password (throttle, lockout, audit)."""
+    _record_failure(_key("ip", ip), _key("user", user.username))
+    _count_failure(user, timezone.now())
+    emit("sign_in_failed", user, actor=None, organization=user.organization, ip=ip)
+
+
+def clear_failures(user):
+    """Forget the user's counted failures and lift the lockout (reset password, staff unlock)."""
+    cache.delete_many([_key("user", user.username), *([_key("user", user.email)] if user.email else [])])
+    User.objects.filter(pk=user.pk).update(failed_sign_in_count=0, locked_until=None)
+    user.failed_sign_in_count, user.locked_until = 0, None
 
 
 def _count_failure(user, now):
@@ -80,6 +104,7 @@ def complete_sign_in(user, ip, user_agent, login=None):
     )
     user.refresh_from_db(fields=["sign_in_count", "last_sign_in_at", "last_sign_in_ip"])
     token, _session = issue_session_token(user, ip=ip or None, user_agent=user_agent)
+    emit("sign_in", user, actor=user, organization=user.organization, ip=ip)
     return token
 
 

@@ -13,10 +13,10 @@ from .secrets import keyed_hash, new_secret
 ALGORITHM = "HS256"
 
 
-def issue_session_token(user, *, ip=None, user_agent="", impersonator=None):
+def issue_session_token(user, *, ip=None, user_agent="", impersonator=None, ttl=None):
     now = timezone.now()
     session = SessionToken.objects.create(
-        user=user, impersonator=impersonator, expires_at=now + settings.JWT_TTL,
+        user=user, impersonator=impersonator, expires_at=now + (ttl or settings.JWT_TTL),
         ip=ip, user_agent=(user_agent or "")[:255],
     )
     claims = {"sub": str(user.pk), "jti": str(session.jti), "iat": int(now.timestamp()),

@@ -9,7 +9,9 @@ from accounts.choices import Role
 from accounts.models import User
 from config.api.errors import Forbidden, InvalidInput
 from config.api.permissions import has_role, role_rank
+from events.emit import emit
 
+from .passwords import apply_new_password
 from .tokens import revoke_other_sessions
 
 TRANSFERABLE = []  # (model, user field) pairs registered by other apps: see register_transferable
@@ -147,14 +149,14 @@ def delete_own_account(user):
 
 @transaction.atomic
 def change_password(user, current_password, password, password_confirmation, keep_session=None):
-    if not user.check_password(current_password or ""):
+    if not isinstance(current_password, str) or not user.check_password(current_password):
         raise InvalidInput.field("current_password", "is not correct")
-    if password != password_confirmation:
-        raise InvalidInput.field("password_confirmation", "does not match password")
-    _set_password(user, password)
+    apply_new_password(user, password, password_confirmation)  # present, confirmed, validators
     user.access_token_hash = None
-    user.save(update_fields=["password", "access_token_hash", "updated_at"])
+    user.access_token_created_at = None
+    user.save(update_fields=["password", "access_token_hash", "access_token_created_at", "updated_at"])
     revoke_other_sessions(user, keep=keep_session)
+    transaction.on_commit(lambda: emit("password_changed", user, actor=user, organization=user.organization))
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ STATUS_TEXT = {
     422: "Parameter Error",
     429: "Too Many Requests",
     500: "Internal Server Error",
+    503: "Service Unavailable",
 }
 
 

@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from config.api.errors import InvalidInput
+from config.api.filtering import apply_list_params
 from config.api.uuids import parse_uuid
 from config.api.viewsets import ResourceViewSet
 from organizations.api.subscription_serializers import (
@@ -24,7 +25,8 @@ class SubscriptionResponses:
     """Renders subscriptions with their usage (batched) and the `attributes[]` selection."""
 
     def subscription_context(self, subscriptions):
-        only = [a for a in self.request.query_params.getlist("attributes[]") if a]
+        params = self.request.query_params
+        only = [a for a in params.getlist("attributes[]") + params.getlist("attributes") if a]
         return {**self.get_serializer_context(), "usage": usage_map(subscriptions), "only_attributes": only}
 
     def respond_subscription(self, subscription, status=200):
@@ -32,7 +34,11 @@ class SubscriptionResponses:
         return Response({"data": SubscriptionSerializer(subscription, context=context).data}, status=status)
 
     def respond_subscriptions(self, queryset):
-        page = self.paginate_queryset(self.filter_queryset(queryset))
+        # The subscription columns, whatever viewset (organizations, user) this is mixed into.
+        queryset = apply_list_params(
+            queryset, self.request.query_params, search_fields=SUBSCRIPTION_SEARCH, sort_fields=SUBSCRIPTION_SORT,
+        )
+        page = self.paginate_queryset(queryset)
         data = SubscriptionSerializer(page, many=True, context=self.subscription_context(page)).data
         return self.get_paginated_response(data)
 

@@ -74,10 +74,11 @@ class OrganizationViewSet(OrganizationSubscribeMixin, ResourceViewSet):
 
     @action(detail=False, methods=["put"])
     def move(self, request):
-        user = _visible(User.objects.all(), self, param(request, "user_id"), "user_id", "organization")
-        org = _visible(self.get_queryset(), self, param(request, "organization_id"), "organization_id", "pk")
+        user_id, organization_id = param(request, "user_id"), param(request, "organization_id")
+        user = _visible(User.objects.all(), self, user_id, "user_id", "organization")
+        org = _visible(self.get_queryset(), self, organization_id, "organization_id", "pk")
         move_user(request.user, user, org)
-        return self.respond(org)
+        return self.respond(self.get_queryset().get(pk=org.pk))  # fresh members, the moved user included
 
     @action(detail=False, methods=["get"])
     def export(self, request):

@@ -52,12 +52,15 @@ def authorize(actor, organization, *, open_limits=False):
 
 
 def _effective_features(organization, request):
+    """Normal plans: the plan's limits. Open plans: the requested limits over the plan's,
+    never above the parent partner's own (even when nothing was requested)."""
     plan_features = request.plan.feature_dict()
-    if not request.features:
-        return plan_features
     if request.plan.kind != PlanKind.OPEN:
-        raise InvalidInput.field(f"{request.prefix}features", "can only be set for open plans")
-    return cap_by_parent(organization, request.plan.product.code, {**plan_features, **parse_features(request.features, request.prefix)}, request.prefix)
+        if request.features:
+            raise InvalidInput.field(f"{request.prefix}features", "can only be set for open plans")
+        return plan_features
+    requested = parse_features(request.features, request.prefix) if request.features else {}
+    return cap_by_parent(organization, request.plan.product.code, {**plan_features, **requested}, request.prefix)
 
 
 def parse_features(raw, prefix=""):
@@ -166,6 +169,8 @@ def update_subscription(actor, subscription, fields):
         if other is not None and other.pk != subscription.pk:
             raise InvalidInput.field("status", f"cannot be {fields['status']}: another {subscription.product.code} subscription is active")
     if "features" in fields:
+        if subscription.plan.kind != PlanKind.OPEN:
+            raise InvalidInput.field("features", "can only be set for open plans")
         merged = {**subscription.features, **parse_features(fields.pop("features"))}
         fields["features"] = cap_by_parent(organization, subscription.product.code, merged)
     end_date = fields.get("end_date", subscription.end_date)

@@ -35,6 +35,11 @@ ensure_venv() {
     if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$digest" ]; then
         return 0
     fi
+    # requirements-dev.txt includes requirements.txt: a current dev install covers the runtime.
+    if [ "$requirements" = requirements.txt ] && [ -f .venv/.installed-requirements-dev ] &&
+        [ "$(cat .venv/.installed-requirements-dev)" = "$digest" ]; then
+        return 0
+    fi
     echo "==> Installing $requirements into .venv"
     .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip || return 1
     .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$requirements" || return 1

@@ -1,0 +1,44 @@
+"""Notification e-mails through Django's e-mail backend, branded with the recipient
+organization's effective white-label settings (templates/emails/event_notification.*)."""
+
+from email.utils import formataddr, parseaddr
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.template.loader import render_to_string
+
+from events.services.whitelabel import effective
+
+
+def sender(branding):
+    """`Name <address>` from the branding's e-mail sender, falling back to DEFAULT_FROM_EMAIL."""
+    default_name, default_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    name = branding.get("email_sender_name") or branding.get("company_name") or default_name
+    address = branding.get("email_sender_address") or default_address
+    return formataddr((name, address)) if name else address
+
+
+def send_notification_emails(user_ids, kind, title, message, organization_id=None, **extra):
+    users = list(get_user_model().objects.filter(pk__in=user_ids, is_active=True).exclude(email=""))
+    if not users:
+        return 0
+    branding = effective(organization_id)["values"]
+    messages = [build_message(user, branding, kind, title, message) for user in users]
+    with get_connection() as connection:
+        return connection.send_messages(messages) or 0
+
+
+def build_message(user, branding, kind, title, message):
+    context = {
+        "user": user, "branding": branding, "title": title, "message": message, "kind": kind,
+        "site_url": branding.get("custom_domain") and f"https://{branding['custom_domain']}" or settings.SITE_URL,
+    }
+    subject = f"[{branding.get('company_name') or 'CG Scanning'}] {title}"
+    email = EmailMultiAlternatives(
+        subject=" ".join(subject.split()), body=render_to_string("emails/event_notification.txt", context),
+        from_email=sender(branding), to=[user.email],
+        reply_to=[branding["support_email"]] if branding.get("support_email") else None,
+    )
+    email.attach_alternative(render_to_string("emails/event_notification.html", context), "text/html")
+    return email

@@ -1,0 +1,35 @@
+"""Background work of the events app, run by the task worker (`manage.py db_worker`)."""
+
+from django_tasks import task
+
+
+@task()
+def deliver_webhook(delivery_id):
+    """One attempt at a webhook delivery; a failed attempt enqueues the next one itself."""
+    from events.services.delivery import attempt
+
+    delivery = attempt(delivery_id)
+    return None if delivery is None else delivery.status
+
+
+@task()
+def send_notification_emails(user_ids, kind, title, message, organization_id=None, dedupe_key=None):
+    from events.services.mail import send_notification_emails as send
+
+    return send(user_ids, kind, title, message, organization_id)
+
+
+@task()
+def overdue_pci_reminder():
+    """Daily: remind organizations whose last passing PCI scan is older than PCI_SCAN_WINDOW_DAYS."""
+    from events.services.pci import send_reminders
+
+    return send_reminders()
+
+
+@task()
+def prune_audit_events(days=None):
+    """Daily: delete audit events older than AUDIT_RETENTION_DAYS."""
+    from events.services.audit import prune
+
+    return prune(days)

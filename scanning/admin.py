@@ -1,0 +1,113 @@
+from django.contrib import admin, messages
+
+from config.api.errors import DomainError
+from scanning.models import PortList, RunHost, Scan, Scanner, ScanProfile, ScanRun, Schedule, Target
+from scanning.services.runs import start_scan, stop_scan
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ("name", "organization", "product", "host_count", "port_list", "alive_test", "created_at")
+    list_filter = ("product", "alive_test", "organization")
+    search_fields = ("name", "hosts", "organization__name")
+    autocomplete_fields = ("organization",)
+    list_select_related = ("organization", "port_list")
+    readonly_fields = ("id", "host_count", "credentials_public", "created_at", "updated_at")
+    exclude = ("credentials_encrypted",)
+
+
+@admin.register(PortList)
+class PortListAdmin(admin.ModelAdmin):
+    list_display = ("name", "organization", "predefined", "tcp_count", "udp_count")
+    list_filter = ("predefined",)
+    search_fields = ("name",)
+    readonly_fields = ("id", "tcp_count", "udp_count", "created_at", "updated_at")
+
+
+@admin.register(Scanner)
+class ScannerAdmin(admin.ModelAdmin):
+    list_display = ("name", "type", "organization", "status", "version", "queue_name", "predefined")
+    list_filter = ("type", "status", "predefined")
+    search_fields = ("name", "host")
+    readonly_fields = ("id", "status", "version", "last_seen_at", "created_at", "updated_at")
+    exclude = ("credential_encrypted",)
+
+
+@admin.register(ScanProfile)
+class ScanProfileAdmin(admin.ModelAdmin):
+    list_display = ("name", "check_count", "active", "predefined")
+
+
+@admin.register(Schedule)
+class ScheduleAdmin(admin.ModelAdmin):
+    list_display = ("name", "organization", "frequency", "interval", "timezone", "next_run_at")
+    list_filter = ("frequency", "product")
+    search_fields = ("name",)
+    readonly_fields = ("id", "next_run_at", "created_at", "updated_at")
+
+
+class RunInline(admin.TabularInline):
+    model = ScanRun
+    fields = ("status", "progress", "triggered_by", "started_at", "finished_at", "hosts_alive", "error")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    ordering = ("-created_at",)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Scan)
+class ScanAdmin(admin.ModelAdmin):
+    list_display = ("name", "organization", "product", "target", "status", "progress", "last_run_at", "next_run_at")
+    list_filter = ("status", "product", "organization")
+    search_fields = ("name", "target__name", "organization__name")
+    list_select_related = ("organization", "target")
+    readonly_fields = ("id", "status", "progress", "last_run_at", "next_run_at", "run_count", "last_history",
+                       "severity_counts", "max_severity", "pci_status", "created_at", "updated_at")
+    inlines = [RunInline]
+    actions = ["start", "stop"]
+
+    @admin.action(description="Start selected scans")
+    def start(self, request, queryset):
+        self._apply(request, queryset, lambda scan: start_scan(scan, request.user), "started")
+
+    @admin.action(description="Stop selected scans")
+    def stop(self, request, queryset):
+        self._apply(request, queryset, lambda scan: stop_scan(scan, request.user), "asked to stop")
+
+    def _apply(self, request, queryset, change, verb):
+        done = 0
+        for scan in queryset:
+            try:
+                change(scan)
+                done += 1
+            except DomainError as exc:
+                self.message_user(request, f"{scan}: {exc.message}", messages.ERROR)
+        if done:
+            self.message_user(request, f"{done} scan(s) {verb}.", messages.SUCCESS)
+
+
+class RunHostInline(admin.TabularInline):
+    model = RunHost
+    fields = ("ip", "hostname", "alive", "ports")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(ScanRun)
+class ScanRunAdmin(admin.ModelAdmin):
+    list_display = ("scan", "organization", "status", "progress", "triggered_by", "started_at", "finished_at", "error")
+    list_filter = ("status", "triggered_by")
+    search_fields = ("scan__name",)
+    list_select_related = ("scan", "organization")
+    inlines = [RunHostInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,104 @@
+"""Write side of the scanning resources: validation only; the rules live in services."""
+
+from rest_framework import serializers
+
+from config.api.uuids import parse_uuid
+from scanning.choices import AliveTest, Frequency, ScannerType
+
+
+class ScopedRelatedField(serializers.Field):
+    """`<name>_id`: an id looked up in a queryset the view puts in the context under
+    `querysets[<key>]` (already scoped to the caller); anything else is "was not found"."""
+
+    def __init__(self, key, **kwargs):
+        self.key = key
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, value):
+        pk = parse_uuid(value)
+        obj = self.context["querysets"][self.key].filter(pk=pk).first() if pk else None
+        if obj is None:
+            raise serializers.ValidationError("was not found")
+        return obj
+
+    def to_representation(self, value):
+        return str(value.pk)
+
+
+class CredentialsField(serializers.DictField):
+    """{ssh: {username, password|private_key, port}, smb: {...}}"""
+
+    def to_internal_value(self, data):
+        data = super().to_internal_value(data)
+        for kind, value in data.items():
+            if kind not in ("ssh", "smb", "esxi", "snmp"):
+                raise serializers.ValidationError(f"{kind} is not a supported credential type (ssh, smb, esxi, snmp)")
+            if not isinstance(value, dict) or not value.get("username"):
+                raise serializers.ValidationError(f"{kind}.username is required")
+        return data
+
+
+class TargetInput(serializers.Serializer):
+    name = serializers.CharField(max_length=255)
+    hosts = serializers.CharField(max_length=100000)
+    exclude_hosts = serializers.CharField(required=False, allow_blank=True, max_length=100000)
+    port_list_id = ScopedRelatedField("port_lists", required=False, source="port_list")
+    alive_test = serializers.ChoiceField(choices=AliveTest.choices, required=False)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    credentials = CredentialsField(required=False)
+
+
+class PortListInput(serializers.Serializer):
+    name = serializers.CharField(max_length=255)
+    port_ranges = serializers.CharField(max_length=100000)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+
+
+class ScannerInput(serializers.Serializer):
+    name = serializers.CharField(max_length=255)
+    type = serializers.ChoiceField(choices=ScannerType.choices, required=False)
+    host = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    port = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=65535)
+    ca_pub = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    credential = serializers.CharField(required=False, allow_blank=True, max_length=20000, write_only=True)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    max_concurrent_scans = serializers.IntegerField(required=False, min_value=1, max_value=100)
+
+
+class ScheduleInput(serializers.Serializer):
+    name = serializers.CharField(max_length=255)
+    start_at = serializers.DateTimeField()
+    timezone = serializers.CharField(max_length=64)
+    frequency = serializers.ChoiceField(choices=Frequency.choices, required=False)
+    interval = serializers.IntegerField(required=False, min_value=1, max_value=1000)
+    by_weekday = serializers.ListField(child=serializers.CharField(max_length=2), required=False)
+    by_monthday = serializers.ListField(child=serializers.IntegerField(min_value=-31, max_value=31), required=False)
+    until = serializers.DateTimeField(required=False, allow_null=True)
+    count = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    duration = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=7 * 24 * 60)
+
+
+class ScanInput(serializers.Serializer):
+    name = serializers.CharField(max_length=255)
+    target_id = ScopedRelatedField("targets", source="target")
+    scan_profile_id = ScopedRelatedField("scan_profiles", required=False, source="scan_profile")
+    scanner_id = ScopedRelatedField("scanners", required=False, source="scanner")
+    schedule_id = ScopedRelatedField("schedules", required=False, allow_null=True, source="schedule")
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    max_checks = serializers.IntegerField(required=False, min_value=1, max_value=64)
+    max_hosts = serializers.IntegerField(required=False, min_value=1, max_value=1024)
+
+
+class WizardScheduleInput(ScheduleInput):
+    name = None  # the wizard names the schedule after the scan
+
+
+class WizardInput(serializers.Serializer):
+    name = serializers.CharField(max_length=255)
+    hosts = serializers.CharField(max_length=100000)
+    exclude_hosts = serializers.CharField(required=False, allow_blank=True, max_length=100000)
+    port_list_id = ScopedRelatedField("port_lists", required=False, source="port_list")
+    scan_profile_id = ScopedRelatedField("scan_profiles", required=False, source="scan_profile")
+    alive_test = serializers.ChoiceField(choices=AliveTest.choices, required=False)
+    schedule = WizardScheduleInput(required=False)
+    start_now = serializers.BooleanField(required=False, default=False)

@@ -1,0 +1,60 @@
+"""The engine's data: what to scan (ScanPlan), what it found (HostResult, PortResult) and the
+caller's side of a run (Reporter). Plain data, no Django: the engine runs in a worker thread."""
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+ALIVE_TESTS = ("tcp_ping", "icmp_ping", "arp_ping", "consider_alive")
+STAGES = ("expand", "alive", "portscan", "services")
+
+
+@dataclass
+class ScanPlan:
+    addresses: list[str]  # already expanded, excluded and blocked-filtered IPs
+    hostnames: list[str] = ()  # resolved at scan time (stage 1); the name stays on the host result
+    tcp_ports: list[int] = ()
+    udp_ports: list[int] = ()
+    alive_test: str = "tcp_ping"  # one of ALIVE_TESTS
+    use_nmap: bool = True  # use nmap when the binary is present (-sn for icmp/arp, -sV refinement)
+    max_concurrency: int = 512  # concurrent sockets overall
+    per_host_concurrency: int = 128
+    connect_timeout: float = 1.0  # the ceiling; the real time-out adapts to measured round trips
+    service_timeout: float = 3.0
+    blocked_networks: list = ()  # ip_network objects: never touched, resolved names included
+    service_detection: bool = True  # False stops after the port scan (discovery only, benchmarks)
+
+
+@dataclass
+class PortResult:
+    port: int
+    protocol: str  # "tcp" | "udp"
+    state: str = "open"
+    service: str = "unknown"  # http, https, ssh, ftp, smtp, dns, ... or unknown
+    product: str = ""
+    version: str = ""
+    cpe: str = ""  # CPE 2.2 URI as nmap writes it: cpe:/a:openbsd:openssh:8.9p1
+    tls: bool = False
+    banner: str = ""
+    extra: dict = field(default_factory=dict)  # {"tls": {...}, "http": {...}, "nmap": {...}, ...}
+
+
+@dataclass
+class HostResult:
+    ip: str
+    hostname: str = ""
+    alive: bool = True
+    ports: list[PortResult] = field(default_factory=list)
+    os: str = ""
+    mac: str = ""
+    complete: bool = True  # False when a stop cut the host's port scan or service detection short
+
+
+class Reporter(Protocol):
+    def progress(self, stage: str, percent: float) -> None:
+        """stage is one of STAGES; percent is of the whole run, 0-100, never decreasing."""
+
+    def should_stop(self) -> bool:
+        """Polled a few times a second; True makes the run return its partial results."""
+
+    def store_hosts(self, hosts: list[HostResult]) -> None:
+        """Finished hosts, in batches; every host of the run is passed exactly once."""

@@ -1,0 +1,1 @@
+ENGINE_VERSION = "cg-builtin 1.0"
