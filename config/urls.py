@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.http import JsonResponse
 from django.urls import include, path, re_path
+from rest_framework.permissions import AllowAny
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.api import urls as accounts_urls
 from config.api.exceptions import json_error
-from events.api import urls as events_urls
 from config.api.routers import ApiRouter
+from events.api import urls as events_urls
 from organizations.api import urls as organizations_urls
 from scanning.api import urls as scanning_urls
 
@@ -16,8 +17,13 @@ for app_urls in (accounts_urls, organizations_urls, scanning_urls, events_urls):
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    re_path(r"^v2/schema/?$", SpectacularAPIView.as_view(), name="schema"),
-    re_path(r"^v2/docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    # The schema and its docs are public (no API key): they describe the API, they expose no data.
+    re_path(r"^v2/schema/?$", SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[AllowAny]), name="schema"),
+    re_path(
+        r"^v2/docs/?$",
+        SpectacularSwaggerView.as_view(url_name="schema", authentication_classes=[], permission_classes=[AllowAny]),
+        name="docs",
+    ),
     path("v2/", include(router.urls)),
     path("auth/", include(accounts_urls.auth_urlpatterns)),
     path("healthz", lambda request: JsonResponse({"status": "ok"}), name="healthz"),

@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 
 from config.api.errors import DomainError
 from events.admin_paginator import LargeTablePaginator
@@ -56,8 +58,31 @@ class DeliveryInline(admin.TabularInline):
         return super().get_queryset(request).order_by("-created_at")
 
 
+class WebhookForm(forms.ModelForm):
+    new_secret = forms.CharField(
+        required=False, strip=False, widget=forms.PasswordInput(render_value=False),
+        help_text="Sets the signing secret (stored encrypted, never shown). Leave empty to keep the current one.",
+    )
+    clear_secret = forms.BooleanField(required=False, help_text="Remove the secret (deliveries go unsigned).")
+
+    class Meta:
+        model = Webhook
+        fields = ("name", "organization", "created_by", "url", "events", "active", "include_customers")
+
+    url = forms.URLField(max_length=2000, assume_scheme="https")
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        try:
+            webhook_service.check_url(url)
+        except DomainError as error:
+            raise forms.ValidationError(f"The URL {error.errors.get('url', [error.message])[0]}") from None
+        return url
+
+
 @admin.register(Webhook)
 class WebhookAdmin(admin.ModelAdmin):
+    form = WebhookForm
     list_display = ("name", "organization", "url", "state", "active", "last_status", "last_delivery_at")
     list_filter = ("state", "active", "include_customers")
     search_fields = ("name", "url", "organization__name")
@@ -66,7 +91,7 @@ class WebhookAdmin(admin.ModelAdmin):
     readonly_fields = ("id", "secret_set", "state", "failing_since", "last_delivery_at", "last_status",
                        "created_at", "updated_at")
     fields = ("id", "name", "organization", "created_by", "url", "events", "active", "include_customers",
-              "secret_set", "state", "failing_since", "last_delivery_at", "last_status", "created_at", "updated_at")
+              "secret_set", "new_secret", "clear_secret", "state", "failing_since", "last_delivery_at", "last_status", "created_at", "updated_at")
     inlines = [DeliveryInline]
     actions = ["send_test_ping", "redeliver_failed"]
 
@@ -75,11 +100,12 @@ class WebhookAdmin(admin.ModelAdmin):
         return obj.secret_set
 
     def save_model(self, request, obj, form, change):
-        try:
-            webhook_service.check_url(obj.url)
-        except DomainError as error:
-            messages.error(request, f"Not saved: the URL {error.errors.get('url', [error.message])[0]}")
-            return
+        from config import crypto
+
+        if form.cleaned_data.get("new_secret"):
+            obj.secret_encrypted = crypto.encrypt(form.cleaned_data["new_secret"])
+        elif form.cleaned_data.get("clear_secret"):
+            obj.secret_encrypted = ""
         super().save_model(request, obj, form, change)
 
     @admin.action(description="Send a test ping now")
@@ -130,6 +156,7 @@ class WhitelabelAdmin(admin.ModelAdmin):
     search_fields = ("company_name", "custom_domain", "organization__name")
     autocomplete_fields = ("organization",)
     readonly_fields = ("id", "platform_default", "created_at", "updated_at")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = ("id", "organization", "platform_default", *BRANDING_FIELDS, "created_at", "updated_at")
 
     def save_model(self, request, obj, form, change):

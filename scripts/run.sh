@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 . scripts/lib/venv.sh
 
 HOST="${HOST:-127.0.0.1}"
+# The demo scans this machine (127.0.0.1), which the default blocked networks refuse; an empty
+# value blocks nothing. Set SCAN_BLOCKED_NETWORKS yourself for anything but a local demo.
+export SCAN_BLOCKED_NETWORKS="${SCAN_BLOCKED_NETWORKS-}"
 PORT="${PORT:-8000}"
 DEMO_PASSWORD="${DEMO_PASSWORD:-demo-password-123}"
 
@@ -22,11 +25,12 @@ python manage.py seed_demo --password "$DEMO_PASSWORD"
 
 # --- Processes started next to the web server -------------------------------------------------
 # Each entry is a shell command run in the background from the repository root with .venv on
-# PATH; all of them are stopped when this script exits. The task worker and the scheduler go
-# here, e.g.:
-#   BACKGROUND+=("python manage.py db_worker")
-#   BACKGROUND+=("python manage.py run_scheduler")
-BACKGROUND=()
+# PATH; all of them are stopped when this script exits: the task worker (every queue: scans,
+# webhooks, e-mail...) and the scheduler (scheduled scans, stale-run reconciler, daily jobs).
+BACKGROUND=(
+    "python manage.py db_worker --queue-name '*' --no-reload"
+    "python manage.py run_scheduler"
+)
 # -----------------------------------------------------------------------------------------------
 
 PIDS=()

@@ -109,3 +109,12 @@ def world(db):
 def api(world):
     """Unauthenticated client carrying the platform API key; `api.as_user(world.manager)`."""
     return ApiClient(world.api_key)
+
+
+def pytest_make_parametrize_id(config, val, argname):
+    """Stable test ids for values that differ per process (UUIDs), so pytest-xdist workers agree."""
+    import uuid
+
+    if isinstance(val, uuid.UUID):
+        return f"{argname}-uuid"
+    return None

@@ -3,6 +3,7 @@ verify_installation), disabling, the staff reset, and checking a second-factor c
 the sign-in flow and the admin all call these."""
 
 import hmac
+import logging
 import re
 
 import pyotp
@@ -18,7 +19,9 @@ from config.api.errors import Conflict, InvalidInput, TooManyRequests
 from events.emit import emit
 
 from . import recovery_codes, sms
-from .encryption import decrypt, encrypt
+from .encryption import DecryptionError, decrypt, encrypt
+
+logger = logging.getLogger(__name__)
 
 METHODS = (OtpMethod.TOTP, OtpMethod.SMS)
 
@@ -76,7 +79,12 @@ def accept_totp(device, code):
     code = _code(code)
     if device is None or not re.fullmatch(r"\d{6}", code):
         return False
-    totp = _totp(decrypt(device.encrypted_secret))
+    try:
+        totp = _totp(decrypt(device.encrypted_secret))
+    except DecryptionError:
+        logger.error("The TOTP secret of user %s cannot be decrypted: was FIELD_ENCRYPTION_KEY changed "
+                     "without keeping the old key?", device.user_id)
+        return False
     current = totp.timecode(timezone.now())
     for step in (current - 1, current, current + 1):
         if step > device.last_used_step and hmac.compare_digest(totp.generate_otp(step), code):

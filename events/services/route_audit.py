@@ -24,6 +24,8 @@ logger = logging.getLogger("events")
 
 ACTIONS = {"create": "create", "update": "update", "partial_update": "update", "destroy": "delete",
            "bulk_destroy": "delete", "update_collection": "update"}
+# POSTs that compute without changing anything (views may add more with `audit_exempt_actions`).
+NOT_WRITES = {"calculate_hosts", "check_2fa"}
 METHOD_ACTIONS = {"post": "create", "put": "update", "patch": "update", "delete": "delete"}
 
 
@@ -56,6 +58,8 @@ def start(request, view_func, view_kwargs):
     method = request.method.lower()
     actions = getattr(view_func, "actions", None) or {}
     action = actions.get(method) or _path_action(request.path, method)
+    if action in NOT_WRITES or action in getattr(view_class, "audit_exempt_actions", ()):
+        return None
     queryset = getattr(view_class, "queryset", None)
     lookup = getattr(view_class, "lookup_url_kwarg", None) or getattr(view_class, "lookup_field", "pk")
     route = Route(

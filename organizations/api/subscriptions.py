@@ -14,7 +14,7 @@ from organizations.api.subscription_serializers import (
 )
 from organizations.models import Organization, Plan, Product, Subscription
 from organizations.services import descendant_ids
-from organizations.services.limits import usage_map
+from organizations.services.limits import catalogue_codes, usage_map
 from organizations.services.subscriptions import subscribe, unsubscribe, update_subscription
 
 SUBSCRIPTION_SEARCH = {"status": "status", "product_code": "product__code"}
@@ -24,10 +24,11 @@ SUBSCRIPTION_SORT = ("created_at", "start_date", "end_date", "status")
 class SubscriptionResponses:
     """Renders subscriptions with their usage (batched) and the `attributes[]` selection."""
 
-    def subscription_context(self, subscriptions):
+    def subscription_context(self, subscriptions, product_codes=None):
         params = self.request.query_params
         only = [a for a in params.getlist("attributes[]") + params.getlist("attributes") if a]
-        return {**self.get_serializer_context(), "usage": usage_map(subscriptions), "only_attributes": only}
+        usage = usage_map(subscriptions, product_codes)
+        return {**self.get_serializer_context(), "usage": usage, "only_attributes": only}
 
     def respond_subscription(self, subscription, status=200):
         context = self.subscription_context([subscription])
@@ -39,7 +40,8 @@ class SubscriptionResponses:
             queryset, self.request.query_params, search_fields=SUBSCRIPTION_SEARCH, sort_fields=SUBSCRIPTION_SORT,
         )
         page = self.paginate_queryset(queryset)
-        data = SubscriptionSerializer(page, many=True, context=self.subscription_context(page)).data
+        context = self.subscription_context(page, catalogue_codes() if page else None)
+        data = SubscriptionSerializer(page, many=True, context=context).data
         return self.get_paginated_response(data)
 
 

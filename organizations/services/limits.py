@@ -3,7 +3,7 @@
 
 from config.api.errors import LimitExceeded
 from organizations.choices import LIVE_STATUSES
-from organizations.models import Subscription
+from organizations.models import Product, Subscription
 
 # feature name -> callable(organization_ids, product_code) -> {organization_id: usage}
 # (batched, so listing many subscriptions costs a constant number of queries)
@@ -22,19 +22,26 @@ def live_subscription(organization, product_code):
     )
 
 
+def catalogue_codes():
+    return list(Product.objects.values_list("code", flat=True))
+
+
 def usage_of(organization, product_code):
     return {name: calc([organization.pk], product_code).get(organization.pk, 0) for name, calc in USAGE_CALCULATORS.items()}
 
 
-def usage_map(subscriptions):
-    """{(organization_id, product_code): {feature: usage}} for many subscriptions at once."""
-    by_product = {}
-    for subscription in subscriptions:
-        by_product.setdefault(subscription.product.code, set()).add(subscription.organization_id)
+def usage_map(subscriptions, product_codes=None):
+    """{(organization_id, product_code): {feature: usage}} for many subscriptions at once: one
+    call per calculator and product. Lists pass every product code of the catalogue so that
+    their query count does not depend on which products a page happens to hold."""
+    org_ids = sorted({subscription.organization_id for subscription in subscriptions})
+    if not org_ids:
+        return {}
+    codes = product_codes if product_codes is not None else sorted({s.product.code for s in subscriptions})
     usage = {}
-    for product_code, org_ids in by_product.items():
+    for product_code in codes:
         for name, calc in USAGE_CALCULATORS.items():
-            counts = calc(list(org_ids), product_code)
+            counts = calc(org_ids, product_code)
             for org_id in org_ids:
                 usage.setdefault((org_id, product_code), {})[name] = counts.get(org_id, 0)
     return usage

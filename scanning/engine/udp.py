@@ -80,27 +80,29 @@ def snmp_probe(community: bytes = b"public"):
 PROBES = {53: dns_probe, 123: ntp_probe, 161: snmp_probe}
 
 
-async def exchange(ip: str, port: int, probe, timeout: float, attempts: int = 2):
-    """Send the probe (twice at most) and return the first valid reply's PortResult, REFUSED on
-    an ICMP port unreachable, None when nothing valid came back."""
-    payload, check = probe()
+async def exchange(ip: str, port: int, probes, timeout: float, attempts: int = 2):
+    """Send the probes' packets (twice at most) and return the first valid reply's PortResult,
+    REFUSED on an ICMP port unreachable, None when nothing valid came back."""
+    built = [probe() for probe in probes]
     loop = asyncio.get_running_loop()
     sock = socket.socket(socket.AF_INET6 if ":" in ip else socket.AF_INET, socket.SOCK_DGRAM)
     sock.setblocking(False)
     try:
         sock.connect((ip, port))
         for _ in range(attempts):
-            await loop.sock_sendall(sock, payload)
+            for payload, _check in built:
+                await loop.sock_sendall(sock, payload)
             deadline = loop.time() + timeout
             while (remaining := deadline - loop.time()) > 0:
                 try:
                     reply = await asyncio.wait_for(loop.sock_recv(sock, 65535), remaining)
                 except TimeoutError:
                     break
-                result = check(reply)
-                if result is not None:
-                    result.port = port
-                    return result
+                for _payload, check in built:
+                    result = check(reply)
+                    if result is not None:
+                        result.port = port
+                        return result
     except ConnectionRefusedError:
         return REFUSED
     except OSError:
@@ -111,11 +113,8 @@ async def exchange(ip: str, port: int, probe, timeout: float, attempts: int = 2)
 
 
 async def probe_port(ip: str, port: int, guard, timeout: float):
+    """A PortResult when the port answered one of the probes (its own, or all three on a port
+    with no well-known protocol), else None."""
     guard.check(ip)
-    for factory in [PROBES[port]] if port in PROBES else PROBES.values():
-        result = await exchange(ip, port, factory, timeout)
-        if result is REFUSED:
-            return None
-        if result is not None:
-            return result
-    return None
+    result = await exchange(ip, port, [PROBES[port]] if port in PROBES else list(PROBES.values()), timeout)
+    return None if result is REFUSED else result

@@ -120,7 +120,7 @@ def test_subscriptions_show_usage_from_the_calculators_in_one_batch(api, world, 
     by_product = {s["attributes"]["product"]["code"]: s["attributes"] for s in response.json()["data"]}
     assert by_product["pci"]["usage"][FEATURE] == 9
     assert by_product["vrms"]["usage"][FEATURE] == 3
-    assert len(calls) == 2  # one call per product, not per subscription
+    assert len(calls) == 3  # one call per product of the catalogue, not per subscription
 
 
 def test_limit_error_maps_to_the_conventions_error_body(world, subscribed, usage):

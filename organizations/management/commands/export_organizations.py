@@ -15,7 +15,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         queryset = Organization.objects.all()
         if not options["output"]:
-            write_csv(queryset, sys.stdout)
+            try:
+                write_csv(queryset, sys.stdout)
+                sys.stdout.flush()
+            except BrokenPipeError:  # e.g. piped into `head`
+                sys.stderr.close()
             return
         try:
             with open(options["output"], "w", newline="", encoding="utf-8") as stream:

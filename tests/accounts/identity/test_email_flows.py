@@ -7,7 +7,7 @@ from django.core import mail
 from accounts.models import OneTimeToken, User
 from accounts.services import confirmation
 from tests.api_mixins import assert_error
-from tests.conftest import PASSWORD, ApiClient
+from tests.conftest import ApiClient
 from tests.factories import UserFactory
 
 from .support import enable_totp, last_mail, sign_in, token_from_mail

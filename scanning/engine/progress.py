@@ -1,0 +1,26 @@
+"""Stage progress as a share of the whole run, sampled a few times a second."""
+
+import asyncio
+
+SPANS = {"expand": (0.0, 2.0), "alive": (2.0, 10.0), "portscan": (10.0, 70.0), "services": (70.0, 100.0)}
+DISCOVERY_SPANS = {**SPANS, "portscan": (10.0, 100.0), "services": (100.0, 100.0)}
+
+
+class Progress:
+    def __init__(self, emit, service_detection: bool = True):
+        self.emit = emit
+        self.spans = SPANS if service_detection else DISCOVERY_SPANS
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        start, end = self.spans[stage]
+        self.emit(stage, round(start + (end - start) * min(1.0, max(0.0, fraction)), 2))
+
+    def of(self, stage: str):
+        return lambda fraction: self(stage, fraction)
+
+
+async def sample(report, fraction, every: float = 0.2) -> None:
+    """Report fraction() every `every` seconds until cancelled."""
+    while True:
+        await asyncio.sleep(every)
+        report(fraction())

@@ -1,0 +1,100 @@
+"""The run itself, on the engine's event loop: expand, alive test, port scan, service detection.
+Finished hosts go out through `store` as they finish; a cancellation (the stop) ends the run
+where it is and sends what was scanned so far, marked incomplete."""
+
+import asyncio
+import logging
+
+from .alive import alive_test
+from .expand import expand
+from .guard import Guard
+from .portscan import PortScan
+from .progress import Progress, sample
+from .services import ServiceStage
+from .types import HostResult
+
+log = logging.getLogger(__name__)
+
+
+class Run:
+    def __init__(self, plan, store, emit_progress):
+        self.plan = plan
+        self.guard = Guard(plan.blocked_networks)
+        self.store = store
+        self.progress = Progress(emit_progress, plan.service_detection)
+        self.hosts: dict[str, HostResult] = {}
+        self.stored: list[HostResult] = []
+        self.stored_ips: set[str] = set()
+        self.round_trips: dict = {}
+        self.portscan: PortScan | None = None
+        self.ports_done = 0
+
+    def hand_over(self, hosts) -> None:
+        fresh = [h for h in hosts if h.ip not in self.stored_ips]
+        if fresh:
+            self.stored_ips.update(h.ip for h in fresh)
+            self.stored.extend(fresh)
+            self.store(fresh)
+
+    async def execute(self) -> list[HostResult]:
+        try:
+            await self.stages()
+        except asyncio.CancelledError:
+            log.info("scan stopped: handing over partial results")
+            self.hand_over_partial()
+        order = {ip: index for index, ip in enumerate(self.hosts)}
+        return sorted(self.stored, key=lambda host: order.get(host.ip, 0))
+
+    async def stages(self) -> None:
+        plan = self.plan
+        self.progress("expand", 0.0)
+        targets = await expand(plan.addresses, plan.hostnames, self.guard)
+        self.hosts = {ip: HostResult(ip, hostname) for ip, hostname in targets}
+        self.progress("expand", 1.0)
+
+        verdicts = await alive_test(plan, self.guard, list(self.hosts), self.round_trips, self.progress.of("alive"))
+        for ip, host in self.hosts.items():
+            host.alive = verdicts.get(ip, {}).get("up", False)
+            host.mac = verdicts.get(ip, {}).get("mac", "")
+        self.hand_over([h for h in self.hosts.values() if not h.alive])
+        alive = {ip: h for ip, h in self.hosts.items() if h.alive}
+        self.progress("alive", 1.0)
+
+        self.portscan = PortScan(plan, self.guard, alive, self.round_trips)
+        await self.portscan.run(self.progress.of("portscan"))
+
+        if plan.service_detection:
+            await self.services(alive)
+        self.hand_over(list(alive.values()))
+        self.progress("services" if plan.service_detection else "portscan", 1.0)
+
+    async def services(self, alive: dict) -> None:
+        quiet = [h for h in alive.values() if not any(p.protocol == "tcp" for p in h.ports)]
+        self.hand_over(quiet)
+        busy = [h for h in alive.values() if h not in quiet]
+        total = sum(1 for h in busy for p in h.ports if p.protocol == "tcp")
+
+        def port_done():
+            self.ports_done += 1
+
+        stage = ServiceStage(self.plan, self.guard, lambda host: self.hand_over([host]), port_done)
+        report = self.progress.of("services")
+        ticker = asyncio.ensure_future(sample(report, lambda: self.ports_done / total if total else 1.0))
+        try:
+            await stage.run(busy)
+        finally:
+            ticker.cancel()
+
+    def hand_over_partial(self) -> None:
+        """Hosts the stop caught mid-way: sent once, marked incomplete, when anything was found
+        or their port scan had finished (a host never port-scanned is left out)."""
+        scanned = self.portscan.scanned if self.portscan else set()
+        partial = []
+        for ip, host in self.hosts.items():
+            if ip in self.stored_ips or not host.alive or (ip not in scanned and not host.ports):
+                continue
+            nothing_to_detect = not self.plan.service_detection or not any(p.protocol == "tcp" for p in host.ports)
+            host.complete = ip in scanned and nothing_to_detect
+            host.ports.sort(key=lambda p: (p.protocol, p.port))
+            partial.append(host)
+        self.hand_over(partial)

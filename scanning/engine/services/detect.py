@@ -1,0 +1,117 @@
+"""Service detection on one open TCP port. Two connections start together: a plain one that
+waits for a greeting (SSH, FTP, SMTP ... speak first) and a TLS handshake. A recognised greeting
+wins; else a completed handshake makes it a TLS port, read for a greeting and then asked over
+TLS; else the ask probes run in the clear, the port's expected protocol first, the rest side by
+side, the first valid answer winning."""
+
+import asyncio
+import logging
+import ssl
+import struct
+
+from ..nmap import TLS_NAMES
+from ..types import PortResult
+from .base import text
+from .databases import mysql_packet_complete
+from .registry import GREETINGS, asks_for
+
+log = logging.getLogger(__name__)
+
+PROBE_ERRORS = (OSError, TimeoutError, ssl.SSLError, ValueError, IndexError, KeyError, struct.error, EOFError, UnicodeError)
+TLS_GREETING_WAIT = 1.0
+
+
+def greeting_complete(data: bytes) -> bool:
+    return data.endswith(b"\n") or mysql_packet_complete(data) or data[:1] == b"\xff"
+
+
+async def match_greeting(conn, greeting: bytes):
+    for probe in GREETINGS:
+        try:
+            found = await probe.greeting(conn, greeting)
+        except PROBE_ERRORS as exc:
+            log.debug("%s greeting matcher failed: %s", probe.name, exc)
+            continue
+        if found is not None:
+            return found
+    return None
+
+
+async def session(dialer, ip, port, tls, hostname, wait):
+    """(TLS facts or None, greeting Match or None, greeting bytes) of one connection."""
+    try:
+        async with dialer.connect(ip, port, tls, hostname) as conn:
+            facts = conn.tls_facts() if tls else None
+            greeting = await conn.read(wait, until=greeting_complete)
+            found = await match_greeting(conn, greeting) if greeting else None
+            return facts, found, greeting
+    except PROBE_ERRORS:
+        return None, None, b""
+
+
+async def ask(dialer, ip, port, probe, tls, hostname):
+    try:
+        async with dialer.connect(ip, port, tls, hostname) as conn:
+            return await probe.ask(conn)
+    except PROBE_ERRORS as exc:
+        log.debug("%s probe on %s:%s failed: %s", probe.name, ip, port, exc)
+        return None
+
+
+async def ask_all(dialer, ip, port, tls, hostname):
+    hinted, rest = asks_for(port)
+    for probe in hinted:
+        found = await ask(dialer, ip, port, probe, tls, hostname)
+        if found is not None:
+            return found
+    tasks = [asyncio.ensure_future(ask(dialer, ip, port, probe, tls, hostname)) for probe in rest]
+    try:
+        for next_done in asyncio.as_completed(tasks):
+            found = await next_done
+            if found is not None:
+                return found
+        return None
+    finally:
+        await _cancel(tasks)
+
+
+async def detect_port(dialer, ip: str, port: int, hostname: str = "") -> tuple[PortResult, str]:
+    """(the port's PortResult, an OS hint from its banner or "")"""
+    timeout = dialer.timeout
+    plain = asyncio.ensure_future(session(dialer, ip, port, False, hostname, timeout))
+    secure = asyncio.ensure_future(session(dialer, ip, port, True, hostname, min(TLS_GREETING_WAIT, timeout)))
+    result = PortResult(port, "tcp")
+    try:
+        pending = {plain, secure}
+        facts = found = None
+        greeting = b""
+        while pending and found is None and facts is None:
+            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            if plain in done:
+                _none, found, greeting = plain.result()
+            if secure in done and found is None:
+                facts, found, tls_greeting = secure.result()
+                greeting = tls_greeting or greeting
+        await _cancel(pending)
+        if facts is not None:
+            result.tls = True
+            result.extra["tls"] = facts
+            found = found or await ask_all(dialer, ip, port, True, hostname)
+        elif found is None:
+            found = await ask_all(dialer, ip, port, False, hostname)
+    finally:
+        await _cancel([plain, secure])
+    if found is None:
+        result.banner = text(greeting)
+        return result, ""
+    result.service = TLS_NAMES.get(found.service, found.service) if result.tls else found.service
+    result.product, result.version, result.cpe = found.product, found.version, found.cpe
+    result.banner = found.banner or text(greeting)
+    result.extra.update(found.extra)
+    return result, found.os
+
+
+async def _cancel(tasks) -> None:
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
