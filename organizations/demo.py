@@ -6,9 +6,9 @@ from accounts.models import ApiKey, User
 from accounts.services.api_keys import create_api_key
 from organizations.catalogue import seed_catalogue
 from organizations.models import Organization, Plan
+from organizations.services import staff_organization
 from organizations.services.limits import live_subscription
 from organizations.services.subscriptions import PlanRequest, subscribe
-from organizations.services import staff_organization
 
 DEMO_KEY_NAME = "Demo key"
 

@@ -92,11 +92,7 @@ def parse_targets(hosts: str, exclude_hosts: str = "", *, blocked_networks=None,
     spans, names = _parse_field(hosts, "hosts")
     excluded, excluded_names = _exclusions(exclude_hosts)
     new_parts, total = _union(spans, excluded, cap)
-    hostnames = [name for name in dict.fromkeys(names) if name not in excluded_names]
-    for name in hostnames:
-        total += 1
-        if total > cap:
-            raise TargetError(name, _too_large(name, cap))
+    hostnames = _kept_hostnames(names, excluded_names, total, cap)
     if blocked_networks:
         _check_blocked(new_parts, blocked_intervals(blocked_networks))
     addresses = tuple(
@@ -107,10 +103,7 @@ def parse_targets(hosts: str, exclude_hosts: str = "", *, blocked_networks=None,
 
 def count_targets(hosts: str, exclude_hosts: str = "") -> int:
     """How many addresses and hostnames `hosts` less `exclude_hosts` names, without expanding."""
-    spans, names = _parse_field(hosts, "hosts")
-    excluded, excluded_names = _exclusions(exclude_hosts)
-    _, total = _union(spans, excluded, None)
-    return total + len(set(names) - excluded_names)
+    return _count(hosts, exclude_hosts, None)
 
 
 def parse_errors(hosts: str, exclude_hosts: str = "") -> dict[str, list[str]]:
@@ -125,7 +118,7 @@ def parse_errors(hosts: str, exclude_hosts: str = "") -> dict[str, list[str]]:
                 errors.setdefault(field_name, []).append(exc.message)
     if not errors:
         try:
-            parse_targets(hosts, exclude_hosts)
+            _count(hosts, exclude_hosts, _max_addresses())
         except TargetError as exc:
             errors[exc.field] = [exc.message]
     return {name: list(dict.fromkeys(messages)) for name, messages in errors.items()}
@@ -223,6 +216,25 @@ def _hostname(token: str) -> str | None:
     except OSError:
         return name
     return None
+
+
+# --- counting ------------------------------------------------------------------------------
+
+
+def _count(hosts, exclude_hosts, cap) -> int:
+    spans, names = _parse_field(hosts, "hosts")
+    excluded, excluded_names = _exclusions(exclude_hosts)
+    _, total = _union(spans, excluded, cap)
+    return total + len(_kept_hostnames(names, excluded_names, total, cap))
+
+
+def _kept_hostnames(names, excluded_names, total, cap) -> list[str]:
+    """De-duplicated, not excluded hostnames; each counts as one address against `cap`."""
+    kept = [name for name in dict.fromkeys(names) if name not in excluded_names]
+    if cap is not None and total + len(kept) > cap:
+        name = kept[cap - total]
+        raise TargetError(name, _too_large(name, cap))
+    return kept
 
 
 # --- interval arithmetic -------------------------------------------------------------------

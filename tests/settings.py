@@ -14,3 +14,17 @@ SECURE_HSTS_SECONDS = 0
 ALLOWED_HOSTS = ["*"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"user": "100000/min", "anon": "100000/min"}}  # noqa: F405
+
+# Scanning: nothing is blocked, so tests scan services they start on 127.0.0.1 (the parsers read
+# the setting at call time; tests of the defaults set it to None with the `settings` fixture).
+# Worker subprocesses started by tests inherit it through the environment (tests/scanning).
+SCAN_BLOCKED_NETWORKS = ""
+
+# SQLite: a file test database (not the shared in-memory one), so a worker started as a
+# subprocess by a test can open it, and threads (heartbeat, workers) get real locking.
+# pytest-xdist adds its `_gw<N>` suffix to the name; the pid keeps concurrent runs apart.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    import os
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"cg_test_db_{os.getpid()}.sqlite3")}  # noqa: F405

@@ -18,29 +18,6 @@ SAMPLE_ID = "0b7e5c1e-3c1a-4d4e-9a8f-2f6f1c9d8e7a"
 SAMPLE_VALUES = {"name": "scan_event"}
 
 PENDING_ROUTES = {
-    # Users: invitations (with subscriptions and invitations)
-    ("POST", "/v2/users/{id}/invite"),
-    # Authentication: confirmation, invitation, password reset, 2FA sign-in, SSO links, impersonation
-    ("POST", "/auth/sign_in_with_recovery_code"),
-    ("GET", "/auth/confirmation"),
-    ("POST", "/auth/confirmation"),
-    ("GET", "/auth/invitation"),
-    ("PUT", "/auth/invitation"),
-    ("POST", "/auth/password"),
-    ("PUT", "/auth/password"),
-    ("POST", "/auth/check_2fa"),
-    ("POST", "/auth/send_sms_otp"),
-    ("POST", "/auth/sso_link"),
-    ("GET", "/auth/sso_link"),
-    ("POST", "/v2/users/{id}/impersonate"),
-    ("DELETE", "/v2/users/impersonate"),
-    # User 2FA and preferences
-    ("PUT", "/v2/user/mfa/enable"),
-    ("PUT", "/v2/user/mfa/verify_installation"),
-    ("PUT", "/v2/user/mfa/disable"),
-    ("PUT", "/v2/user/mfa/recovery_codes"),
-    ("GET", "/v2/user/preferences"),
-    ("PUT", "/v2/user/preferences/notifications/{name}"),
     # Targets, schedules, scans, scan profiles
     ("GET", "/v2/targets"), ("POST", "/v2/targets"), ("GET", "/v2/targets/{id}"), ("PUT", "/v2/targets/{id}"),
     ("DELETE", "/v2/targets/{id}"), ("DELETE", "/v2/targets"), ("POST", "/v2/targets/calculate_hosts"),
@@ -74,16 +51,6 @@ PENDING_ROUTES = {
     ("GET", "/v2/port_lists"), ("POST", "/v2/port_lists"), ("GET", "/v2/port_lists/{id}"),
     ("PUT", "/v2/port_lists/{id}"), ("DELETE", "/v2/port_lists/{id}"),
     ("GET", "/v2/hosts"), ("GET", "/v2/hosts/{id}"), ("GET", "/v2/hosts/most_vulnerable"),
-    # Notifications, webhooks, white-label, audit
-    ("GET", "/v2/notifications"), ("GET", "/v2/notifications/{id}"), ("DELETE", "/v2/notifications/{id}"),
-    ("PUT", "/v2/notifications/{id}/read"), ("PUT", "/v2/notifications/{id}/seen"),
-    ("PUT", "/v2/notifications/read_all"), ("PUT", "/v2/notifications/seen_all"),
-    ("GET", "/v2/webhooks"), ("POST", "/v2/webhooks"), ("GET", "/v2/webhooks/{id}"), ("PUT", "/v2/webhooks/{id}"),
-    ("DELETE", "/v2/webhooks/{id}"), ("POST", "/v2/webhooks/{id}/test"), ("GET", "/v2/webhooks/{id}/deliveries"),
-    ("POST", "/v2/webhooks/{id}/deliveries/{delivery_id}/redeliver"), ("GET", "/v2/webhook_events"),
-    ("GET", "/v2/whitelabel"), ("PUT", "/v2/whitelabel"), ("DELETE", "/v2/whitelabel"),
-    ("GET", "/v2/whitelabel_settings"), ("PUT", "/v2/whitelabel_settings"),
-    ("GET", "/v2/audit/events"), ("GET", "/v2/audit/events/{id}"),
 }
 
 

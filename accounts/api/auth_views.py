@@ -20,6 +20,8 @@ def credential(request, name):
         value = request.query_params.get(name)
     if value is not None and not isinstance(value, str):
         raise InvalidInput.field(name, "must be a string")
+    if value and "\x00" in value:  # PostgreSQL refuses NUL in a string literal
+        raise InvalidInput.field(name, "must not contain NUL characters")
     return value
 
 

@@ -10,6 +10,7 @@ from accounts.services import confirmation, invitations, password_reset, sso_lin
 from config.api.errors import InvalidInput
 from config.api.permissions import AllowAnyClient
 
+from . import schema
 from .inputs import read
 from .two_factor_views import second_factor, signed_in_response
 
@@ -32,9 +33,11 @@ class PreLoginView(APIView):
 class ConfirmationView(PreLoginView):
     """GET: "show confirmation form"; POST: "confirm a user"."""
 
+    @schema.show_confirmation
     def get(self, request):
         return Response(confirmation.describe(read(request, "confirmation_token", required=True)))
 
+    @schema.confirm
     def post(self, request):
         user = confirmation.confirm(
             read(request, "confirmation_token", required=True),
@@ -46,9 +49,11 @@ class ConfirmationView(PreLoginView):
 class InvitationView(PreLoginView):
     """GET: "pre-accept invitation check"; PUT: "accept an invitation"."""
 
+    @schema.check_invitation
     def get(self, request):
         return Response(invitations.describe(read(request, "invitation_token", required=True)))
 
+    @schema.accept_invitation
     def put(self, request):
         user = invitations.accept(
             read(request, "invitation_token", required=True),
@@ -64,10 +69,12 @@ class InvitationView(PreLoginView):
 class PasswordView(PreLoginView):
     """POST: "forgot password" (always the same answer); PUT: "reset password"."""
 
+    @schema.forgot_password
     def post(self, request):
         password_reset.request_reset(email_param(request))
         return Response({"message": ALWAYS_SENT})
 
+    @schema.reset_password
     def put(self, request):
         user = password_reset.reset_password(
             read(request, "reset_password_token", required=True),
@@ -82,10 +89,12 @@ class PasswordView(PreLoginView):
 class SsoLinkView(PreLoginView):
     """POST: mail a one-time sign-in link (always the same answer); GET: sign in with it."""
 
+    @schema.request_sso_link
     def post(self, request):
         sso_links.request_link(email_param(request))
         return Response({"message": ALWAYS_SENT})
 
+    @schema.use_sso_link
     def get(self, request):
         user = sso_links.consume_link(read(request, "token", required=True), client_address(request))
         challenge = second_factor(request, user)

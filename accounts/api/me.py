@@ -1,5 +1,6 @@
 """The signed-in user's own routes: /v2/user/..."""
 
+from django.http import Http404
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -68,17 +69,22 @@ class CurrentUserViewSet(ImpersonationGuardMixin, UserContextMixin, ResourceView
 
     @action(detail=False, methods=["get"])
     def members(self, request):
-        queryset = User.objects.select_related("organization").filter(organization_id=request.user.organization_id)
-        return self.respond_list(self.filter_queryset(queryset))
+        org_id = request.user.organization_id
+        queryset = User.objects.select_related("organization").filter(organization_id=org_id)
+        return self.respond_list(self.filter_queryset(queryset if org_id else queryset.none()))
 
     @action(detail=False, methods=["get"], url_path="organization")
     def organization(self, request):
-        org = Organization.objects.prefetch_related("members").get(pk=request.user.organization_id)
+        org = Organization.objects.prefetch_related("members").filter(pk=request.user.organization_id).first()
+        if org is None:  # an account an operator left without an organization
+            raise Http404
         return Response({"data": OrganizationSerializer(org, context={"user": request.user}).data})
 
     @organization.mapping.put
     def organization_update(self, request):
         org = request.user.organization
+        if org is None:
+            raise Http404
         data = self.validated(instance=org, partial=True, serializer_class=OrganizationInputSerializer,
                               data=self.payload("organization"))
         data.pop("skip_default_subscription", None)

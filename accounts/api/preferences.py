@@ -3,6 +3,7 @@
 from rest_framework import serializers
 from rest_framework.decorators import action
 
+from accounts.api import schema
 from accounts.models import NotificationPreference
 from accounts.services.preferences import check_name, preferences_of, update_preference
 from config.api.serializers import ResourceSerializer, iso_timestamp
@@ -40,6 +41,7 @@ class PreferenceViewSet(ResourceViewSet):
         """Every notification preference with its channels (defaults until changed)."""
         return self.respond_list(preferences_of(request.user))
 
+    @schema.preference_update
     @action(detail=False, methods=["put"], url_path=r"notifications/(?P<name>[^/]+)")
     def notification(self, request, name=None):
         """Body `{"preference": {"enabled", "email", "in_app"}}`, each optional."""

@@ -9,6 +9,7 @@ from accounts.services import mfa, mfa_sign_in
 from accounts.services import sign_in as sign_in_service
 from config.api.permissions import AllowAnyClient
 
+from . import schema
 from .inputs import read
 
 
@@ -48,6 +49,7 @@ class CheckTwoFactorView(APIView):
 
     permission_classes = [AllowAnyClient]
 
+    @schema.check_2fa
     def post(self, request):
         username = read(request, "username", required=True)
         password = read(request, "password", required=True, strip=False)
@@ -60,6 +62,7 @@ class SendSmsOtpView(APIView):
 
     permission_classes = [AllowAnyClient]
 
+    @schema.send_sms_otp
     def post(self, request):
         state = read(request, "otp_session_state", required=True)
         return Response(mfa_sign_in.send_sign_in_sms(state))
@@ -71,6 +74,7 @@ class RecoveryCodeSignInView(APIView):
 
     permission_classes = [AllowAnyClient]
 
+    @schema.recovery_sign_in
     def post(self, request):
         ip = client_address(request)
         state_token = read(request, "otp_session_state")

@@ -4,6 +4,7 @@ DELETE /v2/users/impersonate (registered next to UserViewSet under "users")."""
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accounts.api import schema
 from accounts.api.serializers import UserSerializer
 from accounts.api.views import UserContextMixin
 from accounts.authentication import client_address
@@ -19,6 +20,7 @@ class UserActionViewSet(UserContextMixin, ResourceViewSet):
     resource_name = "user"
     action_roles = {"invite": "Manager", "impersonate": "Partner", "stop_impersonation": "Viewer"}
 
+    @schema.invite
     @action(detail=True, methods=["post"])
     def invite(self, request, pk=None):
         """(Re)send the invitation e-mail to a user who has not accepted it yet."""
@@ -26,6 +28,7 @@ class UserActionViewSet(UserContextMixin, ResourceViewSet):
         check_manageable(request.user, user)
         return self.respond(invitations.resend_invitation(request.user, user))
 
+    @schema.impersonate
     @action(detail=True, methods=["post"])
     def impersonate(self, request, pk=None):
         """Admin (any user) or Partner (users of its customers): a token acting as the user."""
@@ -36,6 +39,7 @@ class UserActionViewSet(UserContextMixin, ResourceViewSet):
         )
         return Response(body)
 
+    @schema.stop_impersonation
     @action(detail=False, methods=["delete"], url_path="impersonate")
     def stop_impersonation(self, request):
         """Ends the impersonation (revokes this token) and returns the original user's token."""

@@ -25,10 +25,20 @@ def send_confirmation(user, *, force=False):
         return False
     raw = one_time_tokens.issue(user, TokenPurpose.CONFIRMATION, settings.CONFIRMATION_TOKEN_TTL, email=user.email)
     send_account_email(
-        user, "confirmation", f"Confirm your {settings.OTP_ISSUER} account",
+        user, "confirmation", "Confirm your {product} account",
         token=raw, link=link("CONFIRMATION_URL", raw), valid_for=lifetime(settings.CONFIRMATION_TOKEN_TTL),
     )
     return True
+
+
+def address_changed(user, actor=None):
+    """After an e-mail change: a confirmation link to the new address, or, for a user who has
+    not accepted an invitation yet, the invitation again (the old link went to the old address)."""
+    if user.has_usable_password():
+        return send_confirmation(user, force=True)
+    from .invitations import send_invitation
+
+    return send_invitation(user, invited_by=actor)
 
 
 def _live(raw):

@@ -37,7 +37,7 @@ def request_reset(email):
         return False
     raw = one_time_tokens.issue(user, TokenPurpose.PASSWORD_RESET, settings.PASSWORD_RESET_TOKEN_TTL)
     send_account_email(
-        user, "password_reset", f"Reset your {settings.OTP_ISSUER} password",
+        user, "password_reset", "Reset your {product} password",
         token=raw, link=link("PASSWORD_RESET_URL", raw), valid_for=lifetime(settings.PASSWORD_RESET_TOKEN_TTL),
     )
     return True

@@ -95,9 +95,16 @@ def update_user(actor, user, fields, *, self_service=False):
             _check_organization_change(actor, user, fields["organization"])
             if fields["organization"] is not None and fields["organization"].pk != user.organization_id:
                 user.active_product = ""
+    email_changed = (fields.get("email") or user.email).lower() != (user.email or "").lower()
     for name, value in fields.items():
         setattr(user, name, value)
+    if email_changed and user.has_usable_password():
+        user.confirmed = False  # the new address is confirmed by the link mailed to it
     user.save()
+    if email_changed:
+        from accounts.services.confirmation import address_changed
+
+        transaction.on_commit(lambda: address_changed(user, actor))
     return user
 
 

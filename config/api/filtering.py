@@ -76,6 +76,8 @@ def parse_search(params, search_fields) -> dict[str, str]:
         if column not in search_fields:
             allowed = ", ".join(search_fields)
             raise InvalidInput.field(key, f"is not a searchable column (allowed: {allowed})")
+        if "\x00" in value:  # PostgreSQL refuses NUL in a string literal
+            raise InvalidInput.field(key, "must not contain NUL characters")
         terms[column] = _strip_quotes(value)
     return terms
 
@@ -220,13 +222,12 @@ def _parse_bound(name, text, *, end_of_day):
             moment = datetime.combine(date.fromisoformat(text), day_time)
         else:
             moment = datetime.fromisoformat(LOST_PLUS.sub(r"\1+\2", text))
-    except ValueError:
+        # An offset can push 0001-01-01 or 9999-12-31 out of what datetime holds in UTC.
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         raise InvalidInput.field(
             name, "is not a valid date or time (use YYYY-MM-DD hh:mm:ss or ISO 8601)"
         ) from None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 def _parse_relative(text, now):

@@ -29,4 +29,6 @@ def param(request, name, required=True):
         value = request.data.get(name)
     if required and value in (None, ""):
         raise InvalidInput.field(name, "is required")
+    if isinstance(value, str) and "\x00" in value:  # PostgreSQL refuses NUL in a string literal
+        raise InvalidInput.field(name, "must not contain NUL characters")
     return value

@@ -11,6 +11,7 @@
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 
 from .pagination import MAX_PER_PAGE
@@ -42,12 +43,12 @@ class ResourceAutoSchema(AutoSchema):
             return input_class
         if self._without_serializer():
             return OpenApiTypes.OBJECT if self.method in ("POST", "PUT", "PATCH") else None
-        return super().get_request_serializer()
+        return _describable(super().get_request_serializer())
 
     def get_response_serializers(self):
         if self._without_serializer():
             return OpenApiTypes.OBJECT
-        return super().get_response_serializers()
+        return _describable(super().get_response_serializers())
 
     def get_operation_id(self):
         operation_id = super().get_operation_id()
@@ -81,6 +82,15 @@ class ResourceAutoSchema(AutoSchema):
             _query("relative_date_range", "Last N units (`10d`, `6h`, `1M`) or a quarter (`1q2020`)"),
         ]
         return parameters
+
+
+def _describable(serializer):
+    """A bare ResourceSerializer (a view that builds its bodies by hand) has no model to describe:
+    document a JSON object rather than let one view break the whole schema."""
+    cls = serializer if isinstance(serializer, type) else type(serializer)
+    if isinstance(cls, type) and issubclass(cls, serializers.ModelSerializer) and not hasattr(cls, "Meta"):
+        return OpenApiTypes.OBJECT
+    return serializer
 
 
 def strip_trailing_slashes(result, generator, request, public):

@@ -136,14 +136,15 @@ def finish(route, request, response):
     """The audit rows for a finished request (none unless it answered 2xx)."""
     if not 200 <= response.status_code < 300:
         return []
-    resource_type, response_id = _resource_type(route, response)
+    resource_type, response_id = _resource_type(route, request, response)
     action = ACTIONS.get(route.action, route.action)
     data = getattr(response, "data", None)
     if route.action == "bulk_destroy" and isinstance(data, dict) and "ids" in data:
         return [_row(route, action, resource_type, pk, {}, *route.bulk.get(parse_uuid(pk), (None, "")))
                 for pk in data["ids"] or []]
     declared = getattr(request, "audit_resource", None) or {}  # views without an id to show set this
-    pk = (route.pk or parse_uuid(declared.get("id")) or parse_uuid(response_id) or next(iter(route.after), None)
+    pk = (route.pk or parse_uuid(declared.get("id")) or parse_uuid(response_id)
+          or (_caller_pk(route, request) if resource_type == "user" else None) or next(iter(route.after), None)
           or _caller_pk(route, request))
     changes, values = _changes(route, pk)
     organization_id, name = route.bulk.get(pk, (declared.get("organization_id"), ""))
@@ -160,7 +161,9 @@ def _caller_pk(route, request):
     return None
 
 
-def _resource_type(route, response):
+def _resource_type(route, request, response):
+    if _caller_pk(route, request) is not None and route.path.startswith("/v2/user/") and route.pk is None:
+        return "user", None  # the signed-in user's own routes are about that user
     data = getattr(response, "data", None)
     body = data.get("data") if isinstance(data, dict) else None
     response_type = body.get("type") if isinstance(body, dict) else None

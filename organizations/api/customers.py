@@ -1,29 +1,46 @@
 """POST /v2/users/create_customer: one call on-boards a customer organization."""
 
+from django.http import Http404
+from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from accounts.api.serializers import UserCreateSerializer, UserSerializer
 from accounts.api.views import UserContextMixin
 from config.api.errors import InvalidInput
+from config.api.exceptions import flatten_errors, validation_message
 from config.api.params import truthy
+from config.api.uuids import parse_uuid
 from config.api.viewsets import ResourceViewSet
 from organizations.api.serializers import OrganizationInputSerializer, OrganizationSerializer
-from organizations.api.subscription_serializers import SubscriptionSerializer, plan_requests
+from organizations.api.subscription_serializers import PlanRequestSerializer, SubscriptionSerializer, plan_requests
 from organizations.models import Organization
 from organizations.services.customers import create_customer
 
 
+class CustomerInput(serializers.Serializer):
+    """The body, for /v2/schema. The view validates part by part so errors name nested fields
+    (`user.email`, `plans.0.plan`) before anything is written."""
+
+    organization_id = serializers.UUIDField(required=False, help_text="an existing organization instead of a new one")
+    organization = OrganizationInputSerializer(required=False)
+    user = UserCreateSerializer()
+    plans = PlanRequestSerializer(many=True, required=False)
+
+
 class CustomerViewSet(UserContextMixin, ResourceViewSet):
     queryset = Organization.objects.all()
+    serializer_class = OrganizationSerializer
     organization_field = "pk"
     action_roles = {"create_customer": "Partner"}
+    schema_requests = {"create_customer": CustomerInput}
 
     @action(detail=False, methods=["post"])
     def create_customer(self, request):
         body = self.payload("customer")
         organization = organization_fields = None
         if body.get("organization_id"):
-            organization = self.get_object_from(body["organization_id"])
+            organization = self.organization_from(body["organization_id"])
         else:
             org_body = body.get("organization")
             if not isinstance(org_body, dict):
@@ -35,40 +52,14 @@ class CustomerViewSet(UserContextMixin, ResourceViewSet):
             raise InvalidInput.field("user", "is required")
         user_fields = self.nested(UserCreateSerializer, user_body, "user")
         requests = plan_requests(body.get("plans") or [], prefix="plans")
-        skip = truthy("organization.skip_default_subscription", (body.get("organization") or {}).get("skip_default_subscription", False))
+        org_body = body.get("organization") if isinstance(body.get("organization"), dict) else {}
+        skip = truthy("organization.skip_default_subscription", org_body.get("skip_default_subscription", False))
         organization, user, subscriptions = create_customer(
             request.user, user_fields=user_fields, plan_requests=requests, skip_default=skip,
             organization=organization, organization_fields=organization_fields,
         )
         organization = Organization.objects.prefetch_related("members").get(pk=organization.pk)
         context = self.get_serializer_context()
-        return self.respond_created(organization, user, subscriptions, context)
-
-    def nested(self, serializer_class, data, prefix):
-        serializer = serializer_class(data=data, context=self.get_serializer_context())
-        if not serializer.is_valid():
-            from config.api.exceptions import flatten_errors, validation_message
-
-            errors = {f"{prefix}.{k}": v for k, v in flatten_errors(serializer.errors).items()}
-            raise InvalidInput(validation_message(errors), errors)
-        return dict(serializer.validated_data)
-
-    def get_object_from(self, raw_id):
-        from django.http import Http404
-
-        from config.api.uuids import parse_uuid
-
-        pk = parse_uuid(raw_id)
-        if pk is None:
-            raise InvalidInput.field("organization_id", "is not a valid id")
-        organization = self.get_queryset().filter(pk=pk).first()
-        if organization is None:
-            raise Http404
-        return organization
-
-    def respond_created(self, organization, user, subscriptions, context):
-        from rest_framework.response import Response
-
         return Response({
             "data": OrganizationSerializer(organization, context=context).data,
             "included": [
@@ -76,3 +67,19 @@ class CustomerViewSet(UserContextMixin, ResourceViewSet):
                 *SubscriptionSerializer(subscriptions, many=True, context=context).data,
             ],
         }, status=201)
+
+    def nested(self, serializer_class, data, prefix):
+        serializer = serializer_class(data=data, context=self.get_serializer_context())
+        if not serializer.is_valid():
+            errors = {f"{prefix}.{k}": v for k, v in flatten_errors(serializer.errors).items()}
+            raise InvalidInput(validation_message(errors), errors)
+        return dict(serializer.validated_data)
+
+    def organization_from(self, raw_id):
+        pk = parse_uuid(raw_id)
+        if pk is None:
+            raise InvalidInput.field("organization_id", "is not a valid id")
+        organization = self.get_queryset().filter(pk=pk).first()
+        if organization is None:
+            raise Http404
+        return organization

@@ -5,8 +5,18 @@ from rest_framework.response import Response
 
 from config.api.params import param
 from config.api.viewsets import ResourceViewSet
-from organizations.api.subscription_serializers import PlanSerializer, ProductSerializer
-from organizations.api.subscriptions import SUBSCRIPTION_SEARCH, SUBSCRIPTION_SORT, SubscriptionResponses, subscriptions_of
+from organizations.api.subscription_serializers import (
+    PlanSerializer,
+    ProductCodeInput,
+    ProductSerializer,
+    SubscriptionSerializer,
+)
+from organizations.api.subscriptions import (
+    SUBSCRIPTION_SEARCH,
+    SUBSCRIPTION_SORT,
+    SubscriptionResponses,
+    subscriptions_of,
+)
 from organizations.models import Subscription
 from organizations.services import products
 
@@ -16,6 +26,13 @@ class ProductContextViewSet(SubscriptionResponses, ResourceViewSet):
     search_fields = SUBSCRIPTION_SEARCH
     sort_fields = SUBSCRIPTION_SORT
     write_role = "Viewer"  # switching one's own product is self-service
+    list_actions = ("subscriptions_history",)  # documented with the list parameters in /v2/schema
+    schema_requests = {"change_product": ProductCodeInput}
+
+    def get_serializer_class(self):
+        return {"products": ProductSerializer, "active_plans": PlanSerializer}.get(
+            getattr(self, "action", None), SubscriptionSerializer
+        )
 
     @action(detail=False, methods=["get"])
     def products(self, request):

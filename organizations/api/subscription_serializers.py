@@ -116,3 +116,15 @@ class SubscriptionUpdateSerializer(serializers.Serializer):
     auto_renewal = serializers.BooleanField(required=False)
     status = serializers.ChoiceField(choices=SubscriptionStatus.choices, required=False)
     features = serializers.DictField(required=False)
+
+
+class UnsubscribeInput(serializers.Serializer):
+    """POST /v2/organizations/{id}/unsubscribe (documents the body; the view reads it)."""
+
+    plan = serializers.CharField(required=False, help_text="plan code of the live subscription to cancel")
+    subscription_id = serializers.UUIDField(required=False)
+    cancellation_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class ProductCodeInput(serializers.Serializer):
+    product_code = serializers.CharField(help_text="also accepted in the query string")

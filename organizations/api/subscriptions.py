@@ -2,6 +2,7 @@
 unsubscribe actions, dependent subscriptions, and the /v2/subscriptions catalogue."""
 
 from django.http import Http404
+from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -10,8 +11,15 @@ from config.api.filtering import apply_list_params
 from config.api.uuids import parse_uuid
 from config.api.viewsets import ResourceViewSet
 from organizations.api.subscription_serializers import (
-    PlanSerializer, ProductSerializer, SubscriptionSerializer, SubscriptionUpdateSerializer, plan_requests,
+    PlanRequestSerializer,
+    PlanSerializer,
+    ProductSerializer,
+    SubscriptionSerializer,
+    SubscriptionUpdateSerializer,
+    UnsubscribeInput,
+    plan_requests,
 )
+from organizations.choices import LIVE_STATUSES
 from organizations.models import Organization, Plan, Product, Subscription
 from organizations.services import descendant_ids
 from organizations.services.limits import catalogue_codes, usage_map
@@ -52,12 +60,21 @@ def subscriptions_of(organization_ids):
 class OrganizationSubscribeMixin(SubscriptionResponses):
     """Actions mixed into the organization viewset."""
 
+    schema_requests = {"subscribe": PlanRequestSerializer, "subscribe_own": PlanRequestSerializer,
+                       "unsubscribe": UnsubscribeInput}
+
+    def get_serializer_class(self):
+        if getattr(self, "action", None) in ("subscribe", "subscribe_own", "unsubscribe", "dependent_subscriptions"):
+            return SubscriptionSerializer
+        return super().get_serializer_class()
+
     @action(detail=True, methods=["post"])
     def subscribe(self, request, pk=None):
         organization = self.get_object()
         subscription = subscribe(request.user, organization, plan_requests(self.payload("subscription"), prefix="")[0])
         return self.respond_subscription(subscription, status=201)
 
+    @extend_schema(operation_id="organizations_subscribe_own")
     @action(detail=False, methods=["post"], url_path="subscribe")
     def subscribe_own(self, request):
         subscription = subscribe(request.user, request.user.organization, plan_requests(self.payload("subscription"), prefix="")[0])
@@ -66,13 +83,12 @@ class OrganizationSubscribeMixin(SubscriptionResponses):
     @action(detail=True, methods=["post"])
     def unsubscribe(self, request, pk=None):
         organization = self.get_object()
-        body = self.payload("subscription")
-        live = Subscription.objects.select_related("plan", "product", "organization").filter(organization=organization)
+        body = self.validated(serializer_class=UnsubscribeInput, data=self.payload("subscription"))
+        subscriptions = Subscription.objects.select_related("plan", "product", "organization").filter(organization=organization)
         if body.get("subscription_id"):
-            subscription = live.filter(pk=parse_uuid(body["subscription_id"])).first()
-            field = "subscription_id"
+            subscription, field = subscriptions.filter(pk=body["subscription_id"]).first(), "subscription_id"
         elif body.get("plan"):
-            subscription = live.filter(plan__code=body["plan"], status__in=("trial", "active")).first()
+            subscription = subscriptions.filter(plan__code=body["plan"], status__in=LIVE_STATUSES).first()
             field = "plan"
         else:
             raise InvalidInput.field("plan", "or subscription_id is required")
@@ -94,11 +110,14 @@ class OrganizationSubscriptionViewSet(SubscriptionResponses, ResourceViewSet):
     search_fields = SUBSCRIPTION_SEARCH
     sort_fields = SUBSCRIPTION_SORT
     write_role = "Partner"
+    lookup_url_kwarg = "subscription_id"  # /v2/organizations/{id}/subscriptions/{subscription_id}
+    list_actions = ("active",)
+    schema_requests = {"update": SubscriptionUpdateSerializer, "partial_update": SubscriptionUpdateSerializer}
 
     def organization(self):
         if not hasattr(self, "_organization"):
             scoped = self.scope(Organization.objects.all(), "pk")
-            self._organization = scoped.filter(pk=self.kwargs["organization_pk"]).first()
+            self._organization = scoped.filter(pk=self.kwargs["id"]).first()
             if self._organization is None:
                 raise Http404
         return self._organization
@@ -106,17 +125,17 @@ class OrganizationSubscriptionViewSet(SubscriptionResponses, ResourceViewSet):
     def get_queryset(self):
         return super().get_queryset().filter(organization=self.organization())
 
-    def list(self, request, organization_pk=None):
+    def list(self, request, **kwargs):
         return self.respond_subscriptions(self.get_queryset())
 
     @action(detail=False, methods=["get"])
-    def active(self, request, organization_pk=None):
-        return self.respond_subscriptions(self.get_queryset().filter(status__in=("trial", "active")))
+    def active(self, request, **kwargs):
+        return self.respond_subscriptions(self.get_queryset().filter(status__in=LIVE_STATUSES))
 
-    def retrieve(self, request, organization_pk=None, pk=None):
+    def retrieve(self, request, **kwargs):
         return self.respond_subscription(self.get_object())
 
-    def update(self, request, organization_pk=None, pk=None):
+    def update(self, request, **kwargs):
         subscription = self.get_object()
         data = self.validated(serializer_class=SubscriptionUpdateSerializer, partial=True)
         update_subscription(request.user, subscription, dict(data))
@@ -133,6 +152,10 @@ class CatalogueViewSet(ResourceViewSet):
     search_fields = {"product_code": "product__code", "code": "code", "kind": "kind"}
     sort_fields = {"code": "code", "name": "name", "price": "price", "created_at": "created_at"}
     default_sort = ("product__position", "code")
+    list_actions = ("plans",)
+
+    def get_serializer_class(self):
+        return ProductSerializer if getattr(self, "action", None) == "products" else PlanSerializer
 
     def scope(self, queryset, organization_field=None):
         return queryset
@@ -146,9 +169,10 @@ class CatalogueViewSet(ResourceViewSet):
     def plans(self, request):
         return self.respond_list(self.filter_queryset(self.get_queryset()))
 
-    @action(detail=False, methods=["get"], url_path=r"plans/(?P<plan_id>[0-9a-fA-F-]{32,36})")
-    def plan(self, request, plan_id=None):
-        plan = self.get_queryset().filter(pk=parse_uuid(plan_id)).first() if parse_uuid(plan_id) else None
+    @extend_schema(operation_id="subscriptions_plans_retrieve_one")
+    @action(detail=False, methods=["get"], url_path=rf"plans/(?P<id>{ResourceViewSet.lookup_value_regex})")
+    def plan(self, request, **kwargs):
+        plan = self.get_queryset().filter(pk=parse_uuid(kwargs["id"])).first()
         if plan is None:
             raise Http404
         return self.respond(plan)

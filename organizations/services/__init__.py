@@ -1,3 +1,5 @@
+from .export import EXPORT_COLUMNS, csv_lines, export_rows, write_csv
+from .limits import check_limit, live_subscription, register_usage, usage_of
 from .organizations import (
     create_organization,
     delete_organization,
@@ -7,8 +9,6 @@ from .organizations import (
     update_organization,
     visible_organization_ids,
 )
-from .limits import check_limit, live_subscription, register_usage, usage_of
-from .export import EXPORT_COLUMNS, csv_lines, export_rows, write_csv
 
 __all__ = [
     "check_limit", "live_subscription", "register_usage", "usage_of",

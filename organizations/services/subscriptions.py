@@ -72,7 +72,10 @@ def parse_features(raw, prefix=""):
         limit = value.get("limit")
         if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
             raise InvalidInput.field(f"{prefix}features.{name}.limit", "must be a non-negative integer or null")
-        parsed[name] = {"enabled": bool(value.get("enabled", True)), "limit": limit}
+        enabled = value.get("enabled", True)
+        if not isinstance(enabled, bool):
+            raise InvalidInput.field(f"{prefix}features.{name}.enabled", "must be true or false")
+        parsed[name] = {"enabled": enabled, "limit": limit}
     return parsed
 
 

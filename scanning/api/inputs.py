@@ -65,15 +65,23 @@ class ScannerInput(serializers.Serializer):
     max_concurrent_scans = serializers.IntegerField(required=False, min_value=1, max_value=100)
 
 
+class WallClockDateTimeField(serializers.DateTimeField):
+    """ISO 8601; a time without an offset stays naive, so the service reads it as a wall-clock
+    time in the schedule's `timezone` ("09:00" with Europe/Athens is 09:00 in Athens)."""
+
+    def enforce_timezone(self, value):
+        return value
+
+
 class ScheduleInput(serializers.Serializer):
     name = serializers.CharField(max_length=255)
-    start_at = serializers.DateTimeField()
-    timezone = serializers.CharField(max_length=64)
+    start_at = WallClockDateTimeField()
+    timezone = serializers.CharField(max_length=64, allow_blank=True)
     frequency = serializers.ChoiceField(choices=Frequency.choices, required=False)
     interval = serializers.IntegerField(required=False, min_value=1, max_value=1000)
     by_weekday = serializers.ListField(child=serializers.CharField(max_length=2), required=False)
     by_monthday = serializers.ListField(child=serializers.IntegerField(min_value=-31, max_value=31), required=False)
-    until = serializers.DateTimeField(required=False, allow_null=True)
+    until = WallClockDateTimeField(required=False, allow_null=True)
     count = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     duration = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=7 * 24 * 60)
 

@@ -27,6 +27,7 @@ class TargetViewSet(BulkDestroyMixin, ScanningViewSet):
     resource_name = "target"
     search_fields = {"name": "name", "hosts": "hosts", "comment": "comment"}
     sort_fields = ("name", "created_at", "host_count")
+    action_roles = {"calculate_hosts": "Viewer"}  # computes, saves nothing
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -86,6 +87,8 @@ class TargetViewSet(BulkDestroyMixin, ScanningViewSet):
 
 
 class PortListViewSet(ScanningViewSet):
+    """An organization's own lists plus the built-ins (read-only). Writes need `create_flag`."""
+
     queryset = PortList.objects.all()
     serializer_class = PortListSerializer
     input_serializer_class = PortListInput
@@ -94,29 +97,32 @@ class PortListViewSet(ScanningViewSet):
     search_fields = {"name": "name", "comment": "comment", "predefined": "predefined"}
     sort_fields = ("name", "created_at")
     default_sort = ("-predefined", "name")
-
-    def required_role(self, request):
-        return "Viewer" if request.method in ("GET", "HEAD", "OPTIONS") else "User"
+    create_flag = "PORT_LIST_CREATE"
+    save = staticmethod(catalogue.save_port_list)
+    remove = staticmethod(catalogue.delete_port_list)
 
     def scope(self, queryset, organization_field=None):
         return self.shared_or_own(queryset)
 
     def create(self, request):
-        self._require("PORT_LIST_CREATE")
-        return self.respond(catalogue.save_port_list(request.user, dict(self.validated())), status=201)
+        self._require_flag()
+        return self.respond(self.save(request.user, dict(self.validated())), status=201)
 
     def update(self, request, pk=None):
-        port_list = self.get_object()
-        self._require("PORT_LIST_CREATE")
-        return self.respond(catalogue.save_port_list(request.user, dict(self.validated(partial=True)), port_list))
+        instance = self.get_object()
+        self._require_flag()
+        return self.respond(self.save(request.user, dict(self.validated(partial=True)), instance))
 
     partial_update = update
 
     def destroy(self, request, pk=None):
-        catalogue.delete_port_list(request.user, self.get_object())
+        instance = self.get_object()
+        self._require_flag()
+        self.remove(request.user, instance)
         return Response({})
 
-    def _require(self, flag):
+    def _require_flag(self):
+        flag = self.create_flag
         if not permissions_for(self.request.user, [flag])[flag]:
             raise Forbidden(f"{flag} is required")
 
@@ -127,21 +133,9 @@ class ScannerViewSet(PortListViewSet):
     input_serializer_class = ScannerInput
     resource_name = "scanner"
     search_fields = {"name": "name", "type": "type", "status": "status"}
-
-    def create(self, request):
-        self._require("SCANNER_CREATE")
-        return self.respond(catalogue.save_scanner(request.user, dict(self.validated())), status=201)
-
-    def update(self, request, pk=None):
-        scanner = self.get_object()
-        self._require("SCANNER_CREATE")
-        return self.respond(catalogue.save_scanner(request.user, dict(self.validated(partial=True)), scanner))
-
-    partial_update = update
-
-    def destroy(self, request, pk=None):
-        catalogue.delete_scanner(request.user, self.get_object())
-        return Response({})
+    create_flag = "SCANNER_CREATE"
+    save = staticmethod(catalogue.save_scanner)
+    remove = staticmethod(catalogue.delete_scanner)
 
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):

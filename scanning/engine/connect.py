@@ -4,6 +4,7 @@ watches as a single reader, so a verdict costs a handful of system calls and no 
 across hosts, adaptive time-outs from each host's measured round trips, one retry with the full
 time-out for every time-out, so a slow answer is never taken for a closed or filtered port."""
 
+import _socket
 import asyncio
 import errno
 import heapq
@@ -13,21 +14,25 @@ import time
 from collections import deque
 
 OPEN, CLOSED, FILTERED, UNREACHABLE = "open", "closed", "filtered", "unreachable"
-MIN_TIMEOUT = 0.05
+MIN_TIMEOUT = 0.1  # as nmap -T4 (--min-rtt-timeout 100ms): a busy scanner host is not a slow network
 TICK = 0.01
+BURST = 8  # connects per host per turn of the round-robin
 CLOSED_ERRORS = {errno.ECONNREFUSED, errno.ECONNRESET}
 UNREACHABLE_ERRORS = {errno.EHOSTUNREACH, errno.ENETUNREACH, getattr(errno, "EHOSTDOWN", -1)}
 BUSY_ERRORS = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM, errno.EADDRNOTAVAIL, errno.EAGAIN}
 HAS_EPOLL = hasattr(select, "epoll")
+NONBLOCK = getattr(socket, "SOCK_NONBLOCK", 0)  # Linux: non-blocking from socket(), no extra call
+STREAM = socket.SOCK_STREAM | NONBLOCK
+SO_ERROR, SOL_SOCKET = socket.SO_ERROR, socket.SOL_SOCKET
 
 
 class RoundTrip:
-    """Smoothed round-trip time and variance (RFC 6298) of one host."""
+    """Smoothed round-trip time and variance of one host (RFC 6298); rto is None until measured."""
 
-    __slots__ = ("srtt", "rttvar")
+    __slots__ = ("srtt", "rttvar", "rto")
 
     def __init__(self):
-        self.srtt = None
+        self.srtt = self.rto = None
         self.rttvar = 0.0
 
     def sample(self, seconds: float) -> None:
@@ -36,53 +41,36 @@ class RoundTrip:
         else:
             self.rttvar = 0.75 * self.rttvar + 0.25 * abs(self.srtt - seconds)
             self.srtt = 0.875 * self.srtt + 0.125 * seconds
+        self.rto = max(MIN_TIMEOUT, 4 * self.srtt, self.srtt + 4 * self.rttvar)
 
     def timeout(self, ceiling: float) -> float:
-        if self.srtt is None:
-            return ceiling
-        return min(ceiling, max(MIN_TIMEOUT, 4 * self.srtt, self.srtt + 4 * self.rttvar))
+        return ceiling if self.rto is None else min(ceiling, self.rto)
 
 
 class _Host:
-    __slots__ = ("ip", "family", "ports", "next", "retries", "inflight", "queued", "dropped", "rtt", "attempts")
+    __slots__ = ("ip", "family", "ports", "next", "retries", "inflight", "queued", "dropped", "rtt", "left")
 
     def __init__(self, ip, ports, rtt):
         self.ip = ip
         self.family = socket.AF_INET6 if ":" in ip else socket.AF_INET
         self.ports = ports
-        self.next = 0
+        self.next = self.inflight = 0
+        self.left = len(ports)  # ports without a verdict yet
         self.retries = deque()
-        self.inflight = 0
-        self.queued = False
-        self.dropped = False
+        self.queued = self.dropped = False
         self.rtt = rtt
-        self.attempts = set()
 
     def pending(self) -> bool:
         return not self.dropped and (bool(self.retries) or self.next < len(self.ports))
 
-    def take(self):
-        if self.retries:
-            return self.retries.popleft()
-        port = self.ports[self.next]
-        self.next += 1
-        return port, 0
-
-
-class _Attempt:
-    __slots__ = ("sock", "host", "port", "retry", "started", "done")
-
-    def __init__(self, sock, host, port, retry, started):
-        self.sock, self.host, self.port, self.retry, self.started = sock, host, port, retry, started
-        self.done = False
-
 
 class ConnectScanner:
     """scan({ip: [ports]}) calls on_result(ip, port, state) once per port: OPEN, CLOSED (refused),
-    FILTERED (no answer twice, or refused locally) or UNREACHABLE (ICMP host/net unreachable)."""
+    FILTERED (no answer twice, or refused locally) or UNREACHABLE (ICMP host/net unreachable), and
+    on_host_done(ip) when a host has no port left."""
 
-    def __init__(self, on_result, *, guard, max_concurrency=512, per_host=128, timeout=1.0, round_trips=None):
-        self.on_result = on_result
+    def __init__(self, on_result, *, guard, max_concurrency=512, per_host=128, timeout=1.0, round_trips=None, on_host_done=None):
+        self.on_result, self.on_host_done = on_result, on_host_done
         self.guard = guard
         self.limit = self.max_concurrency = max(1, max_concurrency)
         self.per_host = max(1, per_host)
@@ -90,10 +78,9 @@ class ConnectScanner:
         self.round_trips = round_trips if round_trips is not None else {}
         self.hosts: dict[str, _Host] = {}
         self.runnable = deque()
-        self.pending_fds: dict[int, _Attempt] = {}
+        self.pending: dict[int, tuple] = {}  # fd -> (sock, host, port, retry, started)
         self.deadlines = []
-        self.sequence = 0
-        self.inflight = 0
+        self.sequence = self.inflight = 0
         self.total = self.completed = self.retried = 0
         self.loop = self.poller = self.finished = self.ticker = None
 
@@ -102,10 +89,11 @@ class ConnectScanner:
         self.finished = self.loop.create_future()
         for ip, ports in work.items():
             self.guard.check(ip)
-            rtt = self.round_trips.setdefault(ip, RoundTrip())
-            host = self.hosts[ip] = _Host(ip, list(ports), rtt)
-            self.total += len(host.ports)
+            host = self.hosts[ip] = _Host(ip, list(ports), self.round_trips.setdefault(ip, RoundTrip()))
+            self.total += host.left
             self._enqueue(host)
+            if not host.left and self.on_host_done:
+                self.on_host_done(ip)
         self.poller = select.epoll() if HAS_EPOLL else None
         try:
             if self.poller:
@@ -121,74 +109,83 @@ class ConnectScanner:
         if host is None or host.dropped:
             return
         host.dropped = True
-        self.completed += len(host.ports) - host.next + len(host.retries) + len(host.attempts)
-        for attempt in list(host.attempts):
-            self._finish(attempt)
+        for fd in [fd for fd, attempt in self.pending.items() if attempt[1] is host]:
+            self.pending.pop(fd)[0].close()
+            self._release(host)
+        self.completed += host.left
+        host.left = 0
         host.retries.clear()
 
     # -- the event loop side ------------------------------------------------------------------
     def _tick(self) -> None:
         self._drain()
-        now = time.monotonic()
-        deadlines = self.deadlines
-        while deadlines and deadlines[0][0] <= now:
-            _deadline, _seq, attempt = heapq.heappop(deadlines)
-            if not attempt.done:
-                self._timed_out(attempt)
+        self._expire(time.monotonic())
         self._launch()
         if not self._check_done():
             self.ticker = self.loop.call_later(TICK, self._tick)
 
     def _drain(self) -> None:
+        pending = self.pending
         if self.poller is not None:
-            events = self.poller.poll(0)
+            events = self.poller.poll(0, max(64, len(pending)))  # every ready socket in one call
         else:
-            events = [(fd, 0) for fd, a in self.pending_fds.items() if _select_ready(a.sock)]
+            events = [(fd, 0) for fd, attempt in pending.items() if _select_ready(attempt[0])]
         if not events:
             return
         now = time.monotonic()
-        pending = self.pending_fds
         for fd, _event in events:
-            attempt = pending.get(fd)
-            if attempt is None:
-                continue
-            code = attempt.sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
-            self._verdict(attempt, code, now)
+            attempt = pending.pop(fd, None)
+            if attempt is not None:
+                self._settle(attempt, attempt[0].getsockopt(SOL_SOCKET, SO_ERROR), now)
         self._launch()
         self._check_done()
 
-    def _verdict(self, attempt, code, now) -> None:
-        host = attempt.host
+    def _settle(self, attempt, code, now) -> None:
+        sock, host, port, retry, started = attempt
         if code == 0:
-            host.rtt.sample(now - attempt.started)
-            state = CLOSED if _self_connected(attempt.sock) else OPEN
+            host.rtt.sample(now - started)
+            state = CLOSED if _self_connected(sock) else OPEN
         elif code in CLOSED_ERRORS:
-            host.rtt.sample(now - attempt.started)
+            host.rtt.sample(now - started)
             state = CLOSED
         elif code in UNREACHABLE_ERRORS:
             state = UNREACHABLE
-        elif code in BUSY_ERRORS:
-            self._finish(attempt)
-            self.limit = max(1, min(self.limit, self.inflight))  # out of local ports or buffers
-            self._requeue(host, attempt.port, attempt.retry)
+        elif code in BUSY_ERRORS:  # out of local ports or buffers: slow down, try again
+            sock.close()
+            self._release(host)
+            self.limit = max(1, min(self.limit, self.inflight))
+            self._requeue(host, port, retry)
             return
         else:
             state = FILTERED
-        self._finish(attempt)
-        self._report(host, attempt.port, state)
+        sock.close()
+        self._release(host)
+        self._report(host, port, state)
 
-    def _timed_out(self, attempt) -> None:
-        self._finish(attempt)
-        if attempt.retry:
-            self._report(attempt.host, attempt.port, FILTERED)
-        else:
-            self.retried += 1
-            self._requeue(attempt.host, attempt.port, 1)
+    def _expire(self, now) -> None:
+        deadlines, pending = self.deadlines, self.pending
+        while deadlines and deadlines[0][0] <= now:
+            _deadline, _seq, fd, attempt = heapq.heappop(deadlines)
+            if pending.get(fd) is not attempt:
+                continue  # settled already
+            del pending[fd]
+            attempt[0].close()
+            host = attempt[1]
+            self._release(host)
+            if attempt[3]:
+                self._report(host, attempt[2], FILTERED)
+            else:
+                self.retried += 1
+                self._requeue(host, attempt[2], 1)
 
     def _report(self, host, port, state) -> None:
+        if host.dropped:
+            return
         self.completed += 1
-        if not host.dropped:
-            self.on_result(host.ip, port, state)
+        host.left -= 1
+        self.on_result(host.ip, port, state)
+        if not host.left and self.on_host_done:
+            self.on_host_done(host.ip)
 
     def _requeue(self, host, port, retry) -> None:
         if not host.dropped:
@@ -196,81 +193,81 @@ class ConnectScanner:
             self._enqueue(host)
 
     def _enqueue(self, host) -> None:
-        if not host.queued and host.pending() and host.inflight < self.per_host:
+        if not host.queued and host.inflight < self.per_host and host.pending():
             host.queued = True
             self.runnable.append(host)
 
-    def _finish(self, attempt) -> None:
-        if attempt.done:
-            return
-        attempt.done = True
-        sock = attempt.sock
-        self.pending_fds.pop(sock.fileno(), None)
-        sock.close()
-        host = attempt.host
-        host.attempts.discard(attempt)
+    def _release(self, host) -> None:
         host.inflight -= 1
         self.inflight -= 1
-        self._enqueue(host)
+        if not host.queued:
+            self._enqueue(host)
 
     def _launch(self) -> None:
         runnable, per_host = self.runnable, self.per_host
         while self.inflight < self.limit and runnable:
             host = runnable.popleft()
             host.queued = False
-            if not host.pending() or host.inflight >= per_host:
-                continue
-            port, retry = host.take()
-            if not self._connect(host, port, retry):
-                host.retries.appendleft((port, retry))
-                self.limit = max(1, min(self.limit, self.inflight))  # out of sockets: slow down
-                self._enqueue(host)
-                return
+            burst = min(BURST, per_host - host.inflight, self.limit - self.inflight)
+            ports, retries = host.ports, host.retries
+            while burst > 0 and not host.dropped and (retries or host.next < len(ports)):
+                if retries:
+                    port, retry = retries.popleft()
+                else:
+                    port, retry = ports[host.next], 0
+                    host.next += 1
+                if not self._connect(host, port, retry):
+                    retries.appendleft((port, retry))
+                    self.limit = max(1, min(self.limit, self.inflight))  # out of descriptors: slow down
+                    self._enqueue(host)
+                    return
+                burst -= 1
             self._enqueue(host)
         if self.limit < self.max_concurrency and self.inflight < self.limit // 2:
             self.limit = min(self.max_concurrency, self.limit * 2)
 
     def _connect(self, host, port, retry) -> bool:
         try:
-            sock = socket.socket(host.family, socket.SOCK_STREAM | getattr(socket, "SOCK_NONBLOCK", 0))
+            sock = _socket.socket(host.family, STREAM)
         except OSError:
             return False
-        sock.setblocking(False)
+        if not NONBLOCK:
+            sock.setblocking(False)
         started = time.monotonic()
         code = sock.connect_ex((host.ip, port))
-        if code in BUSY_ERRORS and code != errno.EAGAIN:
+        if code == errno.EINPROGRESS:
+            fd = sock.fileno()
+            attempt = (sock, host, port, retry, started)
+            self.pending[fd] = attempt
+            if self.poller is not None:
+                self.poller.register(fd, select.EPOLLOUT)
+            host.inflight += 1
+            self.inflight += 1
+            rto = host.rtt.rto
+            timeout = self.ceiling if retry or rto is None or rto > self.ceiling else rto
+            self.sequence += 1
+            heapq.heappush(self.deadlines, (started + timeout, self.sequence, fd, attempt))
+            return True
+        if code in BUSY_ERRORS:
             sock.close()
             return False
-        attempt = _Attempt(sock, host, port, retry, started)
-        host.attempts.add(attempt)
         host.inflight += 1
         self.inflight += 1
-        if code in (errno.EINPROGRESS, errno.EAGAIN, errno.EALREADY):
-            self.pending_fds[sock.fileno()] = attempt
-            if self.poller is not None:
-                self.poller.register(sock.fileno(), select.EPOLLOUT)
-            timeout = self.ceiling if retry else host.rtt.timeout(self.ceiling)
-            self.sequence += 1
-            heapq.heappush(self.deadlines, (started + timeout, self.sequence, attempt))
-        else:
-            self._verdict(attempt, code, time.monotonic())
+        self._settle((sock, host, port, retry, started), code, time.monotonic())
         return True
 
     def _check_done(self) -> bool:
-        if self.inflight == 0 and not self.runnable and not self.finished.done():
+        if not self.finished.done() and self.inflight == 0 and not self.runnable:
             if not any(h.pending() for h in self.hosts.values()):
                 self.finished.set_result(None)
-                return True
         return self.finished.done()
 
     def _shutdown(self) -> None:
         if self.ticker is not None:
             self.ticker.cancel()
-        for attempt in list(self.pending_fds.values()):
-            self._finish(attempt)
-        for host in self.hosts.values():
-            for attempt in list(host.attempts):
-                self._finish(attempt)
+        for attempt in self.pending.values():
+            attempt[0].close()
+        self.pending.clear()
         if self.poller is not None:
             self.loop.remove_reader(self.poller.fileno())
             self.poller.close()

@@ -18,8 +18,8 @@ class PortScan:
         self.plan, self.guard, self.hosts = plan, guard, hosts
         self.tcp_ports = sorted(set(plan.tcp_ports))
         self.udp_ports = sorted(set(plan.udp_ports))
-        self.remaining = {ip: len(self.tcp_ports) + len(self.udp_ports) for ip in hosts}
-        self.scanned: set[str] = set()
+        self.tcp_done: set[str] = set()
+        self.udp_done_hosts: set[str] = set()
         self.udp_done = 0
         self.scanner = ConnectScanner(
             self.on_tcp,
@@ -28,7 +28,14 @@ class PortScan:
             per_host=plan.per_host_concurrency,
             timeout=plan.connect_timeout,
             round_trips=round_trips,
+            on_host_done=self.tcp_done.add,
         )
+
+    @property
+    def scanned(self) -> set[str]:
+        """Hosts whose every TCP and UDP port has a verdict."""
+        tcp = self.tcp_done if self.tcp_ports else set(self.hosts)
+        return tcp & (self.udp_done_hosts if self.udp_ports else set(self.hosts))
 
     @property
     def total(self) -> int:
@@ -38,19 +45,10 @@ class PortScan:
         return (self.scanner.completed + self.udp_done) / self.total if self.total else 1.0
 
     def on_tcp(self, ip, port, state) -> None:
-        if state == OPEN:
+        if state is OPEN:
             self.hosts[ip].ports.append(PortResult(port, "tcp"))
-        self._count(ip)
-
-    def _count(self, ip) -> None:
-        self.remaining[ip] -= 1
-        if self.remaining[ip] <= 0:
-            self.scanned.add(ip)
 
     async def run(self, report) -> None:
-        for ip, left in self.remaining.items():
-            if left == 0:
-                self.scanned.add(ip)
         ticker = asyncio.ensure_future(sample(report, self.fraction))
         try:
             if self.tcp_ports:
@@ -74,6 +72,9 @@ class PortScan:
             if found is not None:
                 self.hosts[ip].ports.append(found)
             self.udp_done += 1
-            self._count(ip)
 
-        await asyncio.gather(*(one(ip, port) for ip in self.hosts for port in self.udp_ports))
+        async def host(ip):
+            await asyncio.gather(*(one(ip, port) for port in self.udp_ports))
+            self.udp_done_hosts.add(ip)
+
+        await asyncio.gather(*(host(ip) for ip in self.hosts))

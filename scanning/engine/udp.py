@@ -67,7 +67,7 @@ def snmp_probe(community: bytes = b"public"):
             return None
         description = ""
         try:
-            value_tag, value = ber.items(ber.items(ber.items(fields[3][1])[0][1])[1][1])[0]
+            value_tag, value = ber.items(ber.items(fields[3][1])[0][1])[1]
             description = value.decode("utf-8", "replace") if value_tag == 0x04 else ""
         except (ValueError, IndexError):
             pass

@@ -57,6 +57,7 @@ class RunReporter:
     def __init__(self, run):
         self.run = run
         self.stop_reason = ""
+        self.stop_status = RunStatus.STOPPED  # a time limit is an interruption (scanning.md)
         self._last_poll = self._last_progress = 0.0
         self._stage = ""
         self.hosts_alive = 0
@@ -84,6 +85,7 @@ class RunReporter:
             self.stop_reason = f"Run is {status}"
         elif deadline is not None and timezone.now() >= deadline:
             self.stop_reason = "Stopped: the schedule's duration was exceeded"
+            self.stop_status = RunStatus.INTERRUPTED
         return bool(self.stop_reason)
 
     def store_hosts(self, hosts):
@@ -145,7 +147,7 @@ def execute_run(run_id, worker=""):
     finally:
         heartbeat.done.set()
     if reporter.stop_reason:
-        return finish(run, RunStatus.STOPPED, reporter, error=reporter.stop_reason)
+        return finish(run, reporter.stop_status, reporter, error=reporter.stop_reason)
     return finish(run, RunStatus.DONE, reporter)
 
 

@@ -73,6 +73,12 @@ def delete_scans(actor, scans):
         scan.delete()
 
 
+def nested_error(error, prefix):
+    errors = {f"{prefix}.{name}": messages for name, messages in error.errors.items()}
+    text = "; ".join(f"{name} {' '.join(messages)}" for name, messages in errors.items())
+    return type(error)(f"Validation failed: {text}" if errors else error.message, errors)
+
+
 @transaction.atomic
 def run_wizard(actor, data):
     """Target (+ schedule) + scan (+ start) in one transaction: any error leaves nothing."""
@@ -83,7 +89,12 @@ def run_wizard(actor, data):
         "exclude_hosts": data.get("exclude_hosts", ""), "port_list": data.get("port_list") or default_port_list(),
         "alive_test": data.get("alive_test") or "tcp_ping",
     })
-    schedule = save_schedule(actor, {"name": data["name"], **data["schedule"]}) if data.get("schedule") else None
+    schedule = None
+    if data.get("schedule"):
+        try:
+            schedule = save_schedule(actor, {"name": data["name"], **data["schedule"]})
+        except InvalidInput as exc:  # name the field as the caller sent it: schedule.<field>
+            raise nested_error(exc, "schedule") from None
     scan = create_scan(actor, {
         "name": data["name"], "target": target, "scan_profile": data.get("scan_profile"), "schedule": schedule,
     })

@@ -33,9 +33,11 @@ def save_schedule(actor, fields, schedule=None):
     if schedule is None:
         schedule = Schedule(organization=actor.organization, product=require_product(actor), created_by=actor)
     merged = {**current_values(schedule), **{k: v for k, v in fields.items() if k in RULE_FIELDS}}
-    rule_of(merged)
+    rule = rule_of(merged)
     for name, value in fields.items():
         setattr(schedule, name, value)
+    # Naive times were wall-clock times in the schedule's zone: store the instants they name.
+    schedule.start_at, schedule.until = rule.start_at, rule.until
     schedule.next_run_at = compute_next_run(schedule, after=timezone.now())
     schedule.save()
     schedule.scans.update(next_run_at=schedule.next_run_at)

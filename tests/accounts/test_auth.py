@@ -81,6 +81,7 @@ class TestSignIn:
         ({"password": PASSWORD}, "username"),
         ({"username": "manager"}, "password"),
         ({"username": ["manager"], "password": PASSWORD}, "username"),
+        ({"username": "man\x00ager", "password": PASSWORD}, "username"),
     ])
     def test_missing_or_bad_fields_are_422(self, api, world, body, field):
         assert_error(api.post("/auth/sign_in", body), 422, field)

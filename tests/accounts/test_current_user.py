@@ -240,6 +240,20 @@ class TestTransferResources:
             self.URL, {"from_user_id": str(world.user.pk), "to_user_id": str(other.pk)})
         assert response.status_code == 200
 
+    def test_moves_registered_resources(self, api, world, monkeypatch):
+        from accounts.models import ApiKey
+        from accounts.services import users as user_services
+        from accounts.services.api_keys import create_api_key
+
+        monkeypatch.setattr(user_services, "TRANSFERABLE", [(ApiKey, "user")])
+        other = UserFactory(organization=world.customer)
+        key, _secret = create_api_key(name="owned", organization=world.customer, user=world.user)
+        response = api.as_user(world.admin).put(
+            self.URL, {"from_user_id": str(world.user.pk), "to_user_id": str(other.pk)})
+        assert response.json()["transferred"] == {"API_keys": 1}
+        key.refresh_from_db()
+        assert key.user == other
+
     def test_query_parameters(self, api, world):
         other = UserFactory(organization=world.customer)
         response = api.as_user(world.admin).put(
@@ -266,3 +280,17 @@ class TestTransferResources:
     def test_same_user_is_422(self, api, world):
         body = {"from_user_id": str(world.user.pk), "to_user_id": str(world.user.pk)}
         assert_error(api.as_user(world.admin).put(self.URL, body), 422, "to_user_id")
+
+
+class TestWithoutOrganization:
+    """An account an operator left without an organization (possible in the admin) sees nothing."""
+
+    def test_sees_no_organization_and_no_members(self, api, world):
+        lone = UserFactory(username="lone", organization=None, role="Manager")
+        UserFactory(username="lone2", organization=None)
+        client = api.as_user(lone)
+        assert_error(client.get("/v2/user/organization"), 404)
+        assert_error(client.put("/v2/user/organization", {"organization": {"name": "X"}}), 404)
+        assert client.get("/v2/user/members").json()["data"] == []
+        assert client.get("/v2/users").json()["data"] == []
+        assert client.get("/v2/organizations").json()["data"] == []

@@ -9,7 +9,10 @@ from accounts.models import User
 from config.api.viewsets import ResourceViewSet
 from organizations.models import Subscription
 from tests.api_mixins import assert_error, assert_list_envelope
-from tests.organizations.conftest import catalogue, give, subscribed  # noqa: F401 (fixtures)
+from tests.organizations import conftest as plan_fixtures
+
+# The plan catalogue fixtures of tests/organizations, shared here.
+catalogue, subscribed, give = plan_fixtures.catalogue, plan_fixtures.subscribed, plan_fixtures.give
 
 
 def codes(response, key="code"):

@@ -103,6 +103,10 @@ class TestSearch:
         body = assert_error(bad(api, world, path, **{f"q[{column}]": "x"}), 422, f"q[{column}]")
         assert allowed in body["message"]
 
+    @pytest.mark.parametrize("value", ["a\x00b", "*\x00*"])
+    def test_nul_characters_are_422_on_every_database(self, api, world, value):
+        assert_error(bad(api, world, **{"q[email]": value}), 422, "q[email]")
+
     def test_search_never_leaks_other_organizations(self, api, world, lab):
         response = api.as_user(world.manager).get("/v2/users", {"q[username]": "*"})
         assert {i["attributes"]["username"] for i in response.json()["data"]} == {"manager", "plainuser", "viewer"}
@@ -154,6 +158,9 @@ class TestDates:
         ({"relative_date_range": "0d"}, "relative_date_range"),
         ({"relative_date_range": "5q2020"}, "relative_date_range"),
         ({"relative_date_range": "10d", "date_range_start": "2020-01-01"}, "relative_date_range"),
+        ({"date_range_start": "9999-12-31T23:59:59-05:00"}, "date_range_start"),  # past datetime.max in UTC
+        ({"date_range_end": "0001-01-01T00:00:00+05:00"}, "date_range_end"),
+        ({"relative_date_range": "99999999999y"}, "relative_date_range"),
     ])
     def test_bad_dates_are_422(self, api, world, params, field):
         assert_error(bad(api, world, **params), 422, field)

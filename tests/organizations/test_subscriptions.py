@@ -205,11 +205,15 @@ def test_limits_on_a_normal_plan_are_422(api, world, subscribed):
     assert_error(response, 422, "features")
 
 
-def test_open_plan_limit_must_be_a_number(api, world, subscribed):
+@pytest.mark.parametrize("feature, field", [
+    ({"limit": "lots"}, "features.number_of_ips.limit"),
+    ({"limit": -1}, "features.number_of_ips.limit"),
+    ({"limit": 5, "enabled": "yes"}, "features.number_of_ips.enabled"),
+])
+def test_open_plan_limits_are_validated(api, world, subscribed, feature, field):
     world.customer.subscriptions.all().delete()
-    response = subscribe(api.as_user(world.partner), world.customer,
-                         {"plan": "pci-open", "features": {"number_of_ips": {"limit": "lots"}}})
-    assert_error(response, 422, "features.number_of_ips.limit")
+    response = subscribe(api.as_user(world.partner), world.customer, {"plan": "pci-open", "features": {"number_of_ips": feature}})
+    assert_error(response, 422, field)
 
 
 def test_a_manager_cannot_set_open_limits_on_its_own_organization(api, world, subscribed):
@@ -242,6 +246,7 @@ def test_unsubscribe_by_subscription_id(api, world, subscribed):
     ({}, "plan"),
     ({"plan": "vrms-standard"}, "plan"),
     ({"subscription_id": "nope"}, "subscription_id"),
+    ({"plan": "pci-standard", "cancellation_reason": {"why": 1}}, "cancellation_reason"),
 ])
 def test_unsubscribe_without_a_live_match_is_422(api, world, subscribed, body, field):
     assert_error(api.as_user(world.partner).post(f"/v2/organizations/{world.customer.pk}/unsubscribe", body), 422, field)

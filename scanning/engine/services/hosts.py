@@ -64,7 +64,8 @@ class ServiceStage:
                 return
         for port in host.ports:
             if (port.port, port.protocol) in found:
-                host.os = host.os or nmap.refine(port, found[(port.port, port.protocol)])
+                os_type = nmap.refine(port, found[(port.port, port.protocol)])
+                host.os = host.os or os_type
 
 
 def _silent(port) -> bool:

@@ -258,3 +258,40 @@ def test_tokens_are_stored_hashed(api, world):
 ])
 def test_every_route_is_401_without_the_api_key(world, method, path):
     assert_error(getattr(ApiClient(None), method)(path), 401)
+
+
+class TestAddressChange:
+    def test_a_new_address_is_confirmed_by_the_link_sent_to_it(self, api, world, django_capture_on_commit_callbacks):
+        me = api.as_user(world.user)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert me.put("/v2/user/me", {"user": {"email": "moved@example.com"}}).status_code == 200
+        assert User.objects.get(pk=world.user.pk).confirmed is False
+        message = last_mail()
+        assert message.to == ["moved@example.com"]
+        token = token_from_mail(message, "confirmation_token")
+        assert api.post("/auth/confirmation", {"confirmation_token": token}).status_code == 200
+        assert User.objects.get(pk=world.user.pk).confirmed is True
+
+    def test_an_invited_users_new_address_gets_the_invitation(self, api, world, django_capture_on_commit_callbacks):
+        invited, old = invite(api, world, django_capture_on_commit_callbacks)
+        with django_capture_on_commit_callbacks(execute=True):
+            api.as_user(world.manager).put(f"/v2/users/{invited.pk}", {"user": {"email": "right@example.com"}})
+        assert last_mail().to == ["right@example.com"]
+        assert token_from_mail(last_mail(), "invitation_token") != old
+
+    def test_the_same_address_in_another_case_changes_nothing(self, api, world, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            api.as_user(world.user).put("/v2/user/me", {"user": {"email": world.user.email.upper()}})
+        assert mail.outbox == [] and User.objects.get(pk=world.user.pk).confirmed is True
+
+
+def test_account_emails_carry_the_partners_branding(api, world):
+    from events.models import Whitelabel
+
+    Whitelabel.objects.create(organization=world.partner_org, company_name="Acme Secure",
+                              email_sender_name="Acme", email_sender_address="noreply@acme.example")
+    api.post("/auth/password", {"email": world.user.email})  # a user of the partner's customer
+    message = last_mail()
+    assert message.subject == "Reset your Acme Secure password"
+    assert message.from_email == "Acme <noreply@acme.example>"
+    assert "Acme Secure" in message.body and "Acme Secure" in message.alternatives[0][0]

@@ -41,7 +41,17 @@ def test_no_secret_is_logged_or_shown_again(api, world, clock, caplog, sms_files
     for secret in secrets:
         assert secret not in logged
 
-    # The user resource and the admin never show them again.
+    # Nor the audit trail (which records these requests).
+    from django.core import serializers
+
+    from events.models import AuditEvent
+
+    audit = serializers.serialize("json", AuditEvent.objects.all())
+    assert AuditEvent.objects.exists()
+    for secret in secrets:
+        assert secret not in audit
+
+    # The user resource never shows them again.
     shown = me.get("/v2/user/me", params={"details": "true"}).content.decode()
     for secret in secrets:
         assert secret not in shown

@@ -1,0 +1,172 @@
+"""Every protocol probe against a responder that speaks its part (and hangs up on anything
+else), and against the real PostgreSQL and Redis of this machine when they run."""
+
+import asyncio
+import json
+import os
+import socket
+import struct
+
+import pytest
+
+from scanning.engine import ber
+from scanning.engine.guard import Guard
+from scanning.engine.services import bson as mini_bson
+from scanning.engine.services import detect_port
+from scanning.engine.services.base import Dialer
+
+from .servers import http
+
+
+def detect(ip, port, timeout=0.6):
+    return asyncio.run(detect_port(Dialer(Guard(), timeout), ip, port))
+
+
+def greeting_then(greeting: bytes, answer=None):
+    """Send a greeting, then answer each request with answer(request) (None hangs up)."""
+
+    def handle(conn, _service):
+        conn.sendall(greeting)
+        while answer is not None:
+            request = conn.recv(65536)
+            reply = answer(request) if request else None
+            if reply is None:
+                return
+            conn.sendall(reply)
+        while conn.recv(4096):
+            pass
+
+    return handle
+
+
+def answering(answer):
+    return greeting_then(b"", answer)
+
+
+def smtp_answer(request):
+    if request.startswith(b"EHLO"):
+        return b"250-mail.example.com\r\n250-PIPELINING\r\n250-STARTTLS\r\n250 AUTH PLAIN LOGIN\r\n"
+    return b"221 bye\r\n" if request.startswith(b"QUIT") else None
+
+
+def mysql_packet(payload: bytes) -> bytes:
+    return len(payload).to_bytes(3, "little") + b"\x00" + payload
+
+
+def mysql_greeting(version: bytes) -> bytes:
+    return mysql_packet(b"\x0a" + version + b"\x00" + b"\x08\x00\x00\x00" + b"abcdefgh\x00" + b"\xff\xf7\x08\x02\x00")
+
+
+def postgres_answer(request):
+    if request == struct.pack("!ii", 8, 80877103):
+        return b"N"
+    if request[4:8] == struct.pack("!i", 196608):
+        return b"R" + struct.pack("!ii", 12, 5) + b"salt"
+    return None
+
+
+def mongo_answer(request):
+    if len(request) < 16:
+        return None
+    request_id, op_code = struct.unpack("<i", request[4:8])[0], struct.unpack("<i", request[12:16])[0]
+    if op_code == 2004 and b"isMaster" in request:
+        document = mini_bson.encode({"ismaster": True, "maxWireVersion": 17, "ok": 1})
+        body = struct.pack("<iqii", 0, 0, 0, 1) + document
+        return struct.pack("<iiii", 16 + len(body), 1, request_id, 1) + body
+    if op_code == 2013 and b"buildInfo" in request:
+        body = struct.pack("<i", 0) + b"\x00" + mini_bson.encode({"version": "6.0.5", "ok": 1})
+        return struct.pack("<iiii", 16 + len(body), 2, request_id, 2013) + body
+    return None
+
+
+def ldap_answer(request):
+    try:
+        (_tag, message), *_ = ber.items(request)
+        (_i, message_id), (op_tag, _op) = ber.items(message)[:2]
+    except ValueError:
+        return None
+    if op_tag == 0x60:
+        bound = ber.tlv(0x61, ber.integer(0, tag=0x0A) + ber.octets("") + ber.octets(""))
+        return ber.tlv(0x30, ber.integer(1) + bound)
+    if op_tag == 0x63:
+        attributes = b"".join(
+            ber.tlv(0x30, ber.octets(name) + ber.tlv(0x31, ber.octets(value)))
+            for name, value in (("vendorName", "OpenLDAP Foundation"), ("vendorVersion", "2.5.13"))
+        )
+        entry = ber.tlv(0x30, ber.integer(2) + ber.tlv(0x64, ber.octets("") + ber.tlv(0x30, attributes)))
+        done = ber.tlv(0x30, ber.integer(2) + ber.tlv(0x65, ber.integer(0, tag=0x0A) + ber.octets("") + ber.octets("")))
+        return entry + done
+    return None
+
+
+def rdp_answer(request):
+    if request[:2] != b"\x03\x00" or len(request) < 11 or request[5] != 0xE0:
+        return None
+    return bytes.fromhex("03000013" "0ed000001234" "00" "0200080001000000")
+
+
+ELASTIC = json.dumps({"name": "node-1", "cluster_name": "prod", "version": {"number": "8.11.1"}}).encode()
+
+CASES = {
+    "smtp": (greeting_then(b"220 mail.example.com ESMTP Postfix (Ubuntu)\r\n", smtp_answer), ("smtp", "Postfix smtpd", "")),
+    "smtp-plain-220": (greeting_then(b"220 Service ready\r\n", smtp_answer), ("smtp", "", "")),
+    "ftp-plain-220": (greeting_then(b"220 Service ready\r\n", lambda r: b"500 what?\r\n"), ("ftp", "", "")),
+    "pop3": (greeting_then(b"+OK Dovecot ready.\r\n", lambda r: b"+OK\r\nUSER\r\nSTLS\r\n.\r\n"), ("pop3", "Dovecot pop3d", "")),
+    "imap": (greeting_then(b"* OK [CAPABILITY IMAP4rev1 STARTTLS] Dovecot ready.\r\n"), ("imap", "Dovecot imapd", "")),
+    "telnet": (greeting_then(b"\xff\xfd\x18\xff\xfd\x20\xff\xfb\x01login: "), ("telnet", "", "")),
+    "vnc": (greeting_then(b"RFB 003.008\n"), ("vnc", "VNC", "")),
+    "mysql": (greeting_then(mysql_greeting(b"8.0.33")), ("mysql", "MySQL", "8.0.33")),
+    "mariadb": (greeting_then(mysql_greeting(b"5.5.5-10.3.34-MariaDB-0+deb10u1")), ("mysql", "MariaDB", "10.3.34")),
+    "mysql-refusal": (
+        greeting_then(mysql_packet(b"\xff" + (1130).to_bytes(2, "little") + b"Host '127.0.0.1' is not allowed")),
+        ("mysql", "", ""),
+    ),
+    "postgresql": (answering(postgres_answer), ("postgresql", "PostgreSQL", "")),
+    "mongodb": (answering(mongo_answer), ("mongodb", "MongoDB", "6.0.5")),
+    "memcached": (answering(lambda r: b"VERSION 1.6.21\r\n" if r == b"version\r\n" else None), ("memcached", "Memcached", "1.6.21")),
+    "elasticsearch": (http(body=ELASTIC, server=b"", content_type=b"application/json"), ("elasticsearch", "Elasticsearch", "8.11.1")),
+    "ldap": (answering(ldap_answer), ("ldap", "OpenLDAP Foundation", "2.5.13")),
+    "rdp": (answering(rdp_answer), ("rdp", "Microsoft Terminal Services", "")),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_protocol_is_recognised(name, tcp_service):
+    handler, expected = CASES[name]
+    service = tcp_service(handler)
+    result, _os = detect(service.ip, service.port)
+    assert (result.service, result.product, result.version) == expected
+    assert result.state == "open" and result.protocol == "tcp" and not result.tls
+
+
+def test_protocol_details_land_in_extra(tcp_service):
+    smtp = tcp_service(CASES["smtp"][0])
+    result, _os = detect(smtp.ip, smtp.port)
+    assert result.extra["smtp"]["starttls"] is True
+    assert result.extra["smtp"]["auth"] == ["PLAIN", "LOGIN"]
+    rdp = tcp_service(CASES["rdp"][0])
+    assert detect(rdp.ip, rdp.port)[0].extra["rdp"] == {"selected_protocol": "ssl"}
+    ldap = tcp_service(CASES["ldap"][0])
+    assert detect(ldap.ip, ldap.port)[0].extra["ldap"]["anonymous_bind"] is True
+    pg = tcp_service(CASES["postgresql"][0])
+    assert detect(pg.ip, pg.port)[0].extra["postgresql"]["auth"] == "md5"
+
+
+def reachable(port):
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize(("port", "service"), [(5432, "postgresql"), (6379, "redis")])
+def test_the_real_server_of_this_machine(port, service):
+    if not reachable(port):
+        if os.environ.get("CI"):
+            pytest.fail(f"CI starts {service} on 127.0.0.1:{port}, but it is not there")
+        pytest.skip(f"no {service} on 127.0.0.1:{port}")
+    result, _os = detect("127.0.0.1", port, timeout=2.0)
+    assert result.service == service
+    if service == "redis" and not result.extra["redis"]["auth_required"]:
+        assert result.version.count(".") == 2
