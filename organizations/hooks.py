@@ -25,5 +25,16 @@ def install():
     from organizations.services.products import current_plan
 
     AFTER_CREATE.append(initial_subscriptions)
+    _register_event_forms()
     ME_BLOCKS["products"] = product_codes
     ME_BLOCKS["current_plan"] = current_plan
+
+
+def _register_event_forms():
+    from events.registry import register_serializer
+    from organizations.api.serializers import OrganizationSerializer
+    from organizations.api.subscription_serializers import SubscriptionSerializer
+    from organizations.models import Organization, Subscription
+
+    register_serializer(Organization, OrganizationSerializer)
+    register_serializer(Subscription, SubscriptionSerializer)

@@ -3,8 +3,8 @@
 
 def install():
     from accounts.services.users import register_transferable
-    from organizations.services.limits import register_usage
     from organizations.demo import DEMO_STEPS
+    from organizations.services.limits import register_usage
     from scanning.demo import seed_scanning_demo
     from scanning.models import Scan, Schedule, Target
     from scanning.services.targets import ip_usage
@@ -13,3 +13,16 @@ def install():
     for model in (Target, Schedule, Scan):
         register_transferable(model, "created_by")
     DEMO_STEPS.append(seed_scanning_demo)
+    _register_event_forms()
+
+
+def _register_event_forms():
+    """Webhook payloads carry these resources in their API form."""
+    from events.registry import register_serializer
+    from scanning.api import serializers as s
+    from scanning.models import PortList, Scan, Scanner, ScanRun, Schedule, Target
+
+    for model, serializer in ((Scan, s.ScanSerializer), (ScanRun, s.ScanRunSerializer), (Target, s.TargetSerializer),
+                              (Schedule, s.ScheduleSerializer), (PortList, s.PortListSerializer),
+                              (Scanner, s.ScannerSerializer)):
+        register_serializer(model, serializer)

@@ -18,19 +18,9 @@ SAMPLE_ID = "0b7e5c1e-3c1a-4d4e-9a8f-2f6f1c9d8e7a"
 SAMPLE_VALUES = {"name": "scan_event"}
 
 PENDING_ROUTES = {
-    # Targets, schedules, scans, scan profiles
-    ("GET", "/v2/targets"), ("POST", "/v2/targets"), ("GET", "/v2/targets/{id}"), ("PUT", "/v2/targets/{id}"),
-    ("DELETE", "/v2/targets/{id}"), ("DELETE", "/v2/targets"), ("POST", "/v2/targets/calculate_hosts"),
-    ("GET", "/v2/schedules"), ("POST", "/v2/schedules"), ("GET", "/v2/schedules/{id}"),
-    ("PUT", "/v2/schedules/{id}"), ("DELETE", "/v2/schedules/{id}"), ("DELETE", "/v2/schedules"),
-    ("GET", "/v2/scans"), ("POST", "/v2/scans"), ("GET", "/v2/scans/{id}"), ("PUT", "/v2/scans/{id}"),
-    ("DELETE", "/v2/scans/{id}"), ("DELETE", "/v2/scans"), ("POST", "/v2/scans/{id}/start"),
-    ("POST", "/v2/scans/{id}/stop"), ("GET", "/v2/scans/upcoming"), ("GET", "/v2/scans/recent"),
-    ("GET", "/v2/scans/running"), ("POST", "/v2/scans/wizard"), ("GET", "/v2/scans/{id}/histories"),
-    ("GET", "/v2/scans/{id}/histories/{history_id}"), ("GET", "/v2/scans/{id}/hosts"),
-    ("GET", "/v2/scans/{id}/hosts/{host_id}"), ("GET", "/v2/scans/{id}/vulnerabilities"),
-    ("GET", "/v2/scans/{id}/vulnerabilities/{vulnerability_id}"), ("GET", "/v2/scans/{id}/statistics"),
-    ("GET", "/v2/scan_profiles"),
+    # Scan results (scanning.md): vulnerabilities of a scan, statistics
+    ("GET", "/v2/scans/{id}/vulnerabilities"), ("GET", "/v2/scans/{id}/vulnerabilities/{vulnerability_id}"),
+    ("GET", "/v2/scans/{id}/statistics"),
     # Reports and advanced reports
     ("GET", "/v2/reports"), ("GET", "/v2/reports/{id}"), ("DELETE", "/v2/reports/{id}"), ("DELETE", "/v2/reports"),
     ("POST", "/v2/reports/{id}/generate"), ("GET", "/v2/reports/{id}/download"),
@@ -39,17 +29,13 @@ PENDING_ROUTES = {
     ("PUT", "/v2/advanced_reports/{id}"), ("DELETE", "/v2/advanced_reports/{id}"),
     ("DELETE", "/v2/advanced_reports"), ("POST", "/v2/advanced_reports/{id}/generate"),
     ("GET", "/v2/advanced_reports/{id}/download"),
-    # Vulnerabilities, exceptions, scanners, port lists, hosts
+    # Vulnerabilities, exceptions, hosts
     ("GET", "/v2/vulnerabilities"), ("GET", "/v2/vulnerabilities/{id}"), ("GET", "/v2/vulnerabilities/total"),
     ("GET", "/v2/vulnerabilities/top"), ("GET", "/v2/vulnerabilities/pci_compliance"),
     ("GET", "/v2/exceptions"), ("POST", "/v2/exceptions"), ("GET", "/v2/exceptions/{id}"),
     ("PUT", "/v2/exceptions/{id}"), ("DELETE", "/v2/exceptions/{id}"), ("GET", "/v2/exceptions/{id}/details"),
     ("DELETE", "/v2/exceptions"), ("PUT", "/v2/exceptions/activate"), ("PUT", "/v2/exceptions/reset"),
     ("GET", "/v2/exceptions/statistics"),
-    ("GET", "/v2/scanners"), ("POST", "/v2/scanners"), ("GET", "/v2/scanners/{id}"), ("PUT", "/v2/scanners/{id}"),
-    ("DELETE", "/v2/scanners/{id}"), ("POST", "/v2/scanners/{id}/verify"),
-    ("GET", "/v2/port_lists"), ("POST", "/v2/port_lists"), ("GET", "/v2/port_lists/{id}"),
-    ("PUT", "/v2/port_lists/{id}"), ("DELETE", "/v2/port_lists/{id}"),
     ("GET", "/v2/hosts"), ("GET", "/v2/hosts/{id}"), ("GET", "/v2/hosts/most_vulnerable"),
 }
 

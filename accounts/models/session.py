@@ -20,3 +20,6 @@ class SessionToken(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["user", "revoked_at"])]
+
+    def __str__(self):
+        return f"session {self.jti} of {self.user_id}"

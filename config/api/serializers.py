@@ -1,7 +1,7 @@
 """The resource serializer base: renders `{"id", "type", "attributes", "relationships"}` and
 validates bare attribute dictionaries (wrapping is undone before validation)."""
 
-from datetime import timezone
+from datetime import UTC
 
 from django.db import models
 from rest_framework import serializers
@@ -11,7 +11,7 @@ def iso_timestamp(value):
     """ISO 8601 in UTC with milliseconds and `Z` (conventions.md)."""
     if value is None:
         return None
-    value = value.astimezone(timezone.utc)
+    value = value.astimezone(UTC)
     return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
 
 

@@ -3,6 +3,7 @@
 import uuid
 
 from django.http import Http404
+from drf_spectacular.utils import extend_schema
 from rest_framework import status as http
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -64,6 +65,7 @@ class WebhookViewSet(ResourceViewSet):
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(WebhookDeliverySerializer(page, many=True).data)
 
+    @extend_schema(operation_id="webhooks_delivery_retrieve")
     @action(detail=True, methods=["get"], url_path=rf"deliveries/(?P<delivery_id>{UUID})")
     def delivery(self, request, pk=None, delivery_id=None):
         return Response({"data": WebhookDeliverySerializer(self._delivery(delivery_id)).data})

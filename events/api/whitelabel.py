@@ -15,7 +15,7 @@ from events.services import whitelabel as service
 
 class WhitelabelBase(ResourceViewSet):
     queryset = Whitelabel.objects.all()  # the audit trail watches saves of this model
-    input_serializer_class = WhitelabelInputSerializer
+    serializer_class = input_serializer_class = WhitelabelInputSerializer  # (the schema's request body)
     resource_name = "whitelabel"
     audit_resource_type = "whitelabel"
     organization_field = "organization"

@@ -12,7 +12,11 @@ from organizations.api.serializers import OrganizationInputSerializer, Organizat
 from organizations.api.subscriptions import OrganizationSubscribeMixin
 from organizations.models import Organization
 from organizations.services import (
-    create_organization, csv_lines, delete_organization, move_user, update_organization,
+    create_organization,
+    csv_lines,
+    delete_organization,
+    move_user,
+    update_organization,
 )
 
 # Hooks run after an organization is created through the API: callables

@@ -7,7 +7,11 @@ from config.api.viewsets import BulkDestroyMixin
 from scanning.api.base import ScanningViewSet
 from scanning.api.inputs import PortListInput, ScannerInput, ScheduleInput, TargetInput
 from scanning.api.serializers import (
-    PortListSerializer, ScannerSerializer, ScanProfileSerializer, ScheduleSerializer, TargetSerializer,
+    PortListSerializer,
+    ScannerSerializer,
+    ScanProfileSerializer,
+    ScheduleSerializer,
+    TargetSerializer,
 )
 from scanning.models import PortList, Scanner, ScanProfile, Schedule, Target
 from scanning.services import catalogue, schedules, targets

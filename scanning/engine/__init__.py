@@ -68,6 +68,10 @@ class _EngineThread(threading.Thread):
             self.error = exc
         finally:
             try:
+                leftovers = asyncio.all_tasks(self.loop)  # cancelled helpers still unwinding
+                for task in leftovers:
+                    task.cancel()
+                self.loop.run_until_complete(asyncio.gather(*leftovers, return_exceptions=True))
                 self.loop.run_until_complete(self.loop.shutdown_asyncgens())
                 self.loop.run_until_complete(self.loop.shutdown_default_executor())
             finally:

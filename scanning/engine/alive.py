@@ -54,9 +54,12 @@ class TcpPing:
 async def nmap_ping(plan, guard, ips) -> dict[str, dict] | None:
     allowed = [ip for ip in ips if guard.allows(ip)]
     budget = max(NMAP_MIN_SECONDS, NMAP_SECONDS_PER_HOST * len(allowed))
+    found = {}
     try:
-        found = await nmap.ping_sweep(allowed, plan.alive_test, budget)
-    except (nmap.NmapError, TimeoutError, OSError, ValueError) as exc:
+        for family in ([ip for ip in allowed if ":" not in ip], [ip for ip in allowed if ":" in ip]):
+            if family:  # nmap takes one address family per run
+                found.update(await nmap.ping_sweep(family, plan.alive_test, budget))
+    except (nmap.NmapError, TimeoutError, OSError, ValueError, SyntaxError) as exc:
         log.warning("nmap -sn failed (%s); falling back to TCP ping", exc)
         return None
     return {ip: {"up": bool(found.get(ip, {}).get("up")), "mac": found.get(ip, {}).get("mac", "")} for ip in allowed}

@@ -13,10 +13,12 @@ import socket
 import time
 from collections import deque
 
+from .rtt import RoundTrip
+
 OPEN, CLOSED, FILTERED, UNREACHABLE = "open", "closed", "filtered", "unreachable"
-MIN_TIMEOUT = 0.1  # as nmap -T4 (--min-rtt-timeout 100ms): a busy scanner host is not a slow network
 TICK = 0.01
 BURST = 8  # connects per host per turn of the round-robin
+REFUSED = errno.ECONNREFUSED
 CLOSED_ERRORS = {errno.ECONNREFUSED, errno.ECONNRESET}
 UNREACHABLE_ERRORS = {errno.EHOSTUNREACH, errno.ENETUNREACH, getattr(errno, "EHOSTDOWN", -1)}
 BUSY_ERRORS = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM, errno.EADDRNOTAVAIL, errno.EAGAIN}
@@ -24,27 +26,7 @@ HAS_EPOLL = hasattr(select, "epoll")
 NONBLOCK = getattr(socket, "SOCK_NONBLOCK", 0)  # Linux: non-blocking from socket(), no extra call
 STREAM = socket.SOCK_STREAM | NONBLOCK
 SO_ERROR, SOL_SOCKET = socket.SO_ERROR, socket.SOL_SOCKET
-
-
-class RoundTrip:
-    """Smoothed round-trip time and variance of one host (RFC 6298); rto is None until measured."""
-
-    __slots__ = ("srtt", "rttvar", "rto")
-
-    def __init__(self):
-        self.srtt = self.rto = None
-        self.rttvar = 0.0
-
-    def sample(self, seconds: float) -> None:
-        if self.srtt is None:
-            self.srtt, self.rttvar = seconds, seconds / 2
-        else:
-            self.rttvar = 0.75 * self.rttvar + 0.25 * abs(self.srtt - seconds)
-            self.srtt = 0.875 * self.srtt + 0.125 * seconds
-        self.rto = max(MIN_TIMEOUT, 4 * self.srtt, self.srtt + 4 * self.rttvar)
-
-    def timeout(self, ceiling: float) -> float:
-        return ceiling if self.rto is None else min(ceiling, self.rto)
+EPOLLOUT = getattr(select, "EPOLLOUT", 4)
 
 
 class _Host:
@@ -133,10 +115,30 @@ class ConnectScanner:
         if not events:
             return
         now = time.monotonic()
+        on_result, on_host_done = self.on_result, self.on_host_done
         for fd, _event in events:
             attempt = pending.pop(fd, None)
-            if attempt is not None:
-                self._settle(attempt, attempt[0].getsockopt(SOL_SOCKET, SO_ERROR), now)
+            if attempt is None:
+                continue
+            sock = attempt[0]
+            code = sock.getsockopt(SOL_SOCKET, SO_ERROR)
+            if code != REFUSED:
+                self._settle(attempt, code, now)
+                continue
+            # the common case, inlined (_settle + _release + _report): a refused port is closed
+            sock.close()
+            host = attempt[1]
+            host.rtt.sample(now - attempt[4])
+            host.inflight -= 1
+            self.inflight -= 1
+            if not host.queued:
+                self._enqueue(host)
+            if not host.dropped:
+                self.completed += 1
+                host.left -= 1
+                on_result(host.ip, attempt[2], CLOSED)
+                if not host.left and on_host_done:
+                    on_host_done(host.ip)
         self._launch()
         self._check_done()
 
@@ -204,57 +206,53 @@ class ConnectScanner:
             self._enqueue(host)
 
     def _launch(self) -> None:
-        runnable, per_host = self.runnable, self.per_host
+        """Start connects, round-robin over hosts in bursts, up to the global and per-host limits.
+        (The per-port path is written out in one function: it runs 16,000 times a second.)"""
+        runnable, per_host, pending, deadlines = self.runnable, self.per_host, self.pending, self.deadlines
+        register = self.poller.register if self.poller is not None else None
+        ceiling, monotonic, new_socket, push = self.ceiling, time.monotonic, _socket.socket, heapq.heappush
         while self.inflight < self.limit and runnable:
             host = runnable.popleft()
             host.queued = False
             burst = min(BURST, per_host - host.inflight, self.limit - self.inflight)
-            ports, retries = host.ports, host.retries
+            ports, retries, family, address, rto = host.ports, host.retries, host.family, host.ip, host.rtt.rto
             while burst > 0 and not host.dropped and (retries or host.next < len(ports)):
                 if retries:
                     port, retry = retries.popleft()
                 else:
                     port, retry = ports[host.next], 0
                     host.next += 1
-                if not self._connect(host, port, retry):
+                try:
+                    sock = new_socket(family, STREAM)
+                    if not NONBLOCK:
+                        sock.setblocking(False)
+                    started = monotonic()
+                    code = sock.connect_ex((address, port))
+                except OSError:  # out of descriptors
+                    code, sock = errno.EMFILE, None
+                if code == errno.EINPROGRESS:
+                    fd = sock.fileno()
+                    attempt = pending[fd] = (sock, host, port, retry, started)
+                    if register is not None:
+                        register(fd, EPOLLOUT)
+                    timeout = ceiling if retry or rto is None or rto > ceiling else rto
+                    self.sequence += 1
+                    push(deadlines, (started + timeout, self.sequence, fd, attempt))
+                elif code in BUSY_ERRORS:  # out of descriptors, ports or buffers: slow down
+                    if sock is not None:
+                        sock.close()
                     retries.appendleft((port, retry))
-                    self.limit = max(1, min(self.limit, self.inflight))  # out of descriptors: slow down
+                    self.limit = max(1, min(self.limit, self.inflight))
                     self._enqueue(host)
                     return
+                host.inflight += 1
+                self.inflight += 1
+                if code != errno.EINPROGRESS:
+                    self._settle((sock, host, port, retry, started), code, monotonic())
                 burst -= 1
             self._enqueue(host)
         if self.limit < self.max_concurrency and self.inflight < self.limit // 2:
             self.limit = min(self.max_concurrency, self.limit * 2)
-
-    def _connect(self, host, port, retry) -> bool:
-        try:
-            sock = _socket.socket(host.family, STREAM)
-        except OSError:
-            return False
-        if not NONBLOCK:
-            sock.setblocking(False)
-        started = time.monotonic()
-        code = sock.connect_ex((host.ip, port))
-        if code == errno.EINPROGRESS:
-            fd = sock.fileno()
-            attempt = (sock, host, port, retry, started)
-            self.pending[fd] = attempt
-            if self.poller is not None:
-                self.poller.register(fd, select.EPOLLOUT)
-            host.inflight += 1
-            self.inflight += 1
-            rto = host.rtt.rto
-            timeout = self.ceiling if retry or rto is None or rto > self.ceiling else rto
-            self.sequence += 1
-            heapq.heappush(self.deadlines, (started + timeout, self.sequence, fd, attempt))
-            return True
-        if code in BUSY_ERRORS:
-            sock.close()
-            return False
-        host.inflight += 1
-        self.inflight += 1
-        self._settle((sock, host, port, retry, started), code, time.monotonic())
-        return True
 
     def _check_done(self) -> bool:
         if not self.finished.done() and self.inflight == 0 and not self.runnable:

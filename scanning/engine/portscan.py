@@ -16,8 +16,8 @@ UDP_PER_HOST = 32
 class PortScan:
     def __init__(self, plan, guard, hosts: dict, round_trips):
         self.plan, self.guard, self.hosts = plan, guard, hosts
-        self.tcp_ports = sorted(set(plan.tcp_ports))
-        self.udp_ports = sorted(set(plan.udp_ports))
+        self.tcp_ports = sorted({p for p in plan.tcp_ports if 0 < p < 65536})
+        self.udp_ports = sorted({p for p in plan.udp_ports if 0 < p < 65536})
         self.tcp_done: set[str] = set()
         self.udp_done_hosts: set[str] = set()
         self.udp_done = 0

@@ -24,7 +24,7 @@ class ScanRun(TimestampedModel):
     hosts_alive = models.PositiveIntegerField(default=0)
     severity_counts = models.JSONField(default=dict, blank=True)
     max_severity = models.FloatField(null=True, blank=True)
-    pci_status = models.CharField(max_length=8, null=True, blank=True)
+    pci_status = models.CharField(max_length=8, null=True, blank=True)  # noqa: DJ001 - pass, fail or none yet
     delta = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True, default="")
     partial = models.BooleanField(default=False, help_text="Results are incomplete (stopped or interrupted).")

@@ -27,7 +27,8 @@ def _check_concurrency(scan):
 @transaction.atomic
 def start_scan(scan, actor=None, triggered_by=TriggeredBy.USER):
     """Create a run and hand it to the task queue. 409 while one is active; 422 past limits."""
-    scan = Scan.objects.select_for_update().select_related("schedule", "scanner", "organization").get(pk=scan.pk)
+    # Lock the scan row only: PostgreSQL refuses FOR UPDATE on the nullable side of a join (schedule).
+    scan = Scan.objects.select_for_update(of=("self",)).select_related("schedule", "scanner", "organization").get(pk=scan.pk)
     if active_run(scan) is not None:
         raise Conflict("The scan already has a run requested, queued or running")
     _check_concurrency(scan)

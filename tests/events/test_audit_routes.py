@@ -104,21 +104,23 @@ def test_impersonation_is_flagged_on_every_event(api, world):
     assert AuditEvent.objects.filter(action="impersonate", resource_id=str(world.user.pk)).exists()
 
 
-@pytest.mark.parametrize("path,body", [
-    ("/v2/user/me", {"user": {"first_name": "A"}}),
-    ("/v2/organizations/{org}", {"organization": {"city": "B"}}),
-])
-def test_recording_adds_a_constant_number_of_queries(api, world, path, body, settings):
-    client = api.as_user(world.admin)
+@pytest.mark.parametrize("path,field", [("/v2/user/me", "first_name"), ("/v2/organizations/{org}", "city")])
+def test_recording_adds_a_constant_number_of_queries(api, world, path, field, settings):
+    """The same update with and without the audit middleware: at most the old row's read, the
+    organization lookup and the one insert more (savepoints of the test transaction not counted)."""
     path = path.format(org=world.customer.pk)
-    client.put(path, body)  # warm-up
-    with CaptureQueriesContext(connection) as audited:
-        client.put(path, body)
+
+    def cost(client, value):
+        client.put(path, {field: value + "-warm"})
+        with CaptureQueriesContext(connection) as queries:
+            assert client.put(path, {field: value}).status_code == 200
+        return len([q for q in queries if "SAVEPOINT" not in q["sql"]])
+
+    audited = cost(api.as_user(world.admin), "audited")
     settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != "events.middleware.RequestContextMiddleware"]
-    with CaptureQueriesContext(connection) as plain:
-        client.put(path, body)
-    extra = len(audited) - len(plain)
-    assert extra <= 3, f"audit recording cost {extra} queries"  # old row, organization, one insert
+    plain = cost(api.as_user(world.admin), "plain")  # a new test client loads the new middleware list
+    assert AuditEvent.objects.filter(changes__has_key=field).exists() if connection.vendor == "postgresql" else True
+    assert 1 <= audited - plain <= 3, f"audit recording cost {audited - plain} queries ({plain} -> {audited})"
 
 
 def test_bulk_delete_records_one_event_per_record_in_one_insert(api, world):

@@ -8,7 +8,14 @@ from django.utils import timezone
 
 from scanning.models import Scan, ScanRun
 from tests.scanning.engine.servers import (
-    FTP_BANNER, SSH_BANNER, TcpService, banner, closed_port, http, self_signed_context, tls,
+    FTP_BANNER,
+    SSH_BANNER,
+    TcpService,
+    banner,
+    closed_port,
+    http,
+    self_signed_context,
+    tls,
 )
 
 from .conftest import WorkerThread, run_db_worker_batch, run_status, wait_for
@@ -59,7 +66,21 @@ def start(client, scan_id):
     return run["id"]
 
 
-def test_a_scan_through_the_api_with_the_real_worker(api, world, services):
+@pytest.fixture(params=["builtin", "nmap"])
+def detection(request, settings):
+    """Service detection by the engine alone, and refined by `nmap -sV` (CI installs nmap)."""
+    import os
+    import shutil
+
+    settings.SCAN_USE_NMAP = request.param == "nmap"
+    if settings.SCAN_USE_NMAP and not shutil.which("nmap"):
+        if os.environ.get("CI"):
+            pytest.fail("nmap is not installed (.ci/run installs it)")
+        pytest.skip("nmap is not installed")
+    return request.param
+
+
+def test_a_scan_through_the_api_with_the_real_worker(api, world, services, detection):
     closed = closed_port()
     ports = {name: service.port for name, service in services.items()}
     client = api.as_user(world.user)
@@ -83,6 +104,8 @@ def test_a_scan_through_the_api_with_the_real_worker(api, world, services):
     found = {p["port"]: p for p in hosts["data"][0]["attributes"]["ports"]}
     assert set(found) == set(ports.values()), f"open ports found: {sorted(found)}; closed {closed} must be absent"
     assert found[ports["http"]]["service"] == "http" and found[ports["http"]]["tls"] is False
+    if detection == "builtin":  # nmap -sV names products its own way
+        assert (found[ports["http"]]["product"], found[ports["http"]]["version"]) == ("nginx", "1.18.0")
     assert found[ports["tls"]]["tls"] is True and found[ports["tls"]]["service"] == "https"
     assert found[ports["ssh"]]["service"] == "ssh" and "OpenSSH" in found[ports["ssh"]]["product"]
     assert found[ports["ftp"]]["service"] == "ftp" and "vsftpd" in found[ports["ftp"]]["product"].lower()
@@ -90,7 +113,6 @@ def test_a_scan_through_the_api_with_the_real_worker(api, world, services):
     assert all(p["protocol"] == "tcp" for p in found.values())
     host_id = hosts["data"][0]["id"]
     assert client.get(f"/v2/scans/{scan_id}/hosts/{host_id}").json()["data"]["attributes"]["ports"]
-    print(f"6-port scan of one host through the worker: {elapsed:.1f}s; found {found}")
     assert elapsed < 60, f"a 6-port scan of one host took {elapsed:.1f}s"
 
 

@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = seed_demo(options["password"])
-        self.stdout.write("Demo users (password: %s):" % options["password"])
+        self.stdout.write(f"Demo users (password: {options['password']}):")
         for user in result["users"]:
             self.stdout.write(f"  {user.username:<18} {user.role:<8} {user.organization.name}")
         if result["api_key"]:

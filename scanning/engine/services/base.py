@@ -78,7 +78,7 @@ class Dialer:
     @contextlib.asynccontextmanager
     async def connect(self, ip: str, port: int, tls: bool = False, hostname: str = ""):
         self.guard.check(ip)
-        async with self.sockets, self.per_host[ip]:
+        async with self.per_host[ip], self.sockets:  # a waiting port holds no global slot
             options = {"ssl": self.tls_context, "server_hostname": hostname or None, "ssl_handshake_timeout": self.timeout} if tls else {}
             reader, writer = await asyncio.wait_for(asyncio.open_connection(ip, port, **options), self.timeout)
             conn = Conn(reader, writer, self.timeout, hostname or ip)

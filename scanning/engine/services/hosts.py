@@ -6,6 +6,7 @@ import asyncio
 import logging
 
 from .. import nmap
+from ..types import PortResult
 from .base import Dialer
 from .detect import detect_port
 
@@ -45,6 +46,9 @@ class ServiceStage:
     async def port(self, host, port: int):
         try:
             return await detect_port(self.dialer, host.ip, port, host.hostname)
+        except Exception:  # a probe's bug must not cost the run: the port stays open, unknown
+            log.exception("service detection failed on %s:%s", host.ip, port)
+            return PortResult(port, "tcp"), ""
         finally:
             self.on_port_done()
 
@@ -59,7 +63,7 @@ class ServiceStage:
         async with self.nmap_slots:
             try:
                 found = await nmap.service_scan(host.ip, tcp, udp, nmap_budget(len(ports)))
-            except (nmap.NmapError, TimeoutError, OSError, ValueError) as exc:
+            except (nmap.NmapError, TimeoutError, OSError, ValueError, SyntaxError) as exc:
                 log.info("nmap -sV on %s gave nothing: %s", host.ip, exc)
                 return
         for port in host.ports:

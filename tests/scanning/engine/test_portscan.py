@@ -5,8 +5,9 @@ import socket
 import time
 
 from scanning.engine import ScanPlan, run
-from scanning.engine.connect import CLOSED, FILTERED, OPEN, ConnectScanner, RoundTrip
+from scanning.engine.connect import CLOSED, FILTERED, OPEN, ConnectScanner
 from scanning.engine.guard import Guard
+from scanning.engine.rtt import RoundTrip
 
 from .conftest import kernel_listeners
 from .servers import banner, closed_port, silent
