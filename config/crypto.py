@@ -4,7 +4,7 @@ Keys come from the setting FIELD_ENCRYPTION_KEY: a list (or comma-separated text
 first encrypts, every one decrypts, so keys can be rotated. A Fernet key (44 url-safe base64
 characters) is used as is; any other text is stretched into one with SHA-256. With no key
 configured, one is derived from SECRET_KEY. The derivation is the same as
-accounts.services.encryption, so values written by either helper read back with the other."""
+config.crypto, so values written by either helper read back with the other."""
 
 import base64
 import binascii

@@ -179,12 +179,25 @@ SPECTACULAR_SETTINGS = {
 
 # Background work (django.tasks API through the django-tasks backport: Django 6's core
 # `django.tasks` needs Python 3.12). Default: the database queue, worked by `manage.py db_worker`.
+# TASK_BACKEND=rq: Redis queues (RQ) for workers on many machines, worked by
+# `manage.py rqworker --job-class django_tasks_rq.Job <queues>` (docs/scanning.md).
+TASK_BACKENDS = {"database": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend"}
+TASK_BACKEND = env.str("TASK_BACKEND", default="django_tasks_db.DatabaseBackend")
+TASK_BACKEND = TASK_BACKENDS.get(TASK_BACKEND.lower(), TASK_BACKEND)  # a short name or a dotted path
 TASKS = {
     "default": {
-        "BACKEND": env.str("TASK_BACKEND", default="django_tasks_db.DatabaseBackend"),
-        "QUEUES": [],  # any queue name (one per scanner)
+        "BACKEND": TASK_BACKEND,
+        "QUEUES": [],  # database: any queue name (one per scanner); rq: every queue of RQ_QUEUES
     }
 }
+REDIS_URL = env.str("REDIS_URL", default="redis://localhost:6379/0")
+# RQ queues: "default" plus the scanners' queues (Scanner.queue_name; the built-in one is "scans").
+RQ_QUEUES = {
+    name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": env.int("RQ_JOB_TIMEOUT", default=24 * 3600)}  # seconds a job may run
+    for name in env.list("RQ_QUEUE_NAMES", default=["default", "scans"])
+}
+if TASK_BACKEND == TASK_BACKENDS["rq"]:
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 
 # Authentication knobs (conventions.md).
 JWT_TTL = timedelta(seconds=env.int("JWT_TTL", default=24 * 3600))

@@ -1,5 +1,9 @@
 """The demo plan catalogue (seeded by `seed_demo`, not by migrations: operators define their own)."""
 
+from importlib import import_module
+
+from django.apps import apps
+
 from organizations.models import Plan, PlanFeature, Product
 
 DEMO_PLANS = (
@@ -17,7 +21,13 @@ DEMO_PLANS = (
 )
 
 
+def ensure_products():
+    """The products migration 0003 seeds, again if they are missing (a flushed database)."""
+    import_module("organizations.migrations.0003_seed_products").seed(apps, None)
+
+
 def seed_catalogue():
+    ensure_products()
     products = {p.code: p for p in Product.objects.all()}
     for code, product, name, kind, default, price, features in DEMO_PLANS:
         plan, created = Plan.objects.get_or_create(

@@ -68,6 +68,7 @@ gunicorn config.wsgi \
     --bind "$HOST:$PORT" \
     --workers "${WEB_CONCURRENCY:-2}" \
     --access-logfile - \
+    --access-logformat '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms "%(a)s"' \
     --no-control-socket \
     --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}" &
 PIDS+=("$!")

@@ -5,7 +5,7 @@ from django.db import models
 
 
 class TotpDevice(models.Model):
-    """A user's authenticator app. The secret is encrypted at rest (accounts.services.encryption);
+    """A user's authenticator app. The secret is encrypted at rest (config.crypto);
     `last_used_step` is the last accepted time step, so a code is accepted once (no replay)."""
 
     user = models.OneToOneField(

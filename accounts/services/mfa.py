@@ -16,10 +16,10 @@ from django.utils import timezone
 from accounts.choices import OtpMethod
 from accounts.models import SmsCode, SmsPurpose, TotpDevice
 from config.api.errors import Conflict, InvalidInput, TooManyRequests
+from config.crypto import DecryptionError, decrypt, encrypt
 from events.emit import emit
 
 from . import recovery_codes, sms
-from .encryption import DecryptionError, decrypt, encrypt
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,9 @@
 """Password sign-in with throttling per username and per client address, and lockout."""
 
+import hashlib
+
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.db.models import F, Q
 from django.utils import timezone
@@ -15,7 +18,9 @@ INVALID = "Invalid username or password"
 
 
 def _key(kind, value):
-    return f"sign_in_failures:{kind}:{str(value).lower()[:200]}"
+    """Cache key of a failure counter: hashed, so any username is a safe key on any cache."""
+    digest = hashlib.sha256(str(value).strip().lower().encode()).hexdigest()[:32]
+    return f"sign_in_failures:{kind}:{digest}"
 
 
 def _failures(key):
@@ -54,6 +59,8 @@ def authenticate_password(username, password, ip):
     now = timezone.now()
     if user is not None and user.locked_until and user.locked_until > now:
         raise TooManyRequests("Too many failed sign-in attempts; try again later", (user.locked_until - now).total_seconds())
+    if user is None:
+        make_password(password or "")  # same work as a real check: timing does not reveal users
     if user is None or not user.is_active or not password or not user.check_password(password):
         _record_failure(_key("ip", ip), _key("user", username))
         if user is not None:

@@ -7,6 +7,8 @@ from config.api.errors import Forbidden, InvalidInput
 from config.api.permissions import has_role
 from organizations.models import Organization
 
+from .deletion import delete_owned_data
+
 
 def staff_organization():
     org, _ = Organization.objects.get_or_create(
@@ -94,8 +96,7 @@ def delete_organization(actor, organization):
         raise InvalidInput.field("id", "is the platform staff organization and cannot be deleted")
     if organization.customers.exists():
         raise InvalidInput.field("id", "still has customer organizations; move or delete them first")
-    organization.members.all().delete()
-    organization.delete()
+    delete_owned_data(organization)  # its users and every tenant-owned row, in a safe order
 
 
 @transaction.atomic

@@ -29,6 +29,7 @@ class PortScan:
             timeout=plan.connect_timeout,
             round_trips=round_trips,
             on_host_done=self.tcp_done.add,
+            report_closed=False,
         )
 
     @property

@@ -69,9 +69,8 @@ class Run:
         self.progress("services" if plan.service_detection else "portscan", 1.0)
 
     async def services(self, alive: dict) -> None:
-        quiet = [h for h in alive.values() if not any(p.protocol == "tcp" for p in h.ports)]
-        self.hand_over(quiet)
-        busy = [h for h in alive.values() if h not in quiet]
+        busy = [h for h in alive.values() if any(p.protocol == "tcp" for p in h.ports)]
+        self.hand_over([h for h in alive.values() if not any(p.protocol == "tcp" for p in h.ports)])
         total = sum(1 for h in busy for p in h.ports if p.protocol == "tcp")
 
         def port_done():

@@ -55,7 +55,7 @@ def save_scanner(actor, fields, scanner=None):
     if scanner.type == "gvm" and not scanner.host:
         raise InvalidInput.field("host", "is required for gvm scanners")
     if credential is not None:
-        from accounts.services.encryption import encrypt
+        from config.crypto import encrypt
 
         scanner.credential_encrypted = encrypt(credential) if credential else ""
     scanner.save()

@@ -1,5 +1,6 @@
 """The run lifecycle (scanning.md): requested → queued → running → done | stopped | interrupted."""
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -13,6 +14,8 @@ from scanning.choices import ACTIVE_RUN_STATUSES, RunStatus, TriggeredBy
 from scanning.models import Scan, ScanRun
 
 from .common import emit_after_commit
+
+logger = logging.getLogger("scanning.runs")
 
 
 def active_run(scan):
@@ -47,10 +50,21 @@ def start_scan(scan, actor=None, triggered_by=TriggeredBy.USER):
 
 
 def enqueue_run(run):
-    from scanning.tasks import execute_run
-
+    """Hand a committed run to the task queue of its scanner. The start has already committed, so
+    a queue that refuses it (unknown queue, Redis down) interrupts the run instead of leaving it
+    `requested` for hours."""
     queue = run.scanner.queue_name if run.scanner else "scans"
-    execute_run.using(queue_name=queue).enqueue(str(run.pk))
+    try:
+        from scanning.tasks import execute_run
+
+        execute_run.using(queue_name=queue).enqueue(str(run.pk))
+    except Exception as exc:
+        logger.exception("Scan run %s could not be queued on %r", run.pk, queue)
+        error = f"Could not queue the run on {queue!r}: {exc.__class__.__name__}: {exc}"
+        if set_status(run, RunStatus.INTERRUPTED, only_from=(RunStatus.REQUESTED,), finished_at=timezone.now(),
+                      error=error[:2000], partial=True):
+            emit_after_commit("scan_failed", run.scan, None, run_id=str(run.pk), error=error)
+        return
     set_status(run, RunStatus.QUEUED, only_from=(RunStatus.REQUESTED,), queued_at=timezone.now())
 
 

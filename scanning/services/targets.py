@@ -53,7 +53,7 @@ def apply_credentials(target, credentials):
     """Secrets encrypted at rest; only usernames and ports are ever shown again."""
     import json
 
-    from accounts.services.encryption import encrypt
+    from config.crypto import encrypt
 
     target.credentials_encrypted = encrypt(json.dumps(credentials)) if credentials else ""
     target.credentials_public = {

@@ -14,7 +14,7 @@ def codes(response):
     return [item["attributes"]["code"] for item in response.json()["data"]]
 
 
-def test_products_are_the_three_seeded_by_migration(api, world):
+def test_products_are_the_three_seeded_by_migration(api, world, catalogue):
     response = api.as_user(world.viewer).get("/v2/subscriptions/products")
     assert_list_envelope(response.json(), "product")
     assert codes(response) == ["pci", "vrms", "pentest"]

@@ -116,14 +116,17 @@ def test_a_scan_through_the_api_with_the_real_worker(api, world, services, detec
     assert elapsed < 60, f"a 6-port scan of one host took {elapsed:.1f}s"
 
 
-def test_stop_mid_scan(api, world, services):
+def test_stop_mid_scan(api, world, services, settings):
+    settings.SCAN_HEARTBEAT_INTERVAL = 0.5
     client = api.as_user(world.user)
     # 16 addresses x every TCP port: minutes of work, stopped after a second of it.
     scan_id = create_scan(client, "127.0.0.1-16", "T:1-65535")
     run_id = start(client, scan_id)
     with WorkerThread():
         wait_for(lambda: run_status(run_id) == "running", message="the worker to take the run")
-        time.sleep(1.0)
+        first_heartbeat = ScanRun.objects.get(pk=run_id).heartbeat_at
+        time.sleep(1.5)
+        assert ScanRun.objects.get(pk=run_id).heartbeat_at > first_heartbeat, "the worker heartbeats its run"
         response = client.post(f"/v2/scans/{scan_id}/stop")
         assert response.status_code == 200
         assert response.json()["data"]["attributes"]["status"] == "stop_requested"

@@ -9,7 +9,7 @@ import pyotp
 from django.core import mail
 
 from accounts.models import TotpDevice
-from accounts.services.encryption import decrypt
+from config.crypto import decrypt
 from tests.conftest import PASSWORD
 
 START = datetime(2026, 3, 2, 9, 0, 10, tzinfo=UTC)  # 10 s into a 30 s TOTP window

@@ -6,7 +6,7 @@ from django.core import mail
 from django.test import Client
 
 from accounts.models import TotpDevice, User
-from accounts.services.encryption import decrypt
+from config.crypto import decrypt
 from tests.api_mixins import assert_error
 from tests.factories import UserFactory
 

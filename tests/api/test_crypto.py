@@ -3,7 +3,7 @@
 import pytest
 from cryptography.fernet import Fernet
 
-from accounts.services.encryption import DecryptionError, decrypt, encrypt
+from config.crypto import DecryptionError, decrypt, encrypt
 
 
 def test_round_trip_with_the_default_key(settings):
