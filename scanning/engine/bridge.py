@@ -36,17 +36,17 @@ class Bridge:
 
     # -- caller thread ------------------------------------------------------------------------
     def deliver(self, final: bool = False) -> None:
-        with self.lock:
-            batch = [self.hosts.popleft() for _ in range(min(MAX_BATCH, len(self.hosts)))]
-            latest = self.latest
-            more = bool(self.hosts)
-        if batch:
-            self.reporter.store_hosts(batch)
-        if latest is not None and self._worth_sending(latest, final):
-            self.sent = latest
-            self.reporter.progress(*latest)
-        if more:
-            self.deliver(final)
+        more = True
+        while more:
+            with self.lock:
+                batch = [self.hosts.popleft() for _ in range(min(MAX_BATCH, len(self.hosts)))]
+                latest = self.latest
+                more = bool(self.hosts)
+            if batch:
+                self.reporter.store_hosts(batch)
+            if latest is not None and self._worth_sending(latest, final):
+                self.sent = latest
+                self.reporter.progress(*latest)
 
     def _worth_sending(self, latest, final: bool) -> bool:
         stage, percent = latest
