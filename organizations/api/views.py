@@ -38,7 +38,7 @@ class OrganizationViewSet(OrganizationSubscribeMixin, ResourceViewSet):
     write_role = "Manager"
     action_roles = {
         "create": "Partner", "destroy": "Partner", "move": "Partner", "export": "Manager",
-        "subscribe": "Partner", "subscribe_own": "Manager", "unsubscribe": "Manager",
+        "subscribe": "Manager", "subscribe_own": "Manager", "unsubscribe": "Manager",
         "dependent_subscriptions": "Partner",
     }
 

@@ -34,10 +34,10 @@ def change_product(user, product_code):
 
 def current_product(user):
     """The product scanning lists are limited to: the chosen one, else the first available."""
-    if user.active_product:
+    codes = list(available_products(user).order_by("position").values_list("code", flat=True))
+    if user.active_product in codes:
         return user.active_product
-    first = available_products(user).order_by("position").values_list("code", flat=True).first()
-    return first or ""
+    return codes[0] if codes else ""  # the chosen product lost its subscription: fall back
 
 
 def current_plan(user):

@@ -1,6 +1,10 @@
 """Scanning fixtures: the demo plan catalogue, subscriptions for the `world` organizations, the
-built-in port lists/scanner/profiles (re-synced: a transactional test flushes them), and helpers
-to run the real task workers.
+built-in port lists/scanner/profiles, and helpers to run the real task workers.
+
+Transactional tests (workers in threads and processes) leave a flushed database behind, without
+the rows data migrations seed (products, built-ins): these fixtures seed them again, idempotently.
+(serialized_rollback is no way out: other transactional tests' flushes re-create content types
+with new ids, and restoring the serialized ones then fails.)
 
 SCAN_BLOCKED_NETWORKS is "" for the whole suite (tests/settings.py), so 127.0.0.1 may be
 scanned; tests of the default blocked networks set it back to None with `settings`."""
@@ -30,8 +34,18 @@ def builtins(db):
     }
 
 
+def ensure_products():
+    """The products a data migration seeds: a transactional test's flush removed them."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("organizations.migrations.0003_seed_products").seed(apps, None)
+
+
 @pytest.fixture
 def catalogue(db):
+    ensure_products()
     seed_catalogue()
     return {plan.code: plan for plan in Plan.objects.select_related("product")}
 

@@ -17,7 +17,7 @@ from scanning.services.runs import interrupt_stale_runs
 
 from .conftest import database_url, run_status, wait_for
 
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.usefixtures("subscribed")]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("subscribed")]
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 

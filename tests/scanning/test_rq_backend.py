@@ -16,7 +16,7 @@ from tests.scanning.engine.servers import TcpService, http
 from .conftest import database_url
 from .factories import PortListFactory, ScanFactory, ScannerFactory, TargetFactory
 
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.usefixtures("subscribed")]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("subscribed")]
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 

@@ -107,7 +107,7 @@ def test_every_scan_of_a_due_schedule_starts(world):
     assert not ScanRun.objects.filter(scan=not_due).exists()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the command recycles connections
+@pytest.mark.django_db(transaction=True)  # the command recycles connections
 def test_run_scheduler_once(world, capsys):
     schedule = ScheduleFactory(organization=world.customer, next_run_at=utc("2025-01-01T00:00:00"), start_at=utc("2025-01-01T00:00:00"))
     scan = ScanFactory(organization=world.customer, schedule=schedule)
@@ -155,14 +155,14 @@ def race_two_schedulers(world, rounds=3, scans=8):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_schedulers_start_a_due_scan_once_on_postgresql(world):
     if connection.vendor != "postgresql":
         pytest.skip("row locks with SKIP LOCKED: PostgreSQL (DATABASE_URL)")
     race_two_schedulers(world)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_schedulers_start_a_due_scan_once_on_sqlite(world):
     if connection.vendor != "sqlite":
         pytest.skip("SQLite only: writers are serialised")

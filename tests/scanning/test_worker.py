@@ -20,7 +20,7 @@ from tests.scanning.engine.servers import (
 
 from .conftest import WorkerThread, run_db_worker_batch, run_status, wait_for
 
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.usefixtures("subscribed")]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("subscribed")]
 
 
 def hold(seconds):
