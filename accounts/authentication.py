@@ -27,8 +27,8 @@ def client_address(request):
 
 class CGAuthentication(authentication.BaseAuthentication):
     def authenticate(self, request):
-        api_key = self._api_key(request)
         header = request.META.get("HTTP_AUTHORIZATION", "").strip()
+        api_key = self._api_key(request, with_user=not header)
         if not header:
             if api_key is not None and api_key.user is not None and api_key.user.is_active:
                 return api_key.user, Credentials("api_key", api_key=api_key)
@@ -51,13 +51,13 @@ class CGAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("The API key does not belong to this user's organization")
         return user, credentials
 
-    def _api_key(self, request):
+    def _api_key(self, request, with_user):
         secret = request.META.get("HTTP_X_API_KEY", "").strip()
         if not secret:
             if settings.API_KEY_REQUIRED:
                 raise exceptions.AuthenticationFailed("An API key (X-API-KEY header) is required")
             return None
-        api_key, reason = find_usable_key(secret, client_address(request))
+        api_key, reason = find_usable_key(secret, client_address(request), with_user=with_user)
         if api_key is None:
             raise exceptions.AuthenticationFailed(reason)
         return api_key

@@ -25,13 +25,14 @@ BASELINES = ROOT / "benchmarks" / "baselines.json"
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", help="a PostgreSQL URL whose database is created and dropped "
-                        "by the benchmark (default: a throwaway SQLite file under benchmarks/)")
+    parser.add_argument("--database-url", help="a PostgreSQL URL whose database is created and dropped by "
+                        "the benchmark, or sqlite:////path for a throwaway SQLite file (default: one under benchmarks/)")
     parser.add_argument("--rows", type=int, default=10_000, help="users and organizations to seed (default 10000)")
     parser.add_argument("--seconds", type=float, default=5.0, help="measuring time per case (default 5)")
     parser.add_argument("--rounds", type=int, default=10, help="alternating rounds the time is split into (default 10)")
     parser.add_argument("--per-page", type=int, default=100, help="page size measured (default 100)")
     parser.add_argument("--save-baseline", action="store_true", help=f"record the figures in {BASELINES.name}")
+    parser.add_argument("--json", metavar="PATH", help="also write the figures to PATH as JSON")
     parser.add_argument("--profile", metavar="CASE", help="after measuring, cProfile 300 requests of one case "
                         "(e.g. 'Admin users') and print the top functions")
     args = parser.parse_args(argv)
@@ -58,6 +59,8 @@ def main(argv=None):
         rows = report(results, counts, args, database.label)
         if args.save_baseline:
             save_baseline(rows, args, database.label, bench.server_version())
+        if args.json:
+            Path(args.json).write_text(json.dumps(rows, indent=2) + "\n")
         if args.profile:
             bench.profile(args.profile)
     finally:

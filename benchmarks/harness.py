@@ -63,11 +63,14 @@ class ScratchDatabase:
     """A throwaway SQLite file, or a PostgreSQL database created for the run and dropped after."""
 
     def __init__(self, url, sqlite_path):
-        self.postgres = bool(url) and url.split(":", 1)[0] in ("postgres", "postgresql", "pgsql")
-        if url and not self.postgres:
-            raise SystemExit("--database-url must be a postgres:// URL (SQLite is the default)")
+        scheme = url.split(":", 1)[0] if url else "sqlite"
+        self.postgres = scheme in ("postgres", "postgresql", "pgsql")
+        if scheme not in ("sqlite", "postgres", "postgresql", "pgsql"):
+            raise SystemExit("--database-url must be a postgres:// or sqlite:////absolute/path URL")
+        if scheme == "sqlite" and url:
+            sqlite_path = urlsplit(url).path.replace("//", "/")
         self.sqlite_path = Path(sqlite_path)
-        self.url = url or f"sqlite:///{self.sqlite_path}"
+        self.url = url if self.postgres else f"sqlite:///{self.sqlite_path}"
         self.name = urlsplit(url).path.lstrip("/") if self.postgres else None
         self.label = f"PostgreSQL database {self.name}" if self.postgres else f"SQLite file {self.sqlite_path.name}"
 
@@ -155,7 +158,7 @@ class Benchmark:
     def _check_same_pages(self):
         for pair in PAIRS:
             real, bare = self._page_ids(pair.real, self.per_page), self._page_ids(pair.bare, self.per_page)
-            if real != bare or len(real) != self.per_page:
+            if real != bare or not real:
                 raise SystemExit(f"{pair.real}: the real and bare pages differ ({len(real)} vs {len(bare)} rows)")
 
     def query_counts(self):

@@ -2,7 +2,11 @@
 middleware, real authentication and throttling), plus a URLconf that adds the bare comparison
 views. The database comes from DATABASE_URL, which the benchmark script sets."""
 
+import warnings
+
 from config.settings import *  # noqa: F403
+
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise")
 
 DEBUG = False
 ALLOWED_HOSTS = ["*"]

@@ -1,27 +1,13 @@
 """The generic API test mixin (GUIDE.md, Tests; modelled on NetBox's APIViewTestCases).
 
-A test class for one /v2 resource subclasses `ApiResourceTests` and declares what the resource
-is; the mixin then gives it the list/get/create/update/delete/bulk-delete tests, the envelope
-and error shapes, the cross-organization 404, the Viewer 403 and the query-count check:
-
-    class TestTargetsApi(ApiResourceTests):
-        collection = "/v2/targets"
-        resource_type = "target"
-        resource_name = "target"
-        endpoints = {"list", "get", "create", "update", "delete", "bulk_delete"}
-        write_roles = ("User", "Manager", "Partner", "Admin")
-        create_body = {"name": "Web", "hosts": "192.0.2.1"}
-        update_body = {"name": "Renamed"}
-        invalid_body = ({"hosts": "not a host"}, "hosts")
-
-        def make(self, world, organization):
-            return TargetFactory(organization=organization)
-
-        def assert_updated(self, attributes):
-            assert attributes["name"] == "Renamed"
-
-The `world` fixture (tests/conftest.py) gives the callers: `caller()` defaults to the Manager of
-the customer organization; foreign rows live in `world.other_org`.
+A test class for one /v2 resource subclasses `ApiResourceTests`, declares the resource
+(`collection`, `resource_type`, `resource_name`, `endpoints`, `write_roles`, `create_body`,
+`update_body`, `invalid_body`, `update_answers_empty`) and a factory `make(world, organization)`;
+the mixin gives it the list/get/create/update/delete/bulk-delete tests, the envelope and error
+shapes, the cross-organization 404, the Viewer 403 and the query-count check. Optional hooks:
+`caller`, `visible_row`, `foreign_row`, `get_create_body`, `get_update_body`, `assert_created`,
+`assert_updated`. The callers come from the `world` fixture (tests/conftest.py): by default the
+Manager of the customer organization; foreign rows live in `world.other_org`.
 """
 
 import uuid
@@ -115,6 +101,10 @@ class ApiResourceTests:
         roles = self.write_roles[action] if isinstance(self.write_roles, dict) else self.write_roles
         return set(roles)
 
+    def denied_users(self, world, action):
+        """The world's users whose role may not `action`, lowest role first."""
+        return [getattr(world, ROLE_USERS[r]) for r in ROLE_USERS if r not in self.roles_for(action)]
+
     def requires(self, endpoint):
         if endpoint not in self.endpoints:
             pytest.skip(f"{self.collection} has no {endpoint} endpoint")
@@ -131,8 +121,7 @@ class ApiResourceTests:
         body = response.json()
         assert_list_envelope(body, self.resource_type)
         assert body["data"], "the caller's own rows are listed"
-        assert body["meta"]["current_page"] == 1
-        assert body["meta"]["per_page"] == 10
+        assert (body["meta"]["current_page"], body["meta"]["per_page"]) == (1, 10)
 
     def test_list_hides_other_organizations(self, api, world):
         self.requires("list")
@@ -165,9 +154,8 @@ class ApiResourceTests:
         self.requires("get")
         row = self.make(world, self.caller(world).organization)
         response = self.client_for(api, world).get(self.member(row))
-        assert response.status_code == 200
         body = response.json()
-        assert set(body) == {"data"}
+        assert (response.status_code, set(body)) == (200, {"data"})
         assert_resource(body["data"], self.resource_type)
         assert body["data"]["id"] == str(row.pk)
 
@@ -215,9 +203,8 @@ class ApiResourceTests:
 
     def test_create_refused_to_roles_below(self, api, world):
         self.requires("create")
-        for role in set(ROLE_USERS) - self.roles_for("create"):
-            client = api.as_user(getattr(world, ROLE_USERS[role]))
-            assert_error(client.post(self.collection, self.wrap(self.get_create_body(world))), 403)
+        for user in self.denied_users(world, "create"):
+            assert_error(api.as_user(user).post(self.collection, self.wrap(self.get_create_body(world))), 403)
 
     # --- update ---
     def test_update(self, api, world):
@@ -235,8 +222,7 @@ class ApiResourceTests:
 
     def test_update_accepts_unwrapped_body(self, api, world):
         self.requires("update")
-        row = self.make(world, self.caller(world, "update").organization)
-        client = self.client_for(api, world, "update")
+        row, client = self.make(world, self.caller(world, "update").organization), self.client_for(api, world, "update")
         assert client.put(self.member(row), self.get_update_body(world)).status_code == 200
         self.assert_updated(client.get(self.member(row), self.detail_params).json()["data"]["attributes"])
 
@@ -252,8 +238,7 @@ class ApiResourceTests:
 
     def test_update_refused_to_roles_below(self, api, world):
         self.requires("update")
-        for role in set(ROLE_USERS) - self.roles_for("update"):
-            user = getattr(world, ROLE_USERS[role])
+        for user in self.denied_users(world, "update"):
             row = self.visible_row(world, user)
             assert_error(api.as_user(user).put(self.member(row), self.wrap(self.get_update_body(world))), 403)
 
@@ -281,8 +266,7 @@ class ApiResourceTests:
 
     def test_delete_refused_to_roles_below(self, api, world):
         self.requires("delete")
-        for role in set(ROLE_USERS) - self.roles_for("delete"):
-            user = getattr(world, ROLE_USERS[role])
+        for user in self.denied_users(world, "delete"):
             row = self.visible_row(world, user)
             assert_error(api.as_user(user).delete(self.member(row)), 403)
             assert type(row).objects.filter(pk=row.pk).exists()
@@ -301,14 +285,12 @@ class ApiResourceTests:
         assert body["deleted"] == 2
         assert sorted(body["ids"]) == sorted(ids)
         assert set(body["not_found"]) == {str(foreign.pk), unknown, "junk"}
-        model = type(foreign)
-        assert not model.objects.filter(pk__in=ids).exists()
-        assert model.objects.filter(pk=foreign.pk).exists()
+        assert not type(foreign).objects.filter(pk__in=ids).exists()
+        assert type(foreign).objects.filter(pk=foreign.pk).exists()
 
     def test_bulk_delete_refused_to_roles_below(self, api, world):
         self.requires("bulk_delete")
-        for role in set(ROLE_USERS) - self.roles_for("delete"):
-            user = getattr(world, ROLE_USERS[role])
+        for user in self.denied_users(world, "delete"):
             row = self.visible_row(world, user)
             assert_error(api.as_user(user).delete(self.collection, {"ids": [str(row.pk)]}), 403)
 

@@ -1,6 +1,12 @@
+from django.utils.functional import SimpleLazyObject
 from rest_framework.response import Response
 
-from accounts.api.serializers import UserCreateSerializer, UserInputSerializer, UserSerializer
+from accounts.api.serializers import (
+    UserCreateSerializer,
+    UserInputSerializer,
+    UserSerializer,
+    with_organization_name,
+)
 from accounts.models import User
 from accounts.services import users as user_services
 from config.api.params import flag, truthy
@@ -17,11 +23,15 @@ class UserContextMixin:
         context = super().get_serializer_context()
         context["user"] = self.request.user
         context["details"] = flag(self.request.query_params, "details")
-        visible = self.request.user.visible_organization_ids() if self.request.user.is_authenticated else []
-        context["visible_organizations"] = (
-            Organization.objects.all() if visible is None else Organization.objects.filter(pk__in=visible)
-        )
+        # Read by the input serializers only; built on first use, so that lists don't pay for a
+        # filter over every visible organization id (hundreds for a partner).
+        context["visible_organizations"] = SimpleLazyObject(lambda: visible_organizations(self.request.user))
         return context
+
+
+def visible_organizations(user):
+    visible = user.visible_organization_ids() if user.is_authenticated else []
+    return Organization.objects.all() if visible is None else Organization.objects.filter(pk__in=visible)
 
 
 class UserViewSet(UserContextMixin, BulkDestroyMixin, ResourceViewSet):
@@ -40,7 +50,7 @@ class UserViewSet(UserContextMixin, BulkDestroyMixin, ResourceViewSet):
     write_role = "Manager"
 
     def list(self, request):
-        return self.respond_list(self.filter_queryset(self.get_queryset()))
+        return self.respond_list(self.filter_queryset(with_organization_name(self.get_queryset())))
 
     def retrieve(self, request, pk=None):
         return self.respond(self.get_object())

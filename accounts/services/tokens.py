@@ -33,12 +33,14 @@ def session_for_token(token):
         jti = uuid.UUID(claims["jti"])
     except (jwt.PyJWTError, ValueError, TypeError):
         return None
-    session = (
-        SessionToken.objects.select_related("user", "user__organization")
-        .filter(jti=jti, revoked_at__isnull=True, expires_at__gt=timezone.now())
-        .first()
-    )
-    if session is None or str(session.user_id) != claims["sub"] or not session.user.is_active:
+    try:
+        # get(), not first(): a primary-key lookup needs no ORDER BY, which is costly to compile.
+        session = SessionToken.objects.select_related("user", "user__organization").get(
+            jti=jti, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+    except SessionToken.DoesNotExist:
+        return None
+    if str(session.user_id) != claims["sub"] or not session.user.is_active:
         return None
     return session
 

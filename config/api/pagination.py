@@ -1,10 +1,10 @@
 """`page` / `per_page` pagination with the list envelope's `meta` and `links` (conventions.md)."""
 
 import math
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
-from rest_framework.utils.urls import replace_query_param
 
 from .errors import InvalidInput
 
@@ -41,13 +41,17 @@ class PagePagination(BasePagination):
         return math.ceil(self.total_count / self.per_page) if self.total_count else 0
 
     def _link(self, page):
+        """This request's URL with `page` and `per_page` set and the parameters sorted (as DRF's
+        replace_query_param writes them); the URL is parsed once per response, not per link."""
         if page is None:
             return None
-        url = self.request.build_absolute_uri()
-        url = replace_query_param(url, "page", page)
-        return replace_query_param(url, "per_page", self.per_page)
+        scheme, netloc, path, params, fragment = self._url
+        params = {**params, "page": [str(page)], "per_page": [str(self.per_page)]}
+        return urlunsplit((scheme, netloc, path, urlencode(sorted(params.items()), doseq=True), fragment))
 
     def get_paginated_response(self, data):
+        scheme, netloc, path, query, fragment = urlsplit(self.request.build_absolute_uri())
+        self._url = (scheme, netloc, path, parse_qs(query, keep_blank_values=True), fragment)
         last = max(self.total_pages, 1)
         page = self.page_number
         return Response(

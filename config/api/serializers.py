@@ -1,18 +1,22 @@
 """The resource serializer base: renders `{"id", "type", "attributes", "relationships"}` and
 validates bare attribute dictionaries (wrapping is undone before validation)."""
 
-from datetime import UTC
+from datetime import UTC, timedelta
 
 from django.db import models
 from rest_framework import serializers
 
+ZERO = timedelta(0)
+
 
 def iso_timestamp(value):
-    """ISO 8601 in UTC with milliseconds and `Z` (conventions.md)."""
+    """ISO 8601 in UTC with milliseconds and `Z` (conventions.md). Called for every timestamp of
+    every row of a list, so it converts only values that are not in UTC already."""
     if value is None:
         return None
-    value = value.astimezone(UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    if value.utcoffset() != ZERO:
+        value = value.astimezone(UTC)
+    return value.isoformat(timespec="milliseconds")[:23] + "Z"
 
 
 class TimestampField(serializers.DateTimeField):

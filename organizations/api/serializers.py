@@ -1,13 +1,43 @@
 from rest_framework import serializers
 
+from accounts.models import User
 from config.api.permissions import has_role
 from config.api.serializers import ResourceSerializer, iso_timestamp
 from organizations.models import Organization
 from organizations.models.organization import DETAIL_FIELDS
 
 
+def attach_members(organizations):
+    """Load the `members` block of many organizations in one query of the three columns it shows.
+    (prefetch_related("members") built a whole user per member and a queryset per organization:
+    on a page of 100 it took longer than everything else.)"""
+    by_id = {}
+    for org in organizations:
+        org.member_list = by_id[org.pk] = []
+    rows = User.objects.filter(organization_id__in=by_id).values_list("organization_id", "id", "username", "role")
+    for org_id, *member in rows:
+        by_id[org_id].append(member)
+
+
+def members_of(org):
+    """(id, username, role) of each member, by username: attached in bulk by the list serializer,
+    or else from prefetch_related("members") or one query."""
+    members = getattr(org, "member_list", None)
+    if members is None:
+        members = [(m.pk, m.username, m.role) for m in org.members.all()]
+    return members
+
+
+class OrganizationListSerializer(serializers.ListSerializer):
+    def to_representation(self, data):
+        organizations = list(data.all() if hasattr(data, "all") else data)
+        attach_members(organizations)
+        return super().to_representation(organizations)
+
+
 class OrganizationSerializer(ResourceSerializer):
-    """The organization resource (resources.md). Expects `members` prefetched."""
+    """The organization resource (resources.md). Lists load members in bulk; a single organization
+    uses its prefetched `members` if any."""
 
     resource_type = "organization"
     relationships = {"parent_organization": ("parent_id", "organization")}
@@ -15,6 +45,7 @@ class OrganizationSerializer(ResourceSerializer):
     class Meta:
         model = Organization
         fields = ("id",)
+        list_serializer_class = OrganizationListSerializer
 
     def attributes(self, org):
         user = self.context.get("user")
@@ -23,7 +54,10 @@ class OrganizationSerializer(ResourceSerializer):
             "company_name": org.company_name, "partner": org.partner,
             "parent_organization_id": str(org.parent_id) if org.parent_id else None,
             "creation_time": iso_timestamp(org.created_at), "modification_time": iso_timestamp(org.updated_at),
-            "members": [{"id": str(m.pk), "username": m.username, "partner": m.role == "Partner"} for m in org.members.all()],
+            "members": [
+                {"id": str(pk), "username": username, "partner": role == "Partner"}
+                for pk, username, role in members_of(org)
+            ],
             "settings": {"can_edit_organization": can_edit(user, org)},
             "details": {name: getattr(org, name) for name in DETAIL_FIELDS},
             "incomplete_details": org.incomplete_details,

@@ -1,5 +1,6 @@
 from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -25,7 +26,7 @@ AFTER_CREATE = []
 
 
 class OrganizationViewSet(OrganizationSubscribeMixin, ResourceViewSet):
-    queryset = Organization.objects.prefetch_related("members")
+    queryset = Organization.objects.all()  # the serializer loads members (in bulk for lists)
     serializer_class = OrganizationSerializer
     input_serializer_class = OrganizationInputSerializer
     resource_name = "organization"
@@ -45,7 +46,8 @@ class OrganizationViewSet(OrganizationSubscribeMixin, ResourceViewSet):
     def get_serializer_context(self):
         context = super().get_serializer_context()
         context["user"] = self.request.user
-        context["visible_organizations"] = self.scope(Organization.objects.all())
+        # Read by the input serializer only; built on first use (lists skip the scoped filter).
+        context["visible_organizations"] = SimpleLazyObject(lambda: self.scope(Organization.objects.all()))
         return context
 
     def list(self, request):

@@ -5,7 +5,7 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from scanning.choices import RunStatus
@@ -120,7 +120,7 @@ class Heartbeat(threading.Thread):
             while not self.done.wait(settings.SCAN_HEARTBEAT_INTERVAL):
                 ScanRun.objects.filter(pk=self.run_id).update(heartbeat_at=timezone.now())
         finally:
-            close_old_connections()
+            connections.close_all()  # this thread's own connection: nothing else will close it
 
 
 def execute_run(run_id, worker=""):

@@ -23,7 +23,8 @@ def active_run(scan):
 
 
 def _check_concurrency(scan):
-    running = ScanRun.objects.filter(organization=scan.organization, status__in=ACTIVE_RUN_STATUSES).count()
+    # The limit is a feature of the product's subscription: count that product's runs.
+    running = ScanRun.objects.filter(organization=scan.organization, product=scan.product, status__in=ACTIVE_RUN_STATUSES).count()
     check_limit(scan.organization, scan.product, "concurrent_scans", 1, current=running)
 
 
@@ -91,11 +92,13 @@ def stop_scan(scan, actor=None):
     run = active_run(scan)
     if run is None or run.status == RunStatus.STOP_REQUESTED:
         raise Conflict("The scan has no run to stop")
-    if run.status in (RunStatus.REQUESTED, RunStatus.QUEUED):
-        set_status(run, RunStatus.STOPPED, finished_at=timezone.now(), partial=True)
+    waiting = (RunStatus.REQUESTED, RunStatus.QUEUED)
+    if run.status in waiting and set_status(run, RunStatus.STOPPED, only_from=waiting, finished_at=timezone.now(), partial=True):
         emit_after_commit("scan_stopped", scan, actor, run_id=str(run.pk))
-    else:
-        set_status(run, RunStatus.STOP_REQUESTED, only_from=(RunStatus.RUNNING,))
+        return run
+    # Running (or taken by a worker since it was read): the worker sees the request and stops.
+    if not set_status(run, RunStatus.STOP_REQUESTED, only_from=(RunStatus.RUNNING,)):
+        raise Conflict("The scan has no run to stop")
     return run
 
 

@@ -96,6 +96,15 @@ def test_concurrent_scans_limit(api, world):
     assert client.post(f"/v2/scans/{scans[2].pk}/start").status_code == 200
 
 
+def test_concurrent_scans_are_counted_per_product(api, world):
+    for _ in range(2):
+        ScanRunFactory(scan=ScanFactory(organization=world.customer), status="running")  # pci: at its limit
+    vrms_scan = ScanFactory(organization=world.customer, product="vrms")
+    client = api.as_user(world.user)
+    client.put("/v2/user/change_product", params={"product_code": "vrms"})
+    assert client.post(f"/v2/scans/{vrms_scan.pk}/start").status_code == 200
+
+
 def test_running_recent_upcoming(api, world):
     later = timezone.now() + timezone.timedelta(days=2)
     sooner = timezone.now() + timezone.timedelta(days=1)
