@@ -72,7 +72,7 @@ def main(argv=None):
 
 def report(results, counts, args, label):
     print(f"\n{label}, {args.rows} rows, per_page={args.per_page}, {args.seconds:g}s per case in {args.rounds} "
-          f"alternating rounds, {os.cpu_count()} cores\n")
+          f"alternating rounds, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}\n")
     header = (f"{'caller':8} {'endpoint':34} {'real req/s':>10} {'bare req/s':>10} {'ratio':>6} "
               f"{'rounds min/median/max':>21} {'CPU ratio':>9} {'queries 10/100: real':>20} {'bare':>5}  verdict")
     print(header)
@@ -116,8 +116,9 @@ def _round(value):
 
 def save_baseline(rows, args, label, server_version):
     baselines = json.loads(BASELINES.read_text()) if BASELINES.exists() else {}
-    baselines[label.split()[0].lower()] = {
+    baselines.setdefault("bench_lists", {})[label.split()[0].lower()] = {
         "measured_at": harness.now_iso(), "database": server_version, "machine": harness.machine(),
+        "load_average_1m": round(os.getloadavg()[0], 1),
         "rows": args.rows, "per_page": args.per_page, "seconds_per_case": args.seconds, "rounds": args.rounds,
         "target_ratio": TARGET, "results": rows,
     }
