@@ -1,11 +1,14 @@
 """Write side of the scanning resources: validation only; the rules live in services."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.api.uuids import parse_uuid
 from scanning.choices import AliveTest, Frequency, ScannerType
 
 
+@extend_schema_field(OpenApiTypes.UUID)
 class ScopedRelatedField(serializers.Field):
     """`<name>_id`: an id looked up in a queryset the view puts in the context under
     `querysets[<key>]` (already scoped to the caller); anything else is "was not found"."""

@@ -1,5 +1,6 @@
 from django.http import Http404
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -91,6 +92,7 @@ class ScanViewSet(BulkDestroyMixin, ScanningViewSet):
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(ScanRunSerializer(page, many=True).data)
 
+    @extend_schema(operation_id="scans_history_retrieve")
     @action(detail=True, methods=["get"], url_path=r"histories/(?P<history_id>[^/]+)")
     def history(self, request, pk=None, history_id=None):
         return Response({"data": ScanRunSerializer(self._run(self.get_object(), history_id)).data})
@@ -109,6 +111,7 @@ class ScanViewSet(BulkDestroyMixin, ScanningViewSet):
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(RunHostSerializer(page, many=True).data)
 
+    @extend_schema(operation_id="scans_host_retrieve")
     @action(detail=True, methods=["get"], url_path=r"hosts/(?P<host_id>[^/]+)")
     def host(self, request, pk=None, host_id=None):
         scan = self.get_object()

@@ -119,3 +119,16 @@ def interrupt_stale_runs(now=None):
             emit_after_commit("scan_failed", run.scan, None, run_id=str(run.pk), error=error)
             interrupted.append(run)
     return interrupted
+
+
+def record_refused_start(scan, error):
+    """A scheduled start the platform refused (a plan limit): an interrupted run says why, and
+    `scan_failed` tells the users, so the missed occurrence is not silently lost."""
+    now = timezone.now()
+    run = ScanRun.objects.create(
+        scan=scan, organization=scan.organization, product=scan.product, scanner=scan.scanner,
+        status=RunStatus.INTERRUPTED, triggered_by=TriggeredBy.SCHEDULE, finished_at=now,
+        error=f"Not started: {error}", partial=True,
+    )
+    emit_after_commit("scan_failed", scan, None, run_id=str(run.pk), error=run.error)
+    return run

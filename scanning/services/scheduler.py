@@ -7,11 +7,11 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from config.api.errors import DomainError
+from config.api.errors import Conflict, DomainError
 from scanning.choices import TriggeredBy
 from scanning.models import Schedule
 
-from .runs import start_scan
+from .runs import record_refused_start, start_scan
 from .schedules import compute_next_run
 
 logger = logging.getLogger("scanning.scheduler")
@@ -30,8 +30,11 @@ def start_due_scans(now=None):
             for scan in schedule.scans.all():
                 try:
                     started.append(start_scan(scan, None, triggered_by=TriggeredBy.SCHEDULE))
-                except DomainError as exc:
-                    logger.warning("Scheduled start of scan %s skipped: %s", scan.pk, exc.message)
+                except Conflict:
+                    logger.info("Scheduled start of scan %s skipped: it is still running", scan.pk)
+                except DomainError as exc:  # e.g. a plan limit: keep a trace the user can see
+                    logger.warning("Scheduled start of scan %s refused: %s", scan.pk, exc.message)
+                    record_refused_start(scan, exc.message)
             schedule.next_run_at = compute_next_run(schedule, after=now)
             schedule.save(update_fields=["next_run_at", "updated_at"])
             schedule.scans.update(next_run_at=schedule.next_run_at)
