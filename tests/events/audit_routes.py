@@ -11,6 +11,7 @@ from organizations.catalogue import seed_catalogue
 from organizations.models import Plan
 from organizations.services.subscriptions import PlanRequest, subscribe
 from tests.conftest import PASSWORD
+from tests.events.audit_scanning_routes import scanning_requests
 from tests.factories import OrganizationFactory, UserFactory
 
 UNSAFE = ("post", "put", "patch", "delete")
@@ -175,6 +176,7 @@ def requests_table():
         "WhitelabelViewSet.bulk_destroy": lambda api, w: (api.as_user(w.partner), "/v2/whitelabel", None, "whitelabel"),
         "WhitelabelSettingsViewSet.update_collection": lambda api, w: (admin(api, w), "/v2/whitelabel_settings", {
             "company_name": "Platform"}, "whitelabel"),
+        **scanning_requests(),
     }
 
 
