@@ -2,8 +2,8 @@
 for the audit-trail test (tests/events/test_audit_routes.py). They are made by the customer's
 Manager: scanning records belong to the caller's own organization and active product, so the
 customer gets the pci-standard subscription and the built-in port lists/scanner/profiles first.
-No worker runs: a started scan's run stays requested (its enqueue waits for a commit that the
-test transaction never makes), which is the state `stop` acts on at once."""
+No worker runs: the scan `stop` is asked about was started (its run handed to the queue) and
+stays queued, the state a stop acts on at once."""
 
 from scanning.builtins import sync_builtins
 from scanning.models import PortList, Scanner, ScanProfile
@@ -18,10 +18,8 @@ def scanning_client(api, world):
     from organizations.catalogue import seed_catalogue
     from organizations.models import Plan
     from organizations.services.subscriptions import PlanRequest, subscribe
-    from tests.scanning.conftest import ensure_products
 
-    ensure_products()  # a transactional test's flush may have removed the seeded rows
-    seed_catalogue()
+    seed_catalogue()  # with the products: a transactional test's flush may have removed them
     sync_builtins(PortList, Scanner, ScanProfile)
     if not world.customer.subscriptions.filter(plan__code="pci-standard").exists():
         subscribe(None, world.customer, PlanRequest(plan=Plan.objects.get(code="pci-standard")))
@@ -49,8 +47,12 @@ def _ids(record):
 
 
 def _started_scan(world):
+    """A scan whose run is queued: the start commits (its callbacks run) and no worker takes it."""
+    from django.test import TestCase
+
     scan = _own(ScanFactory, world)
-    start_scan(scan, world.manager)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        start_scan(scan, world.manager)
     return scan
 
 

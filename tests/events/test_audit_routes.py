@@ -38,6 +38,27 @@ def test_every_write_route_is_audited(api, world, key, method, regex, settings):
         assert event.request_id and event.request_id == response["X-Request-Id"]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_scanning_writes_are_audited_once_their_transactions_commit(api, world):
+    """The walk above runs in the test transaction, so the services' `emit()` on commit never
+    fires there. Here the writes commit: each scanning route still leaves its audit event (the
+    emitted one, `scan_created`, `stop_scan`..., or the route's), once per record, with the
+    request id. Scan start/stop: the started scan's run is queued (no worker), then stopped."""
+    from tests.events.audit_scanning_routes import scanning_requests
+
+    methods = {key: method for key, method, _, _ in ROUTES}
+    for key, builder in scanning_requests().items():
+        client, path, body, expected = builder(api, world)
+        before = set(AuditEvent.objects.values_list("pk", flat=True))
+        response = client._call(methods[key], path, body)
+        assert 200 <= response.status_code < 300, (key, response.status_code, response.content[:300])
+        new = list(AuditEvent.objects.exclude(pk__in=before).values("action", "resource_type", "resource_id", "request_id"))
+        assert any(row["resource_type"] == expected for row in new), (key, new)
+        assert {row["request_id"] for row in new} == {response["X-Request-Id"]}, (key, new)
+        records = [(row["resource_type"], row["resource_id"]) for row in new]
+        assert len(records) == len(set(records)), f"{key} recorded a record twice: {new}"
+
+
 def _fill(regex, world):
     """A concrete path for a route regex (ids of the customer's records do not exist: a 404 is fine)."""
     import re
