@@ -59,6 +59,7 @@ def save_scanner(actor, fields, scanner=None):
 
         scanner.credential_encrypted = encrypt(credential) if credential else ""
     scanner.save()
+    emit_after_commit("scanner_saved", scanner, actor)
     return scanner
 
 

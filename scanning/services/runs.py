@@ -47,6 +47,8 @@ def start_scan(scan, actor=None, triggered_by=TriggeredBy.USER):
         status=RunStatus.REQUESTED, progress=0, last_history=run, run_count=F("run_count") + 1, last_run_at=now
     )
     transaction.on_commit(lambda: enqueue_run(run))
+    if actor is not None:
+        emit_after_commit("start_scan", scan, actor, run_id=str(run.pk))
     return run
 
 
