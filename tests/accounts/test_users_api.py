@@ -228,3 +228,26 @@ def test_sign_in_password_used_by_fixtures(api, world):
 
 def test_unknown_id_is_404_for_admin(api, world):
     assert_error(api.as_user(world.admin).get(f"/v2/users/{uuid.uuid4()}"), 404)
+
+
+@pytest.mark.parametrize("details", ["false", "true"])
+def test_list_reads_every_shown_field_in_one_query(api, world, details):
+    """Lists leave unshown columns out; nothing the resource shows may then cost a query per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for index in range(12):
+        UserFactory(organization=world.customer, city=f"City {index}", phone="+302101234567")
+    client = api.as_user(world.admin)
+    client.get("/v2/users", {"per_page": 1})  # warm-up
+    counts, bodies = [], []
+    for per_page in (5, 50):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/v2/users", {"per_page": per_page, "details": details, "q[organization_id]": str(world.customer.pk)})
+        counts.append(len(queries))
+        bodies.append(response.json()["data"])
+    assert counts[0] == counts[1], counts
+    if details == "true":
+        assert {row["attributes"]["details"]["city"] for row in bodies[1]} >= {"City 0", "City 11"}
+    else:
+        assert all("details" not in row["attributes"] for row in bodies[1])
