@@ -1,8 +1,9 @@
 from dateutil.relativedelta import relativedelta
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db import transaction
 
+from config.admin_actions import apply_to_each
 from config.api.errors import DomainError
 from organizations.models import Plan, PlanFeature, Product, Subscription
 from organizations.services.subscriptions import PlanRequest, subscribe, unsubscribe, update_subscription
@@ -123,12 +124,5 @@ class SubscriptionAdmin(admin.ModelAdmin):
         self._apply(request, queryset, extend)
 
     def _apply(self, request, queryset, change):
-        done = 0
-        for subscription in queryset.select_related("organization", "product"):
-            try:
-                change(subscription)
-                done += 1
-            except DomainError as exc:
-                self.message_user(request, f"{subscription}: {exc.message}", messages.ERROR)
-        if done:
-            self.message_user(request, f"{done} subscription(s) updated.", messages.SUCCESS)
+        apply_to_each(self, request, queryset.select_related("organization", "product"), change,
+                      "{count} subscription(s) updated.")

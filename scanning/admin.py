@@ -1,6 +1,6 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 
-from config.api.errors import DomainError
+from config.admin_actions import apply_to_each
 from scanning.models import PortList, RunHost, Scan, Scanner, ScanProfile, ScanRun, Schedule, Target
 from scanning.services.runs import start_scan, stop_scan
 
@@ -79,15 +79,7 @@ class ScanAdmin(admin.ModelAdmin):
         self._apply(request, queryset, lambda scan: stop_scan(scan, request.user), "asked to stop")
 
     def _apply(self, request, queryset, change, verb):
-        done = 0
-        for scan in queryset:
-            try:
-                change(scan)
-                done += 1
-            except DomainError as exc:
-                self.message_user(request, f"{scan}: {exc.message}", messages.ERROR)
-        if done:
-            self.message_user(request, f"{done} scan(s) {verb}.", messages.SUCCESS)
+        apply_to_each(self, request, queryset, change, "{count} scan(s) " + verb + ".")
 
 
 class RunHostInline(admin.TabularInline):
