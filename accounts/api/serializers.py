@@ -28,6 +28,35 @@ def organization_block(user):
     return {"id": str(user.organization_id), "name": user.organization.name}
 
 
+# The columns a user resource shows: lists read just these as plain rows (`listed_rows`), not
+# whole models (a third of a list request's time went to building and converting 45 columns).
+LISTED_COLUMNS = (
+    "id", "username", "role", "email", "locale", "timezone", "active_product", "organization_id",
+    "organization_name", "confirmed", "created_at", "updated_at", "last_sign_in_at", "last_sign_in_ip",
+    "sign_in_count", "otp_totp_enabled", "otp_sms_enabled", "otp_phone", "otp_default_method",
+    "first_name", "last_name",
+)
+
+
+class UserRow:
+    """A listed user read as a plain row, with the same attributes the serializer reads."""
+
+    two_factor_enabled = User.two_factor_enabled
+    incomplete_details = User.incomplete_details
+
+    def __init__(self, values):
+        self.__dict__.update(values)
+
+    @property
+    def pk(self):
+        return self.id
+
+
+def listed_rows(queryset, details):
+    """The list query (organization name annotated) as rows of the shown columns only."""
+    return with_organization_name(queryset).values(*LISTED_COLUMNS, *(DETAIL_FIELDS if details else ()))
+
+
 class UserSerializer(ResourceSerializer):
     """The user resource (resources.md). `?details=true` adds the profile block."""
 
@@ -37,6 +66,9 @@ class UserSerializer(ResourceSerializer):
     class Meta:
         model = User
         fields = ("id",)
+
+    def to_representation(self, instance):
+        return super().to_representation(UserRow(instance) if isinstance(instance, dict) else instance)
 
     def attributes(self, user):
         attrs = {

@@ -5,7 +5,7 @@ from accounts.api.serializers import (
     UserCreateSerializer,
     UserInputSerializer,
     UserSerializer,
-    with_organization_name,
+    listed_rows,
 )
 from accounts.models import User
 from accounts.services import users as user_services
@@ -50,7 +50,8 @@ class UserViewSet(UserContextMixin, BulkDestroyMixin, ResourceViewSet):
     write_role = "Manager"
 
     def list(self, request):
-        return self.respond_list(self.filter_queryset(with_organization_name(self.get_queryset())))
+        details = flag(request.query_params, "details")
+        return self.respond_list(listed_rows(self.filter_queryset(self.get_queryset()), details))
 
     def retrieve(self, request, pk=None):
         return self.respond(self.get_object())
