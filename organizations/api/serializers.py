@@ -28,9 +28,32 @@ def members_of(org):
     return members
 
 
+# Lists read organizations as plain rows of these columns (`listed_rows`), not whole models.
+LISTED_COLUMNS = (
+    "id", "name", "description", "company_name", "partner", "parent_id", "created_at", "updated_at", *DETAIL_FIELDS,
+)
+
+
+class OrganizationRow:
+    """A listed organization read as a plain row, with the attributes the serializer reads."""
+
+    incomplete_details = Organization.incomplete_details
+
+    def __init__(self, values):
+        self.__dict__.update(values)
+
+    @property
+    def pk(self):
+        return self.id
+
+
+def listed_rows(queryset):
+    return queryset.values(*LISTED_COLUMNS)
+
+
 class OrganizationListSerializer(serializers.ListSerializer):
     def to_representation(self, data):
-        organizations = list(data.all() if hasattr(data, "all") else data)
+        organizations = [OrganizationRow(row) if isinstance(row, dict) else row for row in (data.all() if hasattr(data, "all") else data)]
         attach_members(organizations)
         return super().to_representation(organizations)
 

@@ -9,7 +9,7 @@ from config.api.errors import InvalidInput
 from config.api.params import param
 from config.api.uuids import parse_uuid
 from config.api.viewsets import ResourceViewSet
-from organizations.api.serializers import OrganizationInputSerializer, OrganizationSerializer
+from organizations.api.serializers import OrganizationInputSerializer, OrganizationSerializer, listed_rows
 from organizations.api.subscriptions import OrganizationSubscribeMixin
 from organizations.models import Organization
 from organizations.services import (
@@ -51,7 +51,7 @@ class OrganizationViewSet(OrganizationSubscribeMixin, ResourceViewSet):
         return context
 
     def list(self, request):
-        return self.respond_list(self.filter_queryset(self.get_queryset()))
+        return self.respond_list(listed_rows(self.filter_queryset(self.get_queryset())))
 
     def retrieve(self, request, pk=None):
         return self.respond(self.get_object())
