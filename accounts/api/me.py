@@ -126,17 +126,8 @@ class CurrentUserViewSet(ImpersonationGuardMixin, UserContextMixin, ResourceView
     @action(detail=False, methods=["put"])
     def transfer_resources(self, request):
         users = self.get_queryset()
-        from_user = _user_or_422(users, param(request, "from_user_id"), "from_user_id")
-        to_user = _user_or_422(users, param(request, "to_user_id"), "to_user_id")
+        from_user = self.record_from_param(users, param(request, "from_user_id"), "from_user_id", unknown_is_404=False)
+        to_user = self.record_from_param(users, param(request, "to_user_id"), "to_user_id", unknown_is_404=False)
         moved = user_services.transfer_resources(request.user, from_user, to_user)
         return Response({"transferred": moved, "from_user_id": str(from_user.pk), "to_user_id": str(to_user.pk)})
 
-
-def _user_or_422(queryset, raw_id, name):
-    from config.api.errors import InvalidInput
-    from config.api.uuids import parse_uuid
-
-    user = queryset.filter(pk=parse_uuid(raw_id)).first() if parse_uuid(raw_id) else None
-    if user is None:
-        raise InvalidInput.field(name, "was not found")
-    return user

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from accounts.choices import Role
 from accounts.models import User
 from accounts.models.user import DETAIL_FIELDS
-from config.api.serializers import ResourceSerializer, iso_timestamp
+from config.api.serializers import ResourceSerializer, Row, iso_timestamp
 from organizations.models import Organization
 
 from .validators import validate_locale, validate_phone, validate_timezone
@@ -38,18 +38,11 @@ LISTED_COLUMNS = (
 )
 
 
-class UserRow:
+class UserRow(Row):
     """A listed user read as a plain row, with the same attributes the serializer reads."""
 
     two_factor_enabled = User.two_factor_enabled
     incomplete_details = User.incomplete_details
-
-    def __init__(self, values):
-        self.__dict__.update(values)
-
-    @property
-    def pk(self):
-        return self.id
 
 
 def listed_rows(queryset, details):

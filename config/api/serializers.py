@@ -55,3 +55,15 @@ class ResourceSerializer(serializers.ModelSerializer):
 
 def relationship(pk, kind):
     return {"id": str(pk), "type": kind} if pk is not None else None
+
+
+class Row:
+    """A record read as a plain `.values()` row, with attribute access like a model instance:
+    lists read only the columns a resource shows (subclasses borrow the model's properties)."""
+
+    def __init__(self, values):
+        self.__dict__.update(values)
+
+    @property
+    def pk(self):
+        return self.id

@@ -8,9 +8,10 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
+from .errors import InvalidInput
 from .filtering import apply_list_params
 from .parsers import unwrap
-from .uuids import split_uuids
+from .uuids import parse_uuid, split_uuids
 
 
 class ResourceViewSet(GenericViewSet):
@@ -62,6 +63,19 @@ class ResourceViewSet(GenericViewSet):
         if obj is None:
             raise Http404
         self.check_object_permissions(self.request, obj)
+        return obj
+
+    def record_from_param(self, queryset, raw_id, name, *, unknown_is_404=True):
+        """A record named by an id parameter (not the path): a malformed id is a 422 naming the
+        parameter; an id outside `queryset` (already scoped) is a 404, or a 422 when asked."""
+        pk = parse_uuid(raw_id)
+        if pk is None:
+            raise InvalidInput.field(name, "is not a valid id")
+        obj = queryset.filter(pk=pk).first()
+        if obj is None:
+            if unknown_is_404:
+                raise Http404
+            raise InvalidInput.field(name, "was not found")
         return obj
 
     def filter_queryset(self, queryset):
@@ -116,8 +130,6 @@ class BulkDestroyMixin:
         body = self.payload()
         raw_ids = body.get("ids", request.query_params.getlist("ids[]") or request.query_params.getlist("ids"))
         if not isinstance(raw_ids, list):
-            from .errors import InvalidInput
-
             raise InvalidInput.field("ids", "must be a list of ids")
         valid, malformed = split_uuids(raw_ids)
         found = list(self.get_queryset().filter(pk__in=valid))

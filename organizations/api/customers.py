@@ -1,6 +1,5 @@
 """POST /v2/users/create_customer: one call on-boards a customer organization."""
 
-from django.http import Http404
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -10,7 +9,6 @@ from accounts.api.views import UserContextMixin
 from config.api.errors import InvalidInput
 from config.api.exceptions import flatten_errors, validation_message
 from config.api.params import truthy
-from config.api.uuids import parse_uuid
 from config.api.viewsets import ResourceViewSet
 from organizations.api.serializers import OrganizationInputSerializer, OrganizationSerializer
 from organizations.api.subscription_serializers import PlanRequestSerializer, SubscriptionSerializer, plan_requests
@@ -40,7 +38,7 @@ class CustomerViewSet(UserContextMixin, ResourceViewSet):
         body = self.payload("customer")
         organization = organization_fields = None
         if body.get("organization_id"):
-            organization = self.organization_from(body["organization_id"])
+            organization = self.record_from_param(self.get_queryset(), body["organization_id"], "organization_id")
         else:
             org_body = body.get("organization")
             if not isinstance(org_body, dict):
@@ -75,11 +73,3 @@ class CustomerViewSet(UserContextMixin, ResourceViewSet):
             raise InvalidInput(validation_message(errors), errors)
         return dict(serializer.validated_data)
 
-    def organization_from(self, raw_id):
-        pk = parse_uuid(raw_id)
-        if pk is None:
-            raise InvalidInput.field("organization_id", "is not a valid id")
-        organization = self.get_queryset().filter(pk=pk).first()
-        if organization is None:
-            raise Http404
-        return organization

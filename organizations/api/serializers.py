@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from config.api.permissions import has_role
-from config.api.serializers import ResourceSerializer, iso_timestamp
+from config.api.serializers import ResourceSerializer, Row, iso_timestamp
 from organizations.models import Organization
 from organizations.models.organization import DETAIL_FIELDS
 
@@ -34,17 +34,10 @@ LISTED_COLUMNS = (
 )
 
 
-class OrganizationRow:
+class OrganizationRow(Row):
     """A listed organization read as a plain row, with the attributes the serializer reads."""
 
     incomplete_details = Organization.incomplete_details
-
-    def __init__(self, values):
-        self.__dict__.update(values)
-
-    @property
-    def pk(self):
-        return self.id
 
 
 def listed_rows(queryset):

@@ -5,9 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.models import User
-from config.api.errors import InvalidInput
 from config.api.params import param
-from config.api.uuids import parse_uuid
 from config.api.viewsets import ResourceViewSet
 from organizations.api.serializers import OrganizationInputSerializer, OrganizationSerializer, listed_rows
 from organizations.api.subscriptions import OrganizationSubscribeMixin
@@ -81,8 +79,8 @@ class OrganizationViewSet(OrganizationSubscribeMixin, ResourceViewSet):
     @action(detail=False, methods=["put"])
     def move(self, request):
         user_id, organization_id = param(request, "user_id"), param(request, "organization_id")
-        user = _visible(User.objects.all(), self, user_id, "user_id", "organization")
-        org = _visible(self.get_queryset(), self, organization_id, "organization_id", "pk")
+        user = self.record_from_param(self.scope(User.objects.all(), "organization"), user_id, "user_id")
+        org = self.record_from_param(self.get_queryset(), organization_id, "organization_id")
         move_user(request.user, user, org)
         return self.respond(self.get_queryset().get(pk=org.pk))  # fresh members, the moved user included
 
@@ -94,15 +92,3 @@ class OrganizationViewSet(OrganizationSubscribeMixin, ResourceViewSet):
         response["Content-Disposition"] = f'attachment; filename="organizations-{stamp}.csv"'
         return response
 
-
-def _visible(queryset, view, raw_id, name, organization_field):
-    """A record the caller may see, from an id parameter; 404 otherwise (ids do not leak)."""
-    from django.http import Http404
-
-    pk = parse_uuid(raw_id)
-    if pk is None:
-        raise InvalidInput.field(name, "is not a valid id")
-    obj = view.scope(queryset, organization_field).filter(pk=pk).first()
-    if obj is None:
-        raise Http404
-    return obj
