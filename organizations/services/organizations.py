@@ -20,10 +20,11 @@ def staff_organization():
 
 def descendant_ids(root_ids):
     """Every organization below the given ones (the partner tree), one query per level."""
-    found, frontier = [], list(root_ids)
+    found, seen, frontier = [], set(root_ids), list(root_ids)
     while frontier:
-        frontier = list(Organization.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
-        frontier = [i for i in frontier if i not in found]
+        children = Organization.objects.filter(parent_id__in=frontier).values_list("id", flat=True)
+        frontier = [i for i in children if i not in seen]  # a set: partners have hundreds of customers
+        seen.update(frontier)
         found.extend(frontier)
     return found
 
