@@ -14,6 +14,8 @@ from accounts.services.api_keys import create_api_key
 from accounts.services.tokens import issue_session_token
 from organizations.models import Organization
 from organizations.services import staff_organization
+from organizations.services.tree import rebuild as rebuild_tree
+from organizations.services.tree import subtree
 
 BATCH = 1000
 PARTNER_GROUP = 100  # every 100th organization is a partner over the next 99
@@ -31,7 +33,7 @@ class Caller:
 class Seeded:
     admin: Caller
     partner: Caller
-    partner_organization_ids: list
+    partner_scope: object  # the partner's reach, as the product computes it (a subquery)
 
 
 def seed(rows):
@@ -44,18 +46,28 @@ def seed(rows):
         partner_org = organizations[0]
         _users(rows, organizations)
         admin = User.objects.create(
-            username="bench-admin", email="admin@bench.test", role="Admin", organization=staff,
-            confirmed=True, is_staff=True, is_superuser=True, password=make_password(None),
+            username="bench-admin",
+            email="admin@bench.test",
+            role="Admin",
+            organization=staff,
+            confirmed=True,
+            is_staff=True,
+            is_superuser=True,
+            password=make_password(None),
         )
         partner = User.objects.create(
-            username="bench-partner", email="partner@bench.test", role="Partner", organization=partner_org,
-            confirmed=True, password=make_password(None),
+            username="bench-partner",
+            email="partner@bench.test",
+            role="Partner",
+            organization=partner_org,
+            confirmed=True,
+            password=make_password(None),
         )
         _key, secret = create_api_key(name="Benchmark platform key", organization=staff)
     return Seeded(
         admin=_caller("Admin", admin, secret),
         partner=_caller("Partner", partner, secret),
-        partner_organization_ids=[o.pk for o in organizations[:tree]],
+        partner_scope=subtree(partner_org.pk),
     )
 
 
@@ -73,14 +85,22 @@ def _organizations(rows, tree):
             parent = organizations[0]
         else:
             parent = organizations[i - (i - tree) % PARTNER_GROUP]
-        organizations.append(Organization(
-            name=f"Organization {i:05d}", company_name=f"Company {i:05d} Ltd", partner=parent is None,
-            description="Seeded for the list benchmark" if i % 3 else "",
-            parent_id=parent.pk if parent else None,
-            city="Berlin" if i % 2 else "", country="DE" if i % 2 else "", address=f"Street {i}",
-            phone="+49 30 1234567" if i % 4 else "", email=f"org{i}@bench.test",
-        ))
+        organizations.append(
+            Organization(
+                name=f"Organization {i:05d}",
+                company_name=f"Company {i:05d} Ltd",
+                partner=parent is None,
+                description="Seeded for the list benchmark" if i % 3 else "",
+                parent_id=parent.pk if parent else None,
+                city="Berlin" if i % 2 else "",
+                country="DE" if i % 2 else "",
+                address=f"Street {i}",
+                phone="+49 30 1234567" if i % 4 else "",
+                email=f"org{i}@bench.test",
+            )
+        )
     Organization.objects.bulk_create(organizations, batch_size=BATCH)
+    rebuild_tree()  # bulk_create bypasses save(), which keeps the partner tree
     return organizations
 
 
@@ -89,11 +109,18 @@ def _users(rows, organizations):
     now = timezone.now()
     users = [
         User(
-            username=f"user{i:05d}", email=f"user{i:05d}@bench.test", password=password,
-            role=ROLES[i % len(ROLES)], organization=organizations[i % len(organizations)],
-            first_name=f"First{i}", last_name=f"Last{i}" if i % 5 else "", confirmed=bool(i % 7),
-            sign_in_count=i % 40, last_sign_in_at=now - timedelta(minutes=i) if i % 2 else None,
-            last_sign_in_ip="192.0.2.10" if i % 2 else None, otp_totp_enabled=not i % 11,
+            username=f"user{i:05d}",
+            email=f"user{i:05d}@bench.test",
+            password=password,
+            role=ROLES[i % len(ROLES)],
+            organization=organizations[i % len(organizations)],
+            first_name=f"First{i}",
+            last_name=f"Last{i}" if i % 5 else "",
+            confirmed=bool(i % 7),
+            sign_in_count=i % 40,
+            last_sign_in_at=now - timedelta(minutes=i) if i % 2 else None,
+            last_sign_in_ip="192.0.2.10" if i % 2 else None,
+            otp_totp_enabled=not i % 11,
         )
         for i in range(rows)
     ]

@@ -7,8 +7,18 @@ from django.db.models.functions import Lower
 from accounts.choices import OtpMethod, Role
 
 DETAIL_FIELDS = (
-    "first_name", "last_name", "phone", "mobile_phone", "url", "title",
-    "address", "city", "state", "country", "zipcode", "comment",
+    "first_name",
+    "last_name",
+    "phone",
+    "mobile_phone",
+    "url",
+    "title",
+    "address",
+    "city",
+    "state",
+    "country",
+    "zipcode",
+    "comment",
 )
 
 
@@ -28,7 +38,10 @@ class User(AbstractUser):
     email = models.EmailField(blank=True, default="")
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.USER)
     organization = models.ForeignKey(
-        "organizations.Organization", null=True, blank=True, on_delete=models.CASCADE,
+        "organizations.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="members",
     )
     locale = models.CharField(max_length=16, default="en")
@@ -65,9 +78,7 @@ class User(AbstractUser):
     class Meta:
         ordering = ("username",)
         constraints = [
-            models.UniqueConstraint(
-                Lower("email"), condition=~models.Q(email=""), name="user_email_unique_ci"
-            ),
+            models.UniqueConstraint(Lower("email"), condition=~models.Q(email=""), name="user_email_unique_ci"),
         ]
         indexes = [
             models.Index(fields=["organization", "created_at"]),
@@ -93,8 +104,8 @@ class User(AbstractUser):
         return self._current_product
 
     def visible_organization_ids(self):
-        """Organizations whose records this user may see: None means every one (staff).
-        Computed once per user object (one request)."""
+        """Organizations whose records this user may see, for `__in` filters: None means every
+        one (staff); a partner's is one subquery over the partner tree. Built once per user object."""
         if not hasattr(self, "_visible_organization_ids"):
             from organizations.services import visible_organization_ids
 

@@ -14,8 +14,13 @@ def create_api_key(*, name, organization, user=None, expires_at=None, allowed_ne
     """Returns (api_key, secret). The secret is not stored and cannot be shown again."""
     secret = new_secret("cgk")
     api_key = ApiKey.objects.create(
-        name=name, organization=organization, user=user, expires_at=expires_at,
-        allowed_networks=allowed_networks, prefix=secret[:8], key_hash=keyed_hash(secret),
+        name=name,
+        organization=organization,
+        user=user,
+        expires_at=expires_at,
+        allowed_networks=allowed_networks,
+        prefix=secret[:8],
+        key_hash=keyed_hash(secret),
     )
     return api_key, secret
 
@@ -61,11 +66,6 @@ def key_covers_user(api_key, user):
     Keys of the platform staff organization (platform keys, e.g. the web front end's) cover all."""
     if api_key.organization.is_staff_organization or api_key.user_id == user.pk:
         return True
-    org = user.organization
-    seen = set()
-    while org is not None and org.pk not in seen:
-        if org.pk == api_key.organization_id:
-            return True
-        seen.add(org.pk)
-        org = org.parent
-    return False
+    from organizations.services.tree import is_within
+
+    return is_within(user.organization_id, api_key.organization_id)

@@ -33,9 +33,10 @@ def check_can_impersonate(actor, target):
     if actor.role == "Admin":
         pass
     elif actor.role == "Partner":
-        from organizations.services import descendant_ids
+        from organizations.services.tree import is_within
 
-        if actor.organization_id is None or target.organization_id not in descendant_ids([actor.organization_id]):
+        below = target.organization_id != actor.organization_id
+        if not below or not is_within(target.organization_id, actor.organization_id):
             raise Forbidden("Partners can impersonate users of their customer organizations only")
         if role_rank(target.role) > role_rank(actor.role):
             raise Forbidden("You cannot impersonate a user whose role is above yours")
@@ -50,7 +51,11 @@ def start(actor, target, credentials, *, ip=None, user_agent=""):
     forbid_while_impersonating(credentials, "impersonate another user")
     check_can_impersonate(actor, target)
     token, session = issue_session_token(
-        target, ip=ip or None, user_agent=user_agent, impersonator=actor, ttl=settings.IMPERSONATION_TTL,
+        target,
+        ip=ip or None,
+        user_agent=user_agent,
+        impersonator=actor,
+        ttl=settings.IMPERSONATION_TTL,
     )
     emit("impersonate", target, actor=actor, organization=target.organization, impersonator=actor)
     return {
@@ -70,6 +75,11 @@ def stop(credentials, *, ip=None, user_agent=""):
     if original is None:
         raise Forbidden("The impersonating account is no longer active")
     token, _session = issue_session_token(original, ip=ip or None, user_agent=user_agent)
-    emit("stop_impersonation", session.user, actor=original, organization=session.user.organization,
-         impersonator=original)
+    emit(
+        "stop_impersonation",
+        session.user,
+        actor=original,
+        organization=session.user.organization,
+        impersonator=original,
+    )
     return sign_in_body(original, token)

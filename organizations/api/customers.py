@@ -53,18 +53,25 @@ class CustomerViewSet(UserContextMixin, ResourceViewSet):
         org_body = body.get("organization") if isinstance(body.get("organization"), dict) else {}
         skip = truthy("organization.skip_default_subscription", org_body.get("skip_default_subscription", False))
         organization, user, subscriptions = create_customer(
-            request.user, user_fields=user_fields, plan_requests=requests, skip_default=skip,
-            organization=organization, organization_fields=organization_fields,
+            request.user,
+            user_fields=user_fields,
+            plan_requests=requests,
+            skip_default=skip,
+            organization=organization,
+            organization_fields=organization_fields,
         )
         organization = Organization.objects.prefetch_related("members").get(pk=organization.pk)
         context = self.get_serializer_context()
-        return Response({
-            "data": OrganizationSerializer(organization, context=context).data,
-            "included": [
-                UserSerializer(user, context=context).data,
-                *SubscriptionSerializer(subscriptions, many=True, context=context).data,
-            ],
-        }, status=201)
+        return Response(
+            {
+                "data": OrganizationSerializer(organization, context=context).data,
+                "included": [
+                    UserSerializer(user, context=context).data,
+                    *SubscriptionSerializer(subscriptions, many=True, context=context).data,
+                ],
+            },
+            status=201,
+        )
 
     def nested(self, serializer_class, data, prefix):
         serializer = serializer_class(data=data, context=self.get_serializer_context())
@@ -72,4 +79,3 @@ class CustomerViewSet(UserContextMixin, ResourceViewSet):
             errors = {f"{prefix}.{k}": v for k, v in flatten_errors(serializer.errors).items()}
             raise InvalidInput(validation_message(errors), errors)
         return dict(serializer.validated_data)
-

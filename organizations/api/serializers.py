@@ -30,7 +30,15 @@ def members_of(org):
 
 # Lists read organizations as plain rows of these columns (`listed_rows`), not whole models.
 LISTED_COLUMNS = (
-    "id", "name", "description", "company_name", "partner", "parent_id", "created_at", "updated_at", *DETAIL_FIELDS,
+    "id",
+    "name",
+    "description",
+    "company_name",
+    "partner",
+    "parent_id",
+    "created_at",
+    "updated_at",
+    *DETAIL_FIELDS,
 )
 
 
@@ -46,7 +54,10 @@ def listed_rows(queryset):
 
 class OrganizationListSerializer(serializers.ListSerializer):
     def to_representation(self, data):
-        organizations = [OrganizationRow(row) if isinstance(row, dict) else row for row in (data.all() if hasattr(data, "all") else data)]
+        organizations = [
+            OrganizationRow(row) if isinstance(row, dict) else row
+            for row in (data.all() if hasattr(data, "all") else data)
+        ]
         attach_members(organizations)
         return super().to_representation(organizations)
 
@@ -66,10 +77,14 @@ class OrganizationSerializer(ResourceSerializer):
     def attributes(self, org):
         user = self.context.get("user")
         return {
-            "uuid": str(org.pk), "name": org.name, "description": org.description,
-            "company_name": org.company_name, "partner": org.partner,
+            "uuid": str(org.pk),
+            "name": org.name,
+            "description": org.description,
+            "company_name": org.company_name,
+            "partner": org.partner,
             "parent_organization_id": str(org.parent_id) if org.parent_id else None,
-            "creation_time": iso_timestamp(org.created_at), "modification_time": iso_timestamp(org.updated_at),
+            "creation_time": iso_timestamp(org.created_at),
+            "modification_time": iso_timestamp(org.updated_at),
             "members": [
                 {"id": str(pk), "username": username, "partner": role == "Partner"}
                 for pk, username, role in members_of(org)
@@ -94,7 +109,10 @@ class OrganizationInputSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, max_length=10000)
     partner = serializers.BooleanField(required=False)
     parent_organization = serializers.PrimaryKeyRelatedField(
-        queryset=Organization.objects.all(), required=False, allow_null=True, source="parent",
+        queryset=Organization.objects.all(),
+        required=False,
+        allow_null=True,
+        source="parent",
         pk_field=serializers.UUIDField(),
     )
     address = serializers.CharField(required=False, allow_blank=True, max_length=255)

@@ -21,9 +21,9 @@ from organizations.api.subscription_serializers import (
 )
 from organizations.choices import LIVE_STATUSES
 from organizations.models import Organization, Plan, Product, Subscription
-from organizations.services import descendant_ids
 from organizations.services.limits import catalogue_codes, usage_map
 from organizations.services.subscriptions import subscribe, unsubscribe, update_subscription
+from organizations.services.tree import descendants
 
 SUBSCRIPTION_SEARCH = {"status": "status", "product_code": "product__code"}
 SUBSCRIPTION_SORT = ("created_at", "start_date", "end_date", "status")
@@ -45,7 +45,10 @@ class SubscriptionResponses:
     def respond_subscriptions(self, queryset):
         # The subscription columns, whatever viewset (organizations, user) this is mixed into.
         queryset = apply_list_params(
-            queryset, self.request.query_params, search_fields=SUBSCRIPTION_SEARCH, sort_fields=SUBSCRIPTION_SORT,
+            queryset,
+            self.request.query_params,
+            search_fields=SUBSCRIPTION_SEARCH,
+            sort_fields=SUBSCRIPTION_SORT,
         )
         page = self.paginate_queryset(queryset)
         context = self.subscription_context(page, catalogue_codes() if page else None)
@@ -60,8 +63,11 @@ def subscriptions_of(organization_ids):
 class OrganizationSubscribeMixin(SubscriptionResponses):
     """Actions mixed into the organization viewset."""
 
-    schema_requests = {"subscribe": PlanRequestSerializer, "subscribe_own": PlanRequestSerializer,
-                       "unsubscribe": UnsubscribeInput}
+    schema_requests = {
+        "subscribe": PlanRequestSerializer,
+        "subscribe_own": PlanRequestSerializer,
+        "unsubscribe": UnsubscribeInput,
+    }
 
     def get_serializer_class(self):
         if getattr(self, "action", None) in ("subscribe", "subscribe_own", "unsubscribe", "dependent_subscriptions"):
@@ -77,14 +83,18 @@ class OrganizationSubscribeMixin(SubscriptionResponses):
     @extend_schema(operation_id="organizations_subscribe_own")
     @action(detail=False, methods=["post"], url_path="subscribe")
     def subscribe_own(self, request):
-        subscription = subscribe(request.user, request.user.organization, plan_requests(self.payload("subscription"), prefix="")[0])
+        subscription = subscribe(
+            request.user, request.user.organization, plan_requests(self.payload("subscription"), prefix="")[0]
+        )
         return self.respond_subscription(subscription)
 
     @action(detail=True, methods=["post"])
     def unsubscribe(self, request, pk=None):
         organization = self.get_object()
         body = self.validated(serializer_class=UnsubscribeInput, data=self.payload("subscription"))
-        subscriptions = Subscription.objects.select_related("plan", "product", "organization").filter(organization=organization)
+        subscriptions = Subscription.objects.select_related("plan", "product", "organization").filter(
+            organization=organization
+        )
         if body.get("subscription_id"):
             subscription, field = subscriptions.filter(pk=body["subscription_id"]).first(), "subscription_id"
         elif body.get("plan"):
@@ -100,7 +110,7 @@ class OrganizationSubscribeMixin(SubscriptionResponses):
     @action(detail=True, methods=["get"])
     def dependent_subscriptions(self, request, pk=None):
         organization = self.get_object()
-        return self.respond_subscriptions(subscriptions_of(descendant_ids([organization.pk])))
+        return self.respond_subscriptions(subscriptions_of(descendants(organization.pk)))
 
 
 class OrganizationSubscriptionViewSet(SubscriptionResponses, ResourceViewSet):

@@ -1,11 +1,23 @@
-from django.db import models
+from django.db import models, transaction
 
 from config.api.models import TimestampedModel
 
 DETAIL_FIELDS = (
-    "address", "city", "state", "zipcode", "country", "phone", "website", "email",
-    "contact_name", "contact_title", "contact_phone", "contact_email",
+    "address",
+    "city",
+    "state",
+    "zipcode",
+    "country",
+    "phone",
+    "website",
+    "email",
+    "contact_name",
+    "contact_title",
+    "contact_phone",
+    "contact_email",
 )
+
+UNKNOWN = object()  # the parent an instance was loaded with, when it was not loaded
 
 
 class Organization(TimestampedModel):
@@ -19,7 +31,11 @@ class Organization(TimestampedModel):
         default=False, help_text="The platform operator's own organization (Admin users live here)."
     )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="customers",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="customers",
         verbose_name="parent organization",
     )
     address = models.CharField(max_length=255, blank=True, default="")
@@ -45,6 +61,29 @@ class Organization(TimestampedModel):
 
     def __str__(self):
         return self.name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._saved_parent_id = instance.__dict__.get("parent_id", UNKNOWN)
+        return instance
+
+    def save(self, *args, **kwargs):
+        """Saving also keeps the partner tree (`OrganizationLink`) in step when the organization
+        is new or its parent changed; both happen in one transaction."""
+        update_fields = kwargs.get("update_fields")
+        placed = self._state.adding or (
+            getattr(self, "_saved_parent_id", UNKNOWN) != self.parent_id
+            and (update_fields is None or "parent" in update_fields or "parent_id" in update_fields)
+        )
+        if not placed:
+            return super().save(*args, **kwargs)
+        from organizations.services.tree import place
+
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            place(self)
+        self._saved_parent_id = self.parent_id
 
     @property
     def incomplete_details(self):

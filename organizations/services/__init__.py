@@ -1,9 +1,9 @@
 from .export import EXPORT_COLUMNS, csv_lines, export_rows, write_csv
 from .limits import check_limit, live_subscription, register_usage, usage_of
 from .organizations import (
+    can_see_organization,
     create_organization,
     delete_organization,
-    descendant_ids,
     move_user,
     staff_organization,
     update_organization,
@@ -11,7 +11,19 @@ from .organizations import (
 )
 
 __all__ = [
-    "check_limit", "live_subscription", "register_usage", "usage_of",
-    "EXPORT_COLUMNS", "csv_lines", "create_organization", "delete_organization", "descendant_ids", "export_rows",
-    "move_user", "staff_organization", "update_organization", "visible_organization_ids", "write_csv",
+    "can_see_organization",
+    "check_limit",
+    "live_subscription",
+    "register_usage",
+    "usage_of",
+    "EXPORT_COLUMNS",
+    "csv_lines",
+    "create_organization",
+    "delete_organization",
+    "export_rows",
+    "move_user",
+    "staff_organization",
+    "update_organization",
+    "visible_organization_ids",
+    "write_csv",
 ]

@@ -8,6 +8,7 @@ from config.api.permissions import has_role
 from organizations.models import Organization
 
 from .deletion import delete_owned_data
+from .tree import is_within, subtree
 
 
 def staff_organization():
@@ -18,33 +19,33 @@ def staff_organization():
     return org
 
 
-def descendant_ids(root_ids):
-    """Every organization below the given ones (the partner tree), one query per level."""
-    found, seen, frontier = [], set(root_ids), list(root_ids)
-    while frontier:
-        children = Organization.objects.filter(parent_id__in=frontier).values_list("id", flat=True)
-        frontier = [i for i in children if i not in seen]  # a set: partners have hundreds of customers
-        seen.update(frontier)
-        found.extend(frontier)
-    return found
-
-
 def visible_organization_ids(user):
-    """None = every organization (platform Admin); otherwise the ids the user may see."""
+    """The organizations whose records the user may see, for `__in` filters: None means every
+    one (platform Admin); a Partner's is its subtree as one subquery (organizations/services/tree.py)."""
     if not user.is_authenticated or user.organization_id is None:
         return []
     if user.role == "Admin":
         return None
     if user.role == "Partner":
-        return [user.organization_id, *descendant_ids([user.organization_id])]
+        return subtree(user.organization_id)
     return [user.organization_id]
+
+
+def can_see_organization(user, organization_id):
+    """The membership test matching `visible_organization_ids`, without loading the ids."""
+    if not user.is_authenticated or user.organization_id is None or organization_id is None:
+        return False
+    if user.role == "Admin":
+        return True
+    if user.role == "Partner":
+        return is_within(organization_id, user.organization_id)
+    return organization_id == user.organization_id
 
 
 def _check_parent(actor, parent):
     if parent is None:
         return
-    ids = actor.visible_organization_ids()
-    if ids is not None and parent.pk not in ids:
+    if not can_see_organization(actor, parent.pk):
         raise InvalidInput.field("parent_organization", "was not found")
     if not parent.partner and not parent.is_staff_organization:
         raise InvalidInput.field("parent_organization", "is not a partner organization")
@@ -77,7 +78,7 @@ def update_organization(actor, organization, fields):
         parent = fields["parent"]
         if parent != organization.parent and not has_role(actor, "Partner"):
             raise InvalidInput.field("parent_organization", "can only be changed by partners and staff")
-        if parent is not None and (parent.pk == organization.pk or parent.pk in descendant_ids([organization.pk])):
+        if parent is not None and is_within(parent.pk, organization.pk):
             raise InvalidInput.field("parent_organization", "would create a cycle")
         if parent != organization.parent:
             _check_parent(actor, parent)
