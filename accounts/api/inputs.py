@@ -4,6 +4,9 @@ numbers; anything else that is not a string is a 422 naming the parameter."""
 
 from config.api.errors import InvalidInput
 
+# One-time codes have a fixed number of digits: sent as a JSON number, 012345 arrives as 12345.
+CODE_DIGITS = {"otp_attempt": 6}
+
 
 def read(request, name, *, required=False, wrappers=("user",), strip=True):
     """A string (or None). Passwords are read with `strip=False`."""
@@ -15,7 +18,7 @@ def read(request, name, *, required=False, wrappers=("user",), strip=True):
     if isinstance(value, bool) or not isinstance(value, (str, int, type(None))):
         raise InvalidInput.field(name, "must be a string")
     if isinstance(value, int):
-        value = str(value)
+        value = str(value).zfill(CODE_DIGITS.get(name, 0))
     if value is not None and strip:
         value = value.strip()
     if required and not value:

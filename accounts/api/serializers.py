@@ -6,7 +6,8 @@ from rest_framework import serializers
 from accounts.choices import Role
 from accounts.models import User
 from accounts.models.user import DETAIL_FIELDS
-from config.api.serializers import ResourceSerializer, Row, iso_timestamp
+from config.api.rows import Row, listed_values
+from config.api.serializers import ResourceSerializer, iso_timestamp
 from organizations.models import Organization
 
 from .validators import validate_locale, validate_phone, validate_timezone
@@ -64,7 +65,7 @@ class UserRow(Row):
 
 def listed_rows(queryset, details):
     """The list query (organization name annotated) as rows of the shown columns only."""
-    return with_organization_name(queryset).values(*LISTED_COLUMNS, *(DETAIL_FIELDS if details else ()))
+    return listed_values(with_organization_name(queryset), (*LISTED_COLUMNS, *(DETAIL_FIELDS if details else ())))
 
 
 class UserSerializer(ResourceSerializer):

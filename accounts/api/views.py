@@ -56,7 +56,9 @@ class UserViewSet(UserContextMixin, BulkDestroyMixin, ResourceViewSet):
 
     def list(self, request):
         details = flag(request.query_params, "details")
-        return self.respond_list(listed_rows(self.filter_queryset(self.get_queryset()), details))
+        return self.respond_list(
+            self.filter_queryset(self.get_queryset()), rows=lambda page: listed_rows(page, details)
+        )
 
     def retrieve(self, request, pk=None):
         return self.respond(self.get_object())

@@ -82,6 +82,7 @@ class User(AbstractUser):
         ]
         indexes = [
             models.Index(fields=["organization", "created_at"]),
+            models.Index(fields=["organization", "username"]),  # members blocks, in order
             models.Index(fields=["organization", "role"]),
             models.Index(fields=["organization", "email"]),
             models.Index(fields=["organization", "last_sign_in_at"]),

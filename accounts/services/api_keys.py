@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import ApiKey
@@ -35,11 +36,14 @@ def assign_new_secret(api_key):
 
 def find_usable_key(secret, address, *, with_user=True):
     """(api_key, None) when the key may be used from `address`, else (None, reason). `with_user`
-    loads the key's service account in the same query, for requests the key alone signs in."""
-    related = ("organization", "user", "user__organization") if with_user else ("organization",)
+    loads the key's service account in the same query, for requests the key alone signs in.
+    `platform_key` (a key of the staff organization) is read in the same query too."""
+    queryset = ApiKey.objects.annotate(platform_key=F("organization__is_staff_organization"))
+    if with_user:
+        queryset = queryset.select_related("user")
     try:
         # get(), not first(): a unique lookup needs no ORDER BY, which is costly to compile.
-        api_key = ApiKey.objects.select_related(*related).get(key_hash=keyed_hash(secret))
+        api_key = queryset.get(key_hash=keyed_hash(secret))
     except ApiKey.DoesNotExist:
         api_key = None
     if api_key is None or not api_key.active:
@@ -62,9 +66,10 @@ def _touch(api_key):
 
 
 def key_covers_user(api_key, user):
-    """A key sent next to Authorization must belong to that user's organization or an ancestor.
-    Keys of the platform staff organization (platform keys, e.g. the web front end's) cover all."""
-    if api_key.organization.is_staff_organization or api_key.user_id == user.pk:
+    """A key (from `find_usable_key`) sent next to Authorization must belong to that user's
+    organization or an ancestor. Keys of the platform staff organization (platform keys, e.g. the
+    web front end's) cover all."""
+    if api_key.platform_key or api_key.user_id == user.pk:
         return True
     from organizations.services.tree import is_within
 

@@ -44,7 +44,7 @@ def session_for_token(token):
         return None
     try:
         # get(), not first(): a primary-key lookup needs no ORDER BY, which is costly to compile.
-        session = SessionToken.objects.select_related("user", "user__organization").get(
+        session = SessionToken.objects.select_related("user").get(
             jti=jti, revoked_at__isnull=True, expires_at__gt=timezone.now()
         )
     except SessionToken.DoesNotExist:

@@ -25,8 +25,17 @@ def positive_int(params, name, default):
     return value
 
 
+def page_by_ids(queryset, page):
+    """The records of a page (an ordered, sliced queryset) by their ids, in the same order: the
+    page's ids are one subquery, and whatever is read next (correlated subqueries, formatted
+    columns) is computed for the page's rows alone. A database that sorts a scoped set (SQLite)
+    would otherwise compute it for every row of the set before the sort and the limit."""
+    records = queryset.model._default_manager.filter(pk__in=page.values("pk"))
+    return records.order_by(*queryset.query.order_by) if queryset.query.order_by else records
+
+
 class PagePagination(BasePagination):
-    def paginate_queryset(self, queryset, request, view=None):
+    def paginate_queryset(self, queryset, request, view=None, rows=None):
         self.request = request
         self.page_number = positive_int(request.query_params, "page", 1)
         self.per_page = min(positive_int(request.query_params, "per_page", DEFAULT_PER_PAGE), MAX_PER_PAGE)
@@ -34,7 +43,10 @@ class PagePagination(BasePagination):
         offset = (self.page_number - 1) * self.per_page
         if offset >= self.total_count:
             return []
-        return list(queryset[offset : offset + self.per_page])
+        page = queryset[offset : offset + self.per_page]
+        if rows is not None:
+            page = rows(page_by_ids(queryset, page))
+        return list(page)
 
     @property
     def total_pages(self):

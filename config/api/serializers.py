@@ -12,8 +12,8 @@ ZERO = timedelta(0)
 def iso_timestamp(value):
     """ISO 8601 in UTC with milliseconds and `Z` (conventions.md). Called for every timestamp of
     every row of a list, so it converts only values that are not in UTC already."""
-    if value is None:
-        return None
+    if value is None or isinstance(value, str):  # None, or already formatted (config/api/rows.py)
+        return value
     if value.utcoffset() != ZERO:
         value = value.astimezone(UTC)
     return value.isoformat(timespec="milliseconds")[:23] + "Z"
@@ -54,15 +54,3 @@ class ResourceSerializer(serializers.ModelSerializer):
 
 def relationship(pk, kind):
     return {"id": str(pk), "type": kind} if pk is not None else None
-
-
-class Row:
-    """A record read as a plain `.values()` row, with attribute access like a model instance:
-    lists read only the columns a resource shows (subclasses borrow the model's properties)."""
-
-    def __init__(self, values):
-        self.__dict__.update(values)
-
-    @property
-    def pk(self):
-        return self.id

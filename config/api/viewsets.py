@@ -99,8 +99,11 @@ class ResourceViewSet(GenericViewSet):
     def respond(self, instance, status=http.HTTP_200_OK, **kwargs):
         return Response({"data": self.serialize(instance, **kwargs)}, status=status)
 
-    def respond_list(self, queryset):
-        page = self.paginate_queryset(queryset)
+    def respond_list(self, queryset, rows=None):
+        """One page of `queryset` in the list envelope. `rows(queryset)` (optional) reads the
+        page's records as the serializer wants them (e.g. plain rows with nested blocks); it is
+        applied to the page's ids only, so that per-row work is done for the page alone."""
+        page = self.paginator.paginate_queryset(queryset, self.request, view=self, rows=rows)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def validated(self, instance=None, partial=False, data=None, serializer_class=None, **kwargs):

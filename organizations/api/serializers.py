@@ -1,31 +1,31 @@
+import json
+
+from django.db.models import OuterRef
+from django.db.models.functions import JSONArray
 from rest_framework import serializers
 
 from accounts.models import User
 from config.api.permissions import has_role
-from config.api.serializers import ResourceSerializer, Row, iso_timestamp
+from config.api.rows import JSONRows, Row, UUIDText, listed_values
+from config.api.serializers import ResourceSerializer, iso_timestamp
 from organizations.models import Organization
 from organizations.models.organization import DETAIL_FIELDS
 
 
-def attach_members(organizations):
-    """Load the `members` block of many organizations in one query of the three columns it shows.
-    (prefetch_related("members") built a whole user per member and a queryset per organization:
-    on a page of 100 it took longer than everything else.)"""
-    by_id = {}
-    for org in organizations:
-        org.member_list = by_id[org.pk] = []
-    rows = User.objects.filter(organization_id__in=by_id).values_list("organization_id", "id", "username", "role")
-    for org_id, *member in rows:
-        by_id[org_id].append(member)
+def member_items():
+    """Each listed organization's members as one JSON column of the page query (ids as text, by
+    username, as the detail route's prefetch orders them)."""
+    members = User.objects.filter(organization_id=OuterRef("pk")).order_by("username")
+    return JSONRows(members.annotate(item=JSONArray(UUIDText("id"), "username", "role")).values("item"))
 
 
 def members_of(org):
-    """(id, username, role) of each member, by username: attached in bulk by the list serializer,
-    or else from prefetch_related("members") or one query."""
-    members = getattr(org, "member_list", None)
-    if members is None:
-        members = [(m.pk, m.username, m.role) for m in org.members.all()]
-    return members
+    """(id, username, role) of each member, by username: a listed row's JSON column, or else
+    from prefetch_related("members") or one query."""
+    members = getattr(org, "member_items", None)
+    if members is not None:
+        return json.loads(members)
+    return [(m.pk, m.username, m.role) for m in org.members.all()]
 
 
 # Lists read organizations as plain rows of these columns (`listed_rows`), not whole models.
@@ -49,22 +49,12 @@ class OrganizationRow(Row):
 
 
 def listed_rows(queryset):
-    return queryset.values(*LISTED_COLUMNS)
-
-
-class OrganizationListSerializer(serializers.ListSerializer):
-    def to_representation(self, data):
-        organizations = [
-            OrganizationRow(row) if isinstance(row, dict) else row
-            for row in (data.all() if hasattr(data, "all") else data)
-        ]
-        attach_members(organizations)
-        return super().to_representation(organizations)
+    return listed_values(queryset.annotate(member_items=member_items()), (*LISTED_COLUMNS, "member_items"))
 
 
 class OrganizationSerializer(ResourceSerializer):
-    """The organization resource (resources.md). Lists load members in bulk; a single organization
-    uses its prefetched `members` if any."""
+    """The organization resource (resources.md). Lists pass plain rows (`listed_rows`, members
+    included); a single organization uses its prefetched `members` if any."""
 
     resource_type = "organization"
     relationships = {"parent_organization": ("parent_id", "organization")}
@@ -72,7 +62,9 @@ class OrganizationSerializer(ResourceSerializer):
     class Meta:
         model = Organization
         fields = ("id",)
-        list_serializer_class = OrganizationListSerializer
+
+    def to_representation(self, instance):
+        return super().to_representation(OrganizationRow(instance) if isinstance(instance, dict) else instance)
 
     def attributes(self, org):
         user = self.context.get("user")
@@ -98,7 +90,7 @@ class OrganizationSerializer(ResourceSerializer):
 def can_edit(user, org):
     if user is None or not has_role(user, "Manager"):
         return False
-    return user.role in ("Admin", "Partner") or org.pk == user.organization_id
+    return user.role in ("Admin", "Partner") or str(org.pk) == str(user.organization_id)  # a row's id is text
 
 
 class OrganizationInputSerializer(serializers.Serializer):

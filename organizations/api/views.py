@@ -57,7 +57,7 @@ class OrganizationViewSet(OrganizationSubscribeMixin, ResourceViewSet):
         return context
 
     def list(self, request):
-        return self.respond_list(listed_rows(self.filter_queryset(self.get_queryset())))
+        return self.respond_list(self.filter_queryset(self.get_queryset()), rows=listed_rows)
 
     def retrieve(self, request, pk=None):
         return self.respond(self.get_object())
