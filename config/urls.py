@@ -31,6 +31,9 @@ urlpatterns = [
     path("v2/", include(router.urls)),
     path("auth/", include(accounts_urls.auth_urlpatterns)),
     path("healthz", lambda request: JsonResponse({"status": "ok"}), name="healthz"),
+    # Anything else under /v2 and /auth is the JSON 404 of the contract, with DEBUG on too (where
+    # Django would otherwise answer with its HTML debug page).
+    re_path(r"^(?:v2|auth)(?:/.*)?$", lambda request: json_error(404, "Record not found"), name="api-not-found"),
 ]
 
 

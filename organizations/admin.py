@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.http import StreamingHttpResponse
 
 from accounts.models import User
+from organizations.admin_deletion import OrganizationDeletionMixin
 from organizations.admin_subscriptions import SubscriptionInline
 from organizations.models import Organization
 from organizations.services import csv_lines
@@ -16,7 +17,7 @@ class MemberInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(OrganizationDeletionMixin, admin.ModelAdmin):
     list_display = ("name", "company_name", "partner", "parent", "country", "created_at")
     list_filter = ("partner", "is_staff_organization", "country")
     search_fields = ("name", "company_name", "email", "contact_email")
@@ -24,7 +25,7 @@ class OrganizationAdmin(admin.ModelAdmin):
     readonly_fields = ("id", "created_at", "updated_at")
     list_select_related = ("parent",)
     inlines = [MemberInline, SubscriptionInline]
-    actions = ["export_csv"]
+    actions = ["delete_selected", "export_csv"]  # delete_selected: through the service (admin_deletion)
     fieldsets = (
         (None, {"fields": ("id", "name", "company_name", "description", "partner", "is_staff_organization", "parent")}),
         ("Details", {"fields": ("address", "city", "state", "zipcode", "country", "phone", "website", "email")}),

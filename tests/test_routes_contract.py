@@ -88,6 +88,8 @@ def allowed_methods(path):
         match = resolve(path)
     except Resolver404:
         return set()
+    if match.url_name == "api-not-found":  # the JSON 404 for every other path under /v2 and /auth
+        return set()
     func = match.func
     actions = getattr(func, "actions", None)
     if actions:  # a DRF viewset: {"get": "list", ...}

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from accounts.choices import Role
 from accounts.models import User
 from accounts.models.user import DETAIL_FIELDS
+from config.api.fields import StrictCharField, StrictEmailField
 from config.api.rows import Row, listed_values
 from config.api.serializers import ResourceSerializer, iso_timestamp
 from organizations.models import Organization
@@ -17,7 +18,7 @@ def with_organization_name(queryset):
     """For lists: the organization's name as a column, instead of a whole organization joined and
     built for every row (the `organization` block shows only its id and name). A subquery, not a
     join, so that the page's COUNT stays a plain count of users."""
-    name = Organization.objects.filter(pk=OuterRef("organization_id")).values("name")[:1]
+    name = Organization.objects.filter(pk=OuterRef("organization_id")).order_by().values("name")[:1]
     return queryset.select_related(None).annotate(organization_name=Subquery(name))
 
 
@@ -119,29 +120,29 @@ def mask_phone(phone):
 class UserInputSerializer(serializers.Serializer):
     """Writable user fields (the seed page's body plus username and role)."""
 
-    email = serializers.EmailField(required=False, allow_blank=False, max_length=254)
+    email = StrictEmailField(required=False, allow_blank=False, max_length=254)
     organization_id = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.all(),
         required=False,
         source="organization",
         pk_field=serializers.UUIDField(),
     )
-    username = serializers.CharField(required=False, max_length=150, validators=[UnicodeUsernameValidator()])
+    username = StrictCharField(required=False, max_length=150, validators=[UnicodeUsernameValidator()])
     role = serializers.ChoiceField(choices=Role.choices, required=False)
-    first_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
-    last_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
-    locale = serializers.CharField(required=False, max_length=16, validators=[validate_locale])
-    timezone = serializers.CharField(required=False, max_length=64, validators=[validate_timezone])
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=40, validators=[validate_phone])
-    mobile_phone = serializers.CharField(required=False, allow_blank=True, max_length=40, validators=[validate_phone])
-    url = serializers.CharField(required=False, allow_blank=True, max_length=255)
-    title = serializers.CharField(required=False, allow_blank=True, max_length=255)
-    address = serializers.CharField(required=False, allow_blank=True, max_length=255)
-    city = serializers.CharField(required=False, allow_blank=True, max_length=120)
-    state = serializers.CharField(required=False, allow_blank=True, max_length=120)
-    country = serializers.CharField(required=False, allow_blank=True, max_length=120)
-    zipcode = serializers.CharField(required=False, allow_blank=True, max_length=32)
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    first_name = StrictCharField(required=False, allow_blank=True, max_length=150)
+    last_name = StrictCharField(required=False, allow_blank=True, max_length=150)
+    locale = StrictCharField(required=False, max_length=16, validators=[validate_locale])
+    timezone = StrictCharField(required=False, max_length=64, validators=[validate_timezone])
+    phone = StrictCharField(required=False, allow_blank=True, max_length=40, validators=[validate_phone])
+    mobile_phone = StrictCharField(required=False, allow_blank=True, max_length=40, validators=[validate_phone])
+    url = StrictCharField(required=False, allow_blank=True, max_length=255)
+    title = StrictCharField(required=False, allow_blank=True, max_length=255)
+    address = StrictCharField(required=False, allow_blank=True, max_length=255)
+    city = StrictCharField(required=False, allow_blank=True, max_length=120)
+    state = StrictCharField(required=False, allow_blank=True, max_length=120)
+    country = StrictCharField(required=False, allow_blank=True, max_length=120)
+    zipcode = StrictCharField(required=False, allow_blank=True, max_length=32)
+    comment = StrictCharField(required=False, allow_blank=True, max_length=10000)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -167,9 +168,9 @@ class UserInputSerializer(serializers.Serializer):
 
 
 class UserCreateSerializer(UserInputSerializer):
-    username = serializers.CharField(max_length=150, validators=[UnicodeUsernameValidator()])
-    email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(required=False, allow_blank=False, write_only=True, max_length=128)
+    username = StrictCharField(max_length=150, validators=[UnicodeUsernameValidator()])
+    email = StrictEmailField(max_length=254)
+    password = StrictCharField(required=False, allow_blank=False, write_only=True, max_length=128)
 
 
 class SelfUpdateSerializer(UserInputSerializer):

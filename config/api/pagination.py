@@ -3,6 +3,7 @@
 import math
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
+from django.db import connections
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
@@ -16,20 +17,27 @@ def positive_int(params, name, default):
     raw = params.get(name)
     if raw in (None, ""):
         return default
-    try:
-        value = int(str(raw).strip())
-    except ValueError:
-        raise InvalidInput.field(name, "must be a positive integer") from None
+    text = str(raw).strip()
+    if not (text.isascii() and text.isdigit()):  # int() would take "1_000", " +3" and "٣"
+        raise InvalidInput.field(name, "must be a positive integer")
+    value = int(text)
     if value < 1:
         raise InvalidInput.field(name, "must be a positive integer")
     return value
 
 
+def sorts_before_limit(queryset):
+    """True when the database may compute every selected column of a filtered set before it
+    sorts it and applies the limit: SQLite does, for a filtered list (a partner's scope, `q`)
+    that it cannot read in order from an index. An unfiltered list walks its sort index and
+    stops at the limit. PostgreSQL computes costly columns after the limit by itself."""
+    return connections[queryset.db].vendor == "sqlite" and bool(queryset.query.where)
+
+
 def page_by_ids(queryset, page):
     """The records of a page (an ordered, sliced queryset) by their ids, in the same order: the
-    page's ids are one subquery, and whatever is read next (correlated subqueries, formatted
-    columns) is computed for the page's rows alone. A database that sorts a scoped set (SQLite)
-    would otherwise compute it for every row of the set before the sort and the limit."""
+    page's ids are one subquery, so whatever is read next (correlated subqueries, formatted
+    columns) is computed for the page's rows alone."""
     records = queryset.model._default_manager.filter(pk__in=page.values("pk"))
     return records.order_by(*queryset.query.order_by) if queryset.query.order_by else records
 
@@ -45,7 +53,7 @@ class PagePagination(BasePagination):
             return []
         page = queryset[offset : offset + self.per_page]
         if rows is not None:
-            page = rows(page_by_ids(queryset, page))
+            page = rows(page_by_ids(queryset, page) if sorts_before_limit(queryset) else page)
         return list(page)
 
     @property

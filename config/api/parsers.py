@@ -1,6 +1,8 @@
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
+from .errors import InvalidInput
+
 
 class StrictJSONParser(JSONParser):
     """JSON bodies; anything that is not valid JSON, or not an object, is a 400."""
@@ -18,6 +20,8 @@ def unwrap(data, resource_name):
     if not hasattr(data, "items"):
         return {}
     wrapped = data.get(resource_name)
+    if resource_name in data and not isinstance(wrapped, dict):
+        raise InvalidInput.field(resource_name, "must be an object of the resource's attributes")
     if isinstance(wrapped, dict):
         merged = {k: v for k, v in data.items() if k != resource_name}
         merged.update(wrapped)

@@ -58,8 +58,10 @@ class ResourceViewSet(GenericViewSet):
 
     def get_object(self):
         """The record by id among what the caller may see; anything else is a 404."""
-        queryset = self.get_queryset()
-        obj = queryset.filter(pk=self.kwargs[self.lookup_url_kwarg or self.lookup_field]).first()
+        pk = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+        if pk is None:  # a collection route (e.g. DRF's OPTIONS metadata asks for the object of a PUT)
+            raise Http404
+        obj = self.get_queryset().filter(pk=pk).first()
         if obj is None:
             raise Http404
         self.check_object_permissions(self.request, obj)
@@ -137,8 +139,8 @@ class BulkDestroyMixin:
     def bulk_destroy(self, request, *args, **kwargs):
         body = self.payload()
         raw_ids = body.get("ids", request.query_params.getlist("ids[]") or request.query_params.getlist("ids"))
-        if not isinstance(raw_ids, list):
-            raise InvalidInput.field("ids", "must be a list of ids")
+        if not isinstance(raw_ids, list) or not all(isinstance(raw, str) for raw in raw_ids):
+            raise InvalidInput.field("ids", "must be a list of ids (strings)")
         valid, malformed = split_uuids(raw_ids)
         found = list(self.get_queryset().filter(pk__in=valid))
         found_ids = {str(obj.pk) for obj in found}

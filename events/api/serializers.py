@@ -4,6 +4,7 @@ serializers only validate."""
 
 from rest_framework import serializers
 
+from config.api.fields import StrictCharField
 from config.api.serializers import ResourceSerializer, iso_timestamp
 from events import catalogue
 from events.models import AuditEvent, Notification, Webhook, WebhookDelivery
@@ -117,10 +118,10 @@ class WebhookDeliverySerializer(ResourceSerializer):
 
 
 class WebhookInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=255)
+    name = StrictCharField(max_length=255)
     url = serializers.URLField(max_length=2000)
     events = serializers.ListField(child=serializers.ChoiceField(choices=catalogue.SUBSCRIBABLE), allow_empty=False)
-    secret = serializers.CharField(
+    secret = StrictCharField(
         required=False, allow_blank=True, allow_null=True, max_length=255, trim_whitespace=False, write_only=True
     )
     active = serializers.BooleanField(required=False)

@@ -4,6 +4,7 @@ import re
 
 from rest_framework import serializers
 
+from config.api.fields import StrictCharField, StrictEmailField
 from config.api.serializers import iso_timestamp
 
 COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
@@ -26,16 +27,16 @@ def whitelabel_body(resource_id, values, *, organization_id, source, configured,
 
 
 class WhitelabelInputSerializer(serializers.Serializer):
-    company_name = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    company_name = StrictCharField(required=False, allow_blank=True, max_length=255)
     logo = serializers.JSONField(required=False, allow_null=True)  # data URL text or an uploaded file
-    primary_color = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=9)
-    secondary_color = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=9)
-    support_email = serializers.EmailField(required=False, allow_blank=True, allow_null=True)
+    primary_color = StrictCharField(required=False, allow_blank=True, allow_null=True, max_length=9)
+    secondary_color = StrictCharField(required=False, allow_blank=True, allow_null=True, max_length=9)
+    support_email = StrictEmailField(required=False, allow_blank=True, allow_null=True)
     support_url = serializers.URLField(required=False, allow_blank=True, allow_null=True, max_length=500)
-    custom_domain = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=253)
-    email_sender_name = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=100)
-    email_sender_address = serializers.EmailField(required=False, allow_blank=True, allow_null=True)
-    report_footer = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=2000)
+    custom_domain = StrictCharField(required=False, allow_blank=True, allow_null=True, max_length=253)
+    email_sender_name = StrictCharField(required=False, allow_blank=True, allow_null=True, max_length=100)
+    email_sender_address = StrictEmailField(required=False, allow_blank=True, allow_null=True)
+    report_footer = StrictCharField(required=False, allow_blank=True, allow_null=True, max_length=2000)
 
     def to_internal_value(self, data):
         logo = data.get("logo") if hasattr(data, "get") else None

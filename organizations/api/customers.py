@@ -15,6 +15,19 @@ from organizations.api.subscription_serializers import PlanRequestSerializer, Su
 from organizations.models import Organization
 from organizations.services.customers import create_customer
 
+# The parts of the body whose fields the services' rules name bare ("role", "partner").
+PARTS = (("user", UserCreateSerializer), ("organization", OrganizationInputSerializer))
+
+
+def under_its_part(error):
+    """The error with each bare field named under its part of the body (`user.role`), as
+    conventions.md names nested fields; a name both parts declare, or neither, is kept."""
+    errors = {}
+    for name, messages in error.errors.items():
+        owners = [part for part, serializer_class in PARTS if name in serializer_class().fields]
+        errors[f"{owners[0]}.{name}" if len(owners) == 1 else name] = messages
+    return type(error)(validation_message(errors), errors)
+
 
 class CustomerInput(serializers.Serializer):
     """The body, for /v2/schema. The view validates part by part so errors name nested fields
@@ -52,14 +65,17 @@ class CustomerViewSet(UserContextMixin, ResourceViewSet):
         requests = plan_requests(body.get("plans") or [], prefix="plans")
         org_body = body.get("organization") if isinstance(body.get("organization"), dict) else {}
         skip = truthy("organization.skip_default_subscription", org_body.get("skip_default_subscription", False))
-        organization, user, subscriptions = create_customer(
-            request.user,
-            user_fields=user_fields,
-            plan_requests=requests,
-            skip_default=skip,
-            organization=organization,
-            organization_fields=organization_fields,
-        )
+        try:
+            organization, user, subscriptions = create_customer(
+                request.user,
+                user_fields=user_fields,
+                plan_requests=requests,
+                skip_default=skip,
+                organization=organization,
+                organization_fields=organization_fields,
+            )
+        except InvalidInput as error:
+            raise under_its_part(error) from None
         organization = Organization.objects.prefetch_related("members").get(pk=organization.pk)
         context = self.get_serializer_context()
         return Response(

@@ -5,6 +5,7 @@ from django.db.models.functions import JSONArray
 from rest_framework import serializers
 
 from accounts.models import User
+from config.api.fields import StrictCharField, StrictEmailField
 from config.api.permissions import has_role
 from config.api.rows import JSONRows, Row, UUIDText, listed_values
 from config.api.serializers import ResourceSerializer, iso_timestamp
@@ -96,9 +97,9 @@ def can_edit(user, org):
 class OrganizationInputSerializer(serializers.Serializer):
     """Writable organization fields; `details` are sent flat, as the public docs do."""
 
-    name = serializers.CharField(max_length=255)
-    company_name = serializers.CharField(max_length=255)
-    description = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    name = StrictCharField(max_length=255)
+    company_name = StrictCharField(max_length=255)
+    description = StrictCharField(required=False, allow_blank=True, max_length=10000)
     partner = serializers.BooleanField(required=False)
     parent_organization = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.all(),
@@ -107,18 +108,18 @@ class OrganizationInputSerializer(serializers.Serializer):
         source="parent",
         pk_field=serializers.UUIDField(),
     )
-    address = serializers.CharField(required=False, allow_blank=True, max_length=255)
-    city = serializers.CharField(required=False, allow_blank=True, max_length=120)
-    state = serializers.CharField(required=False, allow_blank=True, max_length=120)
-    zipcode = serializers.CharField(required=False, allow_blank=True, max_length=32)
-    country = serializers.CharField(required=False, allow_blank=True, max_length=120)
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
-    website = serializers.CharField(required=False, allow_blank=True, max_length=255)
-    email = serializers.EmailField(required=False, allow_blank=True)
-    contact_name = serializers.CharField(required=False, allow_blank=True, max_length=255)
-    contact_title = serializers.CharField(required=False, allow_blank=True, max_length=255)
-    contact_phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
-    contact_email = serializers.EmailField(required=False, allow_blank=True)
+    address = StrictCharField(required=False, allow_blank=True, max_length=255)
+    city = StrictCharField(required=False, allow_blank=True, max_length=120)
+    state = StrictCharField(required=False, allow_blank=True, max_length=120)
+    zipcode = StrictCharField(required=False, allow_blank=True, max_length=32)
+    country = StrictCharField(required=False, allow_blank=True, max_length=120)
+    phone = StrictCharField(required=False, allow_blank=True, max_length=40)
+    website = StrictCharField(required=False, allow_blank=True, max_length=255)
+    email = StrictEmailField(required=False, allow_blank=True)
+    contact_name = StrictCharField(required=False, allow_blank=True, max_length=255)
+    contact_title = StrictCharField(required=False, allow_blank=True, max_length=255)
+    contact_phone = StrictCharField(required=False, allow_blank=True, max_length=40)
+    contact_email = StrictEmailField(required=False, allow_blank=True)
     skip_default_subscription = serializers.BooleanField(required=False, write_only=True)
 
     def __init__(self, *args, **kwargs):

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from config.api.errors import InvalidInput
+from config.api.fields import StrictCharField
 from config.api.serializers import ResourceSerializer, iso_timestamp
 from config.api.uuids import parse_uuid
 from organizations.choices import Interval, SubscriptionStatus
@@ -91,7 +92,7 @@ def find_plan(value, field_name):
 
 
 class PlanRequestSerializer(serializers.Serializer):
-    plan = serializers.CharField()
+    plan = StrictCharField()
     interval = serializers.ChoiceField(choices=Interval.choices, required=False)
     start_date = serializers.DateField(required=False, allow_null=True)
     end_date = serializers.DateField(required=False, allow_null=True)
@@ -140,10 +141,10 @@ class SubscriptionUpdateSerializer(serializers.Serializer):
 class UnsubscribeInput(serializers.Serializer):
     """POST /v2/organizations/{id}/unsubscribe (documents the body; the view reads it)."""
 
-    plan = serializers.CharField(required=False, help_text="plan code of the live subscription to cancel")
+    plan = StrictCharField(required=False, help_text="plan code of the live subscription to cancel")
     subscription_id = serializers.UUIDField(required=False)
-    cancellation_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    cancellation_reason = StrictCharField(required=False, allow_blank=True, max_length=2000)
 
 
 class ProductCodeInput(serializers.Serializer):
-    product_code = serializers.CharField(help_text="also accepted in the query string")
+    product_code = StrictCharField(help_text="also accepted in the query string")

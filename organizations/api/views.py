@@ -97,6 +97,8 @@ class OrganizationViewSet(OrganizationSubscribeMixin, ResourceViewSet):
     @action(detail=False, methods=["get"])
     def export(self, request):
         queryset = self.filter_queryset(self.scope(Organization.objects.all()))
+        if not (request.query_params.get("sort_by") or "").strip():
+            queryset = queryset.order_by()  # by name, as the admin and the command export
         response = StreamingHttpResponse(csv_lines(queryset), content_type="text/csv; charset=utf-8")
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
         response["Content-Disposition"] = f'attachment; filename="organizations-{stamp}.csv"'

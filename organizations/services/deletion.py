@@ -48,6 +48,18 @@ def deletion_order(owned):
     return ordered
 
 
+def deletion_summary(organization):
+    """{model: count} of the organization's owned rows that `delete_owned_data` deletes, in
+    deletion order, models without rows left out: what a confirmation shows instead of the rows
+    (their own dependants, such as a run's results, go with them)."""
+    summary = {}
+    for model in deletion_order(owned_models(type(organization))):
+        count = model._base_manager.filter(organization=organization).count()
+        if count:
+            summary[model] = count
+    return summary
+
+
 def delete_owned_data(organization):
     """Delete the organization's rows of every owned model, then the organization. A row of
     another organization that still points at one of them is a 409, never a 500."""

@@ -34,9 +34,12 @@ EXPORT_COLUMNS = (
 
 
 def export_rows(queryset):
-    """Header, then one list of strings per organization."""
+    """Header, then one list of strings per organization, in the queryset's order (by name when
+    it has none)."""
     yield list(EXPORT_COLUMNS)
-    rows = queryset.select_related("parent").annotate(members_count=Count("members")).order_by("name", "id")
+    rows = queryset.select_related("parent").annotate(members_count=Count("members"))
+    if not queryset.query.order_by:
+        rows = rows.order_by("name", "id")
     for org in rows.iterator(chunk_size=1000):
         yield [
             str(org.pk),

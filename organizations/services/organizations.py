@@ -88,17 +88,34 @@ def update_organization(actor, organization, fields):
     return organization
 
 
+def deletion_refusal(actor, organization):
+    """Why the organization cannot be deleted, whoever asks (API or admin), as a phrase that
+    follows its name; None when it can. Data of other organizations still pointing at its rows
+    is found only while deleting (a Conflict from delete_owned_data)."""
+    if actor is not None and organization.pk == actor.organization_id:
+        return "is your own organization and cannot be deleted"
+    if organization.is_staff_organization:
+        return "is the platform staff organization and cannot be deleted"
+    if organization.customers.exists():
+        return "still has customer organizations; move or delete them first"
+    return None
+
+
+@transaction.atomic
+def remove_organization(actor, organization):
+    """Delete the organization, its users and every tenant-owned row, after the shared rules.
+    The caller has authorized the actor: the API by role, the admin by Django's permissions."""
+    refusal = deletion_refusal(actor, organization)
+    if refusal:
+        raise InvalidInput.field("id", refusal)
+    delete_owned_data(organization)  # in a safe order; a Conflict if other rows still point in
+
+
 @transaction.atomic
 def delete_organization(actor, organization):
     if not has_role(actor, "Partner"):
         raise Forbidden("Only partners and platform staff can delete organizations")
-    if organization.pk == actor.organization_id:
-        raise InvalidInput.field("id", "is your own organization and cannot be deleted")
-    if organization.is_staff_organization:
-        raise InvalidInput.field("id", "is the platform staff organization and cannot be deleted")
-    if organization.customers.exists():
-        raise InvalidInput.field("id", "still has customer organizations; move or delete them first")
-    delete_owned_data(organization)  # its users and every tenant-owned row, in a safe order
+    remove_organization(actor, organization)
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.api.fields import StrictCharField
 from config.api.uuids import parse_uuid
 from scanning.choices import AliveTest, Frequency, ScannerType
 
@@ -42,29 +43,29 @@ class CredentialsField(serializers.DictField):
 
 
 class TargetInput(serializers.Serializer):
-    name = serializers.CharField(max_length=255)
-    hosts = serializers.CharField(max_length=100000)
-    exclude_hosts = serializers.CharField(required=False, allow_blank=True, max_length=100000)
+    name = StrictCharField(max_length=255)
+    hosts = StrictCharField(max_length=100000)
+    exclude_hosts = StrictCharField(required=False, allow_blank=True, max_length=100000)
     port_list_id = ScopedRelatedField("port_lists", required=False, source="port_list")
     alive_test = serializers.ChoiceField(choices=AliveTest.choices, required=False)
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    comment = StrictCharField(required=False, allow_blank=True, max_length=10000)
     credentials = CredentialsField(required=False)
 
 
 class PortListInput(serializers.Serializer):
-    name = serializers.CharField(max_length=255)
-    port_ranges = serializers.CharField(max_length=100000)
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    name = StrictCharField(max_length=255)
+    port_ranges = StrictCharField(max_length=100000)
+    comment = StrictCharField(required=False, allow_blank=True, max_length=10000)
 
 
 class ScannerInput(serializers.Serializer):
-    name = serializers.CharField(max_length=255)
+    name = StrictCharField(max_length=255)
     type = serializers.ChoiceField(choices=ScannerType.choices, required=False)
-    host = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    host = StrictCharField(required=False, allow_blank=True, max_length=255)
     port = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=65535)
-    ca_pub = serializers.CharField(required=False, allow_blank=True, max_length=20000)
-    credential = serializers.CharField(required=False, allow_blank=True, max_length=20000, write_only=True)
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    ca_pub = StrictCharField(required=False, allow_blank=True, max_length=20000)
+    credential = StrictCharField(required=False, allow_blank=True, max_length=20000, write_only=True)
+    comment = StrictCharField(required=False, allow_blank=True, max_length=10000)
     max_concurrent_scans = serializers.IntegerField(required=False, min_value=1, max_value=100)
 
 
@@ -77,12 +78,12 @@ class WallClockDateTimeField(serializers.DateTimeField):
 
 
 class ScheduleInput(serializers.Serializer):
-    name = serializers.CharField(max_length=255)
+    name = StrictCharField(max_length=255)
     start_at = WallClockDateTimeField()
-    timezone = serializers.CharField(max_length=64, allow_blank=True)
+    timezone = StrictCharField(max_length=64, allow_blank=True)
     frequency = serializers.ChoiceField(choices=Frequency.choices, required=False)
     interval = serializers.IntegerField(required=False, min_value=1, max_value=1000)
-    by_weekday = serializers.ListField(child=serializers.CharField(max_length=2), required=False)
+    by_weekday = serializers.ListField(child=StrictCharField(max_length=2), required=False)
     by_monthday = serializers.ListField(child=serializers.IntegerField(min_value=-31, max_value=31), required=False)
     until = WallClockDateTimeField(required=False, allow_null=True)
     count = serializers.IntegerField(required=False, allow_null=True, min_value=1)
@@ -90,12 +91,12 @@ class ScheduleInput(serializers.Serializer):
 
 
 class ScanInput(serializers.Serializer):
-    name = serializers.CharField(max_length=255)
+    name = StrictCharField(max_length=255)
     target_id = ScopedRelatedField("targets", source="target")
     scan_profile_id = ScopedRelatedField("scan_profiles", required=False, source="scan_profile")
     scanner_id = ScopedRelatedField("scanners", required=False, source="scanner")
     schedule_id = ScopedRelatedField("schedules", required=False, allow_null=True, source="schedule")
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    comment = StrictCharField(required=False, allow_blank=True, max_length=10000)
     max_checks = serializers.IntegerField(required=False, min_value=1, max_value=64)
     max_hosts = serializers.IntegerField(required=False, min_value=1, max_value=1024)
 
@@ -105,9 +106,9 @@ class WizardScheduleInput(ScheduleInput):
 
 
 class WizardInput(serializers.Serializer):
-    name = serializers.CharField(max_length=255)
-    hosts = serializers.CharField(max_length=100000)
-    exclude_hosts = serializers.CharField(required=False, allow_blank=True, max_length=100000)
+    name = StrictCharField(max_length=255)
+    hosts = StrictCharField(max_length=100000)
+    exclude_hosts = StrictCharField(required=False, allow_blank=True, max_length=100000)
     port_list_id = ScopedRelatedField("port_lists", required=False, source="port_list")
     scan_profile_id = ScopedRelatedField("scan_profiles", required=False, source="scan_profile")
     alive_test = serializers.ChoiceField(choices=AliveTest.choices, required=False)

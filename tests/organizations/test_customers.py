@@ -113,7 +113,29 @@ def test_a_failing_plan_leaves_nothing_behind(api, world, subscribed, plans, fie
 def test_a_role_above_the_caller_fails_after_the_organization_and_rolls_back(api, world, subscribed):
     # the organization and subscriptions are made before the user: the rollback must undo them
     response = api.as_user(world.partner).post(URL, customer_body(user={"role": "Admin"}))
-    assert_error(response, 422, "role")
+    assert_error(response, 422, "user.role")
+    nothing_left_behind()
+
+
+@pytest.mark.parametrize(
+    "organization, user, field",
+    [
+        ({}, {"password": "short"}, "user.password"),
+        ({"partner": True}, {}, "organization.partner"),
+    ],
+)
+def test_rule_errors_name_the_nested_field(api, world, subscribed, organization, user, field):
+    # conventions.md, Errors: `errors` names nested fields dotted, also for the rules checked
+    # after validation (a role above the caller's, a weak password, partner set by a partner)
+    response = api.as_user(world.partner).post(URL, customer_body(organization, user))
+    body = assert_error(response, 422, field)
+    assert list(body["errors"]) == [field]
+    nothing_left_behind()
+
+
+def test_a_customer_as_parent_names_the_nested_field(api, world, subscribed):
+    response = api.as_user(world.partner).post(URL, customer_body({"parent_organization": str(world.customer.pk)}))
+    assert_error(response, 422, "organization.parent_organization")
     nothing_left_behind()
 
 
