@@ -25,6 +25,14 @@ def client_address(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
+def check_key_covers(request, user):
+    """Sign-in: the API key sent must be one the user's later requests may carry (a key of the
+    user's organization or an ancestor, or a platform key); else the token would be refused."""
+    api_key = getattr(request, "api_key", None)
+    if api_key is not None and not key_covers_user(api_key, user):
+        raise exceptions.AuthenticationFailed("The API key does not belong to this user's organization")
+
+
 class CGAuthentication(authentication.BaseAuthentication):
     def authenticate(self, request):
         header = request.META.get("HTTP_AUTHORIZATION", "").strip()
@@ -60,6 +68,7 @@ class CGAuthentication(authentication.BaseAuthentication):
         api_key, reason = find_usable_key(secret, client_address(request), with_user=with_user)
         if api_key is None:
             raise exceptions.AuthenticationFailed(reason)
+        request._request.api_key = api_key  # the checked key, for sign-in (check_key_covers)
         return api_key
 
     def authenticate_header(self, request):

@@ -19,6 +19,8 @@ def read(request, name, *, required=False, wrappers=("user",), strip=True):
         raise InvalidInput.field(name, "must be a string")
     if isinstance(value, int):
         value = str(value).zfill(CODE_DIGITS.get(name, 0))
+    if value and "\x00" in value:  # PostgreSQL refuses NUL in a string; it is never valid input here
+        raise InvalidInput.field(name, "must not contain NUL characters")
     if value is not None and strip:
         value = value.strip()
     if required and not value:

@@ -110,6 +110,18 @@ class TestSignIn:
     def test_get_is_405(self, api, world):
         assert_error(api.get("/auth/sign_in"), 405)
 
+    def test_a_key_of_another_organization_is_refused(self, api, world):
+        """The key must be one the user's requests may carry, else the token would be refused."""
+        from accounts.services.api_keys import create_api_key
+        from tests.conftest import ApiClient
+
+        _key, other_secret = create_api_key(name="Other org key", organization=world.other_org)
+        assert_error(sign_in(ApiClient(other_secret)), 401)
+        _key, customer_secret = create_api_key(name="Customer key", organization=world.customer)
+        assert sign_in(ApiClient(customer_secret)).status_code == 200  # the user's own organization
+        _key, partner_secret = create_api_key(name="Partner key", organization=world.partner_org)
+        assert sign_in(ApiClient(partner_secret)).status_code == 200  # an ancestor (the partner)
+
 
 class TestThrottling:
     def test_repeated_failures_for_one_username_are_429_with_retry_after(self, api, world, settings):

@@ -183,6 +183,13 @@ class TestCheck2fa:
         body.pop(missing)
         assert_error(api.post("/auth/check_2fa", body), 422, missing)
 
+    @pytest.mark.parametrize("field", ["username", "password"])
+    def test_a_nul_character_is_422_not_a_server_error(self, api, world, field):
+        """PostgreSQL refuses NUL in strings; found by the schema fuzz test on PostgreSQL."""
+        body = {"username": world.user.username, "password": PASSWORD}
+        body[field] += "\x00"
+        assert_error(api.post("/auth/check_2fa", body), 422, field)
+
 
 class TestSmsSignIn:
     def test_the_code_is_sent_and_signs_in(self, api, world, sms_user, sms_files):
