@@ -19,7 +19,6 @@ class SignInView(APIView):
         # Second call of a two-factor sign-in (conventions.md): otp_session_state + otp_attempt.
         user = two_factor.user_from_session_state(request)
         if user is not None:
-            check_key_covers(request, user)
             return two_factor.signed_in_response(request, user)
         username = read(request, "username", required=True)
         password = read(request, "password", required=True, strip=False)

@@ -4,7 +4,7 @@
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.authentication import client_address
+from accounts.authentication import check_key_covers, client_address
 from accounts.services import mfa, mfa_sign_in
 from accounts.services import sign_in as sign_in_service
 from config.api.permissions import AllowAnyClient
@@ -18,6 +18,7 @@ def user_agent(request):
 
 
 def signed_in_response(request, user):
+    check_key_covers(request, user)
     ip = client_address(request)
     token = sign_in_service.complete_sign_in(user, ip, user_agent(request))
     return Response(sign_in_service.sign_in_body(user, token))

@@ -1,4 +1,6 @@
 import json
+from functools import cached_property
+from operator import attrgetter
 
 from django.db.models import OuterRef
 from django.db.models.functions import JSONArray
@@ -67,10 +69,14 @@ class OrganizationSerializer(ResourceSerializer):
     def to_representation(self, instance):
         return super().to_representation(OrganizationRow(instance) if isinstance(instance, dict) else instance)
 
+    @cached_property
+    def editor(self):
+        return Editor(self.context.get("user"))
+
     def attributes(self, org):
-        user = self.context.get("user")
+        pk = str(org.pk)
         return {
-            "uuid": str(org.pk),
+            "uuid": pk,
             "name": org.name,
             "description": org.description,
             "company_name": org.company_name,
@@ -82,16 +88,26 @@ class OrganizationSerializer(ResourceSerializer):
                 {"id": str(pk), "username": username, "partner": role == "Partner"}
                 for pk, username, role in members_of(org)
             ],
-            "settings": {"can_edit_organization": can_edit(user, org)},
-            "details": {name: getattr(org, name) for name in DETAIL_FIELDS},
+            "settings": {"can_edit_organization": self.editor.can_edit(pk)},
+            "details": dict(zip(DETAIL_FIELDS, read_details(org), strict=True)),
             "incomplete_details": org.incomplete_details,
         }
 
 
-def can_edit(user, org):
-    if user is None or not has_role(user, "Manager"):
-        return False
-    return user.role in ("Admin", "Partner") or str(org.pk) == str(user.organization_id)  # a row's id is text
+read_details = attrgetter(*DETAIL_FIELDS)
+
+
+class Editor:
+    """Who may edit which organization, worked out once per response (not per listed row):
+    Admins and Partners every organization they see, Managers their own, others none."""
+
+    def __init__(self, user):
+        manager = user is not None and has_role(user, "Manager")
+        self.every = manager and user.role in ("Admin", "Partner")
+        self.own = str(user.organization_id) if manager else None
+
+    def can_edit(self, organization_id):
+        return self.every or organization_id == self.own
 
 
 class OrganizationInputSerializer(serializers.Serializer):
