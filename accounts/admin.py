@@ -9,15 +9,7 @@ from accounts.services.api_keys import assign_new_secret
 @admin.register(User)
 class UserAdmin(IdentityDisplayMixin, BaseUserAdmin):
     list_display = (
-        "username",
-        "email",
-        "role",
-        "organization",
-        "is_active",
-        "confirmed",
-        "two_factor",
-        "locked",
-        "last_sign_in_at",
+        "username", "email", "role", "organization", "is_active", "confirmed", "two_factor", "locked", "last_sign_in_at",
     )
     actions = ACTIONS
     list_filter = ("role", "is_active", "confirmed", "is_staff", "organization__partner", "organization")
@@ -26,65 +18,24 @@ class UserAdmin(IdentityDisplayMixin, BaseUserAdmin):
     list_select_related = ("organization",)
     ordering = ("username",)
     readonly_fields = (
-        "id",
-        "created_at",
-        "updated_at",
-        "last_login",
-        "date_joined",
-        "last_sign_in_at",
-        "last_sign_in_ip",
-        "sign_in_count",
-        "two_factor_state",
-        "access_token_created_at",
-        "invited_at",
+        "id", "created_at", "updated_at", "last_login", "date_joined", "last_sign_in_at", "last_sign_in_ip",
+        "sign_in_count", "two_factor_state", "access_token_created_at", "invited_at",
     )
     fieldsets = (
         (None, {"fields": ("id", "username", "password")}),
         ("Organization and role", {"fields": ("organization", "role", "active_product")}),
-        (
-            "Personal info",
-            {
-                "fields": (
-                    "first_name",
-                    "last_name",
-                    "email",
-                    "locale",
-                    "timezone",
-                    "phone",
-                    "mobile_phone",
-                    "url",
-                    "title",
-                    "address",
-                    "city",
-                    "state",
-                    "country",
-                    "zipcode",
-                    "comment",
-                )
-            },
-        ),
+        ("Personal info", {"fields": (
+            "first_name", "last_name", "email", "locale", "timezone", "phone", "mobile_phone", "url",
+            "title", "address", "city", "state", "country", "zipcode", "comment",
+        )}),
         ("Status", {"fields": ("is_active", "confirmed", "is_staff", "is_superuser", "locked_until")}),
         ("Security", {"fields": ("two_factor_state", "access_token_created_at", "invited_at")}),
-        (
-            "Activity",
-            {
-                "fields": (
-                    "sign_in_count",
-                    "last_sign_in_at",
-                    "last_sign_in_ip",
-                    "last_login",
-                    "date_joined",
-                    "created_at",
-                    "updated_at",
-                )
-            },
-        ),
+        ("Activity", {"fields": (
+            "sign_in_count", "last_sign_in_at", "last_sign_in_ip", "last_login", "date_joined", "created_at", "updated_at",
+        )}),
     )
     add_fieldsets = (
-        (
-            None,
-            {"classes": ("wide",), "fields": ("username", "email", "organization", "role", "password1", "password2")},
-        ),
+        (None, {"classes": ("wide",), "fields": ("username", "email", "organization", "role", "password1", "password2")}),
     )
 
 
@@ -96,25 +47,13 @@ class ApiKeyAdmin(admin.ModelAdmin):
     autocomplete_fields = ("organization", "user")
     readonly_fields = ("id", "prefix", "last_used_at", "created_at", "updated_at")
     list_select_related = ("organization", "user")
-    fields = (
-        "id",
-        "name",
-        "organization",
-        "user",
-        "prefix",
-        "allowed_networks",
-        "expires_at",
-        "active",
-        "last_used_at",
-        "created_at",
-        "updated_at",
-    )
+    fields = ("id", "name", "organization", "user", "prefix", "allowed_networks", "expires_at", "active",
+              "last_used_at", "created_at", "updated_at")
 
     def save_model(self, request, obj, form, change):
         secret = None if change else assign_new_secret(obj)
         super().save_model(request, obj, form, change)
         if secret:
             messages.warning(
-                request,
-                f"The new API key is: {secret} — copy it now, it will not be shown again.",
+                request, f"The new API key is: {secret} — copy it now, it will not be shown again.",
             )

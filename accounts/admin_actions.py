@@ -26,31 +26,20 @@ def _each(modeladmin, request, queryset, verb, apply):
 
 @admin.action(description="Reset two-factor authentication (turn every method off)")
 def reset_two_factor(modeladmin, request, queryset):
-    _each(
-        modeladmin,
-        request,
-        queryset,
-        "Two-factor authentication reset",
-        lambda user: mfa.reset(user, actor=request.user),
-    )
+    _each(modeladmin, request, queryset, "Two-factor authentication reset",
+          lambda user: mfa.reset(user, actor=request.user))
 
 
 @admin.action(description="Resend the invitation e-mail")
 def resend_invitation(modeladmin, request, queryset):
-    _each(
-        modeladmin, request, queryset, "Invitation sent", lambda user: invitations.resend_invitation(request.user, user)
-    )
+    _each(modeladmin, request, queryset, "Invitation sent",
+          lambda user: invitations.resend_invitation(request.user, user))
 
 
 @admin.action(description="Send a confirmation e-mail")
 def send_confirmation(modeladmin, request, queryset):
-    _each(
-        modeladmin,
-        request,
-        queryset,
-        "Confirmation e-mail sent",
-        lambda user: confirmation.send_confirmation(user, force=True),
-    )
+    _each(modeladmin, request, queryset, "Confirmation e-mail sent",
+          lambda user: confirmation.send_confirmation(user, force=True))
 
 
 @admin.action(description="Lock the accounts (sign out everywhere, refuse sign-in)")

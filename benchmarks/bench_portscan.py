@@ -35,9 +35,7 @@ def parse_args(argv=None):
     parser.add_argument("--rounds", type=int, default=11, help="alternating rounds (default 11)")
     parser.add_argument("--hosts", type=int, default=16, help="addresses 127.0.0.1..N (default 16)")
     parser.add_argument("--ports", type=int, default=1000, help="TCP ports per address (default 1000)")
-    parser.add_argument(
-        "--with-services", action="store_true", help="also time a full engine run with service detection"
-    )
+    parser.add_argument("--with-services", action="store_true", help="also time a full engine run with service detection")
     args = parser.parse_args(argv)
     if not 1 <= args.hosts <= 254 or not 10 <= args.ports <= 20000 or args.rounds < 1:
         parser.error("need 1 <= --hosts <= 254, 10 <= --ports <= 20000, --rounds >= 1")
@@ -141,9 +139,7 @@ def time_nmap(ips, window):
     elapsed, cpu = time.perf_counter() - started, cpu_seconds(resource.RUSAGE_CHILDREN) - cpu
     found = {}
     for host in parse_hosts(out):
-        found[host["ip"]] = {
-            port for (port, proto), p in host["ports"].items() if proto == "tcp" and p["state"] == "open"
-        }
+        found[host["ip"]] = {port for (port, proto), p in host["ports"].items() if proto == "tcp" and p["state"] == "open"}
     return elapsed, cpu, found
 
 
@@ -170,10 +166,8 @@ def main(argv=None):
     ips = [f"127.0.0.{i}" for i in range(1, args.hosts + 1)]
     window = pick_window(args.ports)
     truth, listeners = start_services(ips, window)
-    print(
-        f"{args.hosts} addresses x {args.ports} TCP ports ({window[0]}-{window[-1]}), "
-        f"{sum(map(len, truth.values()))} listening services; {args.rounds} rounds"
-    )
+    print(f"{args.hosts} addresses x {args.ports} TCP ports ({window[0]}-{window[-1]}), "
+          f"{sum(map(len, truth.values()))} listening services; {args.rounds} rounds")
     print(machine())
     times = {"engine": [], "nmap": []}
     cpus = {"engine": [], "nmap": []}
@@ -199,18 +193,12 @@ def main(argv=None):
 def report(times, cpus, mistakes, full):
     engine, nmap = statistics.median(times["engine"]), statistics.median(times["nmap"])
     ratio = engine / nmap
-    print(
-        f"median wall time: engine {engine:.3f} s (min {min(times['engine']):.3f}), "
-        f"nmap -sT -T4 {nmap:.3f} s (min {min(times['nmap']):.3f})"
-    )
-    print(
-        f"median CPU time (user+system): engine {statistics.median(cpus['engine']):.3f} s, "
-        f"nmap {statistics.median(cpus['nmap']):.3f} s"
-    )
-    print(
-        f"ratio engine/nmap (median wall): {ratio:.2f} (target <= {TARGET}) -> {'met' if ratio <= TARGET else 'NOT met'}; "
-        f"best round vs best round: {min(times['engine']) / min(times['nmap']):.2f}"
-    )
+    print(f"median wall time: engine {engine:.3f} s (min {min(times['engine']):.3f}), "
+          f"nmap -sT -T4 {nmap:.3f} s (min {min(times['nmap']):.3f})")
+    print(f"median CPU time (user+system): engine {statistics.median(cpus['engine']):.3f} s, "
+          f"nmap {statistics.median(cpus['nmap']):.3f} s")
+    print(f"ratio engine/nmap (median wall): {ratio:.2f} (target <= {TARGET}) -> {'met' if ratio <= TARGET else 'NOT met'}; "
+          f"best round vs best round: {min(times['engine']) / min(times['nmap']):.2f}")
     for tool, (false_open, false_closed) in mistakes.items():
         print(f"{tool}: {false_open} false open, {false_closed} false closed ports over all rounds")
     if full is not None:

@@ -13,17 +13,8 @@ from events.services.whitelabel import FIELDS as BRANDING_FIELDS
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: audit events are append-only. No full count of the (big) table."""
 
-    list_display = (
-        "created_at",
-        "action",
-        "actor_username",
-        "impersonator_username",
-        "resource_type",
-        "resource_repr",
-        "organization_id",
-        "ip",
-        "source",
-    )
+    list_display = ("created_at", "action", "actor_username", "impersonator_username", "resource_type",
+                    "resource_repr", "organization_id", "ip", "source")
     list_filter = ("source", "action", "resource_type")
     search_fields = ("=actor_username", "=resource_id", "=request_id", "=ip")
     date_hierarchy = None
@@ -69,9 +60,7 @@ class DeliveryInline(admin.TabularInline):
 
 class WebhookForm(forms.ModelForm):
     new_secret = forms.CharField(
-        required=False,
-        strip=False,
-        widget=forms.PasswordInput(render_value=False),
+        required=False, strip=False, widget=forms.PasswordInput(render_value=False),
         help_text="Sets the signing secret (stored encrypted, never shown). Leave empty to keep the current one.",
     )
     clear_secret = forms.BooleanField(required=False, help_text="Remove the secret (deliveries go unsigned).")
@@ -99,35 +88,10 @@ class WebhookAdmin(admin.ModelAdmin):
     search_fields = ("name", "url", "organization__name")
     list_select_related = ("organization",)
     autocomplete_fields = ("organization", "created_by")
-    readonly_fields = (
-        "id",
-        "secret_set",
-        "state",
-        "failing_since",
-        "last_delivery_at",
-        "last_status",
-        "created_at",
-        "updated_at",
-    )
-    fields = (
-        "id",
-        "name",
-        "organization",
-        "created_by",
-        "url",
-        "events",
-        "active",
-        "include_customers",
-        "secret_set",
-        "new_secret",
-        "clear_secret",
-        "state",
-        "failing_since",
-        "last_delivery_at",
-        "last_status",
-        "created_at",
-        "updated_at",
-    )
+    readonly_fields = ("id", "secret_set", "state", "failing_since", "last_delivery_at", "last_status",
+                       "created_at", "updated_at")
+    fields = ("id", "name", "organization", "created_by", "url", "events", "active", "include_customers",
+              "secret_set", "new_secret", "clear_secret", "state", "failing_since", "last_delivery_at", "last_status", "created_at", "updated_at")
     inlines = [DeliveryInline]
     actions = ["send_test_ping", "redeliver_failed"]
 
@@ -149,11 +113,8 @@ class WebhookAdmin(admin.ModelAdmin):
         for webhook in queryset:
             delivery = webhook_service.ping(webhook, actor=request.user)
             level = messages.SUCCESS if delivery.succeeded else messages.WARNING
-            self.message_user(
-                request,
-                f"{webhook}: ping {delivery.status} ({delivery.response_status or delivery.error or 'no answer'})",
-                level,
-            )
+            self.message_user(request, f"{webhook}: ping {delivery.status} "
+                                       f"({delivery.response_status or delivery.error or 'no answer'})", level)
 
     @admin.action(description="Redeliver the failed deliveries of the last day")
     def redeliver_failed(self, request, queryset):

@@ -14,9 +14,7 @@ class LargeTablePaginator(Paginator):
         queryset = self.object_list
         if not queryset.query.where and connections[queryset.db].vendor == "postgresql":
             with connections[queryset.db].cursor() as cursor:
-                cursor.execute(
-                    "SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [queryset.model._meta.db_table]
-                )
+                cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [queryset.model._meta.db_table])
                 row = cursor.fetchone()
             if row and row[0] and row[0] > 0:
                 return int(row[0])

@@ -26,9 +26,7 @@ class RequestContext:
     @property
     def impersonator_id(self):
         auth = getattr(self.request, "auth", None)
-        return getattr(auth, "impersonator_id", None) or getattr(
-            getattr(auth, "session", None), "impersonator_id", None
-        )
+        return getattr(auth, "impersonator_id", None) or getattr(getattr(auth, "session", None), "impersonator_id", None)
 
 
 def current():

@@ -65,11 +65,8 @@ class SubscriptionAddForm(forms.ModelForm):
         if self.errors:
             return data
         request = PlanRequest(
-            plan=data["plan"],
-            interval=data.get("interval") or None,
-            start_date=data.get("start_date"),
-            end_date=data.get("end_date"),
-            auto_renewal=data.get("auto_renewal", False),
+            plan=data["plan"], interval=data.get("interval") or None, start_date=data.get("start_date"),
+            end_date=data.get("end_date"), auto_renewal=data.get("auto_renewal", False),
         )
         try:
             with transaction.atomic():  # the admin's own transaction undoes it if saving fails later
@@ -127,10 +124,5 @@ class SubscriptionAdmin(admin.ModelAdmin):
         self._apply(request, queryset, extend)
 
     def _apply(self, request, queryset, change):
-        apply_to_each(
-            self,
-            request,
-            queryset.select_related("organization", "product"),
-            change,
-            "{count} subscription(s) updated.",
-        )
+        apply_to_each(self, request, queryset.select_related("organization", "product"), change,
+                      "{count} subscription(s) updated.")

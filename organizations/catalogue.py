@@ -8,51 +8,16 @@ from organizations.models import Plan, PlanFeature, Product
 
 DEMO_PLANS = (
     # code, product, name, kind, default, price, features
-    (
-        "pci-standard",
-        "pci",
-        "PCI Standard",
-        "normal",
-        True,
-        "49.00",
-        {"number_of_ips": 16, "number_of_scanners": 1, "concurrent_scans": 2, "rescans": 3},
-    ),
-    (
-        "pci-open",
-        "pci",
-        "PCI Open (limits per subscription)",
-        "open",
-        False,
-        "0.00",
-        {"number_of_ips": 16, "number_of_scanners": 1, "concurrent_scans": 1, "rescans": 3},
-    ),
-    (
-        "pci-partner",
-        "pci",
-        "PCI Partner",
-        "normal",
-        False,
-        "499.00",
-        {"number_of_ips": 1024, "number_of_scanners": 10, "concurrent_scans": 10, "rescans": 100},
-    ),
-    (
-        "vrms-standard",
-        "vrms",
-        "VRMS Standard",
-        "normal",
-        True,
-        "99.00",
-        {"number_of_ips": 64, "number_of_scanners": 2, "concurrent_scans": 4, "rescans": None},
-    ),
-    (
-        "pentest-basic",
-        "pentest",
-        "Pentest Basic",
-        "normal",
-        False,
-        "1500.00",
-        {"number_of_ips": 8, "number_of_scanners": 1, "concurrent_scans": 1, "rescans": 1},
-    ),
+    ("pci-standard", "pci", "PCI Standard", "normal", True, "49.00",
+     {"number_of_ips": 16, "number_of_scanners": 1, "concurrent_scans": 2, "rescans": 3}),
+    ("pci-open", "pci", "PCI Open (limits per subscription)", "open", False, "0.00",
+     {"number_of_ips": 16, "number_of_scanners": 1, "concurrent_scans": 1, "rescans": 3}),
+    ("pci-partner", "pci", "PCI Partner", "normal", False, "499.00",
+     {"number_of_ips": 1024, "number_of_scanners": 10, "concurrent_scans": 10, "rescans": 100}),
+    ("vrms-standard", "vrms", "VRMS Standard", "normal", True, "99.00",
+     {"number_of_ips": 64, "number_of_scanners": 2, "concurrent_scans": 4, "rescans": None}),
+    ("pentest-basic", "pentest", "Pentest Basic", "normal", False, "1500.00",
+     {"number_of_ips": 8, "number_of_scanners": 1, "concurrent_scans": 1, "rescans": 1}),
 )
 
 

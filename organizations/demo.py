@@ -19,14 +19,8 @@ DEMO_STEPS = []
 def _user(username, role, organization, password):
     user, created = User.objects.get_or_create(
         username=username,
-        defaults={
-            "role": role,
-            "organization": organization,
-            "email": f"{username}@example.com",
-            "confirmed": True,
-            "first_name": username.split("_")[0].title(),
-            "last_name": "Demo",
-        },
+        defaults={"role": role, "organization": organization, "email": f"{username}@example.com",
+                  "confirmed": True, "first_name": username.split("_")[0].title(), "last_name": "Demo"},
     )
     if created:
         user.set_password(password)
@@ -64,6 +58,7 @@ def seed_demo(password):
     for step in DEMO_STEPS:
         step(result)
     return result
+
 
 
 def _subscribe_demo(organization, plan_codes):

@@ -65,20 +65,8 @@ class ScanAdmin(admin.ModelAdmin):
     list_filter = ("status", "product", "organization")
     search_fields = ("name", "target__name", "organization__name")
     list_select_related = ("organization", "target")
-    readonly_fields = (
-        "id",
-        "status",
-        "progress",
-        "last_run_at",
-        "next_run_at",
-        "run_count",
-        "last_history",
-        "severity_counts",
-        "max_severity",
-        "pci_status",
-        "created_at",
-        "updated_at",
-    )
+    readonly_fields = ("id", "status", "progress", "last_run_at", "next_run_at", "run_count", "last_history",
+                       "severity_counts", "max_severity", "pci_status", "created_at", "updated_at")
     inlines = [RunInline]
     actions = ["start", "stop"]
 

@@ -22,12 +22,7 @@ def _register_event_forms():
     from scanning.api import serializers as s
     from scanning.models import PortList, Scan, Scanner, ScanRun, Schedule, Target
 
-    for model, serializer in (
-        (Scan, s.ScanSerializer),
-        (ScanRun, s.ScanRunSerializer),
-        (Target, s.TargetSerializer),
-        (Schedule, s.ScheduleSerializer),
-        (PortList, s.PortListSerializer),
-        (Scanner, s.ScannerSerializer),
-    ):
+    for model, serializer in ((Scan, s.ScanSerializer), (ScanRun, s.ScanRunSerializer), (Target, s.TargetSerializer),
+                              (Schedule, s.ScheduleSerializer), (PortList, s.PortListSerializer),
+                              (Scanner, s.ScannerSerializer)):
         register_serializer(model, serializer)

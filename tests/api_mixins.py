@@ -52,9 +52,9 @@ def assert_list_envelope(body, resource_type):
 
 
 class ApiResourceTests:
-    collection = None  # "/v2/users"
-    resource_type = None  # "user"
-    resource_name = None  # body wrapper, "user"
+    collection = None          # "/v2/users"
+    resource_type = None       # "user"
+    resource_name = None       # body wrapper, "user"
     endpoints = {"list", "get", "create", "update", "delete", "bulk_delete"}
     # Roles that may write; a dict {"create"|"update"|"delete": roles} when they differ per action.
     write_roles = ("Manager", "Partner", "Admin")
@@ -62,7 +62,7 @@ class ApiResourceTests:
     create_body = {}
     update_body = {}
     invalid_body = ({}, None)  # (body, field named in the 422)
-    detail_params = {}  # query of the read-back GET after an update
+    detail_params = {}         # query of the read-back GET after an update
 
     # --- declarations a subclass overrides ---
     def make(self, world, organization):

@@ -36,10 +36,8 @@ class ApiClient:
         headers = {**self.headers, **extra}
         kwargs = {}
         if body is not None:
-            kwargs = {
-                "data": json.dumps(body) if not isinstance(body, (str, bytes)) else body,
-                "content_type": headers.pop("content_type", "application/json"),
-            }
+            kwargs = {"data": json.dumps(body) if not isinstance(body, (str, bytes)) else body,
+                      "content_type": headers.pop("content_type", "application/json")}
         if params:
             from urllib.parse import urlencode
 
@@ -94,9 +92,7 @@ def world(db):
     admin = UserFactory(username="admin", role="Admin", organization=staff, is_staff=True, is_superuser=True)
     _key, secret = create_api_key(name="Platform key", organization=staff)
     return World(
-        staff=staff,
-        admin=admin,
-        partner_org=partner_org,
+        staff=staff, admin=admin, partner_org=partner_org,
         partner=UserFactory(username="partner", role="Partner", organization=partner_org),
         customer=customer,
         manager=UserFactory(username="manager", role="Manager", organization=customer),

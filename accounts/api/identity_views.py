@@ -41,8 +41,7 @@ class ConfirmationView(PreLoginView):
     def post(self, request):
         user = confirmation.confirm(
             read(request, "confirmation_token", required=True),
-            read(request, "password", strip=False),
-            read(request, "password_confirmation", strip=False),
+            read(request, "password", strip=False), read(request, "password_confirmation", strip=False),
         )
         return Response({"confirmed": True, "username": user.username, "message": "Your account is confirmed"})
 
@@ -58,18 +57,13 @@ class InvitationView(PreLoginView):
     def put(self, request):
         user = invitations.accept(
             read(request, "invitation_token", required=True),
-            read(request, "password", strip=False),
-            read(request, "password_confirmation", strip=False),
-            first_name=read(request, "first_name"),
-            last_name=read(request, "last_name"),
+            read(request, "password", strip=False), read(request, "password_confirmation", strip=False),
+            first_name=read(request, "first_name"), last_name=read(request, "last_name"),
         )
-        return Response(
-            {
-                "accepted": True,
-                "username": user.username,
-                "message": "Invitation accepted; sign in with your username and new password",
-            }
-        )
+        return Response({
+            "accepted": True, "username": user.username,
+            "message": "Invitation accepted; sign in with your username and new password",
+        })
 
 
 class PasswordView(PreLoginView):
@@ -84,15 +78,12 @@ class PasswordView(PreLoginView):
     def put(self, request):
         user = password_reset.reset_password(
             read(request, "reset_password_token", required=True),
-            read(request, "password", strip=False),
-            read(request, "password_confirmation", strip=False),
+            read(request, "password", strip=False), read(request, "password_confirmation", strip=False),
         )
-        return Response(
-            {
-                "username": user.username,
-                "message": "Your password has been changed and every session signed out; sign in with the new password",
-            }
-        )
+        return Response({
+            "username": user.username,
+            "message": "Your password has been changed and every session signed out; sign in with the new password",
+        })
 
 
 class SsoLinkView(PreLoginView):

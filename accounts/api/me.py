@@ -62,11 +62,8 @@ class CurrentUserViewSet(ImpersonationGuardMixin, UserContextMixin, ResourceView
     def password(self, request):
         body = self.payload()
         user_services.change_password(
-            request.user,
-            body.get("current_password"),
-            body.get("password"),
-            body.get("password_confirmation"),
-            keep_session=request.auth.session,
+            request.user, body.get("current_password"), body.get("password"),
+            body.get("password_confirmation"), keep_session=request.auth.session,
         )
         return Response({"message": "Password changed; your other sessions were signed out"})
 
@@ -88,9 +85,8 @@ class CurrentUserViewSet(ImpersonationGuardMixin, UserContextMixin, ResourceView
         org = request.user.organization
         if org is None:
             raise Http404
-        data = self.validated(
-            instance=org, partial=True, serializer_class=OrganizationInputSerializer, data=self.payload("organization")
-        )
+        data = self.validated(instance=org, partial=True, serializer_class=OrganizationInputSerializer,
+                              data=self.payload("organization"))
         data.pop("skip_default_subscription", None)
         update_organization(request.user, org, data)
         return Response({})
@@ -98,13 +94,10 @@ class CurrentUserViewSet(ImpersonationGuardMixin, UserContextMixin, ResourceView
     @action(detail=False, methods=["get"])
     def validate_token(self, request):
         session = getattr(request.auth, "session", None)
-        return Response(
-            {
-                "valid": True,
-                "kind": request.auth.kind,
-                "expires_at": iso_timestamp(session.expires_at) if session else None,
-            }
-        )
+        return Response({
+            "valid": True, "kind": request.auth.kind,
+            "expires_at": iso_timestamp(session.expires_at) if session else None,
+        })
 
     @action(detail=False, methods=["get"])
     def permissions(self, request):
@@ -120,13 +113,10 @@ class CurrentUserViewSet(ImpersonationGuardMixin, UserContextMixin, ResourceView
     @action(detail=False, methods=["put"])
     def generate_access_token(self, request):
         token = tokens.generate_access_token(request.user)
-        return Response(
-            {
-                "token": token,
-                "username": request.user.username,
-                "message": "Store this access token now: it will not be shown again",
-            }
-        )
+        return Response({
+            "token": token, "username": request.user.username,
+            "message": "Store this access token now: it will not be shown again",
+        })
 
     @action(detail=False, methods=["put"])
     def revoke_access_token(self, request):
@@ -140,3 +130,4 @@ class CurrentUserViewSet(ImpersonationGuardMixin, UserContextMixin, ResourceView
         to_user = self.record_from_param(users, param(request, "to_user_id"), "to_user_id", unknown_is_404=False)
         moved = user_services.transfer_resources(request.user, from_user, to_user)
         return Response({"transferred": moved, "from_user_id": str(from_user.pk), "to_user_id": str(to_user.pk)})
+

@@ -19,14 +19,9 @@ class PreferenceSerializer(ResourceSerializer):
 
     def attributes(self, row):
         return {
-            "name": row.name,
-            "kind": "notifications",
-            "enabled": row.enabled,
-            "in_app": row.in_app,
-            "email": row.email,
-            "channels": {"in_app": row.in_app, "email": row.email},
-            "created_at": iso_timestamp(row.created_at),
-            "updated_at": iso_timestamp(row.updated_at),
+            "name": row.name, "kind": "notifications", "enabled": row.enabled, "in_app": row.in_app,
+            "email": row.email, "channels": {"in_app": row.in_app, "email": row.email},
+            "created_at": iso_timestamp(row.created_at), "updated_at": iso_timestamp(row.updated_at),
         }
 
 

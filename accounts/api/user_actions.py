@@ -34,11 +34,8 @@ class UserActionViewSet(UserContextMixin, ResourceViewSet):
         """Admin (any user) or Partner (users of its customers): a token acting as the user."""
         impersonation.forbid_while_impersonating(request.auth, "impersonate another user")
         body = impersonation.start(
-            request.user,
-            self.get_object(),
-            request.auth,
-            ip=client_address(request),
-            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            request.user, self.get_object(), request.auth,
+            ip=client_address(request), user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )
         return Response(body)
 
@@ -47,8 +44,6 @@ class UserActionViewSet(UserContextMixin, ResourceViewSet):
     def stop_impersonation(self, request):
         """Ends the impersonation (revokes this token) and returns the original user's token."""
         body = impersonation.stop(
-            request.auth,
-            ip=client_address(request),
-            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            request.auth, ip=client_address(request), user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )
         return Response(body)

@@ -6,15 +6,6 @@ from .session import SessionToken
 from .user import User
 
 __all__ = [
-    "ApiKey",
-    "NotificationKind",
-    "NotificationPreference",
-    "OneTimeToken",
-    "RecoveryCode",
-    "SessionToken",
-    "SmsCode",
-    "SmsPurpose",
-    "TokenPurpose",
-    "TotpDevice",
-    "User",
+    "ApiKey", "NotificationKind", "NotificationPreference", "OneTimeToken", "RecoveryCode", "SessionToken",
+    "SmsCode", "SmsPurpose", "TokenPurpose", "TotpDevice", "User",
 ]

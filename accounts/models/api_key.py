@@ -35,19 +35,13 @@ class ApiKey(TimestampedModel):
     name = models.CharField(max_length=255)
     organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="api_keys")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="api_keys",
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="api_keys",
         help_text="The service account the key signs in as when sent without Authorization.",
     )
     prefix = models.CharField(max_length=8, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     allowed_networks = models.TextField(
-        blank=True,
-        default="",
-        validators=[validate_networks],
+        blank=True, default="", validators=[validate_networks],
         help_text="Comma- or newline-separated addresses/CIDRs; empty allows every address.",
     )
     expires_at = models.DateTimeField(null=True, blank=True)

@@ -9,10 +9,7 @@ class TotpDevice(models.Model):
     `last_used_step` is the last accepted time step, so a code is accepted once (no replay)."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        primary_key=True,
-        on_delete=models.CASCADE,
-        related_name="totp_device",
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="totp_device",
     )
     encrypted_secret = models.TextField(editable=False)
     confirmed_at = models.DateTimeField(null=True, blank=True)

@@ -18,9 +18,7 @@ class NotificationPreference(TimestampedModel):
     (accounts.services.preferences.DEFAULTS)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="notification_preferences",
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences",
     )
     name = models.CharField(max_length=32, choices=NotificationKind.choices)
     enabled = models.BooleanField(default=True)

@@ -25,12 +25,8 @@ def send_confirmation(user, *, force=False):
         return False
     raw = one_time_tokens.issue(user, TokenPurpose.CONFIRMATION, settings.CONFIRMATION_TOKEN_TTL, email=user.email)
     send_account_email(
-        user,
-        "confirmation",
-        "Confirm your {product} account",
-        token=raw,
-        link=link("CONFIRMATION_URL", raw),
-        valid_for=lifetime(settings.CONFIRMATION_TOKEN_TTL),
+        user, "confirmation", "Confirm your {product} account",
+        token=raw, link=link("CONFIRMATION_URL", raw), valid_for=lifetime(settings.CONFIRMATION_TOKEN_TTL),
     )
     return True
 
@@ -60,12 +56,8 @@ def describe(raw):
         return {"valid": False}
     user = token.user
     return {
-        "valid": True,
-        "username": user.username,
-        "email": user.email,
-        "confirmed": user.confirmed,
-        "password_required": not user.has_usable_password(),
-        "expires_at": iso_timestamp(token.expires_at),
+        "valid": True, "username": user.username, "email": user.email, "confirmed": user.confirmed,
+        "password_required": not user.has_usable_password(), "expires_at": iso_timestamp(token.expires_at),
     }
 
 

@@ -33,18 +33,12 @@ def branding_for(user):
 def send_account_email(user, template, subject, **context):
     product_name, from_email, reply_to = branding_for(user)
     context = {
-        "user": user,
-        "organization": user.organization,
-        "site_url": settings.SITE_URL,
-        "product_name": product_name,
-        **context,
+        "user": user, "organization": user.organization, "site_url": settings.SITE_URL,
+        "product_name": product_name, **context,
     }
     message = EmailMultiAlternatives(
-        subject=subject.replace("{product}", product_name),
-        body=render_to_string(f"emails/{template}.txt", context),
-        from_email=from_email,
-        to=[user.email],
-        reply_to=reply_to,
+        subject=subject.replace("{product}", product_name), body=render_to_string(f"emails/{template}.txt", context),
+        from_email=from_email, to=[user.email], reply_to=reply_to,
     )
     message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
     message.send()

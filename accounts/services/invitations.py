@@ -23,12 +23,8 @@ def send_invitation(user, invited_by=None):
         return False
     raw = one_time_tokens.issue(user, TokenPurpose.INVITATION, settings.INVITATION_TOKEN_TTL)
     send_account_email(
-        user,
-        "invitation",
-        f"You have been invited to {user.organization.name}",
-        invited_by=invited_by,
-        token=raw,
-        link=link("INVITATION_URL", raw),
+        user, "invitation", f"You have been invited to {user.organization.name}",
+        invited_by=invited_by, token=raw, link=link("INVITATION_URL", raw),
         valid_for=lifetime(settings.INVITATION_TOKEN_TTL),
     )
     User.objects.filter(pk=user.pk).update(invited_at=timezone.now())
@@ -56,11 +52,8 @@ def describe(raw):
         return {"valid": False}
     user = token.user
     return {
-        "valid": True,
-        "username": user.username,
-        "email": user.email,
-        "first_name": user.first_name,
-        "last_name": user.last_name,
+        "valid": True, "username": user.username, "email": user.email,
+        "first_name": user.first_name, "last_name": user.last_name,
         "organization_name": user.organization.name if user.organization else None,
         "expires_at": iso_timestamp(token.expires_at),
     }

@@ -82,11 +82,8 @@ def accept_totp(device, code):
     try:
         totp = _totp(decrypt(device.encrypted_secret))
     except DecryptionError:
-        logger.error(
-            "The TOTP secret of user %s cannot be decrypted: was FIELD_ENCRYPTION_KEY changed "
-            "without keeping the old key?",
-            device.user_id,
-        )
+        logger.error("The TOTP secret of user %s cannot be decrypted: was FIELD_ENCRYPTION_KEY changed "
+                     "without keeping the old key?", device.user_id)
         return False
     current = totp.timecode(timezone.now())
     for step in (current - 1, current, current + 1):
@@ -108,14 +105,11 @@ def begin_totp(user):
         raise Conflict("TOTP two-factor authentication is already enabled; disable it first")
     secret = pyotp.random_base32(32)
     TotpDevice.objects.update_or_create(
-        user=user,
-        defaults={"encrypted_secret": encrypt(secret), "confirmed_at": None, "last_used_step": 0},
+        user=user, defaults={"encrypted_secret": encrypt(secret), "confirmed_at": None, "last_used_step": 0},
     )
     uri = _totp(secret).provisioning_uri(name=user.email or user.username, issuer_name=settings.OTP_ISSUER)
     return {
-        "status": "pending",
-        "secret": secret,
-        "provisioning_uri": uri,
+        "status": "pending", "secret": secret, "provisioning_uri": uri,
         "qr_svg": segno.make(uri, error="m").svg_inline(scale=4, title=f"{settings.OTP_ISSUER} TOTP"),
     }
 

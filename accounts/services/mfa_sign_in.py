@@ -28,13 +28,8 @@ def challenge(user):
             sms.send_code(user, SmsPurpose.SIGN_IN, user.otp_phone)
         except TooManyRequests:
             pass  # the code sent moments ago is still good
-    return {
-        "status": 200,
-        "status_text": "OK",
-        "otp_required": True,
-        "otp_session_state": state,
-        "otp_methods": methods,
-    }
+    return {"status": 200, "status_text": "OK", "otp_required": True, "otp_session_state": state,
+            "otp_methods": methods}
 
 
 def session_state(raw):
@@ -89,7 +84,6 @@ def use_recovery_code(user, code, ip, state=None):
         raise Unauthorized(INVALID_RECOVERY_CODE)
     if state is not None:
         one_time_tokens.consume(state)
-    emit(
-        "recovery_code_used", user, actor=user, organization=user.organization, remaining=recovery_codes.remaining(user)
-    )
+    emit("recovery_code_used", user, actor=user, organization=user.organization,
+         remaining=recovery_codes.remaining(user))
     return user

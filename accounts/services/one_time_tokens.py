@@ -22,11 +22,7 @@ def issue(user, purpose, ttl, *, replace=True, **data):
     stale.filter(expires_at__lte=now).delete()
     raw = secrets.token_urlsafe(32)
     OneTimeToken.objects.create(
-        user=user,
-        purpose=purpose,
-        token_hash=keyed_hash(f"{purpose}:{raw}"),
-        expires_at=now + ttl,
-        data=data,
+        user=user, purpose=purpose, token_hash=keyed_hash(f"{purpose}:{raw}"), expires_at=now + ttl, data=data,
     )
     return raw
 
@@ -37,12 +33,8 @@ def find_live(raw, purpose, max_attempts=None):
         return None
     token = (
         OneTimeToken.objects.select_related("user", "user__organization")
-        .filter(
-            purpose=purpose,
-            token_hash=keyed_hash(f"{purpose}:{raw}"),
-            used_at__isnull=True,
-            expires_at__gt=timezone.now(),
-        )
+        .filter(purpose=purpose, token_hash=keyed_hash(f"{purpose}:{raw}"), used_at__isnull=True,
+                expires_at__gt=timezone.now())
         .first()
     )
     if token is None or not token.user.is_active:

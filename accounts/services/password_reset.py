@@ -23,10 +23,8 @@ def user_for_address(email):
     if not isinstance(email, str) or "@" not in email:
         return None
     return (
-        User.objects.select_related("organization")
-        .annotate(e=Lower("email"))
-        .filter(e=email.strip().lower(), is_active=True)
-        .first()
+        User.objects.select_related("organization").annotate(e=Lower("email"))
+        .filter(e=email.strip().lower(), is_active=True).first()
     )
 
 
@@ -34,19 +32,13 @@ def request_reset(email):
     """POST /auth/password. Same answer and no error whether or not the address is known."""
     user = user_for_address(email)
     if user is None or one_time_tokens.recently_issued(
-        user,
-        TokenPurpose.PASSWORD_RESET,
-        settings.IDENTITY_EMAIL_COOLDOWN,
+        user, TokenPurpose.PASSWORD_RESET, settings.IDENTITY_EMAIL_COOLDOWN,
     ):
         return False
     raw = one_time_tokens.issue(user, TokenPurpose.PASSWORD_RESET, settings.PASSWORD_RESET_TOKEN_TTL)
     send_account_email(
-        user,
-        "password_reset",
-        "Reset your {product} password",
-        token=raw,
-        link=link("PASSWORD_RESET_URL", raw),
-        valid_for=lifetime(settings.PASSWORD_RESET_TOKEN_TTL),
+        user, "password_reset", "Reset your {product} password",
+        token=raw, link=link("PASSWORD_RESET_URL", raw), valid_for=lifetime(settings.PASSWORD_RESET_TOKEN_TTL),
     )
     return True
 

@@ -21,7 +21,6 @@ def apply_new_password(user, password, confirmation=None, *, confirmation_requir
         validate_password(password, user)
     except ValidationError as exc:
         raise InvalidInput(
-            "Validation failed: password " + " ".join(exc.messages),
-            {"password": list(exc.messages)},
+            "Validation failed: password " + " ".join(exc.messages), {"password": list(exc.messages)},
         ) from None
     user.set_password(password)

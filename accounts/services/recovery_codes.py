@@ -41,14 +41,9 @@ def use(user, code):
     """True when `code` is one of the user's unused codes; it is spent at once."""
     if not _normalize(code) or len(_normalize(code)) > 40:
         return False
-    return (
-        RecoveryCode.objects.filter(
-            user=user,
-            code_hash=_hash(user, code),
-            used_at__isnull=True,
-        ).update(used_at=timezone.now())
-        == 1
-    )
+    return RecoveryCode.objects.filter(
+        user=user, code_hash=_hash(user, code), used_at__isnull=True,
+    ).update(used_at=timezone.now()) == 1
 
 
 def remaining(user):

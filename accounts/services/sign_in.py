@@ -40,9 +40,7 @@ def find_user(login):
     login = (login or "").strip()
     if not login:
         return None
-    return (
-        User.objects.select_related("organization").filter(Q(username__iexact=login) | Q(email__iexact=login)).first()
-    )
+    return User.objects.select_related("organization").filter(Q(username__iexact=login) | Q(email__iexact=login)).first()
 
 
 def check_throttle(username, ip):
@@ -51,9 +49,7 @@ def check_throttle(username, ip):
     if _failures(_key("ip", ip)) >= settings.SIGN_IN_IP_MAX_FAILURES:
         raise TooManyRequests("Too many failed sign-in attempts from this address", settings.SIGN_IN_FAILURE_WINDOW)
     if _failures(_key("user", username)) >= settings.SIGN_IN_MAX_FAILURES:
-        raise TooManyRequests(
-            "Too many failed sign-in attempts; try again later", settings.SIGN_IN_LOCKOUT.total_seconds()
-        )
+        raise TooManyRequests("Too many failed sign-in attempts; try again later", settings.SIGN_IN_LOCKOUT.total_seconds())
 
 
 def authenticate_password(username, password, ip):
@@ -62,18 +58,14 @@ def authenticate_password(username, password, ip):
     user = find_user(username)
     now = timezone.now()
     if user is not None and user.locked_until and user.locked_until > now:
-        raise TooManyRequests(
-            "Too many failed sign-in attempts; try again later", (user.locked_until - now).total_seconds()
-        )
+        raise TooManyRequests("Too many failed sign-in attempts; try again later", (user.locked_until - now).total_seconds())
     if user is None:
         make_password(password or "")  # same work as a real check: timing does not reveal users
     if user is None or not user.is_active or not password or not user.check_password(password):
         _record_failure(_key("ip", ip), _key("user", username))
         if user is not None:
             _count_failure(user, now)
-        emit(
-            "sign_in_failed", user, actor=None, organization=getattr(user, "organization", None), ip=ip, login=username
-        )
+        emit("sign_in_failed", user, actor=None, organization=getattr(user, "organization", None), ip=ip, login=username)
         raise Unauthorized(INVALID)
     return user
 
@@ -83,9 +75,7 @@ def check_user_throttle(user, ip):
     check_throttle(user.username, ip)
     now = timezone.now()
     if user.locked_until and user.locked_until > now:
-        raise TooManyRequests(
-            "Too many failed sign-in attempts; try again later", (user.locked_until - now).total_seconds()
-        )
+        raise TooManyRequests("Too many failed sign-in attempts; try again later", (user.locked_until - now).total_seconds())
 
 
 def record_failed_attempt(user, ip):
@@ -116,11 +106,8 @@ def complete_sign_in(user, ip, user_agent, login=None):
     """Issue the session token and record the sign-in."""
     cache.delete_many([_key("user", user.username), _key("user", login or user.username)])
     User.objects.filter(pk=user.pk).update(
-        sign_in_count=F("sign_in_count") + 1,
-        last_sign_in_at=timezone.now(),
-        last_sign_in_ip=ip or None,
-        failed_sign_in_count=0,
-        locked_until=None,
+        sign_in_count=F("sign_in_count") + 1, last_sign_in_at=timezone.now(), last_sign_in_ip=ip or None,
+        failed_sign_in_count=0, locked_until=None,
     )
     user.refresh_from_db(fields=["sign_in_count", "last_sign_in_at", "last_sign_in_ip"])
     token, _session = issue_session_token(user, ip=ip or None, user_agent=user_agent)
@@ -132,14 +119,8 @@ def sign_in_body(user, token):
     """The documented sign-in success body."""
     org = user.organization
     return {
-        "status": 200,
-        "status_text": "OK",
-        "username": user.username,
-        "token": token,
-        "sign_in_count": user.sign_in_count,
-        "role": user.role,
-        "timezone": user.timezone,
-        "verified": user.confirmed,
-        "provider": "email",
+        "status": 200, "status_text": "OK", "username": user.username, "token": token,
+        "sign_in_count": user.sign_in_count, "role": user.role, "timezone": user.timezone,
+        "verified": user.confirmed, "provider": "email",
         "organization": {"uuid": str(org.pk), "name": org.name} if org else None,
     }

@@ -57,7 +57,7 @@ def send_code(user, purpose, phone):
         wait = settings.SMS_RESEND_INTERVAL - (now - latest.created_at).total_seconds()
         if wait > 0:
             raise TooManyRequests("A code was sent moments ago; wait before asking for another", wait)
-    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+    code = f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
     minutes = max(1, int(settings.SMS_CODE_TTL.total_seconds() // 60))
     body = f"{code} is your {settings.OTP_ISSUER} verification code. It expires in {minutes} minutes."
     try:
@@ -66,10 +66,7 @@ def send_code(user, purpose, phone):
         raise SmsUnavailable(f"The SMS could not be sent: {exc}") from None
     SmsCode.objects.filter(user=user, purpose=purpose, used_at__isnull=True).update(used_at=now)
     return SmsCode.objects.create(
-        user=user,
-        purpose=purpose,
-        phone=phone,
-        code_hash=_hash(user, code),
+        user=user, purpose=purpose, phone=phone, code_hash=_hash(user, code),
         expires_at=now + settings.SMS_CODE_TTL,
     )
 
@@ -78,15 +75,9 @@ def verify_code(user, purpose, code):
     """The SmsCode the code matches (now spent), else None (the attempt is counted)."""
     code = re.sub(r"\s", "", str(code or ""))
     pending = (
-        SmsCode.objects.filter(
-            user=user,
-            purpose=purpose,
-            used_at__isnull=True,
-            expires_at__gt=timezone.now(),
-            attempts__lt=settings.SMS_CODE_MAX_ATTEMPTS,
-        )
-        .order_by("-created_at")
-        .first()
+        SmsCode.objects.filter(user=user, purpose=purpose, used_at__isnull=True, expires_at__gt=timezone.now(),
+                               attempts__lt=settings.SMS_CODE_MAX_ATTEMPTS)
+        .order_by("-created_at").first()
     )
     if pending is None or not code:
         return None
@@ -98,6 +89,5 @@ def verify_code(user, purpose, code):
 
 
 def has_pending(user, purpose):
-    return SmsCode.objects.filter(
-        user=user, purpose=purpose, used_at__isnull=True, expires_at__gt=timezone.now()
-    ).exists()
+    return SmsCode.objects.filter(user=user, purpose=purpose, used_at__isnull=True,
+                                  expires_at__gt=timezone.now()).exists()

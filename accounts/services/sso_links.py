@@ -22,12 +22,8 @@ def request_link(email):
         return False
     raw = one_time_tokens.issue(user, TokenPurpose.SSO_LINK, settings.SSO_LINK_TTL)
     send_account_email(
-        user,
-        "sso_link",
-        "Your {product} sign-in link",
-        token=raw,
-        link=link("SSO_LINK_URL", raw),
-        valid_for=lifetime(settings.SSO_LINK_TTL),
+        user, "sso_link", "Your {product} sign-in link",
+        token=raw, link=link("SSO_LINK_URL", raw), valid_for=lifetime(settings.SSO_LINK_TTL),
     )
     return True
 

@@ -47,9 +47,7 @@ def _set_password(user, password):
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise InvalidInput(
-            "Validation failed: password " + " ".join(exc.messages), {"password": list(exc.messages)}
-        ) from None
+        raise InvalidInput("Validation failed: password " + " ".join(exc.messages), {"password": list(exc.messages)}) from None
     user.set_password(password)
 
 
@@ -117,10 +115,7 @@ def deletion_blockers(user, actor=None):
         reasons.append("You cannot delete your own account here; use DELETE /v2/user/me")
     if _is_last_manager(user):
         reasons.append("The user is the last Manager of an organization that has other members")
-    if (
-        user.role == Role.ADMIN
-        and not User.objects.filter(role=Role.ADMIN, is_active=True).exclude(pk=user.pk).exists()
-    ):
+    if user.role == Role.ADMIN and not User.objects.filter(role=Role.ADMIN, is_active=True).exclude(pk=user.pk).exists():
         reasons.append("The user is the last platform Admin")
     return reasons
 

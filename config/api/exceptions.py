@@ -75,9 +75,7 @@ def friendly(message):
         return "was not found"
     if message.startswith('"') and "is not a valid choice" in message:
         return message.replace('"', "'").rstrip(".")
-    return (
-        message[:1].lower() + message[1:].rstrip(".") if message[:2] not in ("ID", "IP", "UR") else message.rstrip(".")
-    )
+    return message[:1].lower() + message[1:].rstrip(".") if message[:2] not in ("ID", "IP", "UR") else message.rstrip(".")
 
 
 def validation_message(errors):

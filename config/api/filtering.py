@@ -26,20 +26,12 @@ RELATIVE = re.compile(r"^(\d+)([smhdMyq])$")
 QUARTER = re.compile(r"^([1-4])q(\d{4})$")
 SORT_TERM = re.compile(r"^(-?)(\w+)(?:\s*:\s*|\s+)?(\w*)$")
 # relative_date_range units as (relativedelta argument, multiplier); `m` is minutes, `M` months.
-RELATIVE_UNITS = {
-    "s": ("seconds", 1),
-    "m": ("minutes", 1),
-    "h": ("hours", 1),
-    "d": ("days", 1),
-    "M": ("months", 1),
-    "y": ("years", 1),
-    "q": ("months", 3),
-}
+RELATIVE_UNITS = {"s": ("seconds", 1), "m": ("minutes", 1), "h": ("hours", 1), "d": ("days", 1),
+                  "M": ("months", 1), "y": ("years", 1), "q": ("months", 3)}
 
 
-def apply_list_params(
-    queryset, params, *, search_fields, sort_fields, date_field="created_at", default_sort=("-created_at",)
-):
+def apply_list_params(queryset, params, *, search_fields, sort_fields, date_field="created_at",
+                      default_sort=("-created_at",)):
     """Apply `q[...]` search, the date range and `sort_by` from `params` (a QueryDict or dict).
 
     `search_fields` maps API column -> ORM path (or a `(queryset, value) -> queryset` callable);
@@ -71,7 +63,6 @@ def apply_list_params(
 
 
 # --- search -----------------------------------------------------------------------------------
-
 
 def parse_search(params, search_fields) -> dict[str, str]:
     """The `q[<column>]` values by column, surrounding quotes stripped; other keys are ignored."""
@@ -182,7 +173,6 @@ def _parse_number(field, param, value):
 
 # --- date range -------------------------------------------------------------------------------
 
-
 class DateRange(tuple):
     """A `(start, end)` pair of aware UTC datetimes (either may be None) that unpacks like a plain
     tuple. Both bounds are inclusive unless `end_exclusive` is set: a calendar quarter ends at the
@@ -210,7 +200,9 @@ def parse_date_range(params, now=None) -> DateRange:
 
     if relative is not None:
         if start_text is not None or end_text is not None:
-            raise InvalidInput.field("relative_date_range", "cannot be combined with date_range_start/date_range_end")
+            raise InvalidInput.field(
+                "relative_date_range", "cannot be combined with date_range_start/date_range_end"
+            )
         return _parse_relative(relative, now or datetime.now(UTC))
 
     start = _parse_bound("date_range_start", start_text, end_of_day=False)
@@ -233,7 +225,9 @@ def _parse_bound(name, text, *, end_of_day):
         # An offset can push 0001-01-01 or 9999-12-31 out of what datetime holds in UTC.
         return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     except (ValueError, OverflowError):
-        raise InvalidInput.field(name, "is not a valid date or time (use YYYY-MM-DD hh:mm:ss or ISO 8601)") from None
+        raise InvalidInput.field(
+            name, "is not a valid date or time (use YYYY-MM-DD hh:mm:ss or ISO 8601)"
+        ) from None
 
 
 def _parse_relative(text, now):
@@ -267,7 +261,6 @@ def _param(params, name):
 
 # --- sorting ----------------------------------------------------------------------------------
 
-
 def parse_sort(params, sort_fields, default_sort) -> list[str]:
     """ORM order_by() terms for `sort_by`, ending with a primary-key tie-break so that pages of
     rows sharing a sort value stay disjoint."""
@@ -293,9 +286,13 @@ def _sort_term(key, columns):
     minus, column, direction = match.groups()
     if column not in columns:
         allowed = ", ".join(columns)
-        raise InvalidInput.field("sort_by", f"{column!r} is not a sortable column (allowed: {allowed})")
+        raise InvalidInput.field(
+            "sort_by", f"{column!r} is not a sortable column (allowed: {allowed})"
+        )
     direction = direction.lower()
     if direction not in ("", "asc", "desc") or (minus and direction):
-        raise InvalidInput.field("sort_by", f"has an invalid direction in {key!r} (use asc or desc)")
+        raise InvalidInput.field(
+            "sort_by", f"has an invalid direction in {key!r} (use asc or desc)"
+        )
     descending = bool(minus) or direction == "desc"
     return ("-" if descending else "") + columns[column]

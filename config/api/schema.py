@@ -75,9 +75,7 @@ class ResourceAutoSchema(AutoSchema):
         sortable = getattr(view, "sort_fields", ())
         if sortable:
             columns = ", ".join(sortable)
-            parameters.append(
-                _query("sort_by", f"`<column> asc|desc`, `<column>:desc` or `-<column>`; columns: {columns}")
-            )
+            parameters.append(_query("sort_by", f"`<column> asc|desc`, `<column>:desc` or `-<column>`; columns: {columns}"))
         parameters += [
             _query("date_range_start", "YYYY-MM-DD hh:mm:ss (UTC, inclusive) or ISO 8601"),
             _query("date_range_end", "YYYY-MM-DD hh:mm:ss (UTC, inclusive) or ISO 8601"),
@@ -97,5 +95,7 @@ def _describable(serializer):
 
 def strip_trailing_slashes(result, generator, request, public):
     """Postprocessing hook: `/v2/users/` → `/v2/users` (a trailing slash is accepted, not required)."""
-    result["paths"] = {(path.rstrip("/") or "/"): operations for path, operations in result.get("paths", {}).items()}
+    result["paths"] = {
+        (path.rstrip("/") or "/"): operations for path, operations in result.get("paths", {}).items()
+    }
     return result

@@ -18,15 +18,8 @@ class AuditEventViewSet(ReadOnlyResourceViewSet):
     serializer_class = AuditEventSerializer
     organization_field = "organization_id"
     read_role = "Manager"
-    search_fields = {
-        "action": "action",
-        "actor_id": "actor_id",
-        "resource_type": "resource_type",
-        "resource_id": "resource_id",
-        "ip": "ip",
-        "request_id": "request_id",
-        "source": "source",
-    }
+    search_fields = {"action": "action", "actor_id": "actor_id", "resource_type": "resource_type",
+                     "resource_id": "resource_id", "ip": "ip", "request_id": "request_id", "source": "source"}
     sort_fields = ("created_at", "action")
 
 

@@ -24,13 +24,8 @@ class WebhookViewSet(ResourceViewSet):
     serializer_class = WebhookSerializer
     input_serializer_class = WebhookInputSerializer
     resource_name = "webhook"
-    search_fields = {
-        "name": "name",
-        "url": "url",
-        "state": "state",
-        "active": "active",
-        "event": lambda queryset, value: _subscribed_to(queryset, value),
-    }
+    search_fields = {"name": "name", "url": "url", "state": "state", "active": "active",
+                     "event": lambda queryset, value: _subscribed_to(queryset, value)}
     sort_fields = ("name", "created_at", "last_delivery_at")
     read_role = "Manager"
     write_role = "Manager"
@@ -91,15 +86,9 @@ class WebhookViewSet(ResourceViewSet):
         from config.api.filtering import apply_list_params
 
         return apply_list_params(
-            queryset,
-            self.request.query_params,
-            sort_fields=("created_at",),
-            search_fields={
-                "event": "event",
-                "succeeded": "succeeded",
-                "response_status": "response_status",
-                "test": "is_test",
-            },
+            queryset, self.request.query_params, sort_fields=("created_at",),
+            search_fields={"event": "event", "succeeded": "succeeded", "response_status": "response_status",
+                           "test": "is_test"},
         )
 
     def _organization(self, raw_id):
@@ -145,14 +134,7 @@ class WebhookEventViewSet(ResourceViewSet):
 
 def _event_body(name):
     pk = str(uuid.uuid5(uuid.NAMESPACE_URL, f"cg-webhook-event:{name}"))
-    return {
-        "id": pk,
-        "type": "webhook_event",
-        "attributes": {
-            "id": pk,
-            "name": name,
-            "description": catalogue.description(name),
-            "subscribable": name != "ping",
-            "sample_payload": catalogue.sample_payload(name),
-        },
-    }
+    return {"id": pk, "type": "webhook_event", "attributes": {
+        "id": pk, "name": name, "description": catalogue.description(name),
+        "subscribable": name != "ping", "sample_payload": catalogue.sample_payload(name),
+    }}

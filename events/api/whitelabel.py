@@ -38,30 +38,21 @@ class WhitelabelViewSet(WhitelabelBase):
     def _organization(self):
         """The caller's organization, or `organization_id` among those it can see (404 otherwise)."""
         raw = self.request.query_params.get("organization_id") or (
-            self.payload().get("organization_id") if self.request.method != "GET" else None
-        )
+            self.payload().get("organization_id") if self.request.method != "GET" else None)
         model = apps.get_model("organizations", "Organization")
         if not raw:
             return model.objects.get(pk=self.request.user.organization_id)
-        organization = (
-            self.scope(model.objects.all(), "pk").filter(pk=parse_uuid(raw)).first() if parse_uuid(raw) else None
-        )
+        organization = self.scope(model.objects.all(), "pk").filter(pk=parse_uuid(raw)).first() if parse_uuid(raw) else None
         if organization is None:
             raise Http404
         return organization
 
     def _body(self, organization):
         branding = service.own(organization)
-        return {
-            "data": whitelabel_body(
-                organization.pk,
-                service.values_of(branding),
-                organization_id=organization.pk,
-                source="organization",
-                configured=branding is not None,
-                updated_at=branding.updated_at if branding else None,
-            )
-        }
+        return {"data": whitelabel_body(
+            organization.pk, service.values_of(branding), organization_id=organization.pk, source="organization",
+            configured=branding is not None, updated_at=branding.updated_at if branding else None,
+        )}
 
     def list(self, request):
         return Response(self._body(self._organization()))
@@ -86,31 +77,15 @@ class WhitelabelSettingsViewSet(WhitelabelBase):
     def list(self, request):
         organization_id = request.user.organization_id
         effective = service.effective(organization_id)
-        return Response(
-            {
-                "data": whitelabel_body(
-                    organization_id,
-                    effective["values"],
-                    organization_id=effective["source_organization_id"],
-                    source=effective["source"],
-                    configured=effective["source"] != "default",
-                    updated_at=effective["updated_at"],
-                )
-            }
-        )
+        return Response({"data": whitelabel_body(
+            organization_id, effective["values"], organization_id=effective["source_organization_id"],
+            source=effective["source"], configured=effective["source"] != "default", updated_at=effective["updated_at"],
+        )})
 
     def update_collection(self, request):
         branding = service.save(None, self._validated_fields(platform=True), platform=True)
         self._audit(branding.pk, None)
-        return Response(
-            {
-                "data": whitelabel_body(
-                    branding.pk,
-                    service.values_of(branding),
-                    organization_id=None,
-                    source="platform",
-                    configured=True,
-                    updated_at=branding.updated_at,
-                )
-            }
-        )
+        return Response({"data": whitelabel_body(
+            branding.pk, service.values_of(branding), organization_id=None, source="platform", configured=True,
+            updated_at=branding.updated_at,
+        )})

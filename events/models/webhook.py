@@ -11,11 +11,7 @@ class Webhook(TimestampedModel):
 
     organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="webhooks")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
     )
     name = models.CharField(max_length=255)
     url = models.URLField(max_length=2000)
@@ -23,8 +19,7 @@ class Webhook(TimestampedModel):
     secret_encrypted = models.TextField(blank=True, default="", editable=False)
     active = models.BooleanField(default=True)
     include_customers = models.BooleanField(
-        default=False,
-        help_text="Partner organizations: also receive the events of customer organizations.",
+        default=False, help_text="Partner organizations: also receive the events of customer organizations.",
     )
     state = models.CharField(max_length=16, choices=WebhookState.choices, default=WebhookState.ACTIVE)
     failing_since = models.DateTimeField(null=True, blank=True)

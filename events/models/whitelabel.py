@@ -9,11 +9,7 @@ class Whitelabel(TimestampedModel):
     no organization). Customers see their nearest partner's (events.services.whitelabel)."""
 
     organization = models.OneToOneField(
-        "organizations.Organization",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="whitelabel",
+        "organizations.Organization", null=True, blank=True, on_delete=models.CASCADE, related_name="whitelabel",
     )
     platform_default = models.BooleanField(default=False, editable=False)
     company_name = models.CharField(max_length=255, blank=True, default="")
@@ -31,12 +27,10 @@ class Whitelabel(TimestampedModel):
         verbose_name = "white-label branding"
         verbose_name_plural = "white-label branding"
         constraints = [
-            models.UniqueConstraint(
-                fields=["platform_default"], condition=Q(platform_default=True), name="whitelabel_one_platform_default"
-            ),
-            models.UniqueConstraint(
-                fields=["custom_domain"], condition=~Q(custom_domain=""), name="whitelabel_custom_domain_unique"
-            ),
+            models.UniqueConstraint(fields=["platform_default"], condition=Q(platform_default=True),
+                                    name="whitelabel_one_platform_default"),
+            models.UniqueConstraint(fields=["custom_domain"], condition=~Q(custom_domain=""),
+                                    name="whitelabel_custom_domain_unique"),
         ]
 
     def __str__(self):

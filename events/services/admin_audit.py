@@ -24,10 +24,7 @@ def wrap(model_admin):
     model_admin._audit_wrapped = True
     construct = model_admin.construct_change_message
     log_addition, log_change, log_deletions = (
-        model_admin.log_addition,
-        model_admin.log_change,
-        model_admin.log_deletions,
-    )
+        model_admin.log_addition, model_admin.log_change, model_admin.log_deletions)
     response_action = model_admin.response_action
 
     def construct_change_message(request, form, formsets, add=False):
@@ -84,21 +81,13 @@ def form_changes(request, created=False):
 def _record(request, action, objects, changes):
     try:
         actor = request.user if getattr(request.user, "is_authenticated", False) else None
-        record(
-            [
-                new_row(
-                    action=action,
-                    source=AuditSource.ADMIN,
-                    actor=actor,
-                    organization_id=registry.organization_id_of(obj),
-                    resource_type=registry.resource_type_of(obj),
-                    resource_id=str(obj.pk),
-                    resource_repr=str(obj)[:255],
-                    changes=changes,
-                    data={"path": request.path[:200]},
-                )
-                for obj in objects
-            ]
-        )
+        record([
+            new_row(
+                action=action, source=AuditSource.ADMIN, actor=actor, organization_id=registry.organization_id_of(obj),
+                resource_type=registry.resource_type_of(obj), resource_id=str(obj.pk), resource_repr=str(obj)[:255],
+                changes=changes, data={"path": request.path[:200]},
+            )
+            for obj in objects
+        ])
     except Exception:
         logger.exception("recording an admin %s failed", action)

@@ -45,33 +45,16 @@ def is_audited(event):
     return event.actor is not None or event.name in ALWAYS_AUDITED
 
 
-def new_row(
-    *,
-    action,
-    source,
-    actor=None,
-    organization_id=None,
-    resource_type="",
-    resource_id="",
-    resource_repr="",
-    changes=None,
-    data=None,
-    impersonator=None,
-):
+def new_row(*, action, source, actor=None, organization_id=None, resource_type="", resource_id="",
+            resource_repr="", changes=None, data=None, impersonator=None):
     """An unsaved AuditEvent carrying the current request's address, user agent and id."""
     context = current()
     actor = actor if actor is not None else (context.actor if context else None)
     row = AuditEvent(
-        action=action[:64],
-        source=source,
-        organization_id=organization_id,
-        actor_id=getattr(actor, "pk", None),
-        actor_username=getattr(actor, "username", "") or "",
-        resource_type=(resource_type or "")[:64],
-        resource_id=str(resource_id or "")[:64],
-        resource_repr=(resource_repr or "")[:255],
-        changes=changes or {},
-        data=data or {},
+        action=action[:64], source=source, organization_id=organization_id,
+        actor_id=getattr(actor, "pk", None), actor_username=getattr(actor, "username", "") or "",
+        resource_type=(resource_type or "")[:64], resource_id=str(resource_id or "")[:64],
+        resource_repr=(resource_repr or "")[:255], changes=changes or {}, data=data or {},
     )
     if context is not None:
         row.ip = context.ip or None
@@ -93,13 +76,9 @@ def record_event(event):
         return None
     data = event.public_data()
     row = new_row(
-        action=action_for(event.name),
-        source=AuditSource.EVENT,
-        actor=event.actor,
-        organization_id=event.organization_id,
-        resource_type=event.resource_type,
-        resource_id=event.resource_id,
-        resource_repr=event.resource_repr,
+        action=action_for(event.name), source=AuditSource.EVENT, actor=event.actor,
+        organization_id=event.organization_id, resource_type=event.resource_type,
+        resource_id=event.resource_id, resource_repr=event.resource_repr,
         data={key: masked(key, value) for key, value in data.items()},
         impersonator=event.data.get("impersonator"),
     )
@@ -154,11 +133,7 @@ def prune(days=None, batch_size=None, now=None):
     cutoff = (now or timezone.now()) - timedelta(days=days)
     total = 0
     while True:
-        ids = list(
-            AuditEvent.objects.filter(created_at__lt=cutoff)
-            .order_by("created_at")
-            .values_list("pk", flat=True)[:batch_size]
-        )
+        ids = list(AuditEvent.objects.filter(created_at__lt=cutoff).order_by("created_at").values_list("pk", flat=True)[:batch_size])
         if not ids:
             return total
         deleted, _ = AuditEvent.objects.filter(pk__in=ids).delete()

@@ -28,14 +28,8 @@ def user_agent():
     version = settings.WEBHOOK_USER_AGENT_VERSION
     if not version:
         try:
-            version = subprocess.run(
-                ["git", "rev-parse", "--short", "HEAD"],
-                capture_output=True,
-                text=True,
-                timeout=2,
-                cwd=settings.BASE_DIR,
-                check=False,
-            ).stdout.strip()
+            version = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                                     timeout=2, cwd=settings.BASE_DIR, check=False).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             version = ""
     return f"CloneGuard-Hook/{version or '0000000'}"
@@ -51,10 +45,8 @@ def signature(secret, body):
 
 def headers_for(delivery, body, secret):
     headers = {
-        "Content-Type": "application/json",
-        "User-Agent": user_agent(),
-        "X-CG-Hook-Event": delivery.event,
-        "X-CG-Hook-Delivery": str(delivery.pk),
+        "Content-Type": "application/json", "User-Agent": user_agent(),
+        "X-CG-Hook-Event": delivery.event, "X-CG-Hook-Delivery": str(delivery.pk),
     }
     if secret:
         headers["X-CG-Hook-Signature"] = signature(secret, body)
@@ -73,9 +65,7 @@ def attempt(delivery_id):
     try:
         secret = secret_of(webhook)
     except Exception:
-        return _settle(
-            delivery, False, error="not sent: the webhook's secret cannot be decrypted (FIELD_ENCRYPTION_KEY)"
-        )
+        return _settle(delivery, False, error="not sent: the webhook's secret cannot be decrypted (FIELD_ENCRYPTION_KEY)")
     outcome = http.post(webhook.url, body, headers_for(delivery, body, secret))
     now = timezone.now()
     delivery.attempts += 1
@@ -112,34 +102,26 @@ def _retry_later(delivery, when):
 
 def _healthy(webhook):
     Webhook.objects.filter(pk=webhook.pk, state=WebhookState.FAILING).update(
-        state=WebhookState.ACTIVE, failing_since=None
-    )
+        state=WebhookState.ACTIVE, failing_since=None)
 
 
 def _failing(webhook, now):
     """First failure: `failing`. Still failing a day (WEBHOOK_DISABLE_AFTER) later: `disabled`,
     and its owners hear about it. Conditional updates: concurrent workers flip it once."""
-    Webhook.objects.filter(pk=webhook.pk, state=WebhookState.ACTIVE).update(
-        state=WebhookState.FAILING, failing_since=now
-    )
+    Webhook.objects.filter(pk=webhook.pk, state=WebhookState.ACTIVE).update(state=WebhookState.FAILING, failing_since=now)
     disabled = Webhook.objects.filter(
-        pk=webhook.pk,
-        state=WebhookState.FAILING,
-        failing_since__lte=now - settings.WEBHOOK_DISABLE_AFTER,
+        pk=webhook.pk, state=WebhookState.FAILING, failing_since__lte=now - settings.WEBHOOK_DISABLE_AFTER,
     ).update(state=WebhookState.DISABLED, active=False)
     if disabled:
-        logger.warning(
-            "webhook %s disabled: its deliveries have failed for %s", webhook.pk, settings.WEBHOOK_DISABLE_AFTER
-        )
+        logger.warning("webhook %s disabled: its deliveries have failed for %s", webhook.pk, settings.WEBHOOK_DISABLE_AFTER)
         _notify_owners(Webhook.objects.get(pk=webhook.pk))
     return bool(disabled)
 
 
 def owners(webhook):
     """Who hears that a webhook was disabled: its creator and its organization's managers."""
-    users = get_user_model().objects.filter(
-        is_active=True, organization_id=webhook.organization_id, role__in=("Manager", "Partner", "Admin")
-    )
+    users = get_user_model().objects.filter(is_active=True, organization_id=webhook.organization_id,
+                                            role__in=("Manager", "Partner", "Admin"))
     ids = set(users.values_list("pk", flat=True))
     if webhook.created_by_id:
         ids.add(webhook.created_by_id)
@@ -149,10 +131,5 @@ def owners(webhook):
 def _notify_owners(webhook):
     from events.emit import emit
 
-    emit(
-        "webhook_disabled",
-        webhook,
-        organization=webhook.organization_id,
-        recipients=list(owners(webhook)),
-        dedupe_key=f"webhook_disabled:{webhook.pk}:{webhook.failing_since.isoformat()}",
-    )
+    emit("webhook_disabled", webhook, organization=webhook.organization_id, recipients=list(owners(webhook)),
+         dedupe_key=f"webhook_disabled:{webhook.pk}:{webhook.failing_since.isoformat()}")

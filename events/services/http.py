@@ -65,14 +65,8 @@ def _send(url, body, headers, address, host, started):
     session.mount("https://", adapter)
     total = settings.WEBHOOK_TIMEOUT
     try:
-        with session.post(
-            url,
-            data=body,
-            headers=headers,
-            allow_redirects=False,
-            stream=True,
-            timeout=(settings.WEBHOOK_CONNECT_TIMEOUT, total),
-        ) as response:
+        with session.post(url, data=body, headers=headers, allow_redirects=False, stream=True,
+                          timeout=(settings.WEBHOOK_CONNECT_TIMEOUT, total)) as response:
             return Outcome(status=response.status_code, body=_read_limited(response, started + total))
     except requests.Timeout:
         return Outcome(error=f"timed out (connect {settings.WEBHOOK_CONNECT_TIMEOUT:g} s, total {total:g} s)")

@@ -15,33 +15,13 @@ from django.conf import settings
 from config.api.errors import InvalidInput
 
 DATA_URL = re.compile(r"^data:(?P<type>[\w.+/-]+)(?P<params>(;[\w-]+=[\w.-]+)*)(?P<b64>;base64)?,(?P<data>.*)$", re.S)
-TYPES = {
-    "image/png": "image/png",
-    "image/jpeg": "image/jpeg",
-    "image/jpg": "image/jpeg",
-    "image/svg+xml": "image/svg+xml",
-}
+TYPES = {"image/png": "image/png", "image/jpeg": "image/jpeg", "image/jpg": "image/jpeg", "image/svg+xml": "image/svg+xml"}
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 # Elements that run code, embed other documents or change attributes over time (animate can
 # rewrite an href into javascript:).
-FORBIDDEN = {
-    "script",
-    "foreignobject",
-    "iframe",
-    "embed",
-    "object",
-    "audio",
-    "video",
-    "animate",
-    "set",
-    "animatemotion",
-    "animatetransform",
-    "animatecolor",
-    "handler",
-    "listener",
-    "discard",
-}
+FORBIDDEN = {"script", "foreignobject", "iframe", "embed", "object", "audio", "video", "animate", "set",
+             "animatemotion", "animatetransform", "animatecolor", "handler", "listener", "discard"}
 EXTERNAL = re.compile(r"url\s*\(\s*['\"]?\s*(?!#)|@import|javascript:|expression\s*\(|behavior\s*:", re.I)
 SAFE_EMBEDDED = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[a-z0-9+/=\s]*$", re.I)
 

@@ -31,19 +31,13 @@ def send_notification_emails(user_ids, kind, title, message, organization_id=Non
 
 def build_message(user, branding, kind, title, message):
     context = {
-        "user": user,
-        "branding": branding,
-        "title": title,
-        "message": message,
-        "kind": kind,
+        "user": user, "branding": branding, "title": title, "message": message, "kind": kind,
         "site_url": branding.get("custom_domain") and f"https://{branding['custom_domain']}" or settings.SITE_URL,
     }
     subject = f"[{branding.get('company_name') or 'CG Scanning'}] {title}"
     email = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=render_to_string("emails/event_notification.txt", context),
-        from_email=sender(branding),
-        to=[user.email],
+        subject=" ".join(subject.split()), body=render_to_string("emails/event_notification.txt", context),
+        from_email=sender(branding), to=[user.email],
         reply_to=[branding["support_email"]] if branding.get("support_email") else None,
     )
     email.attach_alternative(render_to_string("emails/event_notification.html", context), "text/html")

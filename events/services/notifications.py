@@ -46,15 +46,8 @@ def notify(event):
     dedupe_key = str(event.data.get("dedupe_key") or f"{event.name}:{event.id}")[:200]
     rows = [
         Notification(
-            user=user,
-            organization_id=event.organization_id,
-            kind=kind,
-            event=event.name,
-            title=title,
-            message=message,
-            resource_type=event.resource_type,
-            resource_id=event.resource_id,
-            dedupe_key=dedupe_key,
+            user=user, organization_id=event.organization_id, kind=kind, event=event.name, title=title,
+            message=message, resource_type=event.resource_type, resource_id=event.resource_id, dedupe_key=dedupe_key,
         )
         for user in preferences.wanting(users, kind, "in_app")
     ]
@@ -64,10 +57,7 @@ def notify(event):
         from events.tasks import send_notification_emails
 
         send_notification_emails.enqueue(
-            user_ids=[str(user.pk) for user in mail_to],
-            kind=str(kind),
-            title=title,
-            message=message,
+            user_ids=[str(user.pk) for user in mail_to], kind=str(kind), title=title, message=message,
             organization_id=str(event.organization_id) if event.organization_id else None,
             dedupe_key=dedupe_key,
         )

@@ -24,11 +24,7 @@ def send_reminders(now=None):
     now = now or timezone.now()
     sent = 0
     for organization_id, last in overdue(now):
-        emit(
-            "overdue_pci_reminder",
-            organization=organization_id,
-            last_passing_at=plain(last),
-            dedupe_key=f"overdue_pci_reminder:{organization_id}:{now.date().isoformat()}",
-        )
+        emit("overdue_pci_reminder", organization=organization_id, last_passing_at=plain(last),
+             dedupe_key=f"overdue_pci_reminder:{organization_id}:{now.date().isoformat()}")
         sent += 1
     return sent

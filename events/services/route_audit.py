@@ -22,14 +22,8 @@ from events.services.values import created, describe, diff, snapshot
 
 logger = logging.getLogger("events")
 
-ACTIONS = {
-    "create": "create",
-    "update": "update",
-    "partial_update": "update",
-    "destroy": "delete",
-    "bulk_destroy": "delete",
-    "update_collection": "update",
-}
+ACTIONS = {"create": "create", "update": "update", "partial_update": "update", "destroy": "delete",
+           "bulk_destroy": "delete", "update_collection": "update"}
 # POSTs that compute without changing anything (views may add more with `audit_exempt_actions`).
 NOT_WRITES = {"calculate_hosts", "check_2fa"}
 METHOD_ACTIONS = {"post": "create", "put": "update", "patch": "update", "delete": "delete"}
@@ -69,11 +63,8 @@ def start(request, view_func, view_kwargs):
     queryset = getattr(view_class, "queryset", None)
     lookup = getattr(view_class, "lookup_url_kwarg", None) or getattr(view_class, "lookup_field", "pk")
     route = Route(
-        view_class=view_class,
-        action=action,
-        path=request.path,
-        model=queryset.model if queryset is not None else None,
-        pk=parse_uuid(view_kwargs.get(lookup)),
+        view_class=view_class, action=action, path=request.path,
+        model=queryset.model if queryset is not None else None, pk=parse_uuid(view_kwargs.get(lookup)),
         organization_field=getattr(view_class, "organization_field", "organization"),
     )
     try:
@@ -112,9 +103,7 @@ def _read_rows(route, ids):
     """(organization, name) of the records a delete is about to remove: one query."""
     if not ids:
         return
-    names = [
-        f.attname for f in route.model._meta.concrete_fields if f.attname in ("name", "username", "title", "email")
-    ]
+    names = [f.attname for f in route.model._meta.concrete_fields if f.attname in ("name", "username", "title", "email")]
     rows = route.model._default_manager.filter(pk__in=ids).values("pk", *names, _organization=_org_expression(route))
     for row in rows:
         route.bulk[row["pk"]] = (row["_organization"], describe(row))
@@ -127,7 +116,6 @@ def _org_expression(route):
 
 
 # --- the saves of the resource (pre_save/post_save receivers, see events.apps) ---------------
-
 
 def before_save(route, sender, instance):
     if instance._state.adding or instance.pk in route.before or instance.pk is None:
@@ -144,7 +132,6 @@ def after_save(route, instance, was_created):
 
 # --- the record ------------------------------------------------------------------------------
 
-
 def finish(route, request, response):
     """The audit rows for a finished request (none unless it answered 2xx)."""
     if not 200 <= response.status_code < 300:
@@ -153,19 +140,12 @@ def finish(route, request, response):
     action = ACTIONS.get(route.action, route.action)
     data = getattr(response, "data", None)
     if route.action == "bulk_destroy" and isinstance(data, dict) and "ids" in data:
-        return [
-            _row(route, action, resource_type, pk, {}, *route.bulk.get(parse_uuid(pk), (None, "")))
-            for pk in data["ids"] or []
-        ]
+        return [_row(route, action, resource_type, pk, {}, *route.bulk.get(parse_uuid(pk), (None, "")))
+                for pk in data["ids"] or []]
     declared = getattr(request, "audit_resource", None) or {}  # views without an id to show set this
-    pk = (
-        route.pk
-        or parse_uuid(declared.get("id"))
-        or parse_uuid(response_id)
-        or (_caller_pk(route, request) if resource_type == "user" else None)
-        or next(iter(route.after), None)
-        or _caller_pk(route, request)
-    )
+    pk = (route.pk or parse_uuid(declared.get("id")) or parse_uuid(response_id)
+          or (_caller_pk(route, request) if resource_type == "user" else None) or next(iter(route.after), None)
+          or _caller_pk(route, request))
     changes, values = _changes(route, pk)
     organization_id, name = route.bulk.get(pk, (declared.get("organization_id"), ""))
     if organization_id is None:
@@ -189,15 +169,11 @@ def _resource_type(route, request, response):
     response_type = body.get("type") if isinstance(body, dict) else None
     response_id = body.get("id") if isinstance(body, dict) else None
     declared = getattr(route.view_class, "audit_resource_type", None) or getattr(
-        getattr(route.view_class, "serializer_class", None), "resource_type", None
-    )
+        getattr(route.view_class, "serializer_class", None), "resource_type", None)
     if not declared and route.model is not None:
         declared = registry.resource_type_of(route.model)
-    resource_type = (
-        declared
-        or response_type
-        or ("user" if route.path.startswith("/auth/") else route.path.strip("/").split("/")[-1])
-    )
+    resource_type = declared or response_type or (
+        "user" if route.path.startswith("/auth/") else route.path.strip("/").split("/")[-1])
     return resource_type, response_id if response_type == resource_type else None
 
 
@@ -225,12 +201,7 @@ def _organization_of(route, pk, values):
 
 def _row(route, action, resource_type, pk, changes, organization_id, name):
     return new_row(
-        action=action,
-        source=AuditSource.API,
-        organization_id=organization_id,
-        resource_type=resource_type,
-        resource_id=str(pk) if pk else "",
-        resource_repr=name,
-        changes=changes,
+        action=action, source=AuditSource.API, organization_id=organization_id,
+        resource_type=resource_type, resource_id=str(pk) if pk else "", resource_repr=name, changes=changes,
         data={"path": route.path[:200]},
     )

@@ -11,11 +11,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
-METADATA = {
-    ipaddress.ip_address("169.254.169.254"),
-    ipaddress.ip_address("fd00:ec2::254"),
-    ipaddress.ip_address("100.100.100.200"),
-}
+METADATA = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254"),
+            ipaddress.ip_address("100.100.100.200")}
 
 
 class UnsafeTarget(Exception):

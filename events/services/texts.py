@@ -22,7 +22,8 @@ MESSAGES = {
     "exception_created": "A new exception changes how findings are reported: {name}.",
     "exception_expired": "The exception {name} has expired; the findings it covered count again.",
     "overdue_pci_reminder": (
-        "{organization} has no passing PCI scan in the last {window} days{last}. Run a PCI scan to stay compliant."
+        "{organization} has no passing PCI scan in the last {window} days{last}. "
+        "Run a PCI scan to stay compliant."
     ),
     "webhook_disabled": (
         "Deliveries to {url} kept failing, so the webhook {name} was disabled. Fix the receiver, then "
@@ -34,13 +35,10 @@ MESSAGES = {
 def describe(event):
     """(title, message) of an event; `title`/`message` keywords override them."""
     values = {
-        "name": event.resource_repr or event.resource_type or "",
-        "id": event.resource_id,
-        "url": getattr(event.resource, "url", ""),
-        "error": event.data.get("error", "") or "",
+        "name": event.resource_repr or event.resource_type or "", "id": event.resource_id,
+        "url": getattr(event.resource, "url", ""), "error": event.data.get("error", "") or "",
         "organization": getattr(event.organization, "name", "Your organization"),
-        "window": settings.PCI_SCAN_WINDOW_DAYS,
-        "last": _last(event.data.get("last_passing_at")),
+        "window": settings.PCI_SCAN_WINDOW_DAYS, "last": _last(event.data.get("last_passing_at")),
     }
     title = event.data.get("title") or TITLES.get(event.name, event.name.replace("_", " ").capitalize())
     message = event.data.get("message") or MESSAGES.get(event.name, "")

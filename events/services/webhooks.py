@@ -61,24 +61,20 @@ def secret_of(webhook):
 
 # --- deliveries ------------------------------------------------------------------------------
 
-
 def subscribers(event_name, organization_id):
     """Active webhooks of the organization subscribed to the event, plus those of its partner
     ancestors that asked for their customers' events."""
     chain = ancestry(organization_id)
     hooks = Webhook.objects.filter(organization_id__in=chain, active=True).exclude(state=WebhookState.DISABLED)
     return [
-        hook
-        for hook in hooks
+        hook for hook in hooks
         if event_name in (hook.events or []) and (hook.organization_id == organization_id or hook.include_customers)
     ]
 
 
 def payload(delivery_id, event_name, occurred_at, organization, data):
     return {
-        "event": event_name,
-        "delivery_id": str(delivery_id),
-        "occurred_at": iso_timestamp(occurred_at),
+        "event": event_name, "delivery_id": str(delivery_id), "occurred_at": iso_timestamp(occurred_at),
         "organization": {"id": str(organization.pk), "name": organization.name} if organization else None,
         "data": data,
     }
@@ -119,9 +115,8 @@ def _enqueue(deliveries):
 
 def redeliver(delivery):
     """A new delivery of the same event and data (new delivery id), queued now."""
-    copy = WebhookDelivery(
-        webhook=delivery.webhook, event=delivery.event, redelivery_of=delivery, is_test=delivery.is_test
-    )
+    copy = WebhookDelivery(webhook=delivery.webhook, event=delivery.event, redelivery_of=delivery,
+                           is_test=delivery.is_test)
     copy.payload = {**delivery.payload, "delivery_id": str(copy.pk)}
     copy.save()
     transaction.on_commit(lambda: _enqueue([copy]))
@@ -133,11 +128,8 @@ def ping(webhook, actor=None):
     from events.services.delivery import attempt
 
     delivery = WebhookDelivery(webhook=webhook, event="ping", is_test=True)
-    data = {
-        "message": "Hello from CG Scanning: this is a test delivery.",
-        "webhook_id": str(webhook.pk),
-        "requested_by": getattr(actor, "username", None),
-    }
+    data = {"message": "Hello from CG Scanning: this is a test delivery.", "webhook_id": str(webhook.pk),
+            "requested_by": getattr(actor, "username", None)}
     organization = apps.get_model("organizations", "Organization").objects.get(pk=webhook.organization_id)
     delivery.payload = payload(delivery.pk, "ping", timezone.now(), organization, data)
     delivery.save()

@@ -10,31 +10,16 @@ from django.db import transaction
 from events.models import Whitelabel
 
 FIELDS = (
-    "company_name",
-    "logo",
-    "primary_color",
-    "secondary_color",
-    "support_email",
-    "support_url",
-    "custom_domain",
-    "email_sender_name",
-    "email_sender_address",
-    "report_footer",
+    "company_name", "logo", "primary_color", "secondary_color", "support_email", "support_url",
+    "custom_domain", "email_sender_name", "email_sender_address", "report_footer",
 )
 
 
 def builtin():
     return {
-        "company_name": settings.WHITELABEL_DEFAULT_COMPANY_NAME,
-        "logo": "",
-        "primary_color": "#1f6feb",
-        "secondary_color": "#0b1f3a",
-        "support_email": "",
-        "support_url": "",
-        "custom_domain": "",
-        "email_sender_name": "",
-        "email_sender_address": "",
-        "report_footer": "",
+        "company_name": settings.WHITELABEL_DEFAULT_COMPANY_NAME, "logo": "", "primary_color": "#1f6feb",
+        "secondary_color": "#0b1f3a", "support_email": "", "support_url": "", "custom_domain": "",
+        "email_sender_name": "", "email_sender_address": "", "report_footer": "",
     }
 
 
@@ -75,19 +60,10 @@ def effective(organization_id):
     if layers:
         nearest = layers[0]
         source = "organization" if nearest.organization_id == organization_id else "partner"
-        return {
-            "values": values,
-            "source": source,
-            "source_organization_id": nearest.organization_id,
-            "updated_at": nearest.updated_at,
-        }
+        return {"values": values, "source": source, "source_organization_id": nearest.organization_id,
+                "updated_at": nearest.updated_at}
     if default is not None:
-        return {
-            "values": values,
-            "source": "platform",
-            "source_organization_id": None,
-            "updated_at": default.updated_at,
-        }
+        return {"values": values, "source": "platform", "source_organization_id": None, "updated_at": default.updated_at}
     return {"values": values, "source": "default", "source_organization_id": None, "updated_at": None}
 
 

@@ -10,8 +10,7 @@ UUID = ResourceViewSet.lookup_value_regex
 def register(router):
     router.register("organizations", OrganizationViewSet, basename="organization")
     router.register(
-        rf"organizations/(?P<id>{UUID})/subscriptions",
-        OrganizationSubscriptionViewSet,
+        rf"organizations/(?P<id>{UUID})/subscriptions", OrganizationSubscriptionViewSet,
         basename="organization-subscription",
     )
     router.register("subscriptions", CatalogueViewSet, basename="catalogue")

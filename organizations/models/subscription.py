@@ -35,9 +35,7 @@ class Plan(TimestampedModel):
     class Meta:
         ordering = ("product__position", "code")
         constraints = [
-            models.UniqueConstraint(
-                fields=["product"], condition=models.Q(default=True), name="one_default_plan_per_product"
-            ),
+            models.UniqueConstraint(fields=["product"], condition=models.Q(default=True), name="one_default_plan_per_product"),
         ]
 
     def __str__(self):
@@ -68,9 +66,7 @@ class PlanFeature(models.Model):
 
 
 class Subscription(TimestampedModel):
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="subscriptions"
-    )
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="subscriptions")
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="subscriptions")
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="subscriptions")
     status = models.CharField(max_length=12, choices=SubscriptionStatus.choices, default=SubscriptionStatus.ACTIVE)
@@ -88,8 +84,7 @@ class Subscription(TimestampedModel):
         ordering = ("-created_at",)
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "product"],
-                condition=models.Q(status__in=LIVE_STATUSES),
+                fields=["organization", "product"], condition=models.Q(status__in=LIVE_STATUSES),
                 name="one_live_subscription_per_product",
             ),
         ]

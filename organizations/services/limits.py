@@ -27,9 +27,7 @@ def catalogue_codes():
 
 
 def usage_of(organization, product_code):
-    return {
-        name: calc([organization.pk], product_code).get(organization.pk, 0) for name, calc in USAGE_CALCULATORS.items()
-    }
+    return {name: calc([organization.pk], product_code).get(organization.pk, 0) for name, calc in USAGE_CALCULATORS.items()}
 
 
 def usage_map(subscriptions, product_codes=None):

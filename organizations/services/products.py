@@ -46,11 +46,8 @@ def current_plan(user):
     if subscription is None:
         return None
     return {
-        "code": subscription.plan.code,
-        "name": subscription.plan.name,
-        "product": code,
-        "status": subscription.status,
-        "end_date": subscription.end_date.isoformat() if subscription.end_date else None,
+        "code": subscription.plan.code, "name": subscription.plan.name, "product": code,
+        "status": subscription.status, "end_date": subscription.end_date.isoformat() if subscription.end_date else None,
         "features": subscription.features,
     }
 

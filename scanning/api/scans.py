@@ -61,17 +61,13 @@ class ScanViewSet(BulkDestroyMixin, ScanningViewSet):
 
     @action(detail=False, methods=["get"])
     def recent(self, request):
-        finished = ScanRun.objects.filter(
-            scan_id__in=self.get_queryset().values("pk"), status__in=FINISHED_RUN_STATUSES
-        )
+        finished = ScanRun.objects.filter(scan_id__in=self.get_queryset().values("pk"), status__in=FINISHED_RUN_STATUSES)
         queryset = self.get_queryset().filter(pk__in=finished.values("scan_id")).order_by("-last_run_at", "-pk")
         return self.respond_list(queryset)
 
     @action(detail=False, methods=["get"])
     def running(self, request):
-        return self.respond_list(
-            self.get_queryset().filter(status__in=ACTIVE_RUN_STATUSES).order_by("-last_run_at", "-pk")
-        )
+        return self.respond_list(self.get_queryset().filter(status__in=ACTIVE_RUN_STATUSES).order_by("-last_run_at", "-pk"))
 
     @action(detail=False, methods=["post"])
     def wizard(self, request):
@@ -91,11 +87,8 @@ class ScanViewSet(BulkDestroyMixin, ScanningViewSet):
 
     @action(detail=True, methods=["get"])
     def histories(self, request, pk=None):
-        queryset = self.filter_params(
-            self._runs(self.get_object()),
-            {"status": "status", "triggered_by": "triggered_by"},
-            ("created_at", "started_at", "finished_at", "status"),
-        )
+        queryset = self.filter_params(self._runs(self.get_object()), {"status": "status", "triggered_by": "triggered_by"},
+                                      ("created_at", "started_at", "finished_at", "status"))
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(ScanRunSerializer(page, many=True).data)
 
@@ -114,9 +107,7 @@ class ScanViewSet(BulkDestroyMixin, ScanningViewSet):
     def hosts(self, request, pk=None):
         run = self._hosts_run(self.get_object())
         queryset = RunHost.objects.filter(run=run) if run else RunHost.objects.none()
-        queryset = self.filter_params(
-            queryset, {"ip": "ip", "hostname": "hostname"}, ("ip", "hostname", "created_at"), ("ip",)
-        )
+        queryset = self.filter_params(queryset, {"ip": "ip", "hostname": "hostname"}, ("ip", "hostname", "created_at"), ("ip",))
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(RunHostSerializer(page, many=True).data)
 
@@ -132,10 +123,5 @@ class ScanViewSet(BulkDestroyMixin, ScanningViewSet):
     def filter_params(self, queryset, search_fields, sort_fields, default_sort=("-created_at",)):
         from config.api.filtering import apply_list_params
 
-        return apply_list_params(
-            queryset,
-            self.request.query_params,
-            search_fields=search_fields,
-            sort_fields=sort_fields,
-            default_sort=default_sort,
-        )
+        return apply_list_params(queryset, self.request.query_params, search_fields=search_fields,
+                                 sort_fields=sort_fields, default_sort=default_sort)

@@ -20,12 +20,8 @@ class PortListSerializer(ResourceSerializer):
 
     def attributes(self, pl):
         return {
-            "name": pl.name,
-            "port_ranges": pl.port_ranges,
-            "comment": pl.comment,
-            "predefined": pl.predefined,
-            "port_count": {"all": pl.tcp_count + pl.udp_count, "tcp": pl.tcp_count, "udp": pl.udp_count},
-            **stamps(pl),
+            "name": pl.name, "port_ranges": pl.port_ranges, "comment": pl.comment, "predefined": pl.predefined,
+            "port_count": {"all": pl.tcp_count + pl.udp_count, "tcp": pl.tcp_count, "udp": pl.udp_count}, **stamps(pl),
         }
 
 
@@ -39,19 +35,10 @@ class ScannerSerializer(ResourceSerializer):
 
     def attributes(self, s):
         return {
-            "name": s.name,
-            "type": s.type,
-            "host": s.host or None,
-            "port": s.port,
-            "ca_pub": s.ca_pub or None,
-            "credential_set": bool(s.credential_encrypted),
-            "status": s.status,
-            "version": s.version or None,
-            "last_seen_at": iso_timestamp(s.last_seen_at),
-            "comment": s.comment,
-            "predefined": s.predefined,
-            "max_concurrent_scans": s.max_concurrent_scans,
-            **stamps(s),
+            "name": s.name, "type": s.type, "host": s.host or None, "port": s.port, "ca_pub": s.ca_pub or None,
+            "credential_set": bool(s.credential_encrypted), "status": s.status, "version": s.version or None,
+            "last_seen_at": iso_timestamp(s.last_seen_at), "comment": s.comment, "predefined": s.predefined,
+            "max_concurrent_scans": s.max_concurrent_scans, **stamps(s),
         }
 
 
@@ -63,15 +50,8 @@ class ScanProfileSerializer(ResourceSerializer):
         fields = ("id",)
 
     def attributes(self, p):
-        return {
-            "name": p.name,
-            "description": p.description,
-            "families": p.families,
-            "check_count": p.check_count,
-            "active": p.active,
-            "predefined": p.predefined,
-            **stamps(p),
-        }
+        return {"name": p.name, "description": p.description, "families": p.families, "check_count": p.check_count,
+                "active": p.active, "predefined": p.predefined, **stamps(p)}
 
 
 class TargetSerializer(ResourceSerializer):
@@ -87,17 +67,11 @@ class TargetSerializer(ResourceSerializer):
     def attributes(self, t):
         in_use = self.context.get("in_use_ids")
         return {
-            "name": t.name,
-            "hosts": t.hosts,
-            "exclude_hosts": t.exclude_hosts,
-            "host_count": t.host_count,
-            "port_list": {"id": str(t.port_list_id), "name": t.port_list.name},
-            "alive_test": t.alive_test,
-            "comment": t.comment,
-            "in_use": t.pk in in_use if in_use is not None else t.scans.exists(),
+            "name": t.name, "hosts": t.hosts, "exclude_hosts": t.exclude_hosts, "host_count": t.host_count,
+            "port_list": {"id": str(t.port_list_id), "name": t.port_list.name}, "alive_test": t.alive_test,
+            "comment": t.comment, "in_use": t.pk in in_use if in_use is not None else t.scans.exists(),
             "credentials": t.credentials_public if self.context.get("show_credentials") else None,
-            "product": t.product,
-            **stamps(t),
+            "product": t.product, **stamps(t),
         }
 
 
@@ -114,32 +88,19 @@ class ScheduleSerializer(ResourceSerializer):
 
         in_use = self.context.get("in_use_ids")
         return {
-            "name": s.name,
-            "start_at": iso_timestamp(s.start_at),
-            "timezone": s.timezone,
-            "frequency": s.frequency,
-            "interval": s.interval,
-            "by_weekday": s.by_weekday,
-            "by_monthday": s.by_monthday,
-            "until": iso_timestamp(s.until),
-            "count": s.count,
-            "duration": s.duration,
-            "next_run_at": iso_timestamp(s.next_run_at),
-            "icalendar": icalendar_of(s),
-            "in_use": s.pk in in_use if in_use is not None else s.scans.exists(),
-            "product": s.product,
-            **stamps(s),
+            "name": s.name, "start_at": iso_timestamp(s.start_at), "timezone": s.timezone, "frequency": s.frequency,
+            "interval": s.interval, "by_weekday": s.by_weekday, "by_monthday": s.by_monthday,
+            "until": iso_timestamp(s.until), "count": s.count, "duration": s.duration,
+            "next_run_at": iso_timestamp(s.next_run_at), "icalendar": icalendar_of(s),
+            "in_use": s.pk in in_use if in_use is not None else s.scans.exists(), "product": s.product, **stamps(s),
         }
 
 
 class ScanSerializer(ResourceSerializer):
     resource_type = "scan"
     relationships = {
-        **OWNED,
-        "target": ("target_id", "target"),
-        "scan_profile": ("scan_profile_id", "scan_profile"),
-        "scanner": ("scanner_id", "scanner"),
-        "schedule": ("schedule_id", "schedule"),
+        **OWNED, "target": ("target_id", "target"), "scan_profile": ("scan_profile_id", "scan_profile"),
+        "scanner": ("scanner_id", "scanner"), "schedule": ("schedule_id", "schedule"),
         "last_history": ("last_history_id", "scan_history"),
     }
 
@@ -149,24 +110,15 @@ class ScanSerializer(ResourceSerializer):
 
     def attributes(self, s):
         return {
-            "name": s.name,
-            "target": {"id": str(s.target_id), "name": s.target.name},
+            "name": s.name, "target": {"id": str(s.target_id), "name": s.target.name},
             "scan_profile": {"id": str(s.scan_profile_id), "name": s.scan_profile.name},
             "scanner": {"id": str(s.scanner_id), "name": s.scanner.name},
             "schedule": {"id": str(s.schedule_id), "name": s.schedule.name} if s.schedule_id else None,
-            "comment": s.comment,
-            "status": s.status,
-            "progress": s.progress,
-            "last_run_at": iso_timestamp(s.last_run_at),
-            "next_run_at": iso_timestamp(s.next_run_at),
-            "run_count": s.run_count,
-            "severity_counts": s.severity_counts or empty_counts(),
-            "max_severity": s.max_severity,
-            "pci_status": s.pci_status,
-            "max_checks": s.max_checks,
-            "max_hosts": s.max_hosts,
-            "product": s.product,
-            **stamps(s),
+            "comment": s.comment, "status": s.status, "progress": s.progress,
+            "last_run_at": iso_timestamp(s.last_run_at), "next_run_at": iso_timestamp(s.next_run_at),
+            "run_count": s.run_count, "severity_counts": s.severity_counts or empty_counts(),
+            "max_severity": s.max_severity, "pci_status": s.pci_status, "max_checks": s.max_checks,
+            "max_hosts": s.max_hosts, "product": s.product, **stamps(s),
         }
 
 
@@ -176,11 +128,8 @@ def empty_counts():
 
 class ScanRunSerializer(ResourceSerializer):
     resource_type = "scan_history"
-    relationships = {
-        "scan": ("scan_id", "scan"),
-        "scanner": ("scanner_id", "scanner"),
-        "organization": ("organization_id", "organization"),
-    }
+    relationships = {"scan": ("scan_id", "scan"), "scanner": ("scanner_id", "scanner"),
+                     "organization": ("organization_id", "organization")}
 
     class Meta:
         model = ScanRun
@@ -189,25 +138,14 @@ class ScanRunSerializer(ResourceSerializer):
     def attributes(self, r):
         duration = (r.finished_at - r.started_at).total_seconds() if r.finished_at and r.started_at else None
         return {
-            "scan": {"id": str(r.scan_id)},
-            "status": r.status,
-            "stage": r.stage or None,
-            "progress": r.progress,
-            "queued_at": iso_timestamp(r.queued_at),
-            "started_at": iso_timestamp(r.started_at),
-            "finished_at": iso_timestamp(r.finished_at),
-            "duration_seconds": round(duration, 3) if duration is not None else None,
-            "host_count": r.host_count,
-            "hosts_alive": r.hosts_alive,
-            "severity_counts": r.severity_counts or empty_counts(),
-            "max_severity": r.max_severity,
-            "pci_status": r.pci_status,
-            "delta": r.delta or {"new": 0, "fixed": 0, "persisting": 0},
-            "error": r.error or None,
-            "partial": r.partial,
-            "scanner": {"id": str(r.scanner_id)} if r.scanner_id else None,
-            "triggered_by": r.triggered_by,
-            **stamps(r),
+            "scan": {"id": str(r.scan_id)}, "status": r.status, "stage": r.stage or None, "progress": r.progress,
+            "queued_at": iso_timestamp(r.queued_at), "started_at": iso_timestamp(r.started_at),
+            "finished_at": iso_timestamp(r.finished_at), "duration_seconds": round(duration, 3) if duration is not None else None,
+            "host_count": r.host_count, "hosts_alive": r.hosts_alive, "severity_counts": r.severity_counts or empty_counts(),
+            "max_severity": r.max_severity, "pci_status": r.pci_status,
+            "delta": r.delta or {"new": 0, "fixed": 0, "persisting": 0}, "error": r.error or None,
+            "partial": r.partial, "scanner": {"id": str(r.scanner_id)} if r.scanner_id else None,
+            "triggered_by": r.triggered_by, **stamps(r),
         }
 
 
@@ -221,18 +159,8 @@ class RunHostSerializer(ResourceSerializer):
 
     def attributes(self, h):
         return {
-            "ip": h.ip,
-            "hostname": h.hostname or None,
-            "alive": h.alive,
-            "os": h.os or None,
-            "mac": h.mac or None,
-            "first_seen": iso_timestamp(h.created_at),
-            "last_seen": iso_timestamp(h.created_at),
-            "ports": [
-                {k: p.get(k) for k in ("port", "protocol", "service", "product", "version", "cpe", "tls")}
-                for p in h.ports
-            ],
-            "vulnerability_count": 0,
-            "severity_counts": empty_counts(),
-            "max_severity": None,
+            "ip": h.ip, "hostname": h.hostname or None, "alive": h.alive, "os": h.os or None, "mac": h.mac or None,
+            "first_seen": iso_timestamp(h.created_at), "last_seen": iso_timestamp(h.created_at),
+            "ports": [{k: p.get(k) for k in ("port", "protocol", "service", "product", "version", "cpe", "tls")} for p in h.ports],
+            "vulnerability_count": 0, "severity_counts": empty_counts(), "max_severity": None,
         }

@@ -36,9 +36,7 @@ class TargetViewSet(BulkDestroyMixin, ScanningViewSet):
     def get_serializer_context(self):
         context = super().get_serializer_context()
         if self.request.user.is_authenticated:
-            context["show_credentials"] = permissions_for(self.request.user, ["TARGET_ACCESS_CREDENTIALS"])[
-                "TARGET_ACCESS_CREDENTIALS"
-            ]
+            context["show_credentials"] = permissions_for(self.request.user, ["TARGET_ACCESS_CREDENTIALS"])["TARGET_ACCESS_CREDENTIALS"]
         return context
 
     def respond_list(self, queryset):
@@ -88,9 +86,7 @@ class TargetViewSet(BulkDestroyMixin, ScanningViewSet):
         if errors:
             return Response({"host_count": 0, "hosts": [], "errors": errors})
         target_set = parse_targets(hosts, exclude)
-        listed = list(target_set.addresses[:1000]) + list(
-            target_set.hostnames[: max(0, 1000 - len(target_set.addresses))]
-        )
+        listed = list(target_set.addresses[:1000]) + list(target_set.hostnames[: max(0, 1000 - len(target_set.addresses))])
         return Response({"host_count": count_targets(hosts, exclude), "hosts": listed, "errors": {}})
 
 

@@ -5,9 +5,7 @@ from ipaddress import ip_address, ip_network
 
 class Guard:
     def __init__(self, blocked_networks=()):
-        self.networks = [
-            n if hasattr(n, "network_address") else ip_network(str(n), strict=False) for n in blocked_networks
-        ]
+        self.networks = [n if hasattr(n, "network_address") else ip_network(str(n), strict=False) for n in blocked_networks]
 
     def allows(self, ip) -> bool:
         try:

@@ -113,20 +113,7 @@ async def service_scan(ip: str, tcp_ports: list[int], udp_ports: list[int], time
     if not tcp_ports and not udp_ports:
         return {}
     spec = ",".join([f"T:{p}" for p in tcp_ports] + [f"U:{p}" for p in udp_ports])
-    args = [
-        "-sV",
-        "-Pn",
-        "-n",
-        "-T4",
-        "--max-retries",
-        "1",
-        "--host-timeout",
-        f"{int(timeout)}s",
-        "-p",
-        spec,
-        "-oX",
-        "-",
-    ]
+    args = ["-sV", "-Pn", "-n", "-T4", "--max-retries", "1", "--host-timeout", f"{int(timeout)}s", "-p", spec, "-oX", "-"]
     args += ["-sT"] if tcp_ports else []
     args += ["-sU"] if udp_ports else []
     args += ["-6", ip] if ":" in ip else [ip]
@@ -152,8 +139,6 @@ def refine(result, found: dict) -> str:
     result.cpe = apps[0] if apps else result.cpe
     if service.get("tunnel") == "ssl":
         result.tls = True
-    result.extra["nmap"] = {
-        k: service[k] for k in ("name", "product", "version", "extrainfo", "ostype", "tunnel") if service.get(k)
-    }
+    result.extra["nmap"] = {k: service[k] for k in ("name", "product", "version", "extrainfo", "ostype", "tunnel") if service.get(k)}
     result.extra["nmap"]["cpe"] = found.get("cpe", [])
     return service.get("ostype", "")

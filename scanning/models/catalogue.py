@@ -18,9 +18,7 @@ class PortList(TimestampedModel):
     predefined = models.BooleanField(default=False)
     tcp_count = models.PositiveIntegerField(default=0)
     udp_count = models.PositiveIntegerField(default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ("name",)
@@ -47,9 +45,7 @@ class Scanner(TimestampedModel):
     predefined = models.BooleanField(default=False)
     queue_name = models.CharField(max_length=64, default="scans", help_text="Task queue its runs go to.")
     max_concurrent_scans = models.PositiveIntegerField(default=4)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ("name",)

@@ -10,9 +10,7 @@ class OwnedModel(TimestampedModel):
 
     organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+")
     product = models.CharField(max_length=32, db_index=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         abstract = True
@@ -80,9 +78,7 @@ class Scan(OwnedModel):
     last_run_at = models.DateTimeField(null=True, blank=True)
     next_run_at = models.DateTimeField(null=True, blank=True)
     run_count = models.PositiveIntegerField(default=0)
-    last_history = models.ForeignKey(
-        "scanning.ScanRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    last_history = models.ForeignKey("scanning.ScanRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     severity_counts = models.JSONField(default=dict, blank=True)
     max_severity = models.FloatField(null=True, blank=True)
     pci_status = models.CharField(max_length=8, null=True, blank=True)  # noqa: DJ001 - pass, fail or none yet

@@ -28,12 +28,7 @@ def save_port_list(actor, fields, port_list=None):
     port_list = port_list or PortList(organization=actor.organization, created_by=actor)
     if "port_ranges" in fields:
         ranges = parsed_ports(fields["port_ranges"])
-        fields = {
-            **fields,
-            "port_ranges": str(ranges),
-            "tcp_count": ranges.counts["tcp"],
-            "udp_count": ranges.counts["udp"],
-        }
+        fields = {**fields, "port_ranges": str(ranges), "tcp_count": ranges.counts["tcp"], "udp_count": ranges.counts["udp"]}
     for name, value in fields.items():
         setattr(port_list, name, value)
     port_list.save()

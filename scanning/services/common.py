@@ -5,9 +5,7 @@ from events.emit import emit
 
 
 def emit_after_commit(name, resource, actor=None, **data):
-    transaction.on_commit(
-        lambda: emit(name, resource, actor=actor, organization=getattr(resource, "organization", None), **data)
-    )
+    transaction.on_commit(lambda: emit(name, resource, actor=actor, organization=getattr(resource, "organization", None), **data))
 
 
 def require_product(actor):

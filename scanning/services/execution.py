@@ -23,23 +23,12 @@ AFTER_ENGINE = []
 
 
 def claim(run_id, worker):
-    run = (
-        ScanRun.objects.select_related("scan", "scan__target", "scan__target__port_list", "scan__scan_profile")
-        .filter(pk=run_id)
-        .first()
-    )
+    run = ScanRun.objects.select_related("scan", "scan__target", "scan__target__port_list", "scan__scan_profile").filter(pk=run_id).first()
     if run is None:
         return None
     now = timezone.now()
-    if not set_status(
-        run,
-        RunStatus.RUNNING,
-        only_from=(RunStatus.REQUESTED, RunStatus.QUEUED),
-        started_at=now,
-        heartbeat_at=now,
-        worker=worker[:128],
-        progress=0,
-    ):
+    if not set_status(run, RunStatus.RUNNING, only_from=(RunStatus.REQUESTED, RunStatus.QUEUED),
+                      started_at=now, heartbeat_at=now, worker=worker[:128], progress=0):
         return None  # stopped before a worker took it, or taken by another worker
     return run
 
@@ -53,13 +42,9 @@ def build_plan(run):
     target_set = parse_targets(target.hosts, target.exclude_hosts, blocked_networks=blocked)
     ports = parse_port_ranges(target.port_list.port_ranges)
     return ScanPlan(
-        addresses=list(target_set.addresses),
-        hostnames=list(target_set.hostnames),
-        tcp_ports=ports.tcp_ports(),
-        udp_ports=ports.udp_ports(),
-        alive_test=target.alive_test,
-        use_nmap=settings.SCAN_USE_NMAP,
-        blocked_networks=list(blocked),
+        addresses=list(target_set.addresses), hostnames=list(target_set.hostnames),
+        tcp_ports=ports.tcp_ports(), udp_ports=ports.udp_ports(), alive_test=target.alive_test,
+        use_nmap=settings.SCAN_USE_NMAP, blocked_networks=list(blocked),
     ), target_set.count
 
 
@@ -106,14 +91,8 @@ class RunReporter:
     def store_hosts(self, hosts):
         rows = [
             RunHost(
-                run=self.run,
-                organization_id=self.run.organization_id,
-                ip=host.ip,
-                hostname=host.hostname or "",
-                alive=host.alive,
-                os=host.os or "",
-                mac=host.mac or "",
-                ports=[port_dict(p) for p in host.ports],
+                run=self.run, organization_id=self.run.organization_id, ip=host.ip, hostname=host.hostname or "",
+                alive=host.alive, os=host.os or "", mac=host.mac or "", ports=[port_dict(p) for p in host.ports],
             )
             for host in hosts
         ]
@@ -123,16 +102,9 @@ class RunReporter:
 
 def port_dict(port):
     return {
-        "port": port.port,
-        "protocol": port.protocol,
-        "state": port.state,
-        "service": port.service,
-        "product": port.product,
-        "version": port.version,
-        "cpe": port.cpe,
-        "tls": port.tls,
-        "banner": (port.banner or "")[:1024],
-        "extra": port.extra or {},
+        "port": port.port, "protocol": port.protocol, "state": port.state, "service": port.service,
+        "product": port.product, "version": port.version, "cpe": port.cpe, "tls": port.tls,
+        "banner": (port.banner or "")[:1024], "extra": port.extra or {},
     }
 
 
@@ -182,11 +154,8 @@ def execute_run(run_id, worker=""):
 @transaction.atomic
 def finish(run, status, reporter, error=""):
     fields = {
-        "finished_at": timezone.now(),
-        "hosts_alive": reporter.hosts_alive,
-        "error": error,
-        "partial": status != RunStatus.DONE,
-        "progress": 100 if status == RunStatus.DONE else reporter_progress(run),
+        "finished_at": timezone.now(), "hosts_alive": reporter.hosts_alive, "error": error,
+        "partial": status != RunStatus.DONE, "progress": 100 if status == RunStatus.DONE else reporter_progress(run),
         "stage": "",
     }
     set_status(run, status, only_from=(RunStatus.RUNNING, RunStatus.STOP_REQUESTED), **fields)

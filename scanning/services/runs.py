@@ -24,9 +24,7 @@ def active_run(scan):
 
 def _check_concurrency(scan):
     # The limit is a feature of the product's subscription: count that product's runs.
-    running = ScanRun.objects.filter(
-        organization=scan.organization, product=scan.product, status__in=ACTIVE_RUN_STATUSES
-    ).count()
+    running = ScanRun.objects.filter(organization=scan.organization, product=scan.product, status__in=ACTIVE_RUN_STATUSES).count()
     check_limit(scan.organization, scan.product, "concurrent_scans", 1, current=running)
 
 
@@ -34,23 +32,15 @@ def _check_concurrency(scan):
 def start_scan(scan, actor=None, triggered_by=TriggeredBy.USER):
     """Create a run and hand it to the task queue. 409 while one is active; 422 past limits."""
     # Lock the scan row only: PostgreSQL refuses FOR UPDATE on the nullable side of a join (schedule).
-    scan = (
-        Scan.objects.select_for_update(of=("self",))
-        .select_related("schedule", "scanner", "organization")
-        .get(pk=scan.pk)
-    )
+    scan = Scan.objects.select_for_update(of=("self",)).select_related("schedule", "scanner", "organization").get(pk=scan.pk)
     if active_run(scan) is not None:
         raise Conflict("The scan already has a run requested, queued or running")
     _check_concurrency(scan)
     now = timezone.now()
     duration = scan.schedule.duration if scan.schedule_id and scan.schedule.duration else None
     run = ScanRun.objects.create(
-        scan=scan,
-        organization=scan.organization,
-        product=scan.product,
-        scanner=scan.scanner,
-        status=RunStatus.REQUESTED,
-        triggered_by=triggered_by,
+        scan=scan, organization=scan.organization, product=scan.product, scanner=scan.scanner,
+        status=RunStatus.REQUESTED, triggered_by=triggered_by,
         deadline_at=now + timedelta(minutes=duration) if duration else None,
     )
     Scan.objects.filter(pk=scan.pk).update(
@@ -74,14 +64,8 @@ def enqueue_run(run):
     except Exception as exc:
         logger.exception("Scan run %s could not be queued on %r", run.pk, queue)
         error = f"Could not queue the run on {queue!r}: {exc.__class__.__name__}: {exc}"
-        if set_status(
-            run,
-            RunStatus.INTERRUPTED,
-            only_from=(RunStatus.REQUESTED,),
-            finished_at=timezone.now(),
-            error=error[:2000],
-            partial=True,
-        ):
+        if set_status(run, RunStatus.INTERRUPTED, only_from=(RunStatus.REQUESTED,), finished_at=timezone.now(),
+                      error=error[:2000], partial=True):
             emit_after_commit("scan_failed", run.scan, None, run_id=str(run.pk), error=error)
         return
     set_status(run, RunStatus.QUEUED, only_from=(RunStatus.REQUESTED,), queued_at=timezone.now())
@@ -111,9 +95,7 @@ def stop_scan(scan, actor=None):
     if run is None or run.status == RunStatus.STOP_REQUESTED:
         raise Conflict("The scan has no run to stop")
     waiting = (RunStatus.REQUESTED, RunStatus.QUEUED)
-    if run.status in waiting and set_status(
-        run, RunStatus.STOPPED, only_from=waiting, finished_at=timezone.now(), partial=True
-    ):
+    if run.status in waiting and set_status(run, RunStatus.STOPPED, only_from=waiting, finished_at=timezone.now(), partial=True):
         emit_after_commit("scan_stopped", scan, actor, run_id=str(run.pk))
         return run
     # Running (or taken by a worker since it was read): the worker sees the request and stops.
@@ -126,20 +108,15 @@ def interrupt_stale_runs(now=None):
     """The reconciler: runs whose worker stopped heartbeating are interrupted, with an error."""
     now = now or timezone.now()
     stale_before = now - timedelta(seconds=settings.SCAN_HEARTBEAT_TIMEOUT)
-    stale = ScanRun.objects.filter(
-        status__in=(RunStatus.RUNNING, RunStatus.STOP_REQUESTED), heartbeat_at__lt=stale_before
-    )
+    stale = ScanRun.objects.filter(status__in=(RunStatus.RUNNING, RunStatus.STOP_REQUESTED), heartbeat_at__lt=stale_before)
     lost_in_queue = ScanRun.objects.filter(
         status__in=(RunStatus.REQUESTED, RunStatus.QUEUED),
         created_at__lt=now - timedelta(seconds=settings.SCAN_QUEUE_TIMEOUT),
     )
     interrupted = []
     for run in list(stale.select_related("scan")) + list(lost_in_queue.select_related("scan")):
-        error = (
-            "The worker stopped reporting (heartbeat lost)"
-            if run.status in (RunStatus.RUNNING, RunStatus.STOP_REQUESTED)
+        error = "The worker stopped reporting (heartbeat lost)" if run.status in (RunStatus.RUNNING, RunStatus.STOP_REQUESTED) \
             else "No worker picked the run up in time"
-        )
         if set_status(run, RunStatus.INTERRUPTED, only_from=(run.status,), finished_at=now, error=error, partial=True):
             emit_after_commit("scan_failed", run.scan, None, run_id=str(run.pk), error=error)
             interrupted.append(run)
@@ -151,15 +128,9 @@ def record_refused_start(scan, error):
     `scan_failed` tells the users, so the missed occurrence is not silently lost."""
     now = timezone.now()
     run = ScanRun.objects.create(
-        scan=scan,
-        organization=scan.organization,
-        product=scan.product,
-        scanner=scan.scanner,
-        status=RunStatus.INTERRUPTED,
-        triggered_by=TriggeredBy.SCHEDULE,
-        finished_at=now,
-        error=f"Not started: {error}",
-        partial=True,
+        scan=scan, organization=scan.organization, product=scan.product, scanner=scan.scanner,
+        status=RunStatus.INTERRUPTED, triggered_by=TriggeredBy.SCHEDULE, finished_at=now,
+        error=f"Not started: {error}", partial=True,
     )
     emit_after_commit("scan_failed", scan, None, run_id=str(run.pk), error=run.error)
     return run

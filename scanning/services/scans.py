@@ -84,31 +84,20 @@ def run_wizard(actor, data):
     """Target (+ schedule) + scan (+ start) in one transaction: any error leaves nothing."""
     from .runs import start_scan
 
-    target = create_target(
-        actor,
-        {
-            "name": data.get("target_name") or data["name"],
-            "hosts": data["hosts"],
-            "exclude_hosts": data.get("exclude_hosts", ""),
-            "port_list": data.get("port_list") or default_port_list(),
-            "alive_test": data.get("alive_test") or "tcp_ping",
-        },
-    )
+    target = create_target(actor, {
+        "name": data.get("target_name") or data["name"], "hosts": data["hosts"],
+        "exclude_hosts": data.get("exclude_hosts", ""), "port_list": data.get("port_list") or default_port_list(),
+        "alive_test": data.get("alive_test") or "tcp_ping",
+    })
     schedule = None
     if data.get("schedule"):
         try:
             schedule = save_schedule(actor, {"name": data["name"], **data["schedule"]})
         except InvalidInput as exc:  # name the field as the caller sent it: schedule.<field>
             raise nested_error(exc, "schedule") from None
-    scan = create_scan(
-        actor,
-        {
-            "name": data["name"],
-            "target": target,
-            "scan_profile": data.get("scan_profile"),
-            "schedule": schedule,
-        },
-    )
+    scan = create_scan(actor, {
+        "name": data["name"], "target": target, "scan_profile": data.get("scan_profile"), "schedule": schedule,
+    })
     if data.get("start_now"):
         start_scan(scan, actor)
     return scan

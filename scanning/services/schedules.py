@@ -49,9 +49,7 @@ def save_schedule(actor, fields, schedule=None):
 def delete_schedules(actor, schedules):
     in_use = [str(s.pk) for s in schedules if s.scans.exists()]
     if in_use:
-        raise InvalidInput(
-            "Validation failed: schedule is used by scans", {"id": [f"{pk} is used by scans" for pk in in_use]}
-        )
+        raise InvalidInput("Validation failed: schedule is used by scans", {"id": [f"{pk} is used by scans" for pk in in_use]})
     for schedule in schedules:
         schedule.delete()
 

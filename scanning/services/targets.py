@@ -57,8 +57,7 @@ def apply_credentials(target, credentials):
 
     target.credentials_encrypted = encrypt(json.dumps(credentials)) if credentials else ""
     target.credentials_public = {
-        kind: {"username": value.get("username"), "port": value.get("port")}
-        for kind, value in (credentials or {}).items()
+        kind: {"username": value.get("username"), "port": value.get("port")} for kind, value in (credentials or {}).items()
     }
 
 
@@ -102,8 +101,7 @@ def delete_targets(actor, targets):
     in_use = [str(t.pk) for t in targets if t.scans.exists()]
     if in_use:
         raise InvalidInput(
-            "Validation failed: target is used by scans; delete the scans first",
-            {"id": [f"{pk} is used by scans" for pk in in_use]},
+            "Validation failed: target is used by scans; delete the scans first", {"id": [f"{pk} is used by scans" for pk in in_use]}
         )
     for target in targets:
         target.delete()

@@ -37,17 +37,15 @@ class TestRequired:
         assert "API key" in body["message"]
 
     def test_missing_key_on_sign_in_is_401(self, api, world):
-        response = api.client.post(
-            "/auth/sign_in", {"username": "manager", "password": PASSWORD}, content_type="application/json"
-        )
+        response = api.client.post("/auth/sign_in", {"username": "manager", "password": PASSWORD},
+                                   content_type="application/json")
         assert_error(response, 401)
 
     def test_optional_when_not_required(self, api, world, settings):
         settings.API_KEY_REQUIRED = False
         assert call(api, user=world.manager).status_code == 200
-        response = api.client.post(
-            "/auth/sign_in", {"username": "manager", "password": PASSWORD}, content_type="application/json"
-        )
+        response = api.client.post("/auth/sign_in", {"username": "manager", "password": PASSWORD},
+                                   content_type="application/json")
         assert response.status_code == 200
 
     def test_still_checked_when_sent_and_not_required(self, api, world, settings):
@@ -65,9 +63,8 @@ class TestRequired:
 
 class TestKeyState:
     def test_expired_key_is_401(self, api, world):
-        _key, secret = create_api_key(
-            name="old", organization=world.staff, expires_at=timezone.now() + timedelta(days=1)
-        )
+        _key, secret = create_api_key(name="old", organization=world.staff,
+                                      expires_at=timezone.now() + timedelta(days=1))
         assert call(api, key=secret, user=world.manager).status_code == 200
         with time_machine.travel(timezone.now() + timedelta(days=2)):
             body = assert_error(call(api, key=secret, user=world.manager), 401)
@@ -79,15 +76,9 @@ class TestKeyState:
         key.save()
         assert_error(call(api, key=secret, user=world.manager), 401)
 
-    @pytest.mark.parametrize(
-        ("networks", "status"),
-        [
-            ("10.0.0.0/8", 401),
-            ("127.0.0.0/8", 200),
-            ("192.0.2.1, 127.0.0.1", 200),
-            ("::1/128", 401),
-        ],
-    )
+    @pytest.mark.parametrize(("networks", "status"), [
+        ("10.0.0.0/8", 401), ("127.0.0.0/8", 200), ("192.0.2.1, 127.0.0.1", 200), ("::1/128", 401),
+    ])
     def test_allowed_networks(self, api, world, networks, status):
         _key, secret = create_api_key(name="net", organization=world.staff, allowed_networks=networks)
         assert call(api, key=secret, user=world.manager).status_code == status
@@ -172,18 +163,16 @@ class TestCreateApiKeyCommand:
 
     def test_organization_key(self, world):
         out = StringIO()
-        call_command("create_api_key", "--organization", "Customer Org", "--name", "Org", stdout=out, stderr=StringIO())
+        call_command("create_api_key", "--organization", "Customer Org", "--name", "Org", stdout=out,
+                     stderr=StringIO())
         assert ApiKey.objects.get(name="Org").user is None
 
-    @pytest.mark.parametrize(
-        "args",
-        [
-            ["--user", "nobody", "--name", "X"],
-            ["--name", "X"],
-            ["--organization", "No Such Org", "--name", "X"],
-            ["--user", "manager", "--name", "X", "--allowed-networks", "not-a-network"],
-        ],
-    )
+    @pytest.mark.parametrize("args", [
+        ["--user", "nobody", "--name", "X"],
+        ["--name", "X"],
+        ["--organization", "No Such Org", "--name", "X"],
+        ["--user", "manager", "--name", "X", "--allowed-networks", "not-a-network"],
+    ])
     def test_bad_input_fails_clearly(self, world, args):
         with pytest.raises(CommandError):
             call_command("create_api_key", *args, stdout=StringIO(), stderr=StringIO())

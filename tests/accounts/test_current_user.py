@@ -42,9 +42,8 @@ class TestMe:
         world.user.refresh_from_db()
         assert (world.user.role, world.user.organization_id) == ("User", world.customer.pk)
 
-    @pytest.mark.parametrize(
-        ("field", "value"), [("email", "bad"), ("timezone", "Nowhere"), ("locale", "qq"), ("phone", "letters")]
-    )
+    @pytest.mark.parametrize(("field", "value"), [("email", "bad"), ("timezone", "Nowhere"), ("locale", "qq"),
+                                                  ("phone", "letters")])
     def test_bad_value_is_422(self, api, world, field, value):
         assert_error(api.as_user(world.user).put("/v2/user/me", {"user": {field: value}}), 422, field)
 
@@ -84,12 +83,8 @@ class TestPassword:
     URL = "/v2/user/password"
 
     def body(self, **overrides):
-        return {
-            "current_password": PASSWORD,
-            "password": "a-brand-new-secret-9",
-            "password_confirmation": "a-brand-new-secret-9",
-            **overrides,
-        }
+        return {"current_password": PASSWORD, "password": "a-brand-new-secret-9",
+                "password_confirmation": "a-brand-new-secret-9", **overrides}
 
     def test_change_revokes_other_sessions_but_not_this_one(self, api, world):
         other = api.as_user(world.user)
@@ -97,9 +92,7 @@ class TestPassword:
         assert client.put(self.URL, self.body()).status_code == 200
         assert client.get("/v2/user/me").status_code == 200
         assert_error(other.get("/v2/user/me"), 401)
-        assert (
-            api.post("/auth/sign_in", {"username": "plainuser", "password": "a-brand-new-secret-9"}).status_code == 200
-        )
+        assert api.post("/auth/sign_in", {"username": "plainuser", "password": "a-brand-new-secret-9"}).status_code == 200
         assert_error(api.post("/auth/sign_in", {"username": "plainuser", "password": PASSWORD}), 401)
 
     def test_change_revokes_the_access_token(self, api, world):
@@ -111,16 +104,13 @@ class TestPassword:
     def test_wrapped_body(self, api, world):
         assert api.as_user(world.user).put(self.URL, {"user": self.body()}).status_code == 200
 
-    @pytest.mark.parametrize(
-        ("overrides", "field"),
-        [
-            ({"current_password": "wrong"}, "current_password"),
-            ({"current_password": None}, "current_password"),
-            ({"password_confirmation": "something-else-99"}, "password_confirmation"),
-            ({"password": "short", "password_confirmation": "short"}, "password"),
-            ({"password": "plainuser1234", "password_confirmation": "plainuser1234"}, "password"),
-        ],
-    )
+    @pytest.mark.parametrize(("overrides", "field"), [
+        ({"current_password": "wrong"}, "current_password"),
+        ({"current_password": None}, "current_password"),
+        ({"password_confirmation": "something-else-99"}, "password_confirmation"),
+        ({"password": "short", "password_confirmation": "short"}, "password"),
+        ({"password": "plainuser1234", "password_confirmation": "plainuser1234"}, "password"),
+    ])
     def test_refusals(self, api, world, overrides, field):
         assert_error(api.as_user(world.user).put(self.URL, self.body(**overrides)), 422, field)
         world.user.refresh_from_db()
@@ -178,9 +168,7 @@ class TestOrganization:
 
     @pytest.mark.parametrize("role", ["viewer", "user"])
     def test_below_manager_is_403(self, api, world, role):
-        assert_error(
-            api.as_user(getattr(world, role)).put("/v2/user/organization", {"organization": {"name": "X"}}), 403
-        )
+        assert_error(api.as_user(getattr(world, role)).put("/v2/user/organization", {"organization": {"name": "X"}}), 403)
 
     def test_invalid_is_422(self, api, world):
         response = api.as_user(world.manager).put("/v2/user/organization", {"organization": {"name": ""}})
@@ -249,8 +237,7 @@ class TestTransferResources:
     def test_admin_in_the_same_organization(self, api, world):
         other = UserFactory(organization=world.customer)
         response = api.as_user(world.admin).put(
-            self.URL, {"from_user_id": str(world.user.pk), "to_user_id": str(other.pk)}
-        )
+            self.URL, {"from_user_id": str(world.user.pk), "to_user_id": str(other.pk)})
         assert response.status_code == 200
 
     def test_moves_registered_resources(self, api, world, monkeypatch):
@@ -262,8 +249,7 @@ class TestTransferResources:
         other = UserFactory(organization=world.customer)
         key, _secret = create_api_key(name="owned", organization=world.customer, user=world.user)
         response = api.as_user(world.admin).put(
-            self.URL, {"from_user_id": str(world.user.pk), "to_user_id": str(other.pk)}
-        )
+            self.URL, {"from_user_id": str(world.user.pk), "to_user_id": str(other.pk)})
         assert response.json()["transferred"] == {"API_keys": 1}
         key.refresh_from_db()
         assert key.user == other
@@ -271,8 +257,7 @@ class TestTransferResources:
     def test_query_parameters(self, api, world):
         other = UserFactory(organization=world.customer)
         response = api.as_user(world.admin).put(
-            self.URL, params={"from_user_id": str(world.user.pk), "to_user_id": str(other.pk)}
-        )
+            self.URL, params={"from_user_id": str(world.user.pk), "to_user_id": str(other.pk)})
         assert response.status_code == 200
 
     @pytest.mark.parametrize("role", ["manager", "partner", "user", "viewer"])
@@ -284,14 +269,11 @@ class TestTransferResources:
         body = {"from_user_id": str(world.user.pk), "to_user_id": str(world.other_user.pk)}
         assert_error(api.as_user(world.admin).put(self.URL, body), 422, "to_user_id")
 
-    @pytest.mark.parametrize(
-        ("body", "field"),
-        [
-            ({}, "from_user_id"),
-            ({"from_user_id": "junk", "to_user_id": "junk"}, "from_user_id"),
-            ({"from_user_id": "00000000-0000-0000-0000-000000000000", "to_user_id": "junk"}, "from_user_id"),
-        ],
-    )
+    @pytest.mark.parametrize(("body", "field"), [
+        ({}, "from_user_id"),
+        ({"from_user_id": "junk", "to_user_id": "junk"}, "from_user_id"),
+        ({"from_user_id": "00000000-0000-0000-0000-000000000000", "to_user_id": "junk"}, "from_user_id"),
+    ])
     def test_bad_ids_are_422(self, api, world, body, field):
         assert_error(api.as_user(world.admin).put(self.URL, body), 422, field)
 

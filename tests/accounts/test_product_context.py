@@ -31,7 +31,6 @@ def two_products(world, subscribed, catalogue):
 
 # --- change_product ---
 
-
 def test_change_product_by_query_string(api, world, two_products):
     client = api.as_user(world.viewer)  # self-service: every role
     response = client.put("/v2/user/change_product?product_code=vrms")
@@ -74,7 +73,6 @@ def test_change_product_needs_credentials(api, world):
 
 # --- products, active_plans, subscriptions_history ---
 
-
 def test_products_of_the_live_subscriptions(api, world, two_products):
     response = api.as_user(world.viewer).get("/v2/user/products")
     assert_list_envelope(response.json(), "product")
@@ -111,7 +109,6 @@ def test_subscriptions_history_is_the_callers_organization_only(api, world, two_
 
 # --- GET /v2/user/me blocks ---
 
-
 def test_me_with_products_and_current_plan(api, world, two_products):
     client = api.as_user(world.manager)
     attributes = client.get("/v2/user/me?products=true&current_plan=true").json()["data"]["attributes"]
@@ -131,9 +128,7 @@ def test_me_without_flags_has_no_blocks(api, world, two_products):
 
 
 def test_me_current_plan_is_null_without_subscription(api, world, catalogue):
-    attributes = (
-        api.as_user(world.manager).get("/v2/user/me?products=true&current_plan=true").json()["data"]["attributes"]
-    )
+    attributes = api.as_user(world.manager).get("/v2/user/me?products=true&current_plan=true").json()["data"]["attributes"]
     assert (attributes["products"], attributes["current_plan"]) == ([], None)
 
 
@@ -142,7 +137,6 @@ def test_me_bad_flag_is_422(api, world, catalogue):
 
 
 # --- the base viewset's product scope ---
-
 
 class ProductScoped(ResourceViewSet):
     queryset = Subscription.objects.all()

@@ -26,20 +26,8 @@ DOCUMENTED = {
     "zipcode": "10431",
     "comment": "A comment",
 }
-DETAILS = (
-    "first_name",
-    "last_name",
-    "phone",
-    "mobile_phone",
-    "url",
-    "title",
-    "address",
-    "city",
-    "state",
-    "country",
-    "zipcode",
-    "comment",
-)
+DETAILS = ("first_name", "last_name", "phone", "mobile_phone", "url", "title", "address", "city", "state",
+           "country", "zipcode", "comment")
 
 
 def read(client, user):
@@ -50,14 +38,8 @@ def read(client, user):
 
 def test_the_documented_example_persists_every_field(api, world):
     client = api.as_user(world.partner)
-    body = {
-        "user": {
-            **DOCUMENTED,
-            "organization_id": str(world.partner_org.pk),
-            "locale": "el",
-            "timezone": "Europe/Athens",
-        }
-    }
+    body = {"user": {**DOCUMENTED, "organization_id": str(world.partner_org.pk),
+                     "locale": "el", "timezone": "Europe/Athens"}}
     response = client.put(f"/v2/users/{world.user.pk}", body)
     assert response.status_code == 200
     assert response.json() == {}
@@ -75,16 +57,13 @@ def test_every_field_is_optional(api, world):
     assert client.put(f"/v2/users/{world.user.pk}", {"user": {}}).json() == {}
     after = read(client, world.user)
     assert {k: v for k, v in after.items() if k != "updated_at"} == {
-        k: v for k, v in before.items() if k != "updated_at"
-    }
+        k: v for k, v in before.items() if k != "updated_at"}
 
 
 @pytest.mark.parametrize("name", [*DETAILS, "email", "locale", "timezone"])
 def test_each_field_alone(api, world, name):
     client = api.as_user(world.manager)
-    value = {"email": "solo@example.com", "locale": "de", "timezone": "America/New_York"}.get(
-        name, DOCUMENTED.get(name)
-    )
+    value = {"email": "solo@example.com", "locale": "de", "timezone": "America/New_York"}.get(name, DOCUMENTED.get(name))
     assert client.put(f"/v2/users/{world.user.pk}", {"user": {name: value}}).status_code == 200
     attributes = read(client, world.user)
     assert (attributes["details"][name] if name in DETAILS else attributes[name]) == value
@@ -130,7 +109,6 @@ def test_role_within_the_callers_rank(api, world):
 
 
 # --- 422 naming the field ----------------------------------------------------------------------
-
 
 @pytest.mark.parametrize(
     ("field", "value"),
@@ -186,8 +164,7 @@ def test_manager_cannot_move_a_user_out_of_its_organization(api, world):
     # Even into an organization the manager could otherwise name: only partners and staff move users.
     sibling = OrganizationFactory(parent=world.partner_org)
     response = api.as_user(world.manager).put(
-        f"/v2/users/{world.user.pk}", {"user": {"organization_id": str(sibling.pk)}}
-    )
+        f"/v2/users/{world.user.pk}", {"user": {"organization_id": str(sibling.pk)}})
     assert_error(response, 422, "organization_id")
 
 
@@ -203,7 +180,6 @@ def test_demoting_the_last_manager_is_422(api, world):
 
 
 # --- 401, 403, 404 -----------------------------------------------------------------------------
-
 
 def test_no_credentials_is_401(api, world):
     assert_error(api.put(f"/v2/users/{world.user.pk}", {"user": {"city": "X"}}), 401)
@@ -237,9 +213,7 @@ def test_users_out_of_reach_are_404(api, world, target):
     assert_error(response, 404)
 
 
-@pytest.mark.parametrize(
-    "raw_id", ["nope", "1", "3b9e2a41-6c0d-4f7e-8a15-2d4c6e8f0a13", "7c60d51f-b44e-4682-87d6-449835ea4de"]
-)
+@pytest.mark.parametrize("raw_id", ["nope", "1", "3b9e2a41-6c0d-4f7e-8a15-2d4c6e8f0a13", "7c60d51f-b44e-4682-87d6-449835ea4de"])
 def test_malformed_or_unknown_id_is_404(api, world, raw_id):
     assert_error(api.as_user(world.admin).put(f"/v2/users/{raw_id}", {"user": {"city": "X"}}), 404)
 

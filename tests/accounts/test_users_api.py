@@ -21,12 +21,8 @@ class TestUsersResource(ApiResourceTests):
     endpoints = {"list", "get", "create", "update", "delete", "bulk_delete"}
     write_roles = ("Manager", "Partner", "Admin")
     update_answers_empty = True
-    create_body = {
-        "username": "newbie",
-        "email": "newbie@example.com",
-        "role": "User",
-        "password": "a-long-enough-secret-1",
-    }
+    create_body = {"username": "newbie", "email": "newbie@example.com", "role": "User",
+                   "password": "a-long-enough-secret-1"}
     update_body = {"city": "Athens", "first_name": "Joe"}
     invalid_body = ({"email": "not-an-address"}, "email")
     detail_params = {"details": "true"}
@@ -68,11 +64,7 @@ class TestListReach:
 
     def test_admin_sees_everyone(self, api, world):
         assert ids(api.as_user(world.admin).get("/v2/users", {"per_page": 100})) == {
-            "admin",
-            "partner",
-            "othermanager",
-            "otheruser",
-            *CUSTOMER_USERS,
+            "admin", "partner", "othermanager", "otheruser", *CUSTOMER_USERS,
         }
 
     def test_partner_reaches_customer_users_but_not_other_organizations(self, api, world):
@@ -85,46 +77,18 @@ class TestListReach:
         client = api.as_user(world.manager)
         assert "details" not in client.get(f"/v2/users/{world.user.pk}").json()["data"]["attributes"]
         details = client.get(f"/v2/users/{world.user.pk}", {"details": "true"}).json()["data"]["attributes"]["details"]
-        assert set(details) == {
-            "first_name",
-            "last_name",
-            "phone",
-            "mobile_phone",
-            "url",
-            "title",
-            "address",
-            "city",
-            "state",
-            "country",
-            "zipcode",
-            "comment",
-        }
+        assert set(details) == {"first_name", "last_name", "phone", "mobile_phone", "url", "title", "address",
+                                "city", "state", "country", "zipcode", "comment"}
 
     def test_documented_attributes(self, api, world):
         attributes = api.as_user(world.manager).get(f"/v2/users/{world.user.pk}").json()["data"]["attributes"]
         assert set(attributes) >= {
-            "id",
-            "username",
-            "role",
-            "email",
-            "locale",
-            "timezone",
-            "active_product",
-            "organization",
-            "created_at",
-            "updated_at",
-            "last_sign_in_at",
-            "last_sign_in_ip",
-            "sign_in_count",
-            "two_factor_authentication",
-            "incomplete_details",
+            "id", "username", "role", "email", "locale", "timezone", "active_product", "organization",
+            "created_at", "updated_at", "last_sign_in_at", "last_sign_in_ip", "sign_in_count",
+            "two_factor_authentication", "incomplete_details",
         }
         assert set(attributes["two_factor_authentication"]) == {
-            "enabled",
-            "otp_sms_enabled",
-            "otp_totp_enabled",
-            "otp_phone",
-            "otp_default_method",
+            "enabled", "otp_sms_enabled", "otp_totp_enabled", "otp_phone", "otp_default_method",
         }
         assert attributes["organization"] == {"id": str(world.customer.pk), "name": "Customer Org"}
         assert attributes["created_at"].endswith("Z") and len(attributes["created_at"]) == 24
@@ -155,16 +119,14 @@ class TestCreate:
 
     def test_partner_creates_in_a_customer_organization(self, api, world):
         response = api.as_user(world.partner).post(
-            "/v2/users", self.body(organization_id=str(world.customer.pk), role="Manager")
-        )
+            "/v2/users", self.body(organization_id=str(world.customer.pk), role="Manager"))
         assert response.status_code == 201
         assert User.objects.get(username="fresh").organization == world.customer
 
     @pytest.mark.parametrize("caller", ["manager", "partner"])
     def test_organization_outside_reach_is_422(self, api, world, caller):
         response = api.as_user(getattr(world, caller)).post(
-            "/v2/users", self.body(organization_id=str(world.other_org.pk))
-        )
+            "/v2/users", self.body(organization_id=str(world.other_org.pk)))
         assert_error(response, 422, "organization_id")
         assert not User.objects.filter(username="fresh").exists()
 
@@ -230,7 +192,8 @@ class TestDelete:
 class TestBulkDelete:
     def test_all_or_nothing_when_one_is_refused(self, api, world):
         removable = UserFactory(organization=world.customer)
-        response = api.as_user(world.manager).delete("/v2/users", {"ids": [str(removable.pk), str(world.manager.pk)]})
+        response = api.as_user(world.manager).delete(
+            "/v2/users", {"ids": [str(removable.pk), str(world.manager.pk)]})
         body = assert_error(response, 422)
         assert str(world.manager.pk) in body["errors"]
         assert User.objects.filter(pk=removable.pk).exists()
@@ -280,9 +243,7 @@ def test_list_reads_every_shown_field_in_one_query(api, world, details):
     counts, bodies = [], []
     for per_page in (5, 50):
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(
-                "/v2/users", {"per_page": per_page, "details": details, "q[organization_id]": str(world.customer.pk)}
-            )
+            response = client.get("/v2/users", {"per_page": per_page, "details": details, "q[organization_id]": str(world.customer.pk)})
         counts.append(len(queries))
         bodies.append(response.json()["data"])
     assert counts[0] == counts[1], counts

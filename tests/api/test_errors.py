@@ -6,15 +6,8 @@ from tests.api_mixins import ERROR_KEYS, assert_error
 
 pytestmark = pytest.mark.django_db
 
-STATUS_TEXT = {
-    400: "Bad Request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Record Not Found",
-    405: "Method Not Allowed",
-    422: "Parameter Error",
-    429: "Too Many Requests",
-}
+STATUS_TEXT = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Record Not Found",
+               405: "Method Not Allowed", 422: "Parameter Error", 429: "Too Many Requests"}
 
 
 def check(response, status):
@@ -58,8 +51,7 @@ class TestBadBodies:
 
     def test_validation_errors_name_every_bad_field(self, api, world):
         response = api.as_user(world.manager).put(
-            f"/v2/users/{world.user.pk}", {"user": {"email": "bad", "timezone": "Nowhere/Land"}}
-        )
+            f"/v2/users/{world.user.pk}", {"user": {"email": "bad", "timezone": "Nowhere/Land"}})
         body = check(response, 422)
         assert set(body["errors"]) == {"email", "timezone"}
         assert all(isinstance(m, list) and m for m in body["errors"].values())
@@ -71,36 +63,17 @@ class TestRouting:
     def test_unknown_path_is_json_404(self, api, world, path):
         check(api.as_user(world.manager).get(path), 404)
 
-    @pytest.mark.parametrize(
-        ("method", "path"),
-        [
-            ("post", "/v2/users/{id}"),
-            ("put", "/v2/users"),
-            ("post", "/v2/user/me"),
-            ("get", "/v2/user/password"),
-            ("post", "/v2/organizations/{org}"),
-            ("delete", "/v2/organizations"),
-            ("get", "/v2/organizations/move"),
-            ("post", "/v2/organizations/export"),
-            ("get", "/auth/sign_out"),
-            ("put", "/v2/user/permissions"),
-        ],
-    )
+    @pytest.mark.parametrize(("method", "path"), [
+        ("post", "/v2/users/{id}"), ("put", "/v2/users"), ("post", "/v2/user/me"), ("get", "/v2/user/password"),
+        ("post", "/v2/organizations/{org}"), ("delete", "/v2/organizations"), ("get", "/v2/organizations/move"),
+        ("post", "/v2/organizations/export"), ("get", "/auth/sign_out"), ("put", "/v2/user/permissions"),
+    ])
     def test_wrong_method_is_405(self, api, world, method, path):
         path = path.format(id=world.user.pk, org=world.customer.pk)
         check(getattr(api.as_user(world.admin), method)(path), 405)
 
-    @pytest.mark.parametrize(
-        "path",
-        [
-            "/v2/users/",
-            "/v2/organizations/",
-            "/v2/user/me/",
-            "/v2/user/members/",
-            "/v2/user/permissions/",
-            "/v2/organizations/export/",
-        ],
-    )
+    @pytest.mark.parametrize("path", ["/v2/users/", "/v2/organizations/", "/v2/user/me/", "/v2/user/members/",
+                                      "/v2/user/permissions/", "/v2/organizations/export/"])
     def test_trailing_slash_is_the_same_route(self, api, world, path):
         response = api.as_user(world.admin).get(path)
         assert response.status_code == 200
@@ -133,10 +106,8 @@ class TestAuthErrors:
 
 class TestThrottle:
     def test_429_with_retry_after(self, api, world, settings):
-        settings.REST_FRAMEWORK = {
-            **settings.REST_FRAMEWORK,
-            "DEFAULT_THROTTLE_RATES": {"user": "3/min", "anon": "3/min"},
-        }
+        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
+                                   "DEFAULT_THROTTLE_RATES": {"user": "3/min", "anon": "3/min"}}
         from rest_framework.settings import api_settings
         from rest_framework.throttling import SimpleRateThrottle
 
@@ -150,10 +121,8 @@ class TestThrottle:
             check(response, 429)
             assert int(response["Retry-After"]) >= 1
         finally:
-            settings.REST_FRAMEWORK = {
-                **settings.REST_FRAMEWORK,
-                "DEFAULT_THROTTLE_RATES": {"user": "100000/min", "anon": "100000/min"},
-            }
+            settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
+                                       "DEFAULT_THROTTLE_RATES": {"user": "100000/min", "anon": "100000/min"}}
             api_settings.reload()
             SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
 

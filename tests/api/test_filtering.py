@@ -38,7 +38,6 @@ def invalid(param, call, *args, **kwargs):
 
 # --- parse_search -----------------------------------------------------------------------------
 
-
 class TestParseSearch:
     def test_collects_q_columns_and_ignores_other_keys(self):
         params = {"q[email]": "a@b.c", "q": "x", "page": "2", "sort_by": "email", "qemail": "x"}
@@ -80,7 +79,6 @@ class TestParseSearch:
 
 
 # --- matching kinds (unbound model fields: no database needed) --------------------------------
-
 
 def lookup(field, value, path="col"):
     return _search_lookup(field, path, "q[col]", value)
@@ -150,16 +148,8 @@ class TestExactLookups:
 
     @pytest.mark.parametrize(
         ("value", "expected"),
-        [
-            ("true", True),
-            ("TRUE", True),
-            ("1", True),
-            ("Yes", True),
-            ("false", False),
-            ("False", False),
-            ("0", False),
-            ("no", False),
-        ],
+        [("true", True), ("TRUE", True), ("1", True), ("Yes", True),
+         ("false", False), ("False", False), ("0", False), ("no", False)],
     )
     def test_booleans(self, value, expected):
         assert lookup(models.BooleanField(), value) == {"col": expected}
@@ -179,20 +169,14 @@ class TestExactLookups:
 
     @pytest.mark.parametrize(
         "field",
-        [
-            models.UUIDField(),
-            models.IntegerField(),
-            models.BooleanField(),
-            models.DateField(),
-            models.CharField(max_length=5, choices=[("a", "a")]),
-        ],
+        [models.UUIDField(), models.IntegerField(), models.BooleanField(), models.DateField(),
+         models.CharField(max_length=5, choices=[("a", "a")])],
     )
     def test_wildcard_in_non_text_column(self, field):
         assert "wildcard" in invalid("q[col]", lookup, field, "a*")
 
 
 # --- parse_date_range -------------------------------------------------------------------------
-
 
 def date_range(**params):
     return parse_date_range(params, now=NOW)
@@ -202,8 +186,7 @@ class TestAbsoluteDateRange:
     def test_absent_or_empty_parameters(self):
         assert date_range() == (None, None)
         assert date_range(date_range_start="", date_range_end=" ", relative_date_range="") == (
-            None,
-            None,
+            None, None,
         )
 
     @pytest.mark.parametrize(
@@ -247,10 +230,8 @@ class TestAbsoluteDateRange:
 
     def test_start_after_end(self):
         message = invalid(
-            "date_range_start",
-            date_range,
-            date_range_start="2020-01-03",
-            date_range_end="2020-01-02",
+            "date_range_start", date_range,
+            date_range_start="2020-01-03", date_range_end="2020-01-02",
         )
         assert message == "must not be after date_range_end"
 
@@ -281,7 +262,9 @@ class TestRelativeDateRange:
         assert bounds.end_exclusive is False
 
     def test_month_arithmetic_clamps_to_month_end(self):
-        bounds = parse_date_range({"relative_date_range": "1M"}, now=datetime(2024, 3, 31, tzinfo=UTC))
+        bounds = parse_date_range(
+            {"relative_date_range": "1M"}, now=datetime(2024, 3, 31, tzinfo=UTC)
+        )
         assert bounds.start == datetime(2024, 2, 29, tzinfo=UTC)
 
     def test_defaults_to_the_current_time(self):
@@ -301,23 +284,8 @@ class TestRelativeDateRange:
         assert bounds.end_exclusive is True
 
     @pytest.mark.parametrize(
-        "text",
-        [
-            "5q2020",
-            "0q2020",
-            "0d",
-            "00h",
-            "10",
-            "d",
-            "10w",
-            "-1d",
-            "1.5d",
-            "10 d",
-            "1q20",
-            "99999999999y",
-            "9999999999999d",
-            "4q9999",
-        ],
+        "text", ["5q2020", "0q2020", "0d", "00h", "10", "d", "10w", "-1d", "1.5d", "10 d", "1q20",
+                 "99999999999y", "9999999999999d", "4q9999"],
     )
     def test_unparseable(self, text):
         message = invalid("relative_date_range", date_range, relative_date_range=text)
@@ -404,7 +372,6 @@ class TestParseSort:
 
 # --- apply_list_params against real models ----------------------------------------------------
 
-
 @pytest.fixture
 def org_model():
     from organizations.models import Organization
@@ -425,24 +392,15 @@ def orgs(org_model):
     return {name: org_model.objects.create(name=name, company_name=name) for name in names}
 
 
-ORG_SEARCH = {
-    "name": "name",
-    "partner": "partner",
-    "created_at": "created_at",
-    "parent_id": "parent_id",
-    "parent": "parent",
-    "member": "members__username",
-}
+ORG_SEARCH = {"name": "name", "partner": "partner", "created_at": "created_at",
+              "parent_id": "parent_id", "parent": "parent", "member": "members__username"}
 ORG_SORT = ("name", "created_at")
 
 
 def org_names(model, **params):
     """The matching names, sorted in Python: database collations order mixed case differently."""
     queryset = apply_list_params(
-        model.objects.all(),
-        params,
-        search_fields=ORG_SEARCH,
-        sort_fields=ORG_SORT,
+        model.objects.all(), params, search_fields=ORG_SEARCH, sort_fields=ORG_SORT,
     )
     return sorted(queryset.values_list("name", flat=True))
 
@@ -473,7 +431,9 @@ class TestSearchDb:
         org_model.objects.filter(name__in=["acme", "Other Inc"]).update(partner=True)
         assert org_names(org_model, **{"q[partner]": "yes"}) == ["Other Inc", "acme"]
         assert org_names(org_model, **{"q[partner]": "true", "q[name]": "a*"}) == ["acme"]
-        assert "must be true or false" in invalid("q[partner]", org_names, org_model, **{"q[partner]": "maybe"})
+        assert "must be true or false" in invalid(
+            "q[partner]", org_names, org_model, **{"q[partner]": "maybe"}
+        )
 
     def test_foreign_key_searches_as_uuid(self, org_model, orgs):
         parent = orgs["Acme Corp"]
@@ -485,9 +445,13 @@ class TestSearchDb:
             assert message == "is not a valid UUID"
 
     def test_date_column_matches_the_day(self, org_model, orgs):
-        org_model.objects.filter(name="acme").update(created_at=datetime(2020, 2, 3, 23, 59, tzinfo=UTC))
+        org_model.objects.filter(name="acme").update(
+            created_at=datetime(2020, 2, 3, 23, 59, tzinfo=UTC)
+        )
         assert org_names(org_model, **{"q[created_at]": "2020-02-03"}) == ["acme"]
-        assert "date" in invalid("q[created_at]", org_names, org_model, **{"q[created_at]": "2020-02-30"})
+        assert "date" in invalid(
+            "q[created_at]", org_names, org_model, **{"q[created_at]": "2020-02-30"}
+        )
 
     def test_to_many_path_returns_each_row_once(self, org_model, user_model, orgs):
         org = orgs["acme"]
@@ -501,45 +465,32 @@ class TestSearchDb:
 
 
 USER_SEARCH = {
-    "email": "email",
-    "role": "role",
-    "organization_id": "organization_id",
-    "organization": "organization__name",
-    "sign_in_count": "sign_in_count",
-    "ip": "last_sign_in_ip",
-    "active": "is_active",
+    "email": "email", "role": "role", "organization_id": "organization_id",
+    "organization": "organization__name", "sign_in_count": "sign_in_count",
+    "ip": "last_sign_in_ip", "active": "is_active",
     "confirmed": lambda queryset, value: queryset.filter(confirmed=value == "yes"),
 }
 
 
 @pytest.mark.django_db
 class TestUserSearchDb:
+
     @pytest.fixture
     def users(self, user_model, org_model):
         acme = org_model.objects.create(name="Acme", company_name="Acme")
         other = org_model.objects.create(name="Other", company_name="Other")
         return [
-            user_model.objects.create(
-                username="ann",
-                email="Ann@Acme.io",
-                role="User",
-                organization=acme,
-                sign_in_count=3,
-                confirmed=True,
-                last_sign_in_ip="10.0.0.1",
-            ),
-            user_model.objects.create(
-                username="bob", email="bob@other.io", role="Manager", organization=other, is_active=False
-            ),
+            user_model.objects.create(username="ann", email="Ann@Acme.io", role="User",
+                                      organization=acme, sign_in_count=3, confirmed=True,
+                                      last_sign_in_ip="10.0.0.1"),
+            user_model.objects.create(username="bob", email="bob@other.io", role="Manager",
+                                      organization=other, is_active=False),
         ]
 
     def usernames(self, user_model, search_fields=USER_SEARCH, **params):
         queryset = apply_list_params(
-            user_model.objects.all(),
-            params,
-            search_fields=search_fields,
-            sort_fields=("username",),
-            default_sort=("username",),
+            user_model.objects.all(), params, search_fields=search_fields,
+            sort_fields=("username",), default_sort=("username",),
         )
         return list(queryset.values_list("username", flat=True))
 
@@ -559,7 +510,8 @@ class TestUserSearchDb:
 
     def test_bad_values(self, user_model, users):
         assert "wildcard" in invalid("q[role]", self.usernames, user_model, **{"q[role]": "U*"})
-        message = invalid("q[sign_in_count]", self.usernames, user_model, **{"q[sign_in_count]": "three"})
+        message = invalid("q[sign_in_count]", self.usernames, user_model,
+                          **{"q[sign_in_count]": "three"})
         assert message == "is not a valid number"
 
     def test_custom_column_rejects_with_value_error(self, user_model, users):
@@ -567,7 +519,8 @@ class TestUserSearchDb:
             raise ValueError("must be yes or no")
 
         search_fields = {**USER_SEARCH, "confirmed": strict}
-        message = invalid("q[confirmed]", self.usernames, user_model, search_fields, **{"q[confirmed]": "x"})
+        message = invalid("q[confirmed]", self.usernames, user_model, search_fields,
+                          **{"q[confirmed]": "x"})
         assert message == "must be yes or no"
 
 
@@ -588,10 +541,7 @@ class TestDateRangeAndSortDb:
 
     def names(self, model, **params):
         queryset = apply_list_params(
-            model.objects.all(),
-            params,
-            search_fields={},
-            sort_fields=ORG_SORT,
+            model.objects.all(), params, search_fields={}, sort_fields=ORG_SORT,
         )
         return list(queryset.values_list("name", flat=True))
 
@@ -614,10 +564,8 @@ class TestDateRangeAndSortDb:
         assert self.names(org_model, sort_by="name asc") == ["before", "first", "last", "next"]
         twins = [org_model.objects.create(name="twin", company_name="t") for _ in range(3)]
         names_and_ids = apply_list_params(
-            org_model.objects.filter(name="twin"),
-            {"sort_by": "name desc"},
-            search_fields={},
-            sort_fields=ORG_SORT,
+            org_model.objects.filter(name="twin"), {"sort_by": "name desc"},
+            search_fields={}, sort_fields=ORG_SORT,
         ).values_list("pk", flat=True)
         assert list(names_and_ids) == sorted((twin.pk for twin in twins), reverse=True)
 

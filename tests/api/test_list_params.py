@@ -19,27 +19,19 @@ pytestmark = pytest.mark.django_db
 def lab(world):
     """An organization with five users whose names, e-mails and creation times are known."""
     org = OrganizationFactory(name="Lab", company_name="Lab Inc", country="Greece")
-    people = [
-        ("alice", "2020-01-15T10:00:00"),
-        ("bob", "2020-03-31T23:59:59"),
-        ("carol", "2020-04-01T00:00:00"),
-        ("dave", "2021-06-01T12:00:00"),
-        ("Eve Smith", "2022-01-01T00:00:00"),
-    ]
+    people = [("alice", "2020-01-15T10:00:00"), ("bob", "2020-03-31T23:59:59"), ("carol", "2020-04-01T00:00:00"),
+              ("dave", "2021-06-01T12:00:00"), ("Eve Smith", "2022-01-01T00:00:00")]
     for username, created in people:
-        user = UserFactory(
-            username=username.replace(" ", "_").lower(),
-            first_name=username.split()[0],
-            last_name=(username.split() + ["Doe"])[1],
-            organization=org,
-            email=f"{username.split()[0].lower()}@lab.example",
-        )
+        user = UserFactory(username=username.replace(" ", "_").lower(), first_name=username.split()[0],
+                           last_name=(username.split() + ["Doe"])[1], organization=org,
+                           email=f"{username.split()[0].lower()}@lab.example")
         User.objects.filter(pk=user.pk).update(created_at=datetime.fromisoformat(created).replace(tzinfo=UTC))
     return org
 
 
 def usernames(api, world, lab, **params):
-    response = api.as_user(world.admin).get("/v2/users", {"q[organization_id]": str(lab.pk), "per_page": 100, **params})
+    response = api.as_user(world.admin).get("/v2/users", {"q[organization_id]": str(lab.pk), "per_page": 100,
+                                                          **params})
     assert response.status_code == 200, response.content
     return [item["attributes"]["username"] for item in response.json()["data"]]
 
@@ -49,23 +41,20 @@ def bad(api, world, path="/v2/users", **params):
 
 
 class TestSearch:
-    @pytest.mark.parametrize(
-        ("value", "expected"),
-        [
-            ("alice", ["alice"]),
-            ("ALICE", ["alice"]),
-            ("ali", []),  # without * the whole value must match
-            ("ali*", ["alice"]),
-            ("*ve", ["dave"]),
-            ("*o*", ["bob", "carol"]),
-            ("c*l", ["carol"]),
-            ("'ali*'", ["alice"]),  # surrounding quotes are stripped
-            ('"bob"', ["bob"]),
-            ("*", ["alice", "bob", "carol", "dave", "eve_smith"]),
-            ("a%", []),  # LIKE metacharacters are literal
-            ("_ob", []),
-        ],
-    )
+    @pytest.mark.parametrize(("value", "expected"), [
+        ("alice", ["alice"]),
+        ("ALICE", ["alice"]),
+        ("ali", []),                # without * the whole value must match
+        ("ali*", ["alice"]),
+        ("*ve", ["dave"]),
+        ("*o*", ["bob", "carol"]),
+        ("c*l", ["carol"]),
+        ("'ali*'", ["alice"]),      # surrounding quotes are stripped
+        ('"bob"', ["bob"]),
+        ("*", ["alice", "bob", "carol", "dave", "eve_smith"]),
+        ("a%", []),                 # LIKE metacharacters are literal
+        ("_ob", []),
+    ])
     def test_text_wildcards_quotes_and_case(self, api, world, lab, value, expected):
         assert sorted(usernames(api, world, lab, **{"q[username]": value})) == expected
 
@@ -106,13 +95,10 @@ class TestSearch:
         greek = client.get("/v2/organizations", {"q[country]": "greece", "q[company_name]": "lab*"})
         assert [i["attributes"]["name"] for i in greek.json()["data"]] == ["Lab"]
 
-    @pytest.mark.parametrize(
-        ("path", "column", "allowed"),
-        [
-            ("/v2/users", "password", "email, username, first_name, last_name, role, organization_id, confirmed"),
-            ("/v2/organizations", "members", "name, company_name, partner, parent_organization_id, country"),
-        ],
-    )
+    @pytest.mark.parametrize(("path", "column", "allowed"), [
+        ("/v2/users", "password", "email, username, first_name, last_name, role, organization_id, confirmed"),
+        ("/v2/organizations", "members", "name, company_name, partner, parent_organization_id, country"),
+    ])
     def test_unknown_column_is_422_listing_the_allowed_ones(self, api, world, path, column, allowed):
         body = assert_error(bad(api, world, path, **{f"q[{column}]": "x"}), 422, f"q[{column}]")
         assert allowed in body["message"]
@@ -129,45 +115,30 @@ class TestSearch:
 
 
 class TestDates:
-    @pytest.mark.parametrize(
-        ("params", "expected"),
-        [
-            ({"date_range_start": "2020-03-31 23:59:59"}, ["bob", "carol", "dave", "eve_smith"]),
-            ({"date_range_end": "2020-03-31 23:59:59"}, ["alice", "bob"]),  # inclusive
-            ({"date_range_start": "2020-01-01", "date_range_end": "2020-03-31"}, ["alice", "bob"]),  # whole end day
-            (
-                {"date_range_start": "2020-04-01T00:00:00Z", "date_range_end": "2021-12-31T00:00:00+00:00"},
-                ["carol", "dave"],
-            ),
-            ({"date_range_start": "2020-04-01T02:00:00+02:00"}, ["carol", "dave", "eve_smith"]),  # offset → UTC
-            ({"relative_date_range": "1q2020"}, ["alice", "bob"]),
-            ({"relative_date_range": "2q2020"}, ["carol"]),
-            ({"relative_date_range": "2q2021"}, ["dave"]),
-            ({"relative_date_range": "4q2019"}, []),
-        ],
-    )
+    @pytest.mark.parametrize(("params", "expected"), [
+        ({"date_range_start": "2020-03-31 23:59:59"}, ["bob", "carol", "dave", "eve_smith"]),
+        ({"date_range_end": "2020-03-31 23:59:59"}, ["alice", "bob"]),  # inclusive
+        ({"date_range_start": "2020-01-01", "date_range_end": "2020-03-31"}, ["alice", "bob"]),  # whole end day
+        ({"date_range_start": "2020-04-01T00:00:00Z", "date_range_end": "2021-12-31T00:00:00+00:00"},
+         ["carol", "dave"]),
+        ({"date_range_start": "2020-04-01T02:00:00+02:00"}, ["carol", "dave", "eve_smith"]),  # offset → UTC
+        ({"relative_date_range": "1q2020"}, ["alice", "bob"]),
+        ({"relative_date_range": "2q2020"}, ["carol"]),
+        ({"relative_date_range": "2q2021"}, ["dave"]),
+        ({"relative_date_range": "4q2019"}, []),
+    ])
     def test_absolute_and_quarter_ranges(self, api, world, lab, params, expected):
         assert sorted(usernames(api, world, lab, **params)) == expected
 
-    @pytest.mark.parametrize(
-        ("unit_value", "age", "included"),
-        [
-            ("10d", timedelta(days=9), True),
-            ("10d", timedelta(days=11), False),
-            ("6h", timedelta(hours=5), True),
-            ("6h", timedelta(hours=7), False),
-            ("30m", timedelta(minutes=29), True),
-            ("30m", timedelta(minutes=31), False),
-            ("90s", timedelta(seconds=60), True),
-            ("90s", timedelta(seconds=120), False),
-            ("1M", timedelta(days=27), True),
-            ("1M", timedelta(days=32), False),
-            ("1y", timedelta(days=360), True),
-            ("1y", timedelta(days=370), False),
-            ("1q", timedelta(days=80), True),
-            ("1q", timedelta(days=95), False),
-        ],
-    )
+    @pytest.mark.parametrize(("unit_value", "age", "included"), [
+        ("10d", timedelta(days=9), True), ("10d", timedelta(days=11), False),
+        ("6h", timedelta(hours=5), True), ("6h", timedelta(hours=7), False),
+        ("30m", timedelta(minutes=29), True), ("30m", timedelta(minutes=31), False),
+        ("90s", timedelta(seconds=60), True), ("90s", timedelta(seconds=120), False),
+        ("1M", timedelta(days=27), True), ("1M", timedelta(days=32), False),
+        ("1y", timedelta(days=360), True), ("1y", timedelta(days=370), False),
+        ("1q", timedelta(days=80), True), ("1q", timedelta(days=95), False),
+    ])
     def test_relative_ranges(self, api, world, lab, unit_value, age, included):
         fresh = UserFactory(username="fresh", organization=lab)
         User.objects.filter(pk=fresh.pk).update(created_at=timezone.now() - age)
@@ -178,41 +149,35 @@ class TestDates:
         response = api.as_user(world.admin).get("/v2/organizations", {"relative_date_range": "2q2019"})
         assert [i["attributes"]["name"] for i in response.json()["data"]] == ["Lab"]
 
-    @pytest.mark.parametrize(
-        ("params", "field"),
-        [
-            ({"date_range_start": "yesterday"}, "date_range_start"),
-            ({"date_range_end": "2020-13-01"}, "date_range_end"),
-            ({"date_range_start": "2021-01-01", "date_range_end": "2020-01-01"}, "date_range_start"),
-            ({"relative_date_range": "10"}, "relative_date_range"),
-            ({"relative_date_range": "10w"}, "relative_date_range"),
-            ({"relative_date_range": "0d"}, "relative_date_range"),
-            ({"relative_date_range": "5q2020"}, "relative_date_range"),
-            ({"relative_date_range": "10d", "date_range_start": "2020-01-01"}, "relative_date_range"),
-            ({"date_range_start": "9999-12-31T23:59:59-05:00"}, "date_range_start"),  # past datetime.max in UTC
-            ({"date_range_end": "0001-01-01T00:00:00+05:00"}, "date_range_end"),
-            ({"relative_date_range": "99999999999y"}, "relative_date_range"),
-        ],
-    )
+    @pytest.mark.parametrize(("params", "field"), [
+        ({"date_range_start": "yesterday"}, "date_range_start"),
+        ({"date_range_end": "2020-13-01"}, "date_range_end"),
+        ({"date_range_start": "2021-01-01", "date_range_end": "2020-01-01"}, "date_range_start"),
+        ({"relative_date_range": "10"}, "relative_date_range"),
+        ({"relative_date_range": "10w"}, "relative_date_range"),
+        ({"relative_date_range": "0d"}, "relative_date_range"),
+        ({"relative_date_range": "5q2020"}, "relative_date_range"),
+        ({"relative_date_range": "10d", "date_range_start": "2020-01-01"}, "relative_date_range"),
+        ({"date_range_start": "9999-12-31T23:59:59-05:00"}, "date_range_start"),  # past datetime.max in UTC
+        ({"date_range_end": "0001-01-01T00:00:00+05:00"}, "date_range_end"),
+        ({"relative_date_range": "99999999999y"}, "relative_date_range"),
+    ])
     def test_bad_dates_are_422(self, api, world, params, field):
         assert_error(bad(api, world, **params), 422, field)
 
 
 class TestSort:
-    @pytest.mark.parametrize(
-        ("sort_by", "expected"),
-        [
-            ("username asc", ["alice", "bob", "carol", "dave", "eve_smith"]),
-            ("username desc", ["eve_smith", "dave", "carol", "bob", "alice"]),
-            ("username:desc", ["eve_smith", "dave", "carol", "bob", "alice"]),
-            ("username:asc", ["alice", "bob", "carol", "dave", "eve_smith"]),
-            ("-username", ["eve_smith", "dave", "carol", "bob", "alice"]),
-            ("username", ["alice", "bob", "carol", "dave", "eve_smith"]),
-            ("username+desc", ["eve_smith", "dave", "carol", "bob", "alice"]),
-            ("created_at asc", ["alice", "bob", "carol", "dave", "eve_smith"]),
-            ("email DESC", ["eve_smith", "dave", "carol", "bob", "alice"]),
-        ],
-    )
+    @pytest.mark.parametrize(("sort_by", "expected"), [
+        ("username asc", ["alice", "bob", "carol", "dave", "eve_smith"]),
+        ("username desc", ["eve_smith", "dave", "carol", "bob", "alice"]),
+        ("username:desc", ["eve_smith", "dave", "carol", "bob", "alice"]),
+        ("username:asc", ["alice", "bob", "carol", "dave", "eve_smith"]),
+        ("-username", ["eve_smith", "dave", "carol", "bob", "alice"]),
+        ("username", ["alice", "bob", "carol", "dave", "eve_smith"]),
+        ("username+desc", ["eve_smith", "dave", "carol", "bob", "alice"]),
+        ("created_at asc", ["alice", "bob", "carol", "dave", "eve_smith"]),
+        ("email DESC", ["eve_smith", "dave", "carol", "bob", "alice"]),
+    ])
     def test_forms(self, api, world, lab, sort_by, expected):
         assert usernames(api, world, lab, sort_by=sort_by) == expected
 
@@ -225,52 +190,29 @@ class TestSort:
         User.objects.filter(username="carol").update(email="same2@lab.example")
         User.objects.filter(organization=lab).update(last_sign_in_at=datetime(2024, 1, 1, tzinfo=UTC))
         assert usernames(api, world, lab, sort_by="last_sign_in_at desc, username desc") == [
-            "eve_smith",
-            "dave",
-            "carol",
-            "bob",
-            "alice",
-        ]
+            "eve_smith", "dave", "carol", "bob", "alice"]
         assert usernames(api, world, lab, sort_by="last_sign_in_at:asc,-username") == [
-            "eve_smith",
-            "dave",
-            "carol",
-            "bob",
-            "alice",
-        ]
+            "eve_smith", "dave", "carol", "bob", "alice"]
 
     def test_organizations(self, api, world, lab):
         response = api.as_user(world.admin).get("/v2/organizations", {"sort_by": "name desc"})
         assert [i["attributes"]["name"] for i in response.json()["data"]] == [
-            "Platform Staff",
-            "Partner Org",
-            "Other Org",
-            "Lab",
-            "Customer Org",
-        ]
+            "Platform Staff", "Partner Org", "Other Org", "Lab", "Customer Org"]
         response = api.as_user(world.admin).get("/v2/organizations", {"sort_by": "creation_time asc"})
         assert response.json()["data"][-1]["attributes"]["name"] == "Lab"
 
-    @pytest.mark.parametrize(
-        ("path", "sort_by"),
-        [
-            ("/v2/users", "password asc"),
-            ("/v2/users", "username sideways"),
-            ("/v2/users", "-username desc"),
-            ("/v2/users", "user name"),
-            ("/v2/organizations", "members"),
-            ("/v2/organizations", "name;drop"),
-        ],
-    )
+    @pytest.mark.parametrize(("path", "sort_by"), [
+        ("/v2/users", "password asc"), ("/v2/users", "username sideways"), ("/v2/users", "-username desc"),
+        ("/v2/users", "user name"), ("/v2/organizations", "members"), ("/v2/organizations", "name;drop"),
+    ])
     def test_bad_sort_is_422(self, api, world, path, sort_by):
         assert_error(bad(api, world, path, sort_by=sort_by), 422, "sort_by")
 
 
 class TestPagination:
     def page(self, api, world, lab, **params):
-        response = api.as_user(world.admin).get(
-            "/v2/users", {"q[organization_id]": str(lab.pk), "sort_by": "username", **params}
-        )
+        response = api.as_user(world.admin).get("/v2/users", {"q[organization_id]": str(lab.pk),
+                                                              "sort_by": "username", **params})
         assert response.status_code == 200, response.content
         assert_list_envelope(response.json(), "user")
         return response.json()

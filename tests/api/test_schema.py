@@ -18,15 +18,8 @@ def schema(api, world):
 def test_schema_is_openapi_3_of_the_v2_api(schema):
     assert schema["openapi"].startswith("3.")
     assert schema["info"]["title"]
-    for path in (
-        "/v2/users",
-        "/v2/users/{id}",
-        "/v2/organizations",
-        "/v2/organizations/{id}",
-        "/v2/user/me",
-        "/v2/organizations/export",
-        "/v2/organizations/move",
-    ):
+    for path in ("/v2/users", "/v2/users/{id}", "/v2/organizations", "/v2/organizations/{id}", "/v2/user/me",
+                 "/v2/organizations/export", "/v2/organizations/move"):
         assert path in schema["paths"], path
 
 

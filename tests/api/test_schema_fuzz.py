@@ -75,14 +75,8 @@ def admin_headers(world):
 def test_the_foundation_routes_are_fuzzed():
     assert SCHEMA_ERROR is None, f"the OpenAPI schema cannot be generated: {SCHEMA_ERROR!r}"
     labels = set(OPERATIONS)
-    for expected in (
-        "GET /v2/users",
-        "PUT /v2/users/{id}",
-        "POST /v2/organizations",
-        "PUT /v2/organizations/move",
-        "GET /v2/user/members",
-        "POST /auth/sign_in",
-    ):
+    for expected in ("GET /v2/users", "PUT /v2/users/{id}", "POST /v2/organizations", "PUT /v2/organizations/move",
+                     "GET /v2/user/members", "POST /auth/sign_in"):
         assert expected in labels, sorted(labels)
 
 
@@ -100,9 +94,8 @@ def test_no_server_error(label, admin_headers, world, wsgi_app):
     real_ids = st.sampled_from(existing_ids(world, operation.path))
 
     @given(case=operation.as_strategy(), real_id=real_ids, use_real_id=st.booleans())
-    @settings(
-        max_examples=EXAMPLES, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
-    )
+    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+              suppress_health_check=list(HealthCheck))
     def generated_requests_never_fail(case, real_id, use_real_id):
         if use_real_id and "id" in (case.path_parameters or {}):
             case.path_parameters["id"] = real_id

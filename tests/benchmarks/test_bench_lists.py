@@ -13,32 +13,16 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_bench_lists_runs_and_query_counts_are_constant(tmp_path):
     database, figures = tmp_path / "bench.sqlite3", tmp_path / "figures.json"
     result = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "bench_lists.py"),
-            "--rows",
-            "200",
-            "--seconds",
-            "0.2",
-            "--rounds",
-            "1",
-            "--database-url",
-            f"sqlite:///{database}",
-            "--json",
-            str(figures),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
+        [sys.executable, str(ROOT / "benchmarks" / "bench_lists.py"), "--rows", "200", "--seconds", "0.2",
+         "--rounds", "1", "--database-url", f"sqlite:///{database}", "--json", str(figures)],
+        capture_output=True, text=True, timeout=300, cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "PASS:" in result.stdout or "BELOW TARGET:" in result.stdout
     rows = json.loads(figures.read_text())
     assert {(row["caller"], row["endpoint"]) for row in rows} == {
         (caller, f"GET /v2/{resource}?per_page=100")
-        for caller in ("Admin", "Partner")
-        for resource in ("users", "organizations")
+        for caller in ("Admin", "Partner") for resource in ("users", "organizations")
     }
     for row in rows:
         small, large = row["queries_real_per_page_10_100"]

@@ -27,10 +27,8 @@ def api_get(live_server, world, path):
     """What an API client sees: platform key + bearer token from a real sign-in."""
     headers = {"X-API-KEY": world.api_key}
     signed_in = requests.post(
-        f"{live_server.url}/auth/sign_in",
-        json={"username": world.admin.username, "password": PASSWORD},
-        headers=headers,
-        timeout=10,
+        f"{live_server.url}/auth/sign_in", json={"username": world.admin.username, "password": PASSWORD},
+        headers=headers, timeout=10,
     )
     assert signed_in.status_code == 200, signed_in.text
     headers["Authorization"] = f"Bearer {signed_in.json()['token']}"

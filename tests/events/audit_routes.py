@@ -88,9 +88,7 @@ def _pending_user(world):
 def _webhook(world):
     from events.models import Webhook
 
-    return Webhook.objects.create(
-        organization=world.customer, name="Hook", url="https://93.184.215.14/h", events=["ping"]
-    )
+    return Webhook.objects.create(organization=world.customer, name="Hook", url="https://93.184.215.14/h", events=["ping"])
 
 
 def _delivery(world):
@@ -112,262 +110,79 @@ def requests_table():
 
     victim = lambda world: UserFactory(role="User", organization=world.customer)  # noqa: E731
     return {
-        "UserViewSet.create": lambda api, w: (
-            admin(api, w),
-            "/v2/users",
-            {
-                "user": {
-                    "username": "newbie",
-                    "email": "newbie@example.com",
-                    "organization_id": str(w.customer.pk),
-                    "role": "User",
-                }
-            },
-            "user",
-        ),
+        "UserViewSet.create": lambda api, w: (admin(api, w), "/v2/users", {"user": {
+            "username": "newbie", "email": "newbie@example.com", "organization_id": str(w.customer.pk), "role": "User"}}, "user"),
         "UserViewSet.bulk_destroy": lambda api, w: (admin(api, w), "/v2/users", {"ids": [str(victim(w).pk)]}, "user"),
-        "UserViewSet.update": lambda api, w: (
-            admin(api, w),
-            f"/v2/users/{w.user.pk}",
-            {"user": {"first_name": "Zed"}},
-            "user",
-        ),
-        "UserViewSet.partial_update": lambda api, w: (
-            admin(api, w),
-            f"/v2/users/{w.user.pk}",
-            {"first_name": "Zed"},
-            "user",
-        ),
+        "UserViewSet.update": lambda api, w: (admin(api, w), f"/v2/users/{w.user.pk}", {"user": {"first_name": "Zed"}}, "user"),
+        "UserViewSet.partial_update": lambda api, w: (admin(api, w), f"/v2/users/{w.user.pk}", {"first_name": "Zed"}, "user"),
         "UserViewSet.destroy": lambda api, w: (admin(api, w), f"/v2/users/{victim(w).pk}", None, "user"),
-        "UserActionViewSet.invite": lambda api, w: (
-            admin(api, w),
-            f"/v2/users/{_pending_user(w).pk}/invite",
-            {},
-            "user",
-        ),
-        "UserActionViewSet.impersonate": lambda api, w: (
-            admin(api, w),
-            f"/v2/users/{w.user.pk}/impersonate",
-            {},
-            "user",
-        ),
-        "UserActionViewSet.stop_impersonation": lambda api, w: (
-            impersonating_client(api, w),
-            "/v2/users/impersonate",
-            None,
-            "user",
-        ),
+        "UserActionViewSet.invite": lambda api, w: (admin(api, w), f"/v2/users/{_pending_user(w).pk}/invite", {}, "user"),
+        "UserActionViewSet.impersonate": lambda api, w: (admin(api, w), f"/v2/users/{w.user.pk}/impersonate", {}, "user"),
+        "UserActionViewSet.stop_impersonation": lambda api, w: (impersonating_client(api, w), "/v2/users/impersonate", None, "user"),
         "MfaViewSet.enable": lambda api, w: (admin(api, w), "/v2/user/mfa/enable", {"method": "totp"}, "user"),
         "MfaViewSet.verify_installation": _verify_installation,
         "MfaViewSet.disable": _disable_mfa,
         "MfaViewSet.recovery_codes": _recovery_codes,
         "PreferenceViewSet.notification": lambda api, w: (
-            admin(api, w),
-            "/v2/user/preferences/notifications/scan_event",
-            {"preference": {"email": False}},
-            None,
-        ),
-        "CurrentUserViewSet.generate_access_token": lambda api, w: (
-            admin(api, w),
-            "/v2/user/generate_access_token",
-            {},
-            "user",
-        ),
-        "CurrentUserViewSet.revoke_access_token": lambda api, w: (
-            admin(api, w),
-            "/v2/user/revoke_access_token",
-            {},
-            "user",
-        ),
-        "CurrentUserViewSet.update_me": lambda api, w: (
-            admin(api, w),
-            "/v2/user/me",
-            {"user": {"first_name": "Ada"}},
-            "user",
-        ),
+            admin(api, w), "/v2/user/preferences/notifications/scan_event", {"preference": {"email": False}}, None),
+        "CurrentUserViewSet.generate_access_token": lambda api, w: (admin(api, w), "/v2/user/generate_access_token", {}, "user"),
+        "CurrentUserViewSet.revoke_access_token": lambda api, w: (admin(api, w), "/v2/user/revoke_access_token", {}, "user"),
+        "CurrentUserViewSet.update_me": lambda api, w: (admin(api, w), "/v2/user/me", {"user": {"first_name": "Ada"}}, "user"),
         "CurrentUserViewSet.delete_me": lambda api, w: (api.as_user(w.viewer), "/v2/user/me", None, "user"),
         "CurrentUserViewSet.organization_update": lambda api, w: (
-            api.as_user(w.manager),
-            "/v2/user/organization",
-            {"organization": {"city": "Athens"}},
-            "user",
-        ),
-        "CurrentUserViewSet.password": lambda api, w: (
-            admin(api, w),
-            "/v2/user/password",
-            {
-                "current_password": PASSWORD,
-                "password": "a-much-newer-passphrase",
-                "password_confirmation": "a-much-newer-passphrase",
-            },
-            "user",
-        ),
-        "CurrentUserViewSet.transfer_resources": lambda api, w: (
-            admin(api, w),
-            "/v2/user/transfer_resources",
-            {"from_user_id": str(w.user.pk), "to_user_id": str(w.manager.pk)},
-            "user",
-        ),
-        "OrganizationViewSet.create": lambda api, w: (
-            admin(api, w),
-            "/v2/organizations",
-            {"organization": {"name": "Newco", "company_name": "Newco Ltd"}},
-            "organization",
-        ),
-        "OrganizationViewSet.update": lambda api, w: (
-            admin(api, w),
-            f"/v2/organizations/{w.customer.pk}",
-            {"organization": {"city": "Rome"}},
-            "organization",
-        ),
-        "OrganizationViewSet.partial_update": lambda api, w: (
-            admin(api, w),
-            f"/v2/organizations/{w.customer.pk}",
-            {"city": "Oslo"},
-            "organization",
-        ),
-        "OrganizationViewSet.destroy": lambda api, w: (
-            admin(api, w),
-            f"/v2/organizations/{w.other_org.pk}",
-            None,
-            "organization",
-        ),
-        "OrganizationViewSet.move": lambda api, w: (
-            admin(api, w),
-            "/v2/organizations/move",
-            {"user_id": str(w.user.pk), "organization_id": str(w.partner_org.pk)},
-            "organization",
-        ),
-        "OrganizationViewSet.subscribe": lambda api, w: (
-            plans() and admin(api, w),
-            f"/v2/organizations/{w.other_org.pk}/subscribe",
-            {"plan": "vrms-standard"},
-            "organization",
-        ),
-        "OrganizationViewSet.subscribe_own": lambda api, w: (
-            plans() and api.as_user(w.manager),
-            "/v2/organizations/subscribe",
-            {"plan": "vrms-standard"},
-            "organization",
-        ),
-        "OrganizationViewSet.unsubscribe": lambda api, w: (
-            _customer_subscription(w) and admin(api, w),
-            f"/v2/organizations/{w.customer.pk}/unsubscribe",
-            {"plan": "pci-standard"},
-            "organization",
-        ),
+            api.as_user(w.manager), "/v2/user/organization", {"organization": {"city": "Athens"}}, "user"),
+        "CurrentUserViewSet.password": lambda api, w: (admin(api, w), "/v2/user/password", {
+            "current_password": PASSWORD, "password": "a-much-newer-passphrase", "password_confirmation": "a-much-newer-passphrase"}, "user"),
+        "CurrentUserViewSet.transfer_resources": lambda api, w: (admin(api, w), "/v2/user/transfer_resources", {
+            "from_user_id": str(w.user.pk), "to_user_id": str(w.manager.pk)}, "user"),
+        "OrganizationViewSet.create": lambda api, w: (admin(api, w), "/v2/organizations", {
+            "organization": {"name": "Newco", "company_name": "Newco Ltd"}}, "organization"),
+        "OrganizationViewSet.update": lambda api, w: (admin(api, w), f"/v2/organizations/{w.customer.pk}", {"organization": {"city": "Rome"}}, "organization"),
+        "OrganizationViewSet.partial_update": lambda api, w: (admin(api, w), f"/v2/organizations/{w.customer.pk}", {"city": "Oslo"}, "organization"),
+        "OrganizationViewSet.destroy": lambda api, w: (admin(api, w), f"/v2/organizations/{w.other_org.pk}", None, "organization"),
+        "OrganizationViewSet.move": lambda api, w: (admin(api, w), "/v2/organizations/move", {
+            "user_id": str(w.user.pk), "organization_id": str(w.partner_org.pk)}, "organization"),
+        "OrganizationViewSet.subscribe": lambda api, w: (plans() and admin(api, w), f"/v2/organizations/{w.other_org.pk}/subscribe",
+                                                         {"plan": "vrms-standard"}, "organization"),
+        "OrganizationViewSet.subscribe_own": lambda api, w: (plans() and api.as_user(w.manager), "/v2/organizations/subscribe",
+                                                             {"plan": "vrms-standard"}, "organization"),
+        "OrganizationViewSet.unsubscribe": lambda api, w: (_customer_subscription(w) and admin(api, w),
+                                                           f"/v2/organizations/{w.customer.pk}/unsubscribe", {"plan": "pci-standard"}, "organization"),
         "OrganizationSubscriptionViewSet.update": _subscription_update,
         "OrganizationSubscriptionViewSet.partial_update": _subscription_update,
-        "ProductContextViewSet.change_product": lambda api, w: (
-            _customer_subscription(w) and api.as_user(w.manager),
-            "/v2/user/change_product",
-            {"product_code": "pci"},
-            "user",
-        ),
-        "CustomerViewSet.create_customer": lambda api, w: (
-            plans() and admin(api, w),
-            "/v2/users/create_customer",
-            {
-                "customer": {
-                    "organization": {
-                        "name": "Newco",
-                        "company_name": "Newco Ltd",
-                        "parent_organization": str(w.partner_org.pk),
-                    },
-                    "user": {"username": "newco", "email": "newco@example.com"},
-                }
-            },
-            "organization",
-        ),
-        "SignInView.post": lambda api, w: (
-            api.as_user(None),
-            "/auth/sign_in",
-            {"username": "plainuser", "password": PASSWORD},
-            "user",
-        ),
+        "ProductContextViewSet.change_product": lambda api, w: (_customer_subscription(w) and api.as_user(w.manager),
+                                                                "/v2/user/change_product", {"product_code": "pci"}, "user"),
+        "CustomerViewSet.create_customer": lambda api, w: (plans() and admin(api, w), "/v2/users/create_customer", {"customer": {
+            "organization": {"name": "Newco", "company_name": "Newco Ltd", "parent_organization": str(w.partner_org.pk)},
+            "user": {"username": "newco", "email": "newco@example.com"}}}, "organization"),
+        "SignInView.post": lambda api, w: (api.as_user(None), "/auth/sign_in", {"username": "plainuser", "password": PASSWORD}, "user"),
         "SignOutView.delete": lambda api, w: (api.as_user(w.user), "/auth/sign_out", None, "user"),
         "PasswordView.post": lambda api, w: (api.as_user(None), "/auth/password", {"email": w.user.email}, "user"),
-        "NotificationViewSet.destroy": lambda api, w: (
-            admin(api, w),
-            f"/v2/notifications/{_notification(w).pk}",
-            None,
-            "notification",
-        ),
-        "NotificationViewSet.read": lambda api, w: (
-            admin(api, w),
-            f"/v2/notifications/{_notification(w).pk}/read",
-            {},
-            "notification",
-        ),
-        "NotificationViewSet.seen": lambda api, w: (
-            admin(api, w),
-            f"/v2/notifications/{_notification(w).pk}/seen",
-            {},
-            "notification",
-        ),
-        "NotificationViewSet.read_all": lambda api, w: (
-            _notification(w) and admin(api, w),
-            "/v2/notifications/read_all",
-            {},
-            "notification",
-        ),
-        "NotificationViewSet.seen_all": lambda api, w: (
-            _notification(w) and admin(api, w),
-            "/v2/notifications/seen_all",
-            {},
-            "notification",
-        ),
-        "WebhookViewSet.create": lambda api, w: (
-            admin(api, w),
-            "/v2/webhooks",
-            {"webhook": {"name": "x", "url": "https://93.184.215.14/h", "events": ["ping"], "secret": "hush"}},
-            "webhook",
-        ),
-        "WebhookViewSet.update": lambda api, w: (
-            admin(api, w),
-            f"/v2/webhooks/{_webhook(w).pk}",
-            {"secret": "new-secret"},
-            "webhook",
-        ),
-        "WebhookViewSet.partial_update": lambda api, w: (
-            admin(api, w),
-            f"/v2/webhooks/{_webhook(w).pk}",
-            {"name": "y"},
-            "webhook",
-        ),
+        "NotificationViewSet.destroy": lambda api, w: (admin(api, w), f"/v2/notifications/{_notification(w).pk}", None, "notification"),
+        "NotificationViewSet.read": lambda api, w: (admin(api, w), f"/v2/notifications/{_notification(w).pk}/read", {}, "notification"),
+        "NotificationViewSet.seen": lambda api, w: (admin(api, w), f"/v2/notifications/{_notification(w).pk}/seen", {}, "notification"),
+        "NotificationViewSet.read_all": lambda api, w: (_notification(w) and admin(api, w), "/v2/notifications/read_all", {}, "notification"),
+        "NotificationViewSet.seen_all": lambda api, w: (_notification(w) and admin(api, w), "/v2/notifications/seen_all", {}, "notification"),
+        "WebhookViewSet.create": lambda api, w: (admin(api, w), "/v2/webhooks", {"webhook": {
+            "name": "x", "url": "https://93.184.215.14/h", "events": ["ping"], "secret": "hush"}}, "webhook"),
+        "WebhookViewSet.update": lambda api, w: (admin(api, w), f"/v2/webhooks/{_webhook(w).pk}", {"secret": "new-secret"}, "webhook"),
+        "WebhookViewSet.partial_update": lambda api, w: (admin(api, w), f"/v2/webhooks/{_webhook(w).pk}", {"name": "y"}, "webhook"),
         "WebhookViewSet.destroy": lambda api, w: (admin(api, w), f"/v2/webhooks/{_webhook(w).pk}", None, "webhook"),
         "WebhookViewSet.test": _webhook_test,
         "WebhookViewSet.redeliver": lambda api, w: (
-            admin(api, w),
-            (lambda d: f"/v2/webhooks/{d.webhook_id}/deliveries/{d.pk}/redeliver")(_delivery(w)),
-            {},
-            "webhook",
-        ),
-        "WhitelabelViewSet.update_collection": lambda api, w: (
-            api.as_user(w.partner),
-            "/v2/whitelabel",
-            {"whitelabel": {"company_name": "Acme", "primary_color": "#112233"}},
-            "whitelabel",
-        ),
+            admin(api, w), (lambda d: f"/v2/webhooks/{d.webhook_id}/deliveries/{d.pk}/redeliver")(_delivery(w)), {}, "webhook"),
+        "WhitelabelViewSet.update_collection": lambda api, w: (api.as_user(w.partner), "/v2/whitelabel", {"whitelabel": {
+            "company_name": "Acme", "primary_color": "#112233"}}, "whitelabel"),
         "WhitelabelViewSet.bulk_destroy": lambda api, w: (api.as_user(w.partner), "/v2/whitelabel", None, "whitelabel"),
-        "WhitelabelSettingsViewSet.update_collection": lambda api, w: (
-            admin(api, w),
-            "/v2/whitelabel_settings",
-            {"company_name": "Platform"},
-            "whitelabel",
-        ),
+        "WhitelabelSettingsViewSet.update_collection": lambda api, w: (admin(api, w), "/v2/whitelabel_settings", {
+            "company_name": "Platform"}, "whitelabel"),
         **scanning_requests(),
     }
 
 
 def _verify_installation(api, world):
     user, client, secret = totp_user(api)
-    return (
-        client,
-        "/v2/user/mfa/verify_installation",
-        {"method": "totp", "otp_attempt": pyotp.TOTP(secret).now()},
-        "user",
-    )
+    return client, "/v2/user/mfa/verify_installation", {"method": "totp", "otp_attempt": pyotp.TOTP(secret).now()}, "user"
 
 
 def _next_code(secret):

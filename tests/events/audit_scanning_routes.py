@@ -58,18 +58,8 @@ def _started_scan(world):
 
 def _wizard(api, world):
     client = scanning_client(api, world)
-    return (
-        client,
-        "/v2/scans/wizard",
-        {
-            "wizard": {
-                "name": "Shop",
-                "hosts": "192.0.2.10-12",
-                "schedule": {k: v for k, v in SCHEDULE.items() if k != "name"},
-            }
-        },
-        "scan",
-    )
+    return client, "/v2/scans/wizard", {"wizard": {"name": "Shop", "hosts": "192.0.2.10-12", "schedule": {
+        k: v for k, v in SCHEDULE.items() if k != "name"}}}, "scan"
 
 
 def _scan_create(api, world):
@@ -86,58 +76,29 @@ def scanning_requests():
     scan = lambda w: _own(ScanFactory, w)  # noqa: E731
     return {
         "TargetViewSet.create": _request("/v2/targets", {"target": {"name": "Shop", "hosts": "192.0.2.1-4"}}, "target"),
-        "TargetViewSet.update": _request(
-            lambda t: f"/v2/targets/{t.pk}", {"target": {"name": "Renamed"}}, "target", target
-        ),
+        "TargetViewSet.update": _request(lambda t: f"/v2/targets/{t.pk}", {"target": {"name": "Renamed"}}, "target", target),
         "TargetViewSet.partial_update": _request(lambda t: f"/v2/targets/{t.pk}", {"comment": "DMZ"}, "target", target),
         "TargetViewSet.destroy": _request(lambda t: f"/v2/targets/{t.pk}", None, "target", target),
         "TargetViewSet.bulk_destroy": _request("/v2/targets", _ids, "target", target),
-        "PortListViewSet.create": _request(
-            "/v2/port_lists", {"port_list": {"name": "Web", "port_ranges": "T:80,443"}}, "port_list"
-        ),
-        "PortListViewSet.update": _request(
-            lambda p: f"/v2/port_lists/{p.pk}", {"port_list": {"name": "Renamed"}}, "port_list", port_list
-        ),
-        "PortListViewSet.partial_update": _request(
-            lambda p: f"/v2/port_lists/{p.pk}", {"port_ranges": "1-1024"}, "port_list", port_list
-        ),
+        "PortListViewSet.create": _request("/v2/port_lists", {"port_list": {"name": "Web", "port_ranges": "T:80,443"}}, "port_list"),
+        "PortListViewSet.update": _request(lambda p: f"/v2/port_lists/{p.pk}", {"port_list": {"name": "Renamed"}}, "port_list",
+                                           port_list),
+        "PortListViewSet.partial_update": _request(lambda p: f"/v2/port_lists/{p.pk}", {"port_ranges": "1-1024"}, "port_list",
+                                                   port_list),
         "PortListViewSet.destroy": _request(lambda p: f"/v2/port_lists/{p.pk}", None, "port_list", port_list),
-        "ScannerViewSet.create": _request(
-            "/v2/scanners",
-            {
-                "scanner": {
-                    "name": "Greenbone DMZ",
-                    "type": "gvm",
-                    "host": "gvm.example.com",
-                    "port": 9390,
-                    "credential": "gmp-secret",
-                }
-            },
-            "scanner",
-        ),
-        "ScannerViewSet.update": _request(
-            lambda s: f"/v2/scanners/{s.pk}", {"scanner": {"name": "Renamed"}}, "scanner", scanner
-        ),
-        "ScannerViewSet.partial_update": _request(
-            lambda s: f"/v2/scanners/{s.pk}", {"max_concurrent_scans": 2}, "scanner", scanner
-        ),
+        "ScannerViewSet.create": _request("/v2/scanners", {"scanner": {
+            "name": "Greenbone DMZ", "type": "gvm", "host": "gvm.example.com", "port": 9390, "credential": "gmp-secret"}}, "scanner"),
+        "ScannerViewSet.update": _request(lambda s: f"/v2/scanners/{s.pk}", {"scanner": {"name": "Renamed"}}, "scanner", scanner),
+        "ScannerViewSet.partial_update": _request(lambda s: f"/v2/scanners/{s.pk}", {"max_concurrent_scans": 2}, "scanner", scanner),
         "ScannerViewSet.destroy": _request(lambda s: f"/v2/scanners/{s.pk}", None, "scanner", scanner),
-        "ScannerViewSet.verify": _request(
-            lambda s: f"/v2/scanners/{s.pk}/verify", {}, "scanner", scanner
-        ),  # built-in type: online
+        "ScannerViewSet.verify": _request(lambda s: f"/v2/scanners/{s.pk}/verify", {}, "scanner", scanner),  # built-in type: online
         "ScheduleViewSet.create": _request("/v2/schedules", {"schedule": SCHEDULE}, "schedule"),
-        "ScheduleViewSet.update": _request(
-            lambda s: f"/v2/schedules/{s.pk}", {"schedule": {"name": "Renamed"}}, "schedule", schedule
-        ),
-        "ScheduleViewSet.partial_update": _request(
-            lambda s: f"/v2/schedules/{s.pk}", {"frequency": "weekly"}, "schedule", schedule
-        ),
+        "ScheduleViewSet.update": _request(lambda s: f"/v2/schedules/{s.pk}", {"schedule": {"name": "Renamed"}}, "schedule", schedule),
+        "ScheduleViewSet.partial_update": _request(lambda s: f"/v2/schedules/{s.pk}", {"frequency": "weekly"}, "schedule", schedule),
         "ScheduleViewSet.destroy": _request(lambda s: f"/v2/schedules/{s.pk}", None, "schedule", schedule),
         "ScheduleViewSet.bulk_destroy": _request("/v2/schedules", _ids, "schedule", schedule),
         "ScanViewSet.create": _scan_create,
-        "ScanViewSet.update": _request(
-            lambda s: f"/v2/scans/{s.pk}", {"scan": {"name": "Renamed", "max_hosts": 5}}, "scan", scan
-        ),
+        "ScanViewSet.update": _request(lambda s: f"/v2/scans/{s.pk}", {"scan": {"name": "Renamed", "max_hosts": 5}}, "scan", scan),
         "ScanViewSet.partial_update": _request(lambda s: f"/v2/scans/{s.pk}", {"comment": "weekly"}, "scan", scan),
         "ScanViewSet.destroy": _request(lambda s: f"/v2/scans/{s.pk}", None, "scan", scan),
         "ScanViewSet.bulk_destroy": _request("/v2/scans", _ids, "scan", scan),

@@ -15,13 +15,8 @@ from tests.api_mixins import assert_error, assert_list_envelope
 
 
 def make_event(organization, action="update", **extra):
-    return AuditEvent.objects.create(
-        organization_id=getattr(organization, "pk", organization),
-        action=action,
-        resource_type="target",
-        resource_id=str(uuid.uuid4()),
-        **extra,
-    )
+    return AuditEvent.objects.create(organization_id=getattr(organization, "pk", organization), action=action,
+                                     resource_type="target", resource_id=str(uuid.uuid4()), **extra)
 
 
 def ids(response):
@@ -30,17 +25,11 @@ def ids(response):
 
 
 def test_visibility_per_role(api, world):
-    own, customer_of_partner, other = (
-        make_event(world.customer),
-        make_event(world.partner_org),
-        make_event(world.other_org),
-    )
+    own, customer_of_partner, other = make_event(world.customer), make_event(world.partner_org), make_event(world.other_org)
     platform = make_event(None, action="sign_in_failed")
     assert ids(api.as_user(world.manager).get("/v2/audit/events")) == {str(own.pk)}
     assert ids(api.as_user(world.partner).get("/v2/audit/events")) == {str(own.pk), str(customer_of_partner.pk)}
-    assert ids(api.as_user(world.admin).get("/v2/audit/events")) == {
-        str(e.pk) for e in (own, customer_of_partner, other, platform)
-    }
+    assert ids(api.as_user(world.admin).get("/v2/audit/events")) == {str(e.pk) for e in (own, customer_of_partner, other, platform)}
     for user in (world.user, world.viewer):
         assert_error(api.as_user(user).get("/v2/audit/events"), 403)
     assert_error(api.as_user(world.manager).get(f"/v2/audit/events/{other.pk}"), 404)
@@ -50,31 +39,15 @@ def test_visibility_per_role(api, world):
 
 
 def test_shape_of_an_event(api, world):
-    event = make_event(
-        world.customer,
-        actor_id=world.manager.pk,
-        actor_username="manager",
-        ip="10.0.0.9",
-        user_agent="curl/8",
-        request_id="abc",
-        changes={"name": ["a", "b"]},
-    )
+    event = make_event(world.customer, actor_id=world.manager.pk, actor_username="manager", ip="10.0.0.9",
+                       user_agent="curl/8", request_id="abc", changes={"name": ["a", "b"]})
     body = api.as_user(world.manager).get(f"/v2/audit/events/{event.pk}").json()["data"]
     assert body["type"] == "audit_event"
     attributes = body["attributes"]
     assert attributes["actor"] == {"id": str(world.manager.pk), "username": "manager"}
     assert attributes["changes"] == {"name": ["a", "b"]} and attributes["ip"] == "10.0.0.9"
-    assert set(attributes) >= {
-        "action",
-        "impersonator",
-        "organization",
-        "resource_type",
-        "resource_id",
-        "resource_repr",
-        "user_agent",
-        "request_id",
-        "created_at",
-    }
+    assert set(attributes) >= {"action", "impersonator", "organization", "resource_type", "resource_id", "resource_repr",
+                               "user_agent", "request_id", "created_at"}
 
 
 def test_filters(api, world):
@@ -87,9 +60,7 @@ def test_filters(api, world):
     assert ids(client.get("/v2/audit/events", {"q[actor_id]": str(world.manager.pk)})) == {str(hit.pk)}
     assert ids(client.get("/v2/audit/events", {"q[resource_id]": hit.resource_id})) == {str(hit.pk)}
     assert ids(client.get("/v2/audit/events", {"q[ip]": "192.0.2.7"})) == {str(hit.pk)}
-    assert ids(client.get("/v2/audit/events", {"q[resource_type]": "target"})) == {
-        str(e.pk) for e in AuditEvent.objects.all()
-    }
+    assert ids(client.get("/v2/audit/events", {"q[resource_type]": "target"})) == {str(e.pk) for e in AuditEvent.objects.all()}
     assert str(old.pk) not in ids(client.get("/v2/audit/events", {"relative_date_range": "30d"}))
     assert_error(client.get("/v2/audit/events", {"q[actor_id]": "nope"}), 422, "q[actor_id]")
     assert_error(client.get("/v2/audit/events", {"q[user_agent]": "x"}), 422, "q[user_agent]")
@@ -127,8 +98,7 @@ def test_prune_audit_deletes_old_events_in_batches(world, capsys):
     for days in (1, 10, 100, 400, 500):
         make_event(world.customer)
     AuditEvent.objects.filter(pk__in=list(AuditEvent.objects.values_list("pk", flat=True)[:3])).update(
-        created_at=now - timedelta(days=100)
-    )
+        created_at=now - timedelta(days=100))
     call_command("prune_audit", "--days", "30", "--batch-size", "2")
     assert AuditEvent.objects.count() == 2
     assert "Deleted 3 audit event(s) older than 30 day(s)." in capsys.readouterr().out

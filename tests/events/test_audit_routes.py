@@ -12,9 +12,7 @@ ROUTES = unsafe_routes()
 REQUESTS = requests_table()
 
 
-@pytest.mark.parametrize(
-    ("key", "method", "regex"), [(k, m, r) for k, m, r, _ in ROUTES], ids=[f"{m.upper()} {r}" for _, m, r, _ in ROUTES]
-)
+@pytest.mark.parametrize(("key", "method", "regex"), [(k, m, r) for k, m, r, _ in ROUTES], ids=[f"{m.upper()} {r}" for _, m, r, _ in ROUTES])
 def test_every_write_route_is_audited(api, world, key, method, regex, settings):
     settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = False
     if key in SKIP:
@@ -54,9 +52,7 @@ def test_scanning_writes_are_audited_once_their_transactions_commit(api, world):
         before = set(AuditEvent.objects.values_list("pk", flat=True))
         response = client._call(methods[key], path, body)
         assert 200 <= response.status_code < 300, (key, response.status_code, response.content[:300])
-        new = list(
-            AuditEvent.objects.exclude(pk__in=before).values("action", "resource_type", "resource_id", "request_id")
-        )
+        new = list(AuditEvent.objects.exclude(pk__in=before).values("action", "resource_type", "resource_id", "request_id"))
         assert any(row["resource_type"] == expected for row in new), (key, new)
         assert {row["request_id"] for row in new} == {response["X-Request-Id"]}, (key, new)
         records = [(row["resource_type"], row["resource_id"]) for row in new]
@@ -74,12 +70,8 @@ def _fill(regex, world):
 
 def test_update_records_the_changed_fields_with_secrets_masked(api, world):
     client = api.as_user(world.admin)
-    response = client.put(
-        f"/v2/users/{world.user.pk}",
-        {"user": {"first_name": "Zed", "city": "Athens"}},
-        HTTP_USER_AGENT="audit-test/1.0",
-        HTTP_X_REQUEST_ID="req-123",
-    )
+    response = client.put(f"/v2/users/{world.user.pk}", {"user": {"first_name": "Zed", "city": "Athens"}},
+                          HTTP_USER_AGENT="audit-test/1.0", HTTP_X_REQUEST_ID="req-123")
     assert response.status_code == 200 and response["X-Request-Id"] == "req-123"
     event = AuditEvent.objects.get(action="update", resource_type="user")
     assert event.resource_id == str(world.user.pk)
@@ -88,9 +80,8 @@ def test_update_records_the_changed_fields_with_secrets_masked(api, world):
     assert event.organization_id == world.customer.pk  # the resource's organization, not the actor's
     assert event.ip == "127.0.0.1" and event.user_agent == "audit-test/1.0" and event.request_id == "req-123"
 
-    hook = client.post(
-        "/v2/webhooks", {"name": "x", "url": "https://93.184.215.14/", "events": ["ping"], "secret": "topsecret"}
-    ).json()["data"]
+    hook = client.post("/v2/webhooks", {"name": "x", "url": "https://93.184.215.14/", "events": ["ping"],
+                                        "secret": "topsecret"}).json()["data"]
     client.put(f"/v2/webhooks/{hook['id']}", {"secret": "another"})
     changes = AuditEvent.objects.get(action="update", resource_type="webhook").changes
     assert changes["secret_encrypted"] == ["[FILTERED]", "[FILTERED]"]
@@ -169,21 +160,11 @@ def test_bulk_delete_records_one_event_per_record_in_one_insert(api, world):
 
 def test_admin_changes_are_audited(client, world):
     client.force_login(world.admin)
-    response = client.post(
-        f"/admin/organizations/organization/{world.customer.pk}/change/",
-        {
-            "name": "Renamed Customer",
-            "company_name": world.customer.company_name,
-            "description": "",
-            "parent": world.partner_org.pk,
-            "members-TOTAL_FORMS": "0",
-            "members-INITIAL_FORMS": "0",
-            "subscriptions-TOTAL_FORMS": "0",
-            "subscriptions-INITIAL_FORMS": "0",
-            "email": "",
-            "contact_email": "",
-        },
-    )
+    response = client.post(f"/admin/organizations/organization/{world.customer.pk}/change/", {
+        "name": "Renamed Customer", "company_name": world.customer.company_name, "description": "", "parent": world.partner_org.pk,
+        "members-TOTAL_FORMS": "0", "members-INITIAL_FORMS": "0", "subscriptions-TOTAL_FORMS": "0",
+        "subscriptions-INITIAL_FORMS": "0", "email": "", "contact_email": "",
+    })
     if response.status_code != 302:
         pytest.skip("the organization admin form changed; covered by the webhook admin case below")
     event = AuditEvent.objects.get(source="admin", action="update")
@@ -193,19 +174,11 @@ def test_admin_changes_are_audited(client, world):
 def test_admin_webhook_add_and_delete_are_audited(client, world, settings):
     settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = False
     client.force_login(world.admin)
-    response = client.post(
-        "/admin/events/webhook/add/",
-        {
-            "name": "From admin",
-            "organization": world.customer.pk,
-            "url": "https://93.184.215.14/x",
-            "events": '["ping"]',
-            "active": "on",
-            "new_secret": "adm1n-secret",
-            "deliveries-TOTAL_FORMS": "0",
-            "deliveries-INITIAL_FORMS": "0",
-        },
-    )
+    response = client.post("/admin/events/webhook/add/", {
+        "name": "From admin", "organization": world.customer.pk, "url": "https://93.184.215.14/x",
+        "events": '["ping"]', "active": "on", "new_secret": "adm1n-secret",
+        "deliveries-TOTAL_FORMS": "0", "deliveries-INITIAL_FORMS": "0",
+    })
     assert response.status_code == 302, response.content[:2000]
     created = AuditEvent.objects.get(source="admin", action="create")
     assert created.resource_type == "webhook" and created.organization_id == world.customer.pk
@@ -215,15 +188,7 @@ def test_admin_webhook_add_and_delete_are_audited(client, world, settings):
     hook = Webhook.objects.get(name="From admin")
     client.post("/admin/events/webhook/", {"action": "delete_selected", "_selected_action": [hook.pk], "post": "yes"})
     assert AuditEvent.objects.filter(source="admin", action="delete", resource_id=str(hook.pk)).exists()
-    refused = client.post(
-        "/admin/events/webhook/add/",
-        {
-            "name": "Bad",
-            "organization": world.customer.pk,
-            "url": "http://127.0.0.1/x",
-            "events": '["ping"]',
-            "deliveries-TOTAL_FORMS": "0",
-            "deliveries-INITIAL_FORMS": "0",
-        },
-    )
+    refused = client.post("/admin/events/webhook/add/", {
+        "name": "Bad", "organization": world.customer.pk, "url": "http://127.0.0.1/x", "events": '["ping"]',
+        "deliveries-TOTAL_FORMS": "0", "deliveries-INITIAL_FORMS": "0"})
     assert refused.status_code == 200 and b"loopback" in refused.content

@@ -23,12 +23,8 @@ def free_port():
 def test_webhook_receiver_prints_deliveries_and_checks_signatures(world, settings):
     settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
     port, out = free_port(), io.StringIO()
-    thread = threading.Thread(
-        target=call_command,
-        args=("webhook_receiver",),
-        kwargs={"port": port, "secret": "s3cret", "count": 2, "stdout": out},
-        daemon=True,
-    )
+    thread = threading.Thread(target=call_command, args=("webhook_receiver",),
+                              kwargs={"port": port, "secret": "s3cret", "count": 2, "stdout": out}, daemon=True)
     thread.start()
     for _ in range(50):
         if "Listening" in out.getvalue():
@@ -36,20 +32,10 @@ def test_webhook_receiver_prints_deliveries_and_checks_signatures(world, setting
         time.sleep(0.05)
     from config import crypto
 
-    signed = Webhook.objects.create(
-        organization=world.customer,
-        name="sink",
-        url=f"http://127.0.0.1:{port}/hook",
-        events=["ping"],
-        secret_encrypted=crypto.encrypt("s3cret"),
-    )
-    wrong = Webhook.objects.create(
-        organization=world.customer,
-        name="wrong",
-        url=f"http://127.0.0.1:{port}/hook",
-        events=["ping"],
-        secret_encrypted=crypto.encrypt("other"),
-    )
+    signed = Webhook.objects.create(organization=world.customer, name="sink", url=f"http://127.0.0.1:{port}/hook",
+                                    events=["ping"], secret_encrypted=crypto.encrypt("s3cret"))
+    wrong = Webhook.objects.create(organization=world.customer, name="wrong", url=f"http://127.0.0.1:{port}/hook",
+                                   events=["ping"], secret_encrypted=crypto.encrypt("other"))
     assert ping(signed).succeeded and ping(wrong).succeeded
     thread.join(timeout=10)
     printed = out.getvalue()

@@ -24,12 +24,8 @@ class TestNotificationsApi(ApiResourceTests):
     write_roles = ("User", "Manager", "Partner", "Admin")
 
     def make(self, world, organization):
-        user = {
-            world.customer.pk: world.manager,
-            world.other_org.pk: world.other_manager,
-            world.partner_org.pk: world.partner,
-            world.staff.pk: world.admin,
-        }[organization.pk]
+        user = {world.customer.pk: world.manager, world.other_org.pk: world.other_manager,
+                world.partner_org.pk: world.partner, world.staff.pk: world.admin}[organization.pk]
         return make_notification(user)
 
     def visible_row(self, world, user):
@@ -82,13 +78,9 @@ def test_viewer_cannot_delete(api, world):
 
 @pytest.mark.django_db(transaction=True)
 def test_events_notify_members_in_app_and_by_email_with_branding(api, world):
-    Whitelabel.objects.create(
-        organization=world.partner_org,
-        company_name="Acme Security",
-        email_sender_name="Acme Alerts",
-        email_sender_address="alerts@acme.test",
-        support_email="help@acme.test",
-    )
+    Whitelabel.objects.create(organization=world.partner_org, company_name="Acme Security",
+                              email_sender_name="Acme Alerts", email_sender_address="alerts@acme.test",
+                              support_email="help@acme.test")
     emit("scan_completed", world.customer, organization=world.customer, title="Scan Weekly completed")
     members = {world.manager, world.user, world.viewer}
     assert {n.user for n in Notification.objects.all()} == members
@@ -105,14 +97,11 @@ def test_events_notify_members_in_app_and_by_email_with_branding(api, world):
 @pytest.mark.django_db(transaction=True)
 def test_preference_off_means_no_notification(api, world):
     client = api.as_user(world.user)
-    response = client.put(
-        "/v2/user/preferences/notifications/scan_event",
-        {"preference": {"enabled": True, "in_app": False, "email": False}},
-    )
+    response = client.put("/v2/user/preferences/notifications/scan_event",
+                          {"preference": {"enabled": True, "in_app": False, "email": False}})
     assert response.status_code == 200, response.content
-    api.as_user(world.viewer).put(
-        "/v2/user/preferences/notifications/scan_event", {"preference": {"in_app": True, "email": False}}
-    )
+    api.as_user(world.viewer).put("/v2/user/preferences/notifications/scan_event",
+                                  {"preference": {"in_app": True, "email": False}})
     emit("scan_completed", world.customer, organization=world.customer)
     assert not Notification.objects.filter(user=world.user).exists()
     assert Notification.objects.filter(user=world.viewer).exists()

@@ -20,9 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def create_webhook(client, url, events=("scan_completed",), **extra):
-    response = client.post(
-        "/v2/webhooks", {"webhook": {"name": "Receiver", "url": url, "events": list(events), **extra}}
-    )
+    response = client.post("/v2/webhooks", {"webhook": {"name": "Receiver", "url": url, "events": list(events), **extra}})
     assert response.status_code == 201, response.content
     return response.json()["data"]
 

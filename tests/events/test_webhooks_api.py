@@ -15,9 +15,8 @@ def _private(settings):
 
 
 def make_webhook(organization, **extra):
-    return Webhook.objects.create(
-        organization=organization, name="Hook", url="https://93.184.215.14/hook", events=["scan_completed"], **extra
-    )
+    return Webhook.objects.create(organization=organization, name="Hook", url="https://93.184.215.14/hook",
+                                  events=["scan_completed"], **extra)
 
 
 class TestWebhooksApi(ApiResourceTests):
@@ -26,12 +25,8 @@ class TestWebhooksApi(ApiResourceTests):
     resource_name = "webhook"
     endpoints = {"list", "get", "create", "update", "delete"}
     write_roles = ("Manager", "Partner", "Admin")
-    create_body = {
-        "name": "SIEM",
-        "url": "https://93.184.215.14/cg",
-        "events": ["scan_completed", "scan_failed"],
-        "secret": "abc",
-    }
+    create_body = {"name": "SIEM", "url": "https://93.184.215.14/cg", "events": ["scan_completed", "scan_failed"],
+                   "secret": "abc"}
     update_body = {"name": "Renamed", "events": ["report_generated"]}
     invalid_body = ({"events": ["no_such_event"]}, "events.0")
 
@@ -50,34 +45,18 @@ class TestWebhooksApi(ApiResourceTests):
             assert_error(api.as_user(user).get(self.collection), 403)
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        "http://127.0.0.1/hook",
-        "http://10.1.2.3/hook",
-        "http://192.168.0.10/",
-        "http://172.16.5.4/",
-        "http://169.254.169.254/latest/meta-data",
-        "http://localhost:8000/hook",
-        "http://[::1]/hook",
-        "http://0.0.0.0/",
-        "http://[fd00:ec2::254]/",
-        "http://[fe80::1]/",
-        "ftp://93.184.215.14/",
-        "not a url",
-    ],
-)
+@pytest.mark.parametrize("url", [
+    "http://127.0.0.1/hook", "http://10.1.2.3/hook", "http://192.168.0.10/", "http://172.16.5.4/",
+    "http://169.254.169.254/latest/meta-data", "http://localhost:8000/hook", "http://[::1]/hook",
+    "http://0.0.0.0/", "http://[fd00:ec2::254]/", "http://[fe80::1]/", "ftp://93.184.215.14/", "not a url",
+])
 def test_unsafe_targets_are_refused_at_creation(api, world, url):
-    response = api.as_user(world.manager).post(
-        "/v2/webhooks", {"webhook": {"name": "x", "url": url, "events": ["ping"]}}
-    )
+    response = api.as_user(world.manager).post("/v2/webhooks", {"webhook": {"name": "x", "url": url, "events": ["ping"]}})
     assert_error(response, 422, "url")
     assert not Webhook.objects.exists()
 
 
-@pytest.mark.parametrize(
-    "url", ["http://169.254.169.254/", "http://[fd00:ec2::254]/", "http://[::ffff:169.254.169.254]/"]
-)
+@pytest.mark.parametrize("url", ["http://169.254.169.254/", "http://[fd00:ec2::254]/", "http://[::ffff:169.254.169.254]/"])
 def test_metadata_addresses_stay_refused_when_private_targets_are_allowed(api, world, settings, url):
     settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
     response = api.as_user(world.manager).post("/v2/webhooks", {"name": "x", "url": url, "events": ["ping"]})
@@ -86,9 +65,7 @@ def test_metadata_addresses_stay_refused_when_private_targets_are_allowed(api, w
 
 def test_private_targets_allowed_by_setting(api, world, settings):
     settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
-    response = api.as_user(world.manager).post(
-        "/v2/webhooks", {"name": "x", "url": "http://localhost:9/", "events": ["ping"]}
-    )
+    response = api.as_user(world.manager).post("/v2/webhooks", {"name": "x", "url": "http://localhost:9/", "events": ["ping"]})
     assert response.status_code == 201
 
 
@@ -105,36 +82,25 @@ def test_include_customers_is_for_partners(api, world):
 
 def test_secret_can_be_replaced_and_cleared(api, world):
     client = api.as_user(world.manager)
-    hook_id = client.post(
-        "/v2/webhooks", {"name": "x", "url": "https://93.184.215.14/", "events": ["ping"], "secret": "one"}
-    ).json()["data"]["id"]
+    hook_id = client.post("/v2/webhooks", {"name": "x", "url": "https://93.184.215.14/", "events": ["ping"],
+                                           "secret": "one"}).json()["data"]["id"]
     assert client.put(f"/v2/webhooks/{hook_id}", {"secret": ""}).json()["data"]["attributes"]["secret_set"] is False
 
 
 def test_admin_can_create_a_webhook_for_a_customer(api, world):
-    response = api.as_user(world.admin).post(
-        "/v2/webhooks",
-        {"name": "x", "url": "https://93.184.215.14/", "events": ["ping"], "organization_id": str(world.customer.pk)},
-    )
+    response = api.as_user(world.admin).post("/v2/webhooks", {"name": "x", "url": "https://93.184.215.14/",
+                                                              "events": ["ping"], "organization_id": str(world.customer.pk)})
     assert response.status_code == 201
     assert response.json()["data"]["relationships"]["organization"]["data"]["id"] == str(world.customer.pk)
-    foreign = api.as_user(world.partner).post(
-        "/v2/webhooks",
-        {"name": "x", "url": "https://93.184.215.14/", "events": ["ping"], "organization_id": str(world.other_org.pk)},
-    )
+    foreign = api.as_user(world.partner).post("/v2/webhooks", {"name": "x", "url": "https://93.184.215.14/",
+                                                               "events": ["ping"], "organization_id": str(world.other_org.pk)})
     assert_error(foreign, 422, "organization_id")
 
 
 def member_routes(hook, delivery):
     base = f"/v2/webhooks/{hook.pk}"
-    return [
-        ("get", base),
-        ("put", base),
-        ("get", f"{base}/deliveries"),
-        ("get", f"{base}/deliveries/{delivery.pk}"),
-        ("post", f"{base}/deliveries/{delivery.pk}/redeliver"),
-        ("delete", base),
-    ]
+    return [("get", base), ("put", base), ("get", f"{base}/deliveries"), ("get", f"{base}/deliveries/{delivery.pk}"),
+            ("post", f"{base}/deliveries/{delivery.pk}/redeliver"), ("delete", base)]
 
 
 def test_every_webhook_route_is_404_across_organizations_and_open_to_the_partner(api, world):
@@ -157,9 +123,7 @@ def test_unknown_delivery_is_404(api, world):
 
 def test_deliveries_list_filters(api, world):
     hook = make_webhook(world.customer)
-    WebhookDelivery.objects.create(
-        webhook=hook, event="scan_completed", payload={}, succeeded=True, response_status=200
-    )
+    WebhookDelivery.objects.create(webhook=hook, event="scan_completed", payload={}, succeeded=True, response_status=200)
     WebhookDelivery.objects.create(webhook=hook, event="scan_failed", payload={}, succeeded=False, response_status=500)
     client = api.as_user(world.manager)
     body = client.get(f"/v2/webhooks/{hook.pk}/deliveries", {"q[succeeded]": "false"}).json()
@@ -172,17 +136,8 @@ def test_webhook_events_catalogue(api, world):
     body = api.as_user(world.viewer).get("/v2/webhook_events").json()
     assert_list_envelope(body, "webhook_event")
     names = {item["attributes"]["name"] for item in body["data"]}
-    assert {
-        "scan_started",
-        "scan_completed",
-        "scan_stopped",
-        "scan_failed",
-        "report_generated",
-        "exception_created",
-        "exception_expired",
-        "vulnerability_new",
-        "ping",
-    } == names
+    assert {"scan_started", "scan_completed", "scan_stopped", "scan_failed", "report_generated", "exception_created",
+            "exception_expired", "vulnerability_new", "ping"} == names
     for item in body["data"]:
         sample = item["attributes"]["sample_payload"]
         assert set(sample) == {"event", "delivery_id", "occurred_at", "organization", "data"}

@@ -32,18 +32,10 @@ def put(client, body, path="/v2/whitelabel"):
 
 def test_partner_sets_and_resets_its_branding(api, world):
     client = api.as_user(world.partner)
-    body = {
-        "company_name": "Acme Security",
-        "logo": data_url("image/png", PNG),
-        "primary_color": "#AABBCC",
-        "secondary_color": "#123",
-        "support_email": "help@acme.test",
-        "support_url": "https://acme.test/help",
-        "custom_domain": "Scan.Acme.test",
-        "email_sender_name": "Acme",
-        "email_sender_address": "no-reply@acme.test",
-        "report_footer": "Acme Security — confidential",
-    }
+    body = {"company_name": "Acme Security", "logo": data_url("image/png", PNG), "primary_color": "#AABBCC",
+            "secondary_color": "#123", "support_email": "help@acme.test", "support_url": "https://acme.test/help",
+            "custom_domain": "Scan.Acme.test", "email_sender_name": "Acme", "email_sender_address": "no-reply@acme.test",
+            "report_footer": "Acme Security — confidential"}
     response = put(client, body)
     assert response.status_code == 200, response.content
     attributes = response.json()["data"]["attributes"]
@@ -56,28 +48,14 @@ def test_partner_sets_and_resets_its_branding(api, world):
     assert client.get("/v2/whitelabel").json()["data"]["attributes"]["configured"] is False
 
 
-@pytest.mark.parametrize(
-    ("field", "value"),
-    [
-        ("primary_color", "red"),
-        ("secondary_color", "#12345"),
-        ("support_email", "nope"),
-        ("support_url", "ftp://x.test"),
-        ("custom_domain", "https://x.test/path"),
-        ("email_sender_name", "Acme\r\nBcc: victim@x.test"),
-        ("email_sender_address", "not-an-address"),
-        ("logo", "https://example.com/logo.png"),
-        ("logo", "data:image/gif;base64,R0lGODlhAQABAAAAACw="),
-        ("logo", data_url("image/png", b"GIF89a not a png")),
-        (
-            "logo",
-            data_url(
-                "image/svg+xml", b"<!DOCTYPE svg [<!ENTITY x 'y'>]><svg xmlns='http://www.w3.org/2000/svg'>&x;</svg>"
-            ),
-        ),
-        ("logo", data_url("image/svg+xml", b"<html><body/></html>")),
-    ],
-)
+@pytest.mark.parametrize(("field", "value"), [
+    ("primary_color", "red"), ("secondary_color", "#12345"), ("support_email", "nope"), ("support_url", "ftp://x.test"),
+    ("custom_domain", "https://x.test/path"), ("email_sender_name", "Acme\r\nBcc: victim@x.test"),
+    ("email_sender_address", "not-an-address"), ("logo", "https://example.com/logo.png"),
+    ("logo", "data:image/gif;base64,R0lGODlhAQABAAAAACw="), ("logo", data_url("image/png", b"GIF89a not a png")),
+    ("logo", data_url("image/svg+xml", b"<!DOCTYPE svg [<!ENTITY x 'y'>]><svg xmlns='http://www.w3.org/2000/svg'>&x;</svg>")),
+    ("logo", data_url("image/svg+xml", b"<html><body/></html>")),
+])
 def test_invalid_values_are_422_naming_the_field(api, world, field, value):
     assert_error(put(api.as_user(world.partner), {field: value}), 422, field)
 
@@ -92,17 +70,7 @@ def test_svg_logo_is_sanitised(api, world):
     assert response.status_code == 200, response.content
     stored = response.json()["data"]["attributes"]["logo"]
     svg = base64.b64decode(stored.split(",", 1)[1]).decode()
-    for bad in (
-        "script",
-        "onload",
-        "onclick",
-        "evil.test",
-        "javascript:",
-        "foreignObject",
-        "iframe",
-        "animate",
-        "@import",
-    ):
+    for bad in ("script", "onload", "onclick", "evil.test", "javascript:", "foreignObject", "iframe", "animate", "@import"):
         assert bad not in svg, bad
     assert "<rect" in svg and 'href="#local"' in svg
 
@@ -122,9 +90,8 @@ def test_logo_upload_as_a_file(api, world):
 def test_custom_domain_is_unique(api, world):
     assert put(api.as_user(world.partner), {"custom_domain": "scan.acme.test"}).status_code == 200
     Whitelabel.objects.create(organization=world.other_org)
-    response = api.as_user(world.admin).put(
-        f"/v2/whitelabel?organization_id={world.other_org.pk}", {"custom_domain": "scan.acme.test"}
-    )
+    response = api.as_user(world.admin).put(f"/v2/whitelabel?organization_id={world.other_org.pk}",
+                                            {"custom_domain": "scan.acme.test"})
     assert_error(response, 422, "custom_domain")
 
 
@@ -133,12 +100,7 @@ def test_roles_and_reach(api, world):
         assert_error(api.as_user(user).get("/v2/whitelabel"), 403)
         assert_error(put(api.as_user(user), {"company_name": "x"}), 403)
     partner = api.as_user(world.partner)
-    assert (
-        put(
-            partner, {"company_name": "For my customer"}, f"/v2/whitelabel?organization_id={world.customer.pk}"
-        ).status_code
-        == 200
-    )
+    assert put(partner, {"company_name": "For my customer"}, f"/v2/whitelabel?organization_id={world.customer.pk}").status_code == 200
     assert Whitelabel.objects.get(organization=world.customer).company_name == "For my customer"
     assert_error(partner.get(f"/v2/whitelabel?organization_id={world.other_org.pk}"), 404)
     assert_error(put(partner, {"company_name": "x"}, f"/v2/whitelabel?organization_id={world.other_org.pk}"), 404)
@@ -150,14 +112,8 @@ def test_effective_branding_own_then_partner_then_platform(api, world):
     attributes = viewer.get("/v2/whitelabel_settings").json()["data"]["attributes"]
     assert attributes["source"] == "default" and attributes["company_name"] == "CG Scanning"
 
-    assert (
-        put(
-            api.as_user(world.admin),
-            {"company_name": "Platform Co", "support_email": "help@platform.test"},
-            "/v2/whitelabel_settings",
-        ).status_code
-        == 200
-    )
+    assert put(api.as_user(world.admin), {"company_name": "Platform Co", "support_email": "help@platform.test"},
+               "/v2/whitelabel_settings").status_code == 200
     attributes = viewer.get("/v2/whitelabel_settings").json()["data"]["attributes"]
     assert attributes["source"] == "platform" and attributes["company_name"] == "Platform Co"
 
@@ -167,11 +123,7 @@ def test_effective_branding_own_then_partner_then_platform(api, world):
     assert attributes["organization_id"] == str(world.partner_org.pk)
     assert attributes["support_email"] == "help@platform.test"  # unset fields fall back to the platform's
 
-    put(
-        api.as_user(world.partner),
-        {"company_name": "Customer brand"},
-        f"/v2/whitelabel?organization_id={world.customer.pk}",
-    )
+    put(api.as_user(world.partner), {"company_name": "Customer brand"}, f"/v2/whitelabel?organization_id={world.customer.pk}")
     attributes = viewer.get("/v2/whitelabel_settings").json()["data"]["attributes"]
     assert attributes["source"] == "organization" and attributes["company_name"] == "Customer brand"
     assert attributes["primary_color"] == "#010203"

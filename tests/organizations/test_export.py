@@ -41,14 +41,11 @@ def test_header_and_values(api, world):
     assert customer["partner"] == "false"
 
 
-@pytest.mark.parametrize(
-    ("role", "expected"),
-    [
-        ("admin", {"Platform Staff", "Partner Org", "Customer Org", "Other Org"}),
-        ("partner", {"Partner Org", "Customer Org"}),
-        ("manager", {"Customer Org"}),
-    ],
-)
+@pytest.mark.parametrize(("role", "expected"), [
+    ("admin", {"Platform Staff", "Partner Org", "Customer Org", "Other Org"}),
+    ("partner", {"Partner Org", "Customer Org"}),
+    ("manager", {"Customer Org"}),
+])
 def test_rows_are_the_visible_organizations_only(api, world, role, expected):
     exported = rows(api.as_user(getattr(world, role)).get("/v2/organizations/export"))
     assert {r["name"] for r in exported} == expected
@@ -70,7 +67,7 @@ def test_needs_credentials(api, world):
 
 
 def test_spreadsheet_formulas_are_neutralised(api, world):
-    OrganizationFactory(name='=HYPERLINK("http://evil")', parent=world.partner_org)
+    OrganizationFactory(name="=HYPERLINK(\"http://evil\")", parent=world.partner_org)
     exported = rows(api.as_user(world.partner).get("/v2/organizations/export"))
     assert all(not r["name"].startswith("=") for r in exported)
 

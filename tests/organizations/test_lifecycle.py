@@ -50,9 +50,7 @@ def test_past_its_end_date_it_expires_and_frees_the_product(api, world, monthly)
         response = api.as_user(world.manager).get(f"/v2/organizations/{world.customer.pk}/subscriptions/{monthly.pk}")
     assert response.json()["data"]["attributes"]["status"] == "expired"
     assert live_subscription(world.customer, "pci") is None
-    response = api.as_user(world.partner).post(
-        f"/v2/organizations/{world.customer.pk}/subscribe", {"plan": "pci-standard"}
-    )
+    response = api.as_user(world.partner).post(f"/v2/organizations/{world.customer.pk}/subscribe", {"plan": "pci-standard"})
     assert response.status_code == 201, response.content
 
 
@@ -70,9 +68,7 @@ def test_renewal_catches_up_missed_periods(renewing):
 
 
 def test_yearly_renewal(world, catalogue):
-    subscription = give(
-        world.customer, catalogue["pci-standard"], interval="yearly", start_date=date(2024, 2, 29), auto_renewal=True
-    )
+    subscription = give(world.customer, catalogue["pci-standard"], interval="yearly", start_date=date(2024, 2, 29), auto_renewal=True)
     with on("2025-03-01"):
         run_subscription_lifecycle()
     assert reload(subscription).end_date == date(2026, 2, 28)
@@ -90,14 +86,8 @@ def test_a_renewed_trial_becomes_active(world, catalogue):
 
 
 def test_without_an_interval_auto_renewal_cannot_renew(world, catalogue):
-    subscription = give(
-        world.customer,
-        catalogue["pci-standard"],
-        interval="none",
-        start_date=START,
-        end_date=date(2024, 3, 1),
-        auto_renewal=True,
-    )
+    subscription = give(world.customer, catalogue["pci-standard"], interval="none", start_date=START,
+                        end_date=date(2024, 3, 1), auto_renewal=True)
     with on("2024-03-02"):
         assert run_subscription_lifecycle() == {"expired": 1, "renewed": 0}
     assert reload(subscription).status == "expired"
@@ -130,7 +120,6 @@ def test_changes_move_updated_at(monthly):
 
 # --- the operator's command and the task ---
 
-
 def test_management_command(monthly, renewing):
     out = StringIO()
     with on("2024-02-11"):
@@ -158,7 +147,6 @@ def test_the_periodic_task_runs_the_same_job(monthly):
 
 # --- admin actions (the same services) ---
 
-
 @pytest.fixture
 def admin_client(world):
     client = Client()
@@ -170,9 +158,7 @@ CHANGELIST = "/admin/organizations/subscription/"
 
 
 def test_admin_cancels_subscriptions(admin_client, monthly, renewing):
-    response = admin_client.post(
-        CHANGELIST, {"action": "cancel", "_selected_action": [str(monthly.pk), str(renewing.pk)]}, follow=True
-    )
+    response = admin_client.post(CHANGELIST, {"action": "cancel", "_selected_action": [str(monthly.pk), str(renewing.pk)]}, follow=True)
     assert response.status_code == 200
     assert "2 subscription(s) updated" in response.content.decode()
     assert {reload(monthly).status, reload(renewing).status} == {"cancelled"}
@@ -208,16 +194,10 @@ def test_admin_plan_and_organization_pages_render(admin_client, world, monthly):
 
 
 def test_admin_adds_a_subscription_through_the_service(admin_client, world, catalogue):
-    response = admin_client.post(
-        f"{CHANGELIST}add/",
-        {
-            "organization": str(world.customer.pk),
-            "plan": str(catalogue["vrms-standard"].pk),
-            "interval": "yearly",
-            "start_date": "2024-03-01",
-            "end_date": "",
-        },
-    )
+    response = admin_client.post(f"{CHANGELIST}add/", {
+        "organization": str(world.customer.pk), "plan": str(catalogue["vrms-standard"].pk),
+        "interval": "yearly", "start_date": "2024-03-01", "end_date": "",
+    })
     assert response.status_code == 302, response.content.decode()[:2000]
     subscription = Subscription.objects.get(organization=world.customer)
     assert (subscription.end_date, subscription.product.code) == (date(2025, 3, 1), "vrms")
@@ -225,15 +205,9 @@ def test_admin_adds_a_subscription_through_the_service(admin_client, world, cata
 
 
 def test_admin_add_refuses_a_second_live_subscription(admin_client, world, monthly, catalogue):
-    response = admin_client.post(
-        f"{CHANGELIST}add/",
-        {
-            "organization": str(world.customer.pk),
-            "plan": str(catalogue["pci-open"].pk),
-            "interval": "",
-            "start_date": "",
-        },
-    )
+    response = admin_client.post(f"{CHANGELIST}add/", {
+        "organization": str(world.customer.pk), "plan": str(catalogue["pci-open"].pk), "interval": "", "start_date": "",
+    })
     assert response.status_code == 200
     assert "already has an active pci subscription" in response.content.decode()
     assert Subscription.objects.filter(organization=world.customer).count() == 1

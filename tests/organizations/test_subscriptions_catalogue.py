@@ -1,5 +1,6 @@
 """The catalogue: /v2/subscriptions/products, /plans (q[product_code], q[code]), /plans/{id}."""
 
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -32,16 +33,13 @@ def test_plans_list_with_features(api, world, catalogue):
     assert set(standard) >= {"name", "description", "trial_enabled", "trial_duration_days"}
 
 
-@pytest.mark.parametrize(
-    "params, expected",
-    [
-        ({"q[product_code]": "pci"}, {"pci-standard", "pci-open", "pci-partner"}),
-        ({"q[product_code]": "vrms"}, {"vrms-standard"}),
-        ({"q[code]": "pci-open"}, {"pci-open"}),
-        ({"q[code]": "pci-*"}, {"pci-standard", "pci-open", "pci-partner"}),
-        ({"q[code]": "nope"}, set()),
-    ],
-)
+@pytest.mark.parametrize("params, expected", [
+    ({"q[product_code]": "pci"}, {"pci-standard", "pci-open", "pci-partner"}),
+    ({"q[product_code]": "vrms"}, {"vrms-standard"}),
+    ({"q[code]": "pci-open"}, {"pci-open"}),
+    ({"q[code]": "pci-*"}, {"pci-standard", "pci-open", "pci-partner"}),
+    ({"q[code]": "nope"}, set()),
+])
 def test_plans_filters(api, world, catalogue, params, expected):
     assert set(codes(api.as_user(world.user).get("/v2/subscriptions/plans", params))) == expected
 
@@ -53,9 +51,7 @@ def test_unknown_filter_column_is_422(api, world, catalogue):
 def test_withdrawn_plans_are_not_offered(api, world, catalogue):
     Plan.objects.filter(code="pentest-basic").update(active=False)
     assert "pentest-basic" not in codes(api.as_user(world.user).get("/v2/subscriptions/plans"))
-    response = api.as_user(world.partner).post(
-        f"/v2/organizations/{world.customer.pk}/subscribe", {"plan": "pentest-basic"}
-    )
+    response = api.as_user(world.partner).post(f"/v2/organizations/{world.customer.pk}/subscribe", {"plan": "pentest-basic"})
     assert_error(response, 422, "plan")
 
 

@@ -63,11 +63,7 @@ def test_partner_updates_a_customers_subscription(api, world, subscribed):
     response = client.put(f"{base(world.customer)}/{sid}", body)
     assert response.status_code == 200, response.content
     attributes = response.json()["data"]["attributes"]
-    assert (attributes["end_date"], attributes["auto_renewal"], attributes["status"]) == (
-        "2031-12-31",
-        True,
-        "suspended",
-    )
+    assert (attributes["end_date"], attributes["auto_renewal"], attributes["status"]) == ("2031-12-31", True, "suspended")
     reread = client.get(f"{base(world.customer)}/{sid}").json()["data"]["attributes"]
     assert reread["status"] == "suspended"
 
@@ -75,9 +71,7 @@ def test_partner_updates_a_customers_subscription(api, world, subscribed):
 def test_update_attributes_query_limits_the_returned_attributes(api, world, subscribed):
     sid = subscribed["customer_pci"].pk
     response = api.as_user(world.partner).put(
-        f"{base(world.customer)}/{sid}?attributes[]=status&attributes[]=end_date",
-        {"subscription": {"status": "suspended"}},
-    )
+        f"{base(world.customer)}/{sid}?attributes[]=status&attributes[]=end_date", {"subscription": {"status": "suspended"}})
     assert response.status_code == 200, response.content
     data = response.json()["data"]
     assert data["id"] == str(sid)
@@ -91,16 +85,13 @@ def test_attributes_without_brackets_and_on_reads(api, world, subscribed):
     assert set(response.json()["data"]["attributes"]) == {"id", "plan"}
 
 
-@pytest.mark.parametrize(
-    "body, field",
-    [
-        ({"end_date": "2000-01-01"}, "end_date"),
-        ({"end_date": "someday"}, "end_date"),
-        ({"status": "paused"}, "status"),
-        ({"auto_renewal": "perhaps"}, "auto_renewal"),
-        ({"features": {"number_of_ips": {"limit": 5}}}, "features"),  # not an open plan
-    ],
-)
+@pytest.mark.parametrize("body, field", [
+    ({"end_date": "2000-01-01"}, "end_date"),
+    ({"end_date": "someday"}, "end_date"),
+    ({"status": "paused"}, "status"),
+    ({"auto_renewal": "perhaps"}, "auto_renewal"),
+    ({"features": {"number_of_ips": {"limit": 5}}}, "features"),  # not an open plan
+])
 def test_bad_updates_are_422_naming_the_field(api, world, subscribed, body, field):
     sid = subscribed["customer_pci"].pk
     assert_error(api.as_user(world.partner).put(f"{base(world.customer)}/{sid}", {"subscription": body}), 422, field)
@@ -111,11 +102,8 @@ def test_open_plan_features_update_is_capped_by_the_partner(api, world, subscrib
     sub = give(world.customer, catalogue["pci-open"], features={"number_of_ips": {"limit": 10}})
     url = f"{base(world.customer)}/{sub.pk}"
     client = api.as_user(world.partner)
-    assert_error(
-        client.put(url, {"subscription": {"features": {"number_of_ips": {"limit": 5000}}}}),
-        422,
-        "features.number_of_ips.limit",
-    )
+    assert_error(client.put(url, {"subscription": {"features": {"number_of_ips": {"limit": 5000}}}}), 422,
+                 "features.number_of_ips.limit")
     response = client.put(url, {"subscription": {"features": {"number_of_ips": {"limit": 200}}}})
     assert response.status_code == 200, response.content
     assert response.json()["data"]["attributes"]["features"]["number_of_ips"]["limit"] == 200
@@ -125,9 +113,7 @@ def test_reviving_a_cancelled_subscription_beside_a_live_one_is_422(api, world, 
     old = give(world.customer, catalogue["vrms-standard"])
     Subscription.objects.filter(pk=old.pk).update(status="cancelled")
     give(world.customer, catalogue["vrms-standard"])
-    response = api.as_user(world.partner).put(
-        f"{base(world.customer)}/{old.pk}", {"subscription": {"status": "active"}}
-    )
+    response = api.as_user(world.partner).put(f"{base(world.customer)}/{old.pk}", {"subscription": {"status": "active"}})
     assert_error(response, 422, "status")
 
 
@@ -149,7 +135,6 @@ def test_admin_updates_any_subscription(api, world, subscribed):
 
 
 # --- tenancy ---
-
 
 def foreign_routes(world, subscribed):
     other, own = world.other_org, world.customer
@@ -188,7 +173,6 @@ def test_needs_credentials(api, world, subscribed):
 
 # --- dependent subscriptions ---
 
-
 def test_partner_sees_its_customers_subscriptions(api, world, subscribed):
     grandchild = OrganizationFactory(parent=world.customer)
     deep = give(grandchild, subscribed["customer_pci"].plan)
@@ -196,8 +180,7 @@ def test_partner_sees_its_customers_subscriptions(api, world, subscribed):
     assert_list_envelope(response.json(), "subscription")
     assert ids(response) == {str(subscribed["customer_pci"].pk), str(deep.pk)}
     only_pci = api.as_user(world.partner).get(
-        f"/v2/organizations/{world.partner_org.pk}/dependent_subscriptions", {"q[status]": "cancelled"}
-    )
+        f"/v2/organizations/{world.partner_org.pk}/dependent_subscriptions", {"q[status]": "cancelled"})
     assert ids(only_pci) == set()
 
 
@@ -219,7 +202,6 @@ def test_another_partner_gets_404(api, world, subscribed):
 
 
 # --- query counts ---
-
 
 def query_counts(client, path):
     client.get(path, {"per_page": 1})  # warm-up
@@ -249,8 +231,6 @@ def test_subscriptions_list_query_count_is_constant(api, world, subscribed, cata
 
 def test_dependent_subscriptions_query_count_is_constant(api, world, subscribed, catalogue):
     many_subscriptions(world.partner_org, catalogue["vrms-standard"], 8)
-    counts = query_counts(
-        api.as_user(world.partner), f"/v2/organizations/{world.partner_org.pk}/dependent_subscriptions"
-    )
+    counts = query_counts(api.as_user(world.partner), f"/v2/organizations/{world.partner_org.pk}/dependent_subscriptions")
     assert counts[0] == counts[1], counts
     assert Organization.objects.filter(parent=world.partner_org).count() == 9

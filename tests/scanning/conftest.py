@@ -90,17 +90,8 @@ def _kept_signal_handlers():
 def run_db_worker_batch():
     """The real `manage.py db_worker`: every queued task, then exit."""
     with _kept_signal_handlers():
-        call_command(
-            "db_worker",
-            "--batch",
-            "--queue-name",
-            "*",
-            "--no-startup-delay",
-            "--no-reload",
-            "--interval",
-            "0",
-            verbosity=0,
-        )
+        call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", "--no-reload",
+                     "--interval", "0", verbosity=0)
 
 
 class WorkerThread:
@@ -111,16 +102,9 @@ class WorkerThread:
 
         from django_tasks_db.management.commands.db_worker import Worker
 
-        self.worker = Worker(
-            queue_names=["*"],
-            interval=0.1,
-            batch=False,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id=f"test-{uuid.uuid4().hex[:12]}",
-            excluded_queue_names=[],
-        )
+        self.worker = Worker(queue_names=["*"], interval=0.1, batch=False, backend_name="default",
+                             startup_delay=False, max_tasks=None, worker_id=f"test-{uuid.uuid4().hex[:12]}",
+                             excluded_queue_names=[])
         self.thread = threading.Thread(target=self._run, daemon=True, name="db-worker")
         self.error = None
 

@@ -86,16 +86,5 @@ class RunHostFactory(factory.django.DjangoModelFactory):
     run = factory.SubFactory(ScanRunFactory)
     organization = factory.LazyAttribute(lambda h: h.run.organization)
     ip = factory.Sequence(lambda n: f"192.0.2.{n % 250 + 1}")
-    ports = factory.LazyFunction(
-        lambda: [
-            {
-                "port": 80,
-                "protocol": "tcp",
-                "service": "http",
-                "product": "nginx",
-                "version": "1.18.0",
-                "cpe": "",
-                "tls": False,
-            }
-        ]
-    )
+    ports = factory.LazyFunction(lambda: [{"port": 80, "protocol": "tcp", "service": "http", "product": "nginx",
+                                           "version": "1.18.0", "cpe": "", "tls": False}])

@@ -26,9 +26,7 @@ def staff(world):
 
 
 def act(client, action, scans):
-    return client.post(
-        "/admin/scanning/scan/", {"action": action, "_selected_action": [str(s.pk) for s in scans]}, follow=True
-    )
+    return client.post("/admin/scanning/scan/", {"action": action, "_selected_action": [str(s.pk) for s in scans]}, follow=True)
 
 
 def messages_of(response):
@@ -88,22 +86,11 @@ def test_runs_are_read_only(staff, world):
 
 @pytest.mark.parametrize("model", ["target", "scan", "scanrun", "schedule", "portlist", "scanner", "scanprofile"])
 def test_pages_load(staff, world, model):
-    run = ScanRunFactory(
-        scan=ScanFactory(
-            organization=world.customer,
-            schedule=ScheduleFactory(organization=world.customer),
-            target=TargetFactory(organization=world.customer, port_list=PortListFactory()),
-        )
-    )
+    run = ScanRunFactory(scan=ScanFactory(organization=world.customer,
+                                          schedule=ScheduleFactory(organization=world.customer),
+                                          target=TargetFactory(organization=world.customer, port_list=PortListFactory())))
     ScannerFactory(organization=world.customer)
     assert staff.get(f"/admin/scanning/{model}/").status_code == 200
-    row = {
-        "scan": run.scan,
-        "scanrun": run,
-        "target": run.scan.target,
-        "schedule": run.scan.schedule,
-        "portlist": run.scan.target.port_list,
-        "scanner": run.scan.scanner,
-        "scanprofile": run.scan.scan_profile,
-    }[model]
+    row = {"scan": run.scan, "scanrun": run, "target": run.scan.target, "schedule": run.scan.schedule,
+           "portlist": run.scan.target.port_list, "scanner": run.scan.scanner, "scanprofile": run.scan.scan_profile}[model]
     assert staff.get(f"/admin/scanning/{model}/{row.pk}/change/").status_code == 200

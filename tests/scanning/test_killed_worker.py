@@ -24,51 +24,28 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 
 def worker_process():
     """`manage.py db_worker` in its own process, on this test's database."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "SCAN_BLOCKED_NETWORKS": "",
-        "PYTHONUNBUFFERED": "1",
-    }
+    env = {**os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "tests.settings",
+           "SCAN_BLOCKED_NETWORKS": "", "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen(
-        [
-            sys.executable,
-            "manage.py",
-            "db_worker",
-            "--queue-name",
-            "*",
-            "--no-startup-delay",
-            "--no-reload",
-            "--interval",
-            "0.2",
-            "--worker-id",
-            "killed-worker-test",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--no-startup-delay", "--no-reload",
+         "--interval", "0.2", "--worker-id", "killed-worker-test"],
+        cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
 
 
 def test_killed_worker_is_interrupted_by_the_reconciler(api, world):
     client = api.as_user(world.user)
     ports = client.post("/v2/port_lists", {"name": "All", "port_ranges": "T:1-65535"}).json()["data"]["id"]
-    target = client.post(
-        "/v2/targets", {"name": "Local", "hosts": "127.0.0.1-16", "alive_test": "consider_alive", "port_list_id": ports}
-    ).json()["data"]["id"]
+    target = client.post("/v2/targets", {"name": "Local", "hosts": "127.0.0.1-16", "alive_test": "consider_alive",
+                                         "port_list_id": ports}).json()["data"]["id"]
     scan_id = client.post("/v2/scans", {"name": "Long", "target_id": target}).json()["data"]["id"]
     run_id = client.post(f"/v2/scans/{scan_id}/start").json()["data"]["id"]
 
     process = worker_process()
     try:
         try:
-            wait_for(
-                lambda: run_status(run_id) == "running" or process.poll() is not None,
-                timeout=60,
-                message="the worker process to take the run",
-            )
+            wait_for(lambda: run_status(run_id) == "running" or process.poll() is not None, timeout=60,
+                     message="the worker process to take the run")
         except AssertionError:
             process.kill()
             raise AssertionError(process.communicate()[0].decode()[-3000:]) from None

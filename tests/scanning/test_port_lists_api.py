@@ -9,14 +9,7 @@ from .factories import PortListFactory, TargetFactory
 
 pytestmark = pytest.mark.usefixtures("subscribed")
 
-BUILTIN_NAMES = {
-    "All IANA assigned TCP",
-    "All TCP",
-    "Top 100 TCP",
-    "Top 1000 TCP",
-    "All TCP and Top 100 UDP",
-    "PCI ASV",
-}
+BUILTIN_NAMES = {"All IANA assigned TCP", "All TCP", "Top 100 TCP", "Top 1000 TCP", "All TCP and Top 100 UDP", "PCI ASV"}
 
 
 class TestPortListsApi(ApiResourceTests):
@@ -57,10 +50,7 @@ def test_builtins_are_listed_for_everyone(api, world):
 
 def test_builtins_come_first(api, world):
     PortListFactory(organization=world.customer, name="AAA mine")
-    names = [
-        item["attributes"]["name"]
-        for item in api.as_user(world.user).get("/v2/port_lists", {"per_page": 100}).json()["data"]
-    ]
+    names = [item["attributes"]["name"] for item in api.as_user(world.user).get("/v2/port_lists", {"per_page": 100}).json()["data"]]
     assert names[-1] == "AAA mine"
 
 
@@ -74,28 +64,17 @@ def test_builtins_are_read_only(api, world, user):
     assert builtin.name == "Top 100 TCP"
 
 
-@pytest.mark.parametrize(
-    "ranges,message",
-    [
-        ("T:1-1024,U:", "U:"),
-        ("80-20", "80-20"),
-        ("http", "http"),
-        ("", None),
-        ("T:65536", "65536"),
-    ],
-)
+@pytest.mark.parametrize("ranges,message", [
+    ("T:1-1024,U:", "U:"), ("80-20", "80-20"), ("http", "http"), ("", None), ("T:65536", "65536"),
+])
 def test_bad_port_ranges_are_named(api, world, ranges, message):
-    body = assert_error(
-        api.as_user(world.user).post("/v2/port_lists", {"name": "x", "port_ranges": ranges}), 422, "port_ranges"
-    )
+    body = assert_error(api.as_user(world.user).post("/v2/port_lists", {"name": "x", "port_ranges": ranges}), 422, "port_ranges")
     if message:
         assert message in body["message"]
 
 
 def test_overlaps_are_merged(api, world):
-    response = api.as_user(world.user).post(
-        "/v2/port_lists", {"name": "x", "port_ranges": "1-100, 50-150, T:150, U:53,53"}
-    )
+    response = api.as_user(world.user).post("/v2/port_lists", {"name": "x", "port_ranges": "1-100, 50-150, T:150, U:53,53"})
     attributes = response.json()["data"]["attributes"]
     assert attributes["port_ranges"] == "T:1-150,U:53"
     assert attributes["port_count"] == {"all": 151, "tcp": 150, "udp": 1}

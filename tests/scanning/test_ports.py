@@ -101,12 +101,7 @@ def test_from_ports_and_round_trip():
 
 def test_builtin_lists_parse_to_their_canonical_text():
     assert set(BUILTIN_PORT_LISTS) == {
-        "All IANA assigned TCP",
-        "All TCP",
-        "Top 100 TCP",
-        "Top 1000 TCP",
-        "All TCP and Top 100 UDP",
-        "PCI ASV",
+        "All IANA assigned TCP", "All TCP", "Top 100 TCP", "Top 1000 TCP", "All TCP and Top 100 UDP", "PCI ASV",
     }
     assert set(BUILTIN_PORT_LIST_COMMENTS) == set(BUILTIN_PORT_LISTS)
     for text in BUILTIN_PORT_LISTS.values():

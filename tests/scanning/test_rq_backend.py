@@ -96,23 +96,12 @@ def test_a_scan_runs_on_an_rq_worker(api, world, rq_queue, web):
 def test_rqworker_command_with_the_rq_setting(api, world, rq_queue, redis_url, web):
     """`TASK_BACKEND=rq manage.py rqworker`, configured from the environment alone."""
     _scan, run_id = queued_scan(api, world, rq_queue, web)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": database_url(),
-        "TASK_BACKEND": "rq",
-        "REDIS_URL": redis_url,
-        "RQ_QUEUE_NAMES": f"default,scans,{rq_queue}",
-        "SCAN_BLOCKED_NETWORKS": "",
-        "SCAN_USE_NMAP": "false",
-    }
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DATABASE_URL": database_url(),
+           "TASK_BACKEND": "rq", "REDIS_URL": redis_url, "RQ_QUEUE_NAMES": f"default,scans,{rq_queue}",
+           "SCAN_BLOCKED_NETWORKS": "", "SCAN_USE_NMAP": "false"}
     done = subprocess.run(
         [sys.executable, "manage.py", "rqworker", "--burst", "--job-class", "django_tasks_rq.Job", rq_queue],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert_scanned(run_id, web)

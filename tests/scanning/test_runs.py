@@ -18,10 +18,8 @@ pytestmark = pytest.mark.usefixtures("subscribed")
 def events(monkeypatch):
     """The events scanning emits, as (name, scan id, data)."""
     seen = []
-    monkeypatch.setattr(
-        "scanning.services.common.emit",
-        lambda name, resource, actor=None, organization=None, **data: seen.append((name, resource.pk, data)),
-    )
+    monkeypatch.setattr("scanning.services.common.emit",
+                        lambda name, resource, actor=None, organization=None, **data: seen.append((name, resource.pk, data)))
     return seen
 
 
@@ -99,9 +97,8 @@ def test_stop_before_a_worker_took_it(local_scan, events, django_capture_on_comm
         stop_scan(local_scan, None)
 
 
-def test_a_stop_requested_before_the_engine_starts_stops_the_run(
-    local_scan, events, monkeypatch, django_capture_on_commit_callbacks
-):
+def test_a_stop_requested_before_the_engine_starts_stops_the_run(local_scan, events, monkeypatch,
+                                                                 django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         run_id = start_scan(local_scan, None).pk
     real_claim = execution.claim
@@ -123,15 +120,11 @@ def test_reconciler(world, events, settings, django_capture_on_commit_callbacks)
     now = timezone.now()
     stale = timezone.timedelta(seconds=settings.SCAN_HEARTBEAT_TIMEOUT + 1)
     lost = ScanRunFactory(scan=ScanFactory(organization=world.customer), status="running", heartbeat_at=now - stale)
-    stopping = ScanRunFactory(
-        scan=ScanFactory(organization=world.customer), status="stop_requested", heartbeat_at=now - stale
-    )
+    stopping = ScanRunFactory(scan=ScanFactory(organization=world.customer), status="stop_requested", heartbeat_at=now - stale)
     healthy = ScanRunFactory(scan=ScanFactory(organization=world.customer), status="running", heartbeat_at=now)
     waiting = ScanRunFactory(scan=ScanFactory(organization=world.customer), status="queued")
     forgotten = ScanRunFactory(scan=ScanFactory(organization=world.customer), status="queued")
-    ScanRun.objects.filter(pk=forgotten.pk).update(
-        created_at=now - timezone.timedelta(seconds=settings.SCAN_QUEUE_TIMEOUT + 1)
-    )
+    ScanRun.objects.filter(pk=forgotten.pk).update(created_at=now - timezone.timedelta(seconds=settings.SCAN_QUEUE_TIMEOUT + 1))
     with django_capture_on_commit_callbacks(execute=True):
         interrupted = interrupt_stale_runs(now)
     assert {r.pk for r in interrupted} == {lost.pk, stopping.pk, forgotten.pk}

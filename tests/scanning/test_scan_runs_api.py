@@ -37,11 +37,7 @@ def test_start_queues_a_run(api, world, django_capture_on_commit_callbacks):
 
 def test_run_goes_to_its_scanners_queue(api, world, django_capture_on_commit_callbacks):
     scanner = ScannerFactory(organization=world.customer, queue_name="dmz")
-    start(
-        api.as_user(world.user),
-        ScanFactory(organization=world.customer, scanner=scanner),
-        django_capture_on_commit_callbacks,
-    )
+    start(api.as_user(world.user), ScanFactory(organization=world.customer, scanner=scanner), django_capture_on_commit_callbacks)
     assert DBTaskResult.objects.get().queue_name == "dmz"
 
 
@@ -68,11 +64,7 @@ def test_stop(api, world, django_capture_on_commit_callbacks):
     assert_error(client.post(f"/v2/scans/{scan.pk}/stop"), 409)  # nothing runs
     run_id = start(client, scan, django_capture_on_commit_callbacks).json()["data"]["id"]
     stopped = client.post(f"/v2/scans/{scan.pk}/stop").json()["data"]  # no worker took it yet: stops at once
-    assert (stopped["id"], stopped["attributes"]["status"], stopped["attributes"]["partial"]) == (
-        run_id,
-        "stopped",
-        True,
-    )
+    assert (stopped["id"], stopped["attributes"]["status"], stopped["attributes"]["partial"]) == (run_id, "stopped", True)
     assert_error(client.post(f"/v2/scans/{scan.pk}/stop"), 409)
     running = ScanRunFactory(scan=scan, status="running")
     assert client.post(f"/v2/scans/{scan.pk}/stop").json()["data"]["attributes"]["status"] == "stop_requested"
@@ -135,10 +127,7 @@ def test_running_recent_upcoming(api, world):
 
 
 def test_recent_is_newest_first_and_keeps_scans_whose_new_run_is_active(api, world):
-    old, new = (
-        ScanFactory(organization=world.customer, name="old"),
-        ScanFactory(organization=world.customer, name="new"),
-    )
+    old, new = ScanFactory(organization=world.customer, name="old"), ScanFactory(organization=world.customer, name="new")
     ScanRunFactory(scan=old, status="done")
     ScanRunFactory(scan=new, status="stopped")
     ScanRunFactory(scan=old, status="running")  # a new run is active; its last finished run still counts
@@ -180,10 +169,7 @@ def test_hosts_of_the_latest_finished_run(api, world):
     assert_list_envelope(body, "host")
     assert [item["attributes"]["ip"] for item in body["data"]] == ["192.0.2.1", "192.0.2.2"]
     assert body["data"][0]["attributes"]["ports"][0]["service"] == "http"
-    assert [
-        i["attributes"]["ip"]
-        for i in client.get(f"/v2/scans/{scan.pk}/hosts", {"history_id": str(older.pk)}).json()["data"]
-    ] == ["192.0.2.9"]
+    assert [i["attributes"]["ip"] for i in client.get(f"/v2/scans/{scan.pk}/hosts", {"history_id": str(older.pk)}).json()["data"]] == ["192.0.2.9"]
     assert client.get(f"/v2/scans/{scan.pk}/hosts", {"q[hostname]": "web*"}).json()["meta"]["total_count"] == 1
     assert client.get(f"/v2/scans/{scan.pk}/hosts", {"q[ip]": "192.0.2.2"}).json()["meta"]["total_count"] == 1
     detail = client.get(f"/v2/scans/{scan.pk}/hosts/{host.pk}").json()["data"]
@@ -204,23 +190,13 @@ def count_queries(client, path, per_page):
     return len(queries)
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/v2/scans/running",
-        "/v2/scans/recent",
-        "/v2/scans/upcoming",
-        "/v2/scans/{scan}/histories",
-        "/v2/scans/{scan}/hosts",
-    ],
-)
+@pytest.mark.parametrize("path", ["/v2/scans/running", "/v2/scans/recent", "/v2/scans/upcoming",
+                                  "/v2/scans/{scan}/histories", "/v2/scans/{scan}/hosts"])
 def test_list_query_count_is_constant(api, world, path):
     scan = ScanFactory(organization=world.customer)
     schedule = ScheduleFactory(organization=world.customer)
     for _ in range(12):
-        other = ScanFactory(
-            organization=world.customer, schedule=schedule, next_run_at=timezone.now() + timezone.timedelta(hours=1)
-        )
+        other = ScanFactory(organization=world.customer, schedule=schedule, next_run_at=timezone.now() + timezone.timedelta(hours=1))
         ScanRunFactory(scan=other, status="running" if "running" in path else "done")
         ScanRunFactory(scan=scan, status="done")
     run = ScanRunFactory(scan=scan, status="done")

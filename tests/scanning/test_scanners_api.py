@@ -19,14 +19,8 @@ class TestScannersApi(ApiResourceTests):
     resource_name = "scanner"
     endpoints = {"list", "get", "create", "update", "delete"}
     write_roles = ("Manager", "Partner", "Admin")
-    create_body = {
-        "name": "Greenbone DMZ",
-        "type": "gvm",
-        "host": "gvm.example.com",
-        "port": 9390,
-        "credential": "gmp-secret",
-        "comment": "in the DMZ",
-    }
+    create_body = {"name": "Greenbone DMZ", "type": "gvm", "host": "gvm.example.com", "port": 9390,
+                   "credential": "gmp-secret", "comment": "in the DMZ"}
     update_body = {"name": "Renamed", "port": 9391}
     invalid_body = ({"port": 70000}, "port")
 

@@ -84,13 +84,8 @@ def test_own_scanner_profile_and_schedule(api, world):
     scanner = ScannerFactory(organization=world.customer, name="Mine")
     schedule = ScheduleFactory(organization=world.customer, next_run_at="2030-01-01T00:00:00Z")
     profile = ScanProfile.objects.get(name="Discovery")
-    response = post_scan(
-        api.as_user(world.user),
-        target_id=str(target.pk),
-        scanner_id=str(scanner.pk),
-        schedule_id=str(schedule.pk),
-        scan_profile_id=str(profile.pk),
-    )
+    response = post_scan(api.as_user(world.user), target_id=str(target.pk), scanner_id=str(scanner.pk),
+                         schedule_id=str(schedule.pk), scan_profile_id=str(profile.pk))
     assert response.status_code == 201, response.content
     attributes = response.json()["data"]["attributes"]
     assert attributes["scanner"]["name"] == "Mine"
@@ -129,9 +124,7 @@ def test_delete_finished_scan_removes_its_runs(api, world):
 def test_search_and_sort(api, world):
     target = TargetFactory(organization=world.customer)
     schedule = ScheduleFactory(organization=world.customer)
-    ScanFactory(
-        organization=world.customer, name="alpha", target=target, status="done", last_run_at="2030-01-02T00:00:00Z"
-    )
+    ScanFactory(organization=world.customer, name="alpha", target=target, status="done", last_run_at="2030-01-02T00:00:00Z")
     ScanFactory(organization=world.customer, name="beta", schedule=schedule, status="new")
     client = api.as_user(world.user)
     names = lambda r: [i["attributes"]["name"] for i in r.json()["data"]]  # noqa: E731

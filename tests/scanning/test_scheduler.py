@@ -36,9 +36,7 @@ def scheduled_scan(api, user, when, **schedule):
         response = client.post("/v2/schedules", body)
         assert response.status_code == 201, response.content
         target = client.post("/v2/targets", {"name": "t", "hosts": "192.0.2.1"}).json()["data"]["id"]
-        scan = client.post(
-            "/v2/scans", {"name": "s", "target_id": target, "schedule_id": response.json()["data"]["id"]}
-        )
+        scan = client.post("/v2/scans", {"name": "s", "target_id": target, "schedule_id": response.json()["data"]["id"]})
     return Scan.objects.get(pk=scan.json()["data"]["id"])
 
 
@@ -84,9 +82,8 @@ def test_a_missed_time_starts_once_never_a_burst(api, world):
 
 
 def test_a_once_schedule_runs_once(api, world):
-    scan = scheduled_scan(
-        api, world.user, utc("2025-01-01T00:00:00"), start_at="2025-01-02T09:00:00", timezone="UTC", frequency="once"
-    )
+    scan = scheduled_scan(api, world.user, utc("2025-01-01T00:00:00"), start_at="2025-01-02T09:00:00",
+                          timezone="UTC", frequency="once")
     assert len(tick(utc("2025-01-02T09:00:00"))) == 1
     assert next_run(scan) is None
     assert tick(utc("2025-01-03T09:00:00")) == []
@@ -102,9 +99,7 @@ def test_a_scan_still_running_is_not_started_again(api, world):
 
 
 def test_every_scan_of_a_due_schedule_starts(world):
-    schedule = ScheduleFactory(
-        organization=world.customer, next_run_at=utc("2025-01-01T00:00:00"), start_at=utc("2025-01-01T00:00:00")
-    )
+    schedule = ScheduleFactory(organization=world.customer, next_run_at=utc("2025-01-01T00:00:00"), start_at=utc("2025-01-01T00:00:00"))
     scans = [ScanFactory(organization=world.customer, schedule=schedule) for _ in range(2)]
     not_due = ScanFactory(organization=world.customer, schedule=ScheduleFactory(organization=world.customer))
     started = tick(utc("2025-01-01T00:00:01"))
@@ -114,9 +109,7 @@ def test_every_scan_of_a_due_schedule_starts(world):
 
 def test_a_start_refused_by_a_plan_limit_leaves_an_interrupted_run_saying_why(world):
     """pci-standard allows 2 concurrent scans: the third due scan is not silently lost."""
-    schedule = ScheduleFactory(
-        organization=world.customer, next_run_at=utc("2025-01-01T00:00:00"), start_at=utc("2025-01-01T00:00:00")
-    )
+    schedule = ScheduleFactory(organization=world.customer, next_run_at=utc("2025-01-01T00:00:00"), start_at=utc("2025-01-01T00:00:00"))
     scans = [ScanFactory(organization=world.customer, schedule=schedule) for _ in range(3)]
     with time_machine.travel(utc("2025-01-01T00:00:01"), tick=False):
         started = start_due_scans()
@@ -128,9 +121,7 @@ def test_a_start_refused_by_a_plan_limit_leaves_an_interrupted_run_saying_why(wo
 
 @pytest.mark.django_db(transaction=True)  # the command recycles connections
 def test_run_scheduler_once(world, capsys):
-    schedule = ScheduleFactory(
-        organization=world.customer, next_run_at=utc("2025-01-01T00:00:00"), start_at=utc("2025-01-01T00:00:00")
-    )
+    schedule = ScheduleFactory(organization=world.customer, next_run_at=utc("2025-01-01T00:00:00"), start_at=utc("2025-01-01T00:00:00"))
     scan = ScanFactory(organization=world.customer, schedule=schedule)
     with _kept_signal_handlers():
         call_command("run_scheduler", "--once")

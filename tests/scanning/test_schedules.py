@@ -27,12 +27,8 @@ def utc(*args):
 
 
 def rule(start, zone="UTC", frequency="daily", **fields):
-    return validate_rule(
-        start_at=start.replace(tzinfo=ZoneInfo(zone)) if start.tzinfo is None else start,
-        timezone=zone,
-        frequency=frequency,
-        **fields,
-    )
+    return validate_rule(start_at=start.replace(tzinfo=ZoneInfo(zone)) if start.tzinfo is None else start,
+                         timezone=zone, frequency=frequency, **fields)
 
 
 def test_frequencies():
@@ -64,20 +60,13 @@ def test_once_is_a_single_occurrence():
 
 def test_hourly_with_interval():
     hourly = rule(datetime(2024, 1, 1, 0, 15), frequency="hourly", interval=5)
-    assert occurrences(hourly, utc(2024, 1, 1, 12), 3) == [
-        utc(2024, 1, 1, 15, 15),
-        utc(2024, 1, 1, 20, 15),
-        utc(2024, 1, 2, 1, 15),
-    ]
+    assert occurrences(hourly, utc(2024, 1, 1, 12), 3) == [utc(2024, 1, 1, 15, 15), utc(2024, 1, 1, 20, 15), utc(2024, 1, 2, 1, 15)]
 
 
 def test_weekly_by_weekday():
     weekly = rule(datetime(2024, 1, 1, 8, 0), "Europe/Athens", "weekly", by_weekday=["MO", "we", "FR"])
     assert occurrences(weekly, utc(2024, 1, 1, 6), 4) == [  # 08:00 EET is 06:00 UTC
-        utc(2024, 1, 3, 6),
-        utc(2024, 1, 5, 6),
-        utc(2024, 1, 8, 6),
-        utc(2024, 1, 10, 6),
+        utc(2024, 1, 3, 6), utc(2024, 1, 5, 6), utc(2024, 1, 8, 6), utc(2024, 1, 10, 6),
     ]
 
 
@@ -120,11 +109,7 @@ def test_daily_keeps_local_time_across_spring_forward_athens():
 
 def test_daily_keeps_local_time_across_fall_back_athens():
     daily = rule(datetime(2024, 10, 1, 9, 0), "Europe/Athens")  # EEST +3 → EET +2 on 27 October
-    assert occurrences(daily, utc(2024, 10, 25, 12), 3) == [
-        utc(2024, 10, 26, 6),
-        utc(2024, 10, 27, 7),
-        utc(2024, 10, 28, 7),
-    ]
+    assert occurrences(daily, utc(2024, 10, 25, 12), 3) == [utc(2024, 10, 26, 6), utc(2024, 10, 27, 7), utc(2024, 10, 28, 7)]
 
 
 def test_nonexistent_time_moves_forward_athens():
@@ -137,53 +122,33 @@ def test_nonexistent_time_moves_forward_athens():
 def test_ambiguous_time_takes_the_first_athens():
     daily = rule(datetime(2024, 10, 25, 3, 30), "Europe/Athens")  # 03:00-04:00 happens twice on 27 October
     runs = occurrences(daily, utc(2024, 10, 25), 4)
-    assert runs == [
-        utc(2024, 10, 25, 0, 30),
-        utc(2024, 10, 26, 0, 30),
-        utc(2024, 10, 27, 0, 30),
-        utc(2024, 10, 28, 1, 30),
-    ]
+    assert runs == [utc(2024, 10, 25, 0, 30), utc(2024, 10, 26, 0, 30), utc(2024, 10, 27, 0, 30), utc(2024, 10, 28, 1, 30)]
     assert runs[2].astimezone(ATHENS).strftime("%H:%M %Z") == "03:30 EEST"
 
 
 def test_spring_forward_new_york():
     daily = rule(datetime(2024, 3, 8, 2, 30), "America/New_York")  # 02:00-03:00 is skipped on 10 March
-    assert occurrences(daily, utc(2024, 3, 9), 3) == [
-        utc(2024, 3, 9, 7, 30),
-        utc(2024, 3, 10, 7, 30),
-        utc(2024, 3, 11, 6, 30),
-    ]
+    assert occurrences(daily, utc(2024, 3, 9), 3) == [utc(2024, 3, 9, 7, 30), utc(2024, 3, 10, 7, 30), utc(2024, 3, 11, 6, 30)]
     nine = rule(datetime(2024, 3, 1, 9, 0), "America/New_York")
     assert occurrences(nine, utc(2024, 3, 9, 15), 2) == [utc(2024, 3, 10, 13), utc(2024, 3, 11, 13)]
 
 
 def test_fall_back_new_york():
     daily = rule(datetime(2024, 11, 1, 1, 30), "America/New_York")  # 01:00-02:00 happens twice on 3 November
-    assert occurrences(daily, utc(2024, 11, 2), 3) == [
-        utc(2024, 11, 2, 5, 30),
-        utc(2024, 11, 3, 5, 30),
-        utc(2024, 11, 4, 6, 30),
-    ]
+    assert occurrences(daily, utc(2024, 11, 2), 3) == [utc(2024, 11, 2, 5, 30), utc(2024, 11, 3, 5, 30), utc(2024, 11, 4, 6, 30)]
 
 
 def test_hourly_across_spring_forward_has_no_duplicate_run():
     hourly = rule(datetime(2024, 3, 10, 0, 30), "America/New_York", "hourly")
     assert occurrences(hourly, utc(2024, 3, 10, 5), 4) == [
-        utc(2024, 3, 10, 5, 30),
-        utc(2024, 3, 10, 6, 30),
-        utc(2024, 3, 10, 7, 30),
-        utc(2024, 3, 10, 8, 30),
+        utc(2024, 3, 10, 5, 30), utc(2024, 3, 10, 6, 30), utc(2024, 3, 10, 7, 30), utc(2024, 3, 10, 8, 30),
     ]
 
 
 def test_hourly_across_fall_back_follows_the_wall_clock():
     hourly = rule(datetime(2024, 11, 3, 0, 30), "America/New_York", "hourly")
     # 00:30 EDT, 01:30 (first, EDT), 02:30 EST: the repeated 01:30 runs once.
-    assert occurrences(hourly, utc(2024, 11, 3, 4), 3) == [
-        utc(2024, 11, 3, 4, 30),
-        utc(2024, 11, 3, 5, 30),
-        utc(2024, 11, 3, 7, 30),
-    ]
+    assert occurrences(hourly, utc(2024, 11, 3, 4), 3) == [utc(2024, 11, 3, 4, 30), utc(2024, 11, 3, 5, 30), utc(2024, 11, 3, 7, 30)]
 
 
 # --- ends ---------------------------------------------------------------------------------------
@@ -212,24 +177,14 @@ def test_start_long_ago_is_fast_and_exact():
 @pytest.mark.parametrize(
     ("frequency", "interval", "fields"),
     [
-        ("hourly", 5, {}),
-        ("hourly", 1, {"by_weekday": ["SA"]}),
-        ("daily", 3, {}),
-        ("daily", 1, {"by_weekday": ["MO", "FR"]}),
-        ("weekly", 2, {"by_weekday": ["TU", "SU"]}),
-        ("weekly", 3, {}),
-        ("monthly", 5, {}),
-        ("monthly", 1, {"by_monthday": [30, -1]}),
-        ("monthly", 2, {"by_weekday": ["MO"]}),
-        ("yearly", 1, {}),
-        ("yearly", 2, {"by_monthday": [15]}),
+        ("hourly", 5, {}), ("hourly", 1, {"by_weekday": ["SA"]}), ("daily", 3, {}), ("daily", 1, {"by_weekday": ["MO", "FR"]}),
+        ("weekly", 2, {"by_weekday": ["TU", "SU"]}), ("weekly", 3, {}), ("monthly", 5, {}), ("monthly", 1, {"by_monthday": [30, -1]}),
+        ("monthly", 2, {"by_weekday": ["MO"]}), ("yearly", 1, {}), ("yearly", 2, {"by_monthday": [15]}),
     ],
 )
 def test_skipping_ahead_matches_iterating_from_the_start(frequency, interval, fields):
     start = datetime(2022, 1, 31, 2, 30, tzinfo=NEW_YORK)
-    skipping = validate_rule(
-        start_at=start, timezone="America/New_York", frequency=frequency, interval=interval, **fields
-    )
+    skipping = validate_rule(start_at=start, timezone="America/New_York", frequency=frequency, interval=interval, **fields)
     counting = validate_rule(**{**vars(skipping), "count": 50000})  # COUNT forces iteration from the start
     for after in (utc(2022, 1, 1), utc(2023, 3, 12, 6, 59), utc(2024, 11, 3, 5, 30), utc(2025, 2, 28)):
         assert occurrences(skipping, after, 12) == occurrences(counting, after, 12)
@@ -274,25 +229,15 @@ def test_validation_names_the_field(fields, field):
 
 def test_validation_normalises():
     checked = validate_rule(
-        start_at="2024-01-01T09:00:00",
-        timezone="Europe/Athens",
-        frequency="weekly",
-        interval="2",
-        by_weekday=["fr", "MO", "FR"],
-        until="2024-06-01T00:00:00Z",
+        start_at="2024-01-01T09:00:00", timezone="Europe/Athens", frequency="weekly", interval="2",
+        by_weekday=["fr", "MO", "FR"], until="2024-06-01T00:00:00Z",
     )
     assert checked == ScheduleRule(
-        start_at=datetime(2024, 1, 1, 9, 0, tzinfo=ATHENS),
-        timezone="Europe/Athens",
-        frequency="weekly",
-        interval=2,
-        by_weekday=("FR", "MO"),
-        until=utc(2024, 6, 1),
+        start_at=datetime(2024, 1, 1, 9, 0, tzinfo=ATHENS), timezone="Europe/Athens", frequency="weekly", interval=2,
+        by_weekday=("FR", "MO"), until=utc(2024, 6, 1),
     )
     assert validate_rule(start_at=utc(2024, 1, 1), timezone="UTC").frequency == "once"
-    assert validate_rule(
-        start_at=utc(2024, 1, 1), timezone="UTC", frequency="monthly", by_monthday=["-1", 15]
-    ).by_monthday == (-1, 15)
+    assert validate_rule(start_at=utc(2024, 1, 1), timezone="UTC", frequency="monthly", by_monthday=["-1", 15]).by_monthday == (-1, 15)
 
 
 # --- RFC 5545 -------------------------------------------------------------------------------------
@@ -305,16 +250,11 @@ def test_icalendar_daily():
 
 
 def test_icalendar_with_every_part():
-    weekly = rule(
-        utc(2024, 1, 1, 7, 0),
-        "Europe/Athens",
-        "weekly",
-        interval=2,
-        by_weekday=["MO", "WE"],
-        until=datetime(2024, 6, 30, 23, 59, 59, tzinfo=ATHENS),
-    )
+    weekly = rule(utc(2024, 1, 1, 7, 0), "Europe/Athens", "weekly", interval=2, by_weekday=["MO", "WE"],
+                  until=datetime(2024, 6, 30, 23, 59, 59, tzinfo=ATHENS))
     assert to_icalendar(weekly) == (
-        "DTSTART;TZID=Europe/Athens:20240101T090000\nRRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE;UNTIL=20240630T205959Z"
+        "DTSTART;TZID=Europe/Athens:20240101T090000\n"
+        "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE;UNTIL=20240630T205959Z"
     )
     monthly = rule(datetime(2024, 1, 1, 22, 0), "America/New_York", "monthly", by_monthday=[1, -1], count=12)
     assert to_icalendar(monthly) == (
@@ -323,10 +263,7 @@ def test_icalendar_with_every_part():
 
 
 def test_icalendar_once_has_no_rrule():
-    assert (
-        to_icalendar(rule(datetime(2024, 5, 1, 12, 0), "Asia/Tokyo", "once"))
-        == "DTSTART;TZID=Asia/Tokyo:20240501T120000"
-    )
+    assert to_icalendar(rule(datetime(2024, 5, 1, 12, 0), "Asia/Tokyo", "once")) == "DTSTART;TZID=Asia/Tokyo:20240501T120000"
 
 
 def test_icalendar_is_readable_by_an_rfc_5545_parser():

@@ -16,14 +16,8 @@ class TestSchedulesApi(ApiResourceTests):
     resource_type = "schedule"
     resource_name = "schedule"
     write_roles = ("User", "Manager", "Partner", "Admin")
-    create_body = {
-        "name": "Nightly",
-        "start_at": "2030-01-07T02:00:00",
-        "timezone": "Europe/Athens",
-        "frequency": "weekly",
-        "by_weekday": ["MO", "TH"],
-        "duration": 120,
-    }
+    create_body = {"name": "Nightly", "start_at": "2030-01-07T02:00:00", "timezone": "Europe/Athens",
+                   "frequency": "weekly", "by_weekday": ["MO", "TH"], "duration": 120}
     update_body = {"name": "Renamed", "frequency": "daily"}
     invalid_body = ({"timezone": "Mars/Olympus_Mons"}, "timezone")
 
@@ -34,10 +28,7 @@ class TestSchedulesApi(ApiResourceTests):
         # Naive times are wall-clock times in the schedule's zone: 02:00 in Athens is 00:00 UTC in winter.
         assert attributes["start_at"] == "2030-01-07T00:00:00.000Z"
         assert attributes["next_run_at"] == "2030-01-07T00:00:00.000Z"
-        assert (
-            attributes["icalendar"]
-            == "DTSTART;TZID=Europe/Athens:20300107T020000\nRRULE:FREQ=WEEKLY;INTERVAL=1;BYDAY=MO,TH"
-        )
+        assert attributes["icalendar"] == "DTSTART;TZID=Europe/Athens:20300107T020000\nRRULE:FREQ=WEEKLY;INTERVAL=1;BYDAY=MO,TH"
         assert attributes["by_weekday"] == ["MO", "TH"]
         assert attributes["duration"] == 120
         assert attributes["in_use"] is False
@@ -53,30 +44,25 @@ def create(client, **fields):
     return client.post("/v2/schedules", {"schedule": body})
 
 
-@pytest.mark.parametrize(
-    "fields,field",
-    [
-        ({"frequency": "fortnightly"}, "frequency"),
-        ({"interval": 0}, "interval"),
-        ({"by_weekday": ["XX"]}, "by_weekday"),
-        ({"by_monthday": [32]}, "by_monthday.0"),
-        ({"frequency": "weekly", "by_monthday": [1]}, "by_monthday"),
-        ({"until": "2030-01-01T00:00:00Z"}, "until"),
-        ({"until": "2031-01-01T00:00:00Z", "count": 3}, "count"),
-        ({"start_at": "yesterday"}, "start_at"),
-        ({"start_at": None}, "start_at"),
-        ({"timezone": ""}, "timezone"),
-        ({"duration": 0}, "duration"),
-    ],
-)
+@pytest.mark.parametrize("fields,field", [
+    ({"frequency": "fortnightly"}, "frequency"),
+    ({"interval": 0}, "interval"),
+    ({"by_weekday": ["XX"]}, "by_weekday"),
+    ({"by_monthday": [32]}, "by_monthday.0"),
+    ({"frequency": "weekly", "by_monthday": [1]}, "by_monthday"),
+    ({"until": "2030-01-01T00:00:00Z"}, "until"),
+    ({"until": "2031-01-01T00:00:00Z", "count": 3}, "count"),
+    ({"start_at": "yesterday"}, "start_at"),
+    ({"start_at": None}, "start_at"),
+    ({"timezone": ""}, "timezone"),
+    ({"duration": 0}, "duration"),
+])
 def test_invalid_rules_name_the_field(api, world, fields, field):
     assert_error(create(api.as_user(world.user), **fields), 422, field)
 
 
 def test_offsets_in_start_at_are_kept(api, world):
-    attributes = create(api.as_user(world.user), start_at="2030-07-01T09:00:00+03:00", timezone="Europe/Athens").json()[
-        "data"
-    ]["attributes"]
+    attributes = create(api.as_user(world.user), start_at="2030-07-01T09:00:00+03:00", timezone="Europe/Athens").json()["data"]["attributes"]
     assert attributes["start_at"] == "2030-07-01T06:00:00.000Z"
     assert attributes["icalendar"].startswith("DTSTART;TZID=Europe/Athens:20300701T090000")
 
@@ -85,9 +71,7 @@ def test_offsets_in_start_at_are_kept(api, world):
 def test_next_run_is_after_now(api, world):
     attributes = create(api.as_user(world.user), start_at="2030-01-01T09:00:00Z").json()["data"]["attributes"]
     assert attributes["next_run_at"] == "2030-03-02T09:00:00.000Z"
-    once = create(api.as_user(world.user), frequency="once", start_at="2030-01-01T09:00:00Z").json()["data"][
-        "attributes"
-    ]
+    once = create(api.as_user(world.user), frequency="once", start_at="2030-01-01T09:00:00Z").json()["data"]["attributes"]
     assert once["next_run_at"] is None
     counted = create(api.as_user(world.user), start_at="2030-02-27T09:00:00Z", count=2).json()["data"]["attributes"]
     assert counted["next_run_at"] is None
@@ -98,9 +82,7 @@ def test_update_recomputes_next_run_for_its_scans(api, world):
     client = api.as_user(world.user)
     schedule_id = create(client, start_at="2030-03-01T09:00:00Z").json()["data"]["id"]
     scan = ScanFactory(organization=world.customer, schedule=Schedule.objects.get(pk=schedule_id))
-    response = client.put(
-        f"/v2/schedules/{schedule_id}", {"start_at": "2030-04-01T18:30:00", "timezone": "America/New_York"}
-    )
+    response = client.put(f"/v2/schedules/{schedule_id}", {"start_at": "2030-04-01T18:30:00", "timezone": "America/New_York"})
     assert response.status_code == 200
     assert response.json()["data"]["attributes"]["next_run_at"] == "2030-04-01T22:30:00.000Z"
     scan.refresh_from_db()

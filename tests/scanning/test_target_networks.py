@@ -31,17 +31,8 @@ def error_of(hosts, exclude="", **kwargs):
 
 def test_default_blocked_networks_cover_loopback_link_local_metadata_and_own_addresses():
     blocked = default_blocked_networks()
-    for address in [
-        "127.0.0.1",
-        "127.8.9.10",
-        "::1",
-        "169.254.169.254",
-        "169.254.1.1",
-        "fe80::1",
-        "fd00:ec2::254",
-        "0.0.0.0",
-        "::",
-    ]:
+    for address in ["127.0.0.1", "127.8.9.10", "::1", "169.254.169.254", "169.254.1.1", "fe80::1", "fd00:ec2::254",
+                    "0.0.0.0", "::"]:
         assert any(ipaddress.ip_address(address) in network for network in blocked), address
     own = ipaddress.ip_address(socket.gethostbyname(socket.gethostname()))
     assert any(own in network for network in blocked)
@@ -65,10 +56,7 @@ def test_empty_setting_blocks_nothing(settings):
 
 def test_setting_lists_cidrs_and_may_extend_the_defaults(settings):
     settings.SCAN_BLOCKED_NETWORKS = " 10.0.0.0/8 , 2001:db8::/32"
-    assert blocked_networks_from_setting() == [
-        ipaddress.ip_network("10.0.0.0/8"),
-        ipaddress.ip_network("2001:db8::/32"),
-    ]
+    assert blocked_networks_from_setting() == [ipaddress.ip_network("10.0.0.0/8"), ipaddress.ip_network("2001:db8::/32")]
     settings.SCAN_BLOCKED_NETWORKS = "default,192.0.2.0/24"
     blocked = blocked_networks_from_setting()
     assert ipaddress.ip_network("127.0.0.0/8") in blocked and ipaddress.ip_network("192.0.2.0/24") in blocked
@@ -97,9 +85,7 @@ def test_ipv4_mapped_ipv6_cannot_sneak_past_an_ipv4_block():
 
 
 def test_hostnames_are_not_checked_until_resolved():
-    assert parse_targets("localhost", blocked_networks=[ipaddress.ip_network("127.0.0.0/8")]).hostnames == (
-        "localhost",
-    )
+    assert parse_targets("localhost", blocked_networks=[ipaddress.ip_network("127.0.0.0/8")]).hostnames == ("localhost",)
 
 
 # --- scan-time resolution -----------------------------------------------------------------------
@@ -142,23 +128,9 @@ def test_resolve_hostnames_normalises_and_deduplicates(monkeypatch):
 
 @pytest.mark.parametrize(
     "text",
-    [
-        "0.0.0.0",
-        "10.0.0.1",
-        "255.255.255.255",
-        "::",
-        "::1",
-        "::ffff:10.0.0.1",
-        "::1.2.3.4",
-        "::1:0:0:0",
-        "2001:db8::1",
-        "2001:db8:0:1:1:1:1:1",
-        "2001:0:0:1::1",
-        "fe80::",
-        "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
-        "1:0:0:2:0:0:0:3",
-        "0:0:1::",
-    ],
+    ["0.0.0.0", "10.0.0.1", "255.255.255.255", "::", "::1", "::ffff:10.0.0.1", "::1.2.3.4", "::1:0:0:0",
+     "2001:db8::1", "2001:db8:0:1:1:1:1:1", "2001:0:0:1::1", "fe80::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+     "1:0:0:2:0:0:0:3", "0:0:1::"],
 )
 def test_fast_address_formatting_matches_ipaddress(text):
     address = ipaddress.ip_address(text)

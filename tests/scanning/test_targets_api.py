@@ -15,13 +15,8 @@ class TestTargetsApi(ApiResourceTests):
     resource_type = "target"
     resource_name = "target"
     write_roles = ("User", "Manager", "Partner", "Admin")
-    create_body = {
-        "name": "Web servers",
-        "hosts": "192.0.2.1-5, 198.51.100.0/30",
-        "exclude_hosts": "192.0.2.3",
-        "alive_test": "consider_alive",
-        "comment": "DMZ",
-    }
+    create_body = {"name": "Web servers", "hosts": "192.0.2.1-5, 198.51.100.0/30", "exclude_hosts": "192.0.2.3",
+                   "alive_test": "consider_alive", "comment": "DMZ"}
     update_body = {"name": "Renamed", "hosts": "192.0.2.10"}
     invalid_body = ({"hosts": "192.0.2.1, 300.1.1.1"}, "hosts")
 
@@ -49,9 +44,7 @@ def test_bad_token_is_named(api, world):
 
 
 def test_bad_exclude_is_named(api, world):
-    response = api.as_user(world.user).post(
-        "/v2/targets", {"name": "x", "hosts": "10.0.0.1", "exclude_hosts": "10.0.0.999"}
-    )
+    response = api.as_user(world.user).post("/v2/targets", {"name": "x", "hosts": "10.0.0.1", "exclude_hosts": "10.0.0.999"})
     assert_error(response, 422, "exclude_hosts")
 
 
@@ -99,14 +92,9 @@ def test_port_list_of_own_or_builtin(api, world, builtins):
     created = client.post("/v2/targets", {"name": "a", "hosts": "192.0.2.1", "port_list_id": str(own.pk)})
     assert created.json()["data"]["attributes"]["port_list"]["id"] == str(own.pk)
     builtin = builtins["port_list"]
-    assert (
-        client.post("/v2/targets", {"name": "b", "hosts": "192.0.2.1", "port_list_id": str(builtin.pk)}).status_code
-        == 201
-    )
+    assert client.post("/v2/targets", {"name": "b", "hosts": "192.0.2.1", "port_list_id": str(builtin.pk)}).status_code == 201
     for bad in (str(foreign.pk), "nope"):
-        body = assert_error(
-            client.post("/v2/targets", {"name": "c", "hosts": "192.0.2.1", "port_list_id": bad}), 422, "port_list_id"
-        )
+        body = assert_error(client.post("/v2/targets", {"name": "c", "hosts": "192.0.2.1", "port_list_id": bad}), 422, "port_list_id")
         assert body["errors"]["port_list_id"] == ["was not found"]
 
 
@@ -153,9 +141,7 @@ def test_partner_sees_customer_targets(api, world):
 
 def test_credentials_are_write_only_and_need_manager(api, world):
     creds = {"ssh": {"username": "scan", "password": "s3cret", "port": 22}}
-    assert_error(
-        api.as_user(world.user).post("/v2/targets", {"name": "a", "hosts": "192.0.2.1", "credentials": creds}), 403
-    )
+    assert_error(api.as_user(world.user).post("/v2/targets", {"name": "a", "hosts": "192.0.2.1", "credentials": creds}), 403)
     response = api.as_user(world.manager).post("/v2/targets", {"name": "a", "hosts": "192.0.2.1", "credentials": creds})
     assert response.status_code == 201
     assert "s3cret" not in response.content.decode()
@@ -171,9 +157,8 @@ def test_credentials_are_write_only_and_need_manager(api, world):
 
 def test_calculate_hosts(api, world):
     client = api.as_user(world.viewer)
-    response = client.post(
-        "/v2/targets/calculate_hosts", {"hosts": "192.0.2.0/30, 192.0.2.8-9, example.com", "exclude_hosts": "192.0.2.1"}
-    )
+    response = client.post("/v2/targets/calculate_hosts", {"hosts": "192.0.2.0/30, 192.0.2.8-9, example.com",
+                                                           "exclude_hosts": "192.0.2.1"})
     assert response.status_code == 200
     body = response.json()
     assert body["host_count"] == 6
@@ -189,11 +174,7 @@ def test_calculate_hosts_lists_the_first_thousand(api, world):
 
 
 def test_calculate_hosts_reports_errors_by_field(api, world):
-    body = (
-        api.as_user(world.user)
-        .post("/v2/targets/calculate_hosts", {"hosts": "10.0.0.1, nope!", "exclude_hosts": "x..y"})
-        .json()
-    )
+    body = api.as_user(world.user).post("/v2/targets/calculate_hosts", {"hosts": "10.0.0.1, nope!", "exclude_hosts": "x..y"}).json()
     assert body["host_count"] == 0
     assert "hosts" in body["errors"]
     assert_error(api.as_user(world.user).post("/v2/targets/calculate_hosts", {"hosts": 5}), 422, "hosts")

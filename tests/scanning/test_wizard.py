@@ -15,9 +15,7 @@ def wizard(client, **fields):
 
 
 def nothing_created():
-    return not (
-        Target.objects.exists() or Schedule.objects.exists() or Scan.objects.exists() or ScanRun.objects.exists()
-    )
+    return not (Target.objects.exists() or Schedule.objects.exists() or Scan.objects.exists() or ScanRun.objects.exists())
 
 
 def test_target_and_scan(api, world):
@@ -36,14 +34,9 @@ def test_with_port_list_profile_schedule_and_start(api, world, django_capture_on
     ports = PortListFactory(organization=world.customer)
     profile_id = api.as_user(world.user).get("/v2/scan_profiles", {"q[name]": "Discovery"}).json()["data"][0]["id"]
     with django_capture_on_commit_callbacks(execute=True):
-        response = wizard(
-            api.as_user(world.user),
-            port_list_id=str(ports.pk),
-            scan_profile_id=profile_id,
-            alive_test="consider_alive",
-            start_now=True,
-            schedule={"start_at": "2030-01-01T09:00:00", "timezone": "Europe/Athens", "frequency": "monthly"},
-        )
+        response = wizard(api.as_user(world.user), port_list_id=str(ports.pk), scan_profile_id=profile_id,
+                          alive_test="consider_alive", start_now=True,
+                          schedule={"start_at": "2030-01-01T09:00:00", "timezone": "Europe/Athens", "frequency": "monthly"})
     assert response.status_code == 201, response.content
     attributes = response.json()["data"]["attributes"]
     assert attributes["scan_profile"]["name"] == "Discovery"
@@ -55,27 +48,15 @@ def test_with_port_list_profile_schedule_and_start(api, world, django_capture_on
     assert run.status == "queued" and str(run.scan_id) == response.json()["data"]["id"]
 
 
-@pytest.mark.parametrize(
-    "fields,field",
-    [
-        ({"hosts": "192.0.2.1, what?"}, "hosts"),
-        ({"hosts": "198.51.100.0/24"}, "number_of_ips"),
-        ({"port_list_id": "7d4f1c2e-0b6a-4c8e-9f3a-5e2d1b0c9a87"}, "port_list_id"),
-        ({"schedule": {"start_at": "2030-01-01T09:00:00Z", "timezone": "Atlantis/Capital"}}, "schedule.timezone"),
-        (
-            {
-                "schedule": {
-                    "start_at": "2030-01-01T09:00:00Z",
-                    "timezone": "UTC",
-                    "frequency": "daily",
-                    "until": "2029-01-01T00:00:00Z",
-                }
-            },
-            "schedule.until",
-        ),
-        ({"name": ""}, "name"),
-    ],
-)
+@pytest.mark.parametrize("fields,field", [
+    ({"hosts": "192.0.2.1, what?"}, "hosts"),
+    ({"hosts": "198.51.100.0/24"}, "number_of_ips"),
+    ({"port_list_id": "7d4f1c2e-0b6a-4c8e-9f3a-5e2d1b0c9a87"}, "port_list_id"),
+    ({"schedule": {"start_at": "2030-01-01T09:00:00Z", "timezone": "Atlantis/Capital"}}, "schedule.timezone"),
+    ({"schedule": {"start_at": "2030-01-01T09:00:00Z", "timezone": "UTC", "frequency": "daily",
+                   "until": "2029-01-01T00:00:00Z"}}, "schedule.until"),
+    ({"name": ""}, "name"),
+])
 def test_a_failing_part_leaves_nothing_behind(api, world, fields, field):
     assert_error(wizard(api.as_user(world.user), **fields), 422, field)
     assert nothing_created()
@@ -86,11 +67,8 @@ def test_a_refused_start_rolls_back_target_schedule_and_scan(api, world):
     for _ in range(2):
         ScanRunFactory(scan=ScanFactory(organization=world.customer), status="running")
     before = (Target.objects.count(), Scan.objects.count())
-    response = wizard(
-        api.as_user(world.user),
-        start_now=True,
-        schedule={"start_at": "2030-01-01T09:00:00Z", "timezone": "UTC", "frequency": "daily"},
-    )
+    response = wizard(api.as_user(world.user), start_now=True,
+                      schedule={"start_at": "2030-01-01T09:00:00Z", "timezone": "UTC", "frequency": "daily"})
     assert_error(response, 422, "concurrent_scans")
     assert (Target.objects.count(), Scan.objects.count()) == before
     assert not Schedule.objects.exists()

@@ -50,21 +50,10 @@ def services():
 def create_scan(client, hosts, port_ranges, **scan_fields):
     port_list = client.post("/v2/port_lists", {"port_list": {"name": "Test ports", "port_ranges": port_ranges}})
     assert port_list.status_code == 201, port_list.content
-    target = client.post(
-        "/v2/targets",
-        {
-            "target": {
-                "name": "Local",
-                "hosts": hosts,
-                "alive_test": "consider_alive",
-                "port_list_id": port_list.json()["data"]["id"],
-            }
-        },
-    )
+    target = client.post("/v2/targets", {"target": {"name": "Local", "hosts": hosts, "alive_test": "consider_alive",
+                                                    "port_list_id": port_list.json()["data"]["id"]}})
     assert target.status_code == 201, target.content
-    scan = client.post(
-        "/v2/scans", {"scan": {"name": "Local scan", "target_id": target.json()["data"]["id"], **scan_fields}}
-    )
+    scan = client.post("/v2/scans", {"scan": {"name": "Local scan", "target_id": target.json()["data"]["id"], **scan_fields}})
     assert scan.status_code == 201, scan.content
     return scan.json()["data"]["id"]
 
@@ -155,10 +144,8 @@ def test_stop_mid_scan(api, world, services, settings):
 
 def test_schedule_duration_stops_the_run(api, world):
     client = api.as_user(world.user)
-    schedule = client.post(
-        "/v2/schedules",
-        {"name": "Window", "start_at": "2030-01-01T00:00:00Z", "timezone": "UTC", "frequency": "daily", "duration": 1},
-    )
+    schedule = client.post("/v2/schedules", {"name": "Window", "start_at": "2030-01-01T00:00:00Z", "timezone": "UTC",
+                                             "frequency": "daily", "duration": 1})
     scan_id = create_scan(client, "127.0.0.1-16", "T:1-65535", schedule_id=schedule.json()["data"]["id"])
     run_id = start(client, scan_id)
     run = ScanRun.objects.get(pk=run_id)

@@ -25,9 +25,8 @@ class SmsBackend(BaseSmsBackend):
         auth = (self.username, self.password) if self.username and not self.token else None
         payload = {"to": message.to, "from": message.sender, "body": message.body}
         try:
-            response = requests.post(
-                self.url, json=payload, headers=headers, auth=auth, timeout=self.timeout, allow_redirects=False
-            )
+            response = requests.post(self.url, json=payload, headers=headers, auth=auth,
+                                     timeout=self.timeout, allow_redirects=False)
         except requests.RequestException as exc:
             raise SmsDeliveryError(f"the SMS gateway could not be reached ({type(exc).__name__})") from None
         if not 200 <= response.status_code < 300:

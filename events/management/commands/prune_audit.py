@@ -5,21 +5,14 @@ from events.services.audit import prune
 
 
 class Command(BaseCommand):
-    help = (
-        "Delete audit events older than --days (default: AUDIT_RETENTION_DAYS) in batches of "
-        "--batch-size rows, so the table is never locked for long."
-    )
+    help = ("Delete audit events older than --days (default: AUDIT_RETENTION_DAYS) in batches of "
+            "--batch-size rows, so the table is never locked for long.")
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--days",
-            type=int,
-            default=None,
-            help=f"keep this many days (default {settings.AUDIT_RETENTION_DAYS}, AUDIT_RETENTION_DAYS)",
-        )
-        parser.add_argument(
-            "--batch-size", type=int, default=None, help=f"rows per DELETE (default {settings.AUDIT_PRUNE_BATCH_SIZE})"
-        )
+        parser.add_argument("--days", type=int, default=None,
+                            help=f"keep this many days (default {settings.AUDIT_RETENTION_DAYS}, AUDIT_RETENTION_DAYS)")
+        parser.add_argument("--batch-size", type=int, default=None,
+                            help=f"rows per DELETE (default {settings.AUDIT_PRUNE_BATCH_SIZE})")
 
     def handle(self, *args, days=None, batch_size=None, **options):
         if days is not None and days < 0:

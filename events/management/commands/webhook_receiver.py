@@ -38,9 +38,7 @@ def handler_for(command, secret, status, remaining):
                 self.send_error(413)
                 return
             body = self.rfile.read(length)
-            command.report(
-                self.path, self.headers, body, verdict(secret, body, self.headers.get("X-CG-Hook-Signature"))
-            )
+            command.report(self.path, self.headers, body, verdict(secret, body, self.headers.get("X-CG-Hook-Signature")))
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.end_headers()
@@ -57,10 +55,8 @@ def handler_for(command, secret, status, remaining):
 
 
 class Command(BaseCommand):
-    help = (
-        "Run a local HTTP receiver that prints webhook deliveries and verifies their "
-        "X-CG-Hook-Signature with --secret. Stops with Ctrl-C (or after --count deliveries)."
-    )
+    help = ("Run a local HTTP receiver that prints webhook deliveries and verifies their "
+            "X-CG-Hook-Signature with --secret. Stops with Ctrl-C (or after --count deliveries).")
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")

@@ -79,11 +79,7 @@ class Dialer:
     async def connect(self, ip: str, port: int, tls: bool = False, hostname: str = ""):
         self.guard.check(ip)
         async with self.per_host[ip], self.sockets:  # a waiting port holds no global slot
-            options = (
-                {"ssl": self.tls_context, "server_hostname": hostname or None, "ssl_handshake_timeout": self.timeout}
-                if tls
-                else {}
-            )
+            options = {"ssl": self.tls_context, "server_hostname": hostname or None, "ssl_handshake_timeout": self.timeout} if tls else {}
             reader, writer = await asyncio.wait_for(asyncio.open_connection(ip, port, **options), self.timeout)
             conn = Conn(reader, writer, self.timeout, hostname or ip)
             try:
@@ -103,7 +99,7 @@ def first_line(data: bytes) -> str:
 
 
 def split_token(value: str) -> tuple[str, str, str]:
-    """ "nginx/1.18.0 (Ubuntu)" -> ("nginx", "1.18.0", "Ubuntu"); no version -> (value, "", "")."""
+    """"nginx/1.18.0 (Ubuntu)" -> ("nginx", "1.18.0", "Ubuntu"); no version -> (value, "", "")."""
     found = TOKEN.match(value or "")
     if not found:
         return (value or "").strip(), "", ""

@@ -39,14 +39,7 @@ async def banner_mysql(conn, greeting: bytes) -> Match | None:
         if not re.match(r"^\d+\.\d+", server_version):
             return None
         product, version, cpe_uri = mysql_product(server_version)
-        return Match(
-            "mysql",
-            product,
-            version,
-            cpe_uri,
-            banner=server_version,
-            extra={"mysql": {"server_version": server_version}},
-        )
+        return Match("mysql", product, version, cpe_uri, banner=server_version, extra={"mysql": {"server_version": server_version}})
     if payload[0] == 0xFF and len(payload) > 3:  # an error packet: "Host ... is not allowed to connect"
         code = struct.unpack("<H", payload[1:3])[0]
         message = text(payload[3:].lstrip(b"#"))
@@ -83,9 +76,7 @@ def _pg_answered(data: bytes) -> bool:
 async def probe_postgresql(conn) -> Match | None:
     answer = await conn.ask(SSL_REQUEST, until=lambda d: len(d) >= 1)
     if answer == b"S":
-        return Match(
-            "postgresql", "PostgreSQL", cpe=cpe("postgresql", "postgresql"), extra={"postgresql": {"ssl": True}}
-        )
+        return Match("postgresql", "PostgreSQL", cpe=cpe("postgresql", "postgresql"), extra={"postgresql": {"ssl": True}})
     if answer != b"N":
         return None
     messages = pg_messages(await conn.ask(startup_message(), until=_pg_answered))
@@ -106,9 +97,7 @@ async def probe_postgresql(conn) -> Match | None:
         await conn.send(b"X\x00\x00\x00\x04")  # Terminate: we were let in without a password
     version = re.match(r"[\d.]+", facts.get("server_version", ""))
     version = version.group(0).rstrip(".") if version else ""
-    return Match(
-        "postgresql", "PostgreSQL", version, cpe("postgresql", "postgresql", version), extra={"postgresql": facts}
-    )
+    return Match("postgresql", "PostgreSQL", version, cpe("postgresql", "postgresql", version), extra={"postgresql": facts})
 
 
 # -- MongoDB ----------------------------------------------------------------------------------
@@ -145,9 +134,7 @@ async def probe_mongodb(conn) -> Match | None:
         return None
     facts = {"max_wire_version": hello.get("maxWireVersion", 0), "set_name": hello.get("setName", "")}
     if facts["max_wire_version"] >= 6:
-        request_id, message = _message(
-            OP_MSG, struct.pack("<i", 0) + b"\x00" + bson.encode({"buildInfo": 1, "$db": "admin"})
-        )
+        request_id, message = _message(OP_MSG, struct.pack("<i", 0) + b"\x00" + bson.encode({"buildInfo": 1, "$db": "admin"}))
     else:
         query = struct.pack("<i", 0) + b"admin.$cmd\x00" + struct.pack("<ii", 0, -1) + bson.encode({"buildInfo": 1})
         request_id, message = _message(OP_QUERY, query)

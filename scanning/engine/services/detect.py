@@ -17,17 +17,7 @@ from .registry import GREETINGS, asks_for
 
 log = logging.getLogger(__name__)
 
-PROBE_ERRORS = (
-    OSError,
-    TimeoutError,
-    ssl.SSLError,
-    ValueError,
-    IndexError,
-    KeyError,
-    struct.error,
-    EOFError,
-    UnicodeError,
-)
+PROBE_ERRORS = (OSError, TimeoutError, ssl.SSLError, ValueError, IndexError, KeyError, struct.error, EOFError, UnicodeError)
 TLS_GREETING_WAIT = 1.0
 
 

@@ -3,14 +3,7 @@
 from .. import ber
 from .base import Match
 
-ROOT_DSE_ATTRIBUTES = (
-    "namingContexts",
-    "vendorName",
-    "vendorVersion",
-    "supportedLDAPVersion",
-    "dnsHostName",
-    "serverName",
-)
+ROOT_DSE_ATTRIBUTES = ("namingContexts", "vendorName", "vendorVersion", "supportedLDAPVersion", "dnsHostName", "serverName")
 BIND_RESPONSE, SEARCH_ENTRY, SEARCH_DONE = 0x61, 0x64, 0x65
 
 
@@ -50,9 +43,7 @@ def root_dse(entries: list[bytes]) -> dict:
             _name, (_tag, listed) = ber.items(op)[:2]
             for _seq, attribute in ber.items(listed):
                 (_t, name), (_s, values) = ber.items(attribute)[:2]
-                attributes[name.decode("utf-8", "replace")] = [
-                    v.decode("utf-8", "replace") for _v, v in ber.items(values)
-                ]
+                attributes[name.decode("utf-8", "replace")] = [v.decode("utf-8", "replace") for _v, v in ber.items(values)]
         except ValueError:
             continue
     return attributes
@@ -67,11 +58,7 @@ async def probe_ldap(conn) -> Match | None:
         result_code = ber.to_int(ber.items(bound)[0][1])
     except (ValueError, IndexError):
         return None
-    entries = [
-        op
-        for _id, tag, op in messages(await conn.ask(root_dse_request(), until=_has(SEARCH_DONE)))
-        if tag == SEARCH_ENTRY
-    ]
+    entries = [op for _id, tag, op in messages(await conn.ask(root_dse_request(), until=_has(SEARCH_DONE))) if tag == SEARCH_ENTRY]
     dse = root_dse(entries)
     vendor = (dse.get("vendorName") or [""])[0]
     version = (dse.get("vendorVersion") or [""])[0]

@@ -9,10 +9,7 @@ FTP_PRODUCTS = [
     (re.compile(r"vsFTPd (?P<version>\d[\w.]*)", re.I), ("vsftpd", "vsftpd", "vsftpd")),
     (re.compile(r"ProFTPD (?P<version>\d[\w.]*)", re.I), ("ProFTPD", "proftpd", "proftpd")),
     (re.compile(r"Pure-FTPd", re.I), ("Pure-FTPd", "pureftpd", "pure-ftpd")),
-    (
-        re.compile(r"FileZilla Server (?:version )?(?P<version>\d[\w.]*)", re.I),
-        ("FileZilla ftpd", "filezilla-project", "filezilla_server"),
-    ),
+    (re.compile(r"FileZilla Server (?:version )?(?P<version>\d[\w.]*)", re.I), ("FileZilla ftpd", "filezilla-project", "filezilla_server")),
     (re.compile(r"Microsoft FTP Service", re.I), ("Microsoft ftpd", "microsoft", "ftp_service")),
     (re.compile(r"Serv-U FTP Server v(?P<version>\d[\w.]*)", re.I), ("Serv-U ftpd", "serv-u", "serv-u")),
 ]

@@ -37,9 +37,7 @@ class ServiceStage:
         tcp = [p for p in host.ports if p.protocol == "tcp"]
         detected = await asyncio.gather(*(self.port(host, p.port) for p in tcp))
         by_port = {(r.port, r.protocol): r for r, _os in detected}
-        host.ports = sorted(
-            (by_port.get((p.port, p.protocol), p) for p in host.ports), key=lambda p: (p.protocol, p.port)
-        )
+        host.ports = sorted((by_port.get((p.port, p.protocol), p) for p in host.ports), key=lambda p: (p.protocol, p.port))
         host.os = host.os or next((os_hint for _r, os_hint in detected if os_hint), "")
         if self.use_nmap:
             await self.refine(host)

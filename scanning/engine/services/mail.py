@@ -14,10 +14,7 @@ SMTP_PRODUCTS = [
     (re.compile(r"Exim (?P<version>\d[\w.]*)", re.I), ("Exim smtpd", "exim", "exim")),
     (re.compile(r"Sendmail (?P<version>\d[\w.]*)", re.I), ("Sendmail", "sendmail", "sendmail")),
     (re.compile(r"OpenSMTPD", re.I), ("OpenSMTPD", "openbsd", "opensmtpd")),
-    (
-        re.compile(r"Microsoft ESMTP MAIL Service(?:, Version: (?P<version>[\d.]+))?", re.I),
-        ("Microsoft ESMTP", "microsoft", "exchange_server"),
-    ),
+    (re.compile(r"Microsoft ESMTP MAIL Service(?:, Version: (?P<version>[\d.]+))?", re.I), ("Microsoft ESMTP", "microsoft", "exchange_server")),
 ]
 POP3_PRODUCTS = [
     (re.compile(r"Dovecot", re.I), ("Dovecot pop3d", "dovecot", "dovecot")),
@@ -52,9 +49,7 @@ async def banner_smtp(conn, greeting: bytes) -> Match | None:
         return None
     extensions = [item.decode("latin-1").strip()[4:] for item in reply.split(b"\n")[1:] if item.startswith(b"250")]
     auth = next((e.split()[1:] for e in extensions if e.upper().startswith("AUTH")), [])
-    extra = {
-        "smtp": {"extensions": extensions, "starttls": any(e.upper() == "STARTTLS" for e in extensions), "auth": auth}
-    }
+    extra = {"smtp": {"extensions": extensions, "starttls": any(e.upper() == "STARTTLS" for e in extensions), "auth": auth}}
     await _quietly(conn, b"QUIT\r\n")
     product, version, cpe_uri = product_of(line, SMTP_PRODUCTS)
     return Match("smtp", product, version, cpe_uri, banner=line, extra=extra)
@@ -64,9 +59,7 @@ async def banner_pop3(conn, greeting: bytes) -> Match | None:
     line = first_line(greeting)
     if not line.startswith("+OK"):
         return None
-    reply = await conn.ask(
-        b"CAPA\r\n", until=lambda d: d.endswith(b"\n.\r\n") or d.startswith(b"-ERR") and line_complete(d)
-    )
+    reply = await conn.ask(b"CAPA\r\n", until=lambda d: d.endswith(b"\n.\r\n") or d.startswith(b"-ERR") and line_complete(d))
     capabilities = [c.decode("latin-1").strip() for c in reply.split(b"\n")[1:] if c.strip() and c.strip() != b"."]
     await _quietly(conn, b"QUIT\r\n")
     product, version, cpe_uri = product_of(line, POP3_PRODUCTS)

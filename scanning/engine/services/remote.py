@@ -25,7 +25,7 @@ OS_HINTS = {
 }
 IAC = 0xFF
 # TPKT + X.224 Connection Request + RDP_NEG_REQ asking for TLS and CredSSP
-RDP_REQUEST = bytes.fromhex("030000130ee000000000000100080003000000")
+RDP_REQUEST = bytes.fromhex("03000013" "0ee00000000000" "0100080003000000")
 RDP_PROTOCOLS = {0: "rdp", 1: "ssl", 2: "hybrid", 8: "hybrid_ex"}
 
 

@@ -80,10 +80,7 @@ def elasticsearch(http: dict) -> Match | None:
     if not isinstance(document, dict) or "cluster_name" not in document:
         return None
     version = str((document.get("version") or {}).get("number", ""))
-    extra = {
-        "http": http,
-        "elasticsearch": {"cluster_name": document.get("cluster_name"), "name": document.get("name", "")},
-    }
+    extra = {"http": http, "elasticsearch": {"cluster_name": document.get("cluster_name"), "name": document.get("name", "")}}
     return Match("elasticsearch", "Elasticsearch", version, cpe("elastic", "elasticsearch", version), extra=extra)
 
 

@@ -19,9 +19,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="run one tick and exit")
-        parser.add_argument(
-            "--interval", type=int, default=settings.SCHEDULER_TICK_SECONDS, help="seconds between ticks"
-        )
+        parser.add_argument("--interval", type=int, default=settings.SCHEDULER_TICK_SECONDS, help="seconds between ticks")
 
     def handle(self, *args, **options):
         if options["interval"] < 1:
@@ -41,9 +39,7 @@ class Command(BaseCommand):
                 last_daily = today
                 self.stdout.write(f"subscriptions: {result}")
             if started or interrupted or options["verbosity"] > 1:
-                self.stdout.write(
-                    f"{timezone.now():%H:%M:%S} started {len(started)} scan(s), interrupted {len(interrupted)} run(s)"
-                )
+                self.stdout.write(f"{timezone.now():%H:%M:%S} started {len(started)} scan(s), interrupted {len(interrupted)} run(s)")
             if options["once"]:
                 break
             for _ in range(options["interval"]):

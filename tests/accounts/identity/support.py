@@ -54,8 +54,7 @@ def enable_totp(client, clock):
     """Turn TOTP on through the API; returns (secret, recovery codes). The clock moves on one
     window so that the next code differs from the one used to verify."""
     secret = client.put("/v2/user/mfa/enable", params={"method": "totp"}).json()["secret"]
-    body = client.put(
-        "/v2/user/mfa/verify_installation", {"method": "totp", "otp_attempt": pyotp.TOTP(secret).now()}
-    ).json()
+    body = client.put("/v2/user/mfa/verify_installation",
+                      {"method": "totp", "otp_attempt": pyotp.TOTP(secret).now()}).json()
     clock.shift(30)
     return secret, body["recovery_codes"]

@@ -20,8 +20,7 @@ NEW_PASSWORD = "a-brand-new-passphrase-42"
 def invite(api, world, django_capture_on_commit_callbacks, **fields):
     with django_capture_on_commit_callbacks(execute=True):
         response = api.as_user(world.manager).post(
-            "/v2/users", {"user": {"username": "newbie", "email": "newbie@example.com", **fields}}
-        )
+            "/v2/users", {"user": {"username": "newbie", "email": "newbie@example.com", **fields}})
     assert response.status_code == 201
     return User.objects.get(username="newbie"), token_from_mail(last_mail(), "invitation_token")
 
@@ -37,47 +36,28 @@ class TestInvitation:
         check = api.get("/auth/invitation", params={"invitation_token": token}).json()
         assert check["valid"] is True
         assert (check["email"], check["username"], check["organization_name"]) == (
-            "newbie@example.com",
-            "newbie",
-            "Customer Org",
-        )
+            "newbie@example.com", "newbie", "Customer Org")
         # Accept with a password.
-        response = api.put(
-            "/auth/invitation",
-            {
-                "invitation_token": token,
-                "password": NEW_PASSWORD,
-                "password_confirmation": NEW_PASSWORD,
-                "first_name": "New",
-            },
-        )
+        response = api.put("/auth/invitation", {"invitation_token": token, "password": NEW_PASSWORD,
+                                                "password_confirmation": NEW_PASSWORD, "first_name": "New"})
         assert response.status_code == 200 and response.json()["username"] == "newbie"
         user.refresh_from_db()
         assert user.confirmed and user.first_name == "New"
         assert sign_in(api, user, NEW_PASSWORD).json()["token"]
         # Used once: the same token no longer works.
         assert api.get("/auth/invitation", params={"invitation_token": token}).json() == {"valid": False}
-        assert_error(
-            api.put(
-                "/auth/invitation",
-                {"invitation_token": token, "password": NEW_PASSWORD, "password_confirmation": NEW_PASSWORD},
-            ),
-            422,
-            "invitation_token",
-        )
+        assert_error(api.put("/auth/invitation", {"invitation_token": token, "password": NEW_PASSWORD,
+                                                  "password_confirmation": NEW_PASSWORD}), 422, "invitation_token")
 
-    @pytest.mark.parametrize(
-        "body, field",
-        [
-            ({"password": "short", "password_confirmation": "short"}, "password"),
-            ({"password": "12345678901234", "password_confirmation": "12345678901234"}, "password"),
-            ({"password": "password123456", "password_confirmation": "password123456"}, "password"),
-            ({"password": "newbie1234", "password_confirmation": "newbie1234"}, "password"),
-            ({"password": NEW_PASSWORD, "password_confirmation": "something-else-9"}, "password_confirmation"),
-            ({"password": NEW_PASSWORD}, "password_confirmation"),
-            ({"password_confirmation": NEW_PASSWORD}, "password"),
-        ],
-    )
+    @pytest.mark.parametrize("body, field", [
+        ({"password": "short", "password_confirmation": "short"}, "password"),
+        ({"password": "12345678901234", "password_confirmation": "12345678901234"}, "password"),
+        ({"password": "password123456", "password_confirmation": "password123456"}, "password"),
+        ({"password": "newbie1234", "password_confirmation": "newbie1234"}, "password"),
+        ({"password": NEW_PASSWORD, "password_confirmation": "something-else-9"}, "password_confirmation"),
+        ({"password": NEW_PASSWORD}, "password_confirmation"),
+        ({"password_confirmation": NEW_PASSWORD}, "password"),
+    ])
     def test_the_password_policy_applies(self, api, world, django_capture_on_commit_callbacks, body, field):
         _user, token = invite(api, world, django_capture_on_commit_callbacks)
         assert_error(api.put("/auth/invitation", {"invitation_token": token, **body}), 422, field)
@@ -87,14 +67,8 @@ class TestInvitation:
         _user, token = invite(api, world, django_capture_on_commit_callbacks)
         clock.shift(7 * 24 * 3600 + 1)
         assert api.get("/auth/invitation", params={"invitation_token": token}).json() == {"valid": False}
-        assert_error(
-            api.put(
-                "/auth/invitation",
-                {"invitation_token": token, "password": NEW_PASSWORD, "password_confirmation": NEW_PASSWORD},
-            ),
-            422,
-            "invitation_token",
-        )
+        assert_error(api.put("/auth/invitation", {"invitation_token": token, "password": NEW_PASSWORD,
+                                                  "password_confirmation": NEW_PASSWORD}), 422, "invitation_token")
 
     def test_resending_replaces_the_link(self, api, world, django_capture_on_commit_callbacks):
         user, old = invite(api, world, django_capture_on_commit_callbacks)
@@ -138,27 +112,16 @@ class TestPasswordReset:
         message = last_mail()
         assert message.to == [world.user.email]
         token = token_from_mail(message, "reset_password_token")
-        response = api.put(
-            "/auth/password",
-            {"reset_password_token": token, "password": NEW_PASSWORD, "password_confirmation": NEW_PASSWORD},
-        )
+        response = api.put("/auth/password", {"reset_password_token": token, "password": NEW_PASSWORD,
+                                              "password_confirmation": NEW_PASSWORD})
         assert response.status_code == 200
         assert_error(sign_in(api, world.user), 401)  # the old password
         assert sign_in(api, world.user, NEW_PASSWORD).json()["token"]
         assert_error(old_session.get("/v2/user/me"), 401)  # every session signed out
         # Single use.
-        assert_error(
-            api.put(
-                "/auth/password",
-                {
-                    "reset_password_token": token,
-                    "password": "another-passphrase-7",
-                    "password_confirmation": "another-passphrase-7",
-                },
-            ),
-            422,
-            "reset_password_token",
-        )
+        assert_error(api.put("/auth/password", {"reset_password_token": token, "password": "another-passphrase-7",
+                                                "password_confirmation": "another-passphrase-7"}), 422,
+                     "reset_password_token")
 
     def test_an_unknown_address_gets_the_same_answer_and_no_mail(self, api, world):
         known = api.post("/auth/password", {"email": world.user.email})
@@ -170,14 +133,8 @@ class TestPasswordReset:
         api.post("/auth/password", {"email": world.user.email})
         token = token_from_mail(last_mail(), "reset_password_token")
         clock.shift(3600 + 1)
-        assert_error(
-            api.put(
-                "/auth/password",
-                {"reset_password_token": token, "password": NEW_PASSWORD, "password_confirmation": NEW_PASSWORD},
-            ),
-            422,
-            "reset_password_token",
-        )
+        assert_error(api.put("/auth/password", {"reset_password_token": token, "password": NEW_PASSWORD,
+                                                "password_confirmation": NEW_PASSWORD}), 422, "reset_password_token")
 
     def test_asking_again_at_once_sends_no_second_mail(self, api, world, clock):
         api.post("/auth/password", {"email": world.user.email})
@@ -190,13 +147,8 @@ class TestPasswordReset:
     def test_a_weak_password_is_422(self, api, world):
         api.post("/auth/password", {"email": world.user.email})
         token = token_from_mail(last_mail(), "reset_password_token")
-        assert_error(
-            api.put(
-                "/auth/password", {"reset_password_token": token, "password": "123", "password_confirmation": "123"}
-            ),
-            422,
-            "password",
-        )
+        assert_error(api.put("/auth/password", {"reset_password_token": token, "password": "123",
+                                                "password_confirmation": "123"}), 422, "password")
 
     def test_422_names_the_field(self, api):
         assert_error(api.post("/auth/password", {}), 422, "email")
@@ -299,19 +251,11 @@ def test_tokens_are_stored_hashed(api, world):
     assert token not in stored.token_hash and len(stored.token_hash) == 64
 
 
-@pytest.mark.parametrize(
-    "method, path",
-    [
-        ("get", "/auth/confirmation"),
-        ("post", "/auth/confirmation"),
-        ("get", "/auth/invitation"),
-        ("put", "/auth/invitation"),
-        ("post", "/auth/password"),
-        ("put", "/auth/password"),
-        ("post", "/auth/sso_link"),
-        ("get", "/auth/sso_link"),
-    ],
-)
+@pytest.mark.parametrize("method, path", [
+    ("get", "/auth/confirmation"), ("post", "/auth/confirmation"), ("get", "/auth/invitation"),
+    ("put", "/auth/invitation"), ("post", "/auth/password"), ("put", "/auth/password"),
+    ("post", "/auth/sso_link"), ("get", "/auth/sso_link"),
+])
 def test_every_route_is_401_without_the_api_key(world, method, path):
     assert_error(getattr(ApiClient(None), method)(path), 401)
 
@@ -344,12 +288,8 @@ class TestAddressChange:
 def test_account_emails_carry_the_partners_branding(api, world):
     from events.models import Whitelabel
 
-    Whitelabel.objects.create(
-        organization=world.partner_org,
-        company_name="Acme Secure",
-        email_sender_name="Acme",
-        email_sender_address="noreply@acme.example",
-    )
+    Whitelabel.objects.create(organization=world.partner_org, company_name="Acme Secure",
+                              email_sender_name="Acme", email_sender_address="noreply@acme.example")
     api.post("/auth/password", {"email": world.user.email})  # a user of the partner's customer
     message = last_mail()
     assert message.subject == "Reset your Acme Secure password"

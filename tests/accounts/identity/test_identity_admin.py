@@ -23,9 +23,8 @@ def staff(world):
 
 
 def run_action(staff, action, *users):
-    return staff.post(
-        "/admin/accounts/user/", {"action": action, "_selected_action": [str(u.pk) for u in users]}, follow=True
-    )
+    return staff.post("/admin/accounts/user/", {"action": action, "_selected_action": [str(u.pk) for u in users]},
+                      follow=True)
 
 
 def test_the_2fa_state_is_shown_without_secrets(api, world, staff, clock):

@@ -64,9 +64,8 @@ def test_no_server_error(label, world, wsgi_app):
     real_ids = st.sampled_from([str(u.pk) for u in (world.user, world.manager, world.partner, world.admin)])
 
     @given(case=operation.as_strategy(), real_id=real_ids, use_real_id=st.booleans())
-    @settings(
-        max_examples=EXAMPLES, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
-    )
+    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+              suppress_health_check=list(HealthCheck))
     def generated_requests_never_fail(case, real_id, use_real_id):
         if use_real_id and "id" in (case.path_parameters or {}):
             case.path_parameters["id"] = real_id

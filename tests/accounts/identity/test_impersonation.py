@@ -75,11 +75,8 @@ class TestTheImpersonationToken:
         assert_error(acting.post(f"/v2/users/{world.user.pk}/impersonate"), 403)
 
     def test_it_cannot_change_the_password_2fa_or_credentials(self, acting):
-        body = {
-            "current_password": "correct-horse-battery",
-            "password": "x-new-passphrase-77",
-            "password_confirmation": "x-new-passphrase-77",
-        }
+        body = {"current_password": "correct-horse-battery", "password": "x-new-passphrase-77",
+                "password_confirmation": "x-new-passphrase-77"}
         assert_error(acting.put("/v2/user/password", body), 403)
         assert_error(acting.put("/v2/user/mfa/enable", {"method": "totp"}), 403)
         assert_error(acting.put("/v2/user/mfa/disable", {"method": "totp", "otp_attempt": "123456"}), 403)

@@ -30,20 +30,17 @@ def test_change_revokes_other_sessions_and_the_access_token(api, world):
     assert sign_in(api, world.user, NEW).status_code == 200
 
 
-@pytest.mark.parametrize(
-    "overrides, field",
-    [
-        ({"current_password": "wrong"}, "current_password"),
-        ({"current_password": None}, "current_password"),
-        ({"password": None, "password_confirmation": None}, "password"),
-        ({"password": "short", "password_confirmation": "short"}, "password"),
-        ({"password": "98765432109876", "password_confirmation": "98765432109876"}, "password"),
-        ({"password": "qwertyuiop", "password_confirmation": "qwertyuiop"}, "password"),
-        ({"password_confirmation": "different-passphrase-1"}, "password_confirmation"),
-        ({"password_confirmation": None}, "password_confirmation"),
-        ({"password": 1234567890123, "password_confirmation": 1234567890123}, "password"),
-    ],
-)
+@pytest.mark.parametrize("overrides, field", [
+    ({"current_password": "wrong"}, "current_password"),
+    ({"current_password": None}, "current_password"),
+    ({"password": None, "password_confirmation": None}, "password"),
+    ({"password": "short", "password_confirmation": "short"}, "password"),
+    ({"password": "98765432109876", "password_confirmation": "98765432109876"}, "password"),
+    ({"password": "qwertyuiop", "password_confirmation": "qwertyuiop"}, "password"),
+    ({"password_confirmation": "different-passphrase-1"}, "password_confirmation"),
+    ({"password_confirmation": None}, "password_confirmation"),
+    ({"password": 1234567890123, "password_confirmation": 1234567890123}, "password"),
+])
 def test_422_names_the_field(api, world, overrides, field):
     assert_error(api.as_user(world.user).put("/v2/user/password", body(**overrides)), 422, field)
     assert sign_in(api, world.user).status_code == 200  # unchanged
@@ -51,11 +48,8 @@ def test_422_names_the_field(api, world, overrides, field):
 
 def test_similar_to_the_username_is_refused(api, world):
     similar = world.user.username + "1"
-    assert_error(
-        api.as_user(world.user).put("/v2/user/password", body(password=similar, password_confirmation=similar)),
-        422,
-        "password",
-    )
+    assert_error(api.as_user(world.user).put("/v2/user/password", body(password=similar, password_confirmation=similar)),
+                 422, "password")
 
 
 def test_401(api):

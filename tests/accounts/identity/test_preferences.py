@@ -45,10 +45,8 @@ class TestGet:
 
 class TestPut:
     def test_update_answers_the_updated_preference(self, me):
-        response = me.put(
-            "/v2/user/preferences/notifications/report_event",
-            {"preference": {"enabled": True, "email": False, "in_app": True}},
-        )
+        response = me.put("/v2/user/preferences/notifications/report_event",
+                          {"preference": {"enabled": True, "email": False, "in_app": True}})
         assert response.status_code == 200
         data = response.json()["data"]
         assert data["type"] == "preference"
@@ -64,11 +62,8 @@ class TestPut:
         assert_error(me.put("/v2/user/preferences/notifications/weather", {"preference": {"email": True}}), 422, "name")
 
     def test_a_wrong_type_is_422_naming_the_field(self, me):
-        assert_error(
-            me.put("/v2/user/preferences/notifications/scan_event", {"preference": {"enabled": "perhaps"}}),
-            422,
-            "enabled",
-        )
+        assert_error(me.put("/v2/user/preferences/notifications/scan_event",
+                            {"preference": {"enabled": "perhaps"}}), 422, "enabled")
 
     def test_401(self, api):
         assert_error(api.put("/v2/user/preferences/notifications/scan_event", {"preference": {"email": True}}), 401)

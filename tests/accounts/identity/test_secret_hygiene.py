@@ -27,10 +27,8 @@ def test_no_secret_is_logged_or_shown_again(api, world, clock, caplog, sms_files
     secrets += [state]
     token = api.post("/auth/sign_in", {"otp_session_state": state, "otp_attempt": totp.now()}).json()["token"]
     secrets += [token]
-    api.post(
-        "/auth/sign_in_with_recovery_code",
-        {"username": world.user.username, "password": PASSWORD, "recovery_code": verified["recovery_codes"][0]},
-    )
+    api.post("/auth/sign_in_with_recovery_code",
+             {"username": world.user.username, "password": PASSWORD, "recovery_code": verified["recovery_codes"][0]})
     api.post("/auth/password", {"email": world.user.email})
     secrets += [token_from_mail(last_mail(), "reset_password_token")]
     api.post("/auth/sso_link", {"email": world.manager.email})

@@ -25,9 +25,8 @@ class Gateway:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
-                gateway.requests.append(
-                    {"path": self.path, "headers": dict(self.headers), "body": json.loads(self.rfile.read(length))}
-                )
+                gateway.requests.append({"path": self.path, "headers": dict(self.headers),
+                                         "body": json.loads(self.rfile.read(length))})
                 self.send_response(gateway.status)
                 self.send_header("Content-Length", "2")
                 self.end_headers()
@@ -68,8 +67,7 @@ def test_the_http_backend_posts_json_with_basic_credentials(settings, gateway):
 
 def test_the_http_backend_can_use_a_bearer_token(gateway):
     get_backend("accounts.sms.backends.http.SmsBackend", url=gateway.url, token="tok-1").send(
-        type("M", (), {"to": "+1", "sender": "x", "body": "b"})()
-    )
+        type("M", (), {"to": "+1", "sender": "x", "body": "b"})())
     assert gateway.requests[0]["headers"]["Authorization"] == "Bearer tok-1"
 
 
@@ -90,14 +88,12 @@ def test_the_api_answers_503_when_the_gateway_fails(api, world, settings, gatewa
     settings.SMS_BACKEND = "accounts.sms.backends.http.SmsBackend"
     settings.SMS_GATEWAY_URL = gateway.url
     response = api.as_user(world.user).put(
-        "/v2/user/mfa/enable", {"method": "sms", "phone_number": "6912345678", "country_code": "30"}
-    )
+        "/v2/user/mfa/enable", {"method": "sms", "phone_number": "6912345678", "country_code": "30"})
     body = assert_error(response, 503)
     assert body["status_text"] == "Service Unavailable"
     # Nothing pending: the failed send left no usable code behind.
-    assert_error(
-        api.as_user(world.user).put("/v2/user/mfa/verify_installation", {"method": "sms", "otp_attempt": "123456"}), 409
-    )
+    assert_error(api.as_user(world.user).put("/v2/user/mfa/verify_installation",
+                                             {"method": "sms", "otp_attempt": "123456"}), 409)
 
 
 def test_the_console_backend_prints_the_message():

@@ -169,9 +169,7 @@ def self_signed_context(common_name: str = "scan-test.local", days: int = 30):
     with tempfile.NamedTemporaryFile("wb", suffix=".pem", delete=False) as handle:
         handle.write(cert.public_bytes(serialization.Encoding.PEM))
         handle.write(
-            key.private_bytes(
-                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-            )
+            key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
         )
         path = handle.name
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

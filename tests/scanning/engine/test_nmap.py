@@ -75,9 +75,7 @@ def spy(monkeypatch, name):
 def test_with_nmap_alive_test_and_version_refinement(nmap_required, ssh_and_ftp, monkeypatch):
     ip, ssh, ftp = ssh_and_ftp
     sweeps, version_scans = spy(monkeypatch, "ping_sweep"), spy(monkeypatch, "service_scan")
-    plan = ScanPlan(
-        addresses=[ip], tcp_ports=[ssh.port, ftp.port], alive_test="icmp_ping", use_nmap=True, service_timeout=1
-    )
+    plan = ScanPlan(addresses=[ip], tcp_ports=[ssh.port, ftp.port], alive_test="icmp_ping", use_nmap=True, service_timeout=1)
     [host] = run(plan, RecordingReporter())
     assert len(sweeps) == 1 and len(version_scans) == 1
     assert version_scans[0][1] == sorted([ssh.port, ftp.port])  # only the open ports
@@ -91,17 +89,12 @@ def test_with_nmap_alive_test_and_version_refinement(nmap_required, ssh_and_ftp,
 def test_without_nmap_when_told_not_to_use_it(ssh_and_ftp, monkeypatch):
     ip, ssh, ftp = ssh_and_ftp
     sweeps, version_scans = spy(monkeypatch, "ping_sweep"), spy(monkeypatch, "service_scan")
-    plan = ScanPlan(
-        addresses=[ip], tcp_ports=[ssh.port, ftp.port], alive_test="icmp_ping", use_nmap=False, service_timeout=1
-    )
+    plan = ScanPlan(addresses=[ip], tcp_ports=[ssh.port, ftp.port], alive_test="icmp_ping", use_nmap=False, service_timeout=1)
     [host] = run(plan, RecordingReporter())
     assert sweeps == [] and version_scans == []
     assert host.alive  # ICMP fell back to TCP ping
     assert [(p.service, p.product, p.version, p.cpe) for p in host.ports] == sorted(
-        [
-            ("ssh", "OpenSSH", "8.9p1", "cpe:/a:openbsd:openssh:8.9p1"),
-            ("ftp", "vsftpd", "3.0.3", "cpe:/a:vsftpd:vsftpd:3.0.3"),
-        ],
+        [("ssh", "OpenSSH", "8.9p1", "cpe:/a:openbsd:openssh:8.9p1"), ("ftp", "vsftpd", "3.0.3", "cpe:/a:vsftpd:vsftpd:3.0.3")],
         key=lambda row: {"ssh": ssh.port, "ftp": ftp.port}[row[0]],
     )
     assert all("nmap" not in p.extra for p in host.ports)
@@ -110,9 +103,7 @@ def test_without_nmap_when_told_not_to_use_it(ssh_and_ftp, monkeypatch):
 def test_without_the_nmap_binary(ssh_and_ftp, monkeypatch):
     ip, ssh, ftp = ssh_and_ftp
     monkeypatch.setattr(nmap.shutil, "which", lambda name: None)
-    plan = ScanPlan(
-        addresses=[ip], tcp_ports=[ssh.port, ftp.port], alive_test="arp_ping", use_nmap=True, service_timeout=1
-    )
+    plan = ScanPlan(addresses=[ip], tcp_ports=[ssh.port, ftp.port], alive_test="arp_ping", use_nmap=True, service_timeout=1)
     [host] = run(plan, RecordingReporter())
     assert host.alive and {p.service for p in host.ports} == {"ssh", "ftp"}
     assert all("nmap" not in p.extra for p in host.ports)
@@ -126,8 +117,6 @@ def test_a_failing_nmap_falls_back_to_the_engine(ssh_and_ftp, monkeypatch):
 
     monkeypatch.setattr(nmap, "run_nmap", broken)
     monkeypatch.setattr(nmap.shutil, "which", lambda name: "/usr/bin/nmap")
-    plan = ScanPlan(
-        addresses=[ip], tcp_ports=[ssh.port, ftp.port], alive_test="icmp_ping", use_nmap=True, service_timeout=1
-    )
+    plan = ScanPlan(addresses=[ip], tcp_ports=[ssh.port, ftp.port], alive_test="icmp_ping", use_nmap=True, service_timeout=1)
     [host] = run(plan, RecordingReporter())
     assert host.alive and {p.service for p in host.ports} == {"ssh", "ftp"}

@@ -24,9 +24,7 @@ def test_finds_exactly_the_open_ports_on_several_hosts(tcp_service, reporter, lo
         ips[1]: [tcp_service(silent, ips[1])],
         ips[2]: [],
     }
-    ports = sorted(
-        {s.port for group in listening.values() for s in group} | {closed_port(ips[2])} | set(range(20000, 20400))
-    )
+    ports = sorted({s.port for group in listening.values() for s in group} | {closed_port(ips[2])} | set(range(20000, 20400)))
 
     hosts = run(ScanPlan(addresses=ips, tcp_ports=ports, service_detection=False, use_nmap=False), reporter)
 

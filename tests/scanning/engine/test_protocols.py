@@ -102,22 +102,16 @@ def ldap_answer(request):
 def rdp_answer(request):
     if request[:2] != b"\x03\x00" or len(request) < 11 or request[5] != 0xE0:
         return None
-    return bytes.fromhex("030000130ed000001234000200080001000000")
+    return bytes.fromhex("03000013" "0ed000001234" "00" "0200080001000000")
 
 
 ELASTIC = json.dumps({"name": "node-1", "cluster_name": "prod", "version": {"number": "8.11.1"}}).encode()
 
 CASES = {
-    "smtp": (
-        greeting_then(b"220 mail.example.com ESMTP Postfix (Ubuntu)\r\n", smtp_answer),
-        ("smtp", "Postfix smtpd", ""),
-    ),
+    "smtp": (greeting_then(b"220 mail.example.com ESMTP Postfix (Ubuntu)\r\n", smtp_answer), ("smtp", "Postfix smtpd", "")),
     "smtp-plain-220": (greeting_then(b"220 Service ready\r\n", smtp_answer), ("smtp", "", "")),
     "ftp-plain-220": (greeting_then(b"220 Service ready\r\n", lambda r: b"500 what?\r\n"), ("ftp", "", "")),
-    "pop3": (
-        greeting_then(b"+OK Dovecot ready.\r\n", lambda r: b"+OK\r\nUSER\r\nSTLS\r\n.\r\n"),
-        ("pop3", "Dovecot pop3d", ""),
-    ),
+    "pop3": (greeting_then(b"+OK Dovecot ready.\r\n", lambda r: b"+OK\r\nUSER\r\nSTLS\r\n.\r\n"), ("pop3", "Dovecot pop3d", "")),
     "imap": (greeting_then(b"* OK [CAPABILITY IMAP4rev1 STARTTLS] Dovecot ready.\r\n"), ("imap", "Dovecot imapd", "")),
     "telnet": (greeting_then(b"\xff\xfd\x18\xff\xfd\x20\xff\xfb\x01login: "), ("telnet", "", "")),
     "vnc": (greeting_then(b"RFB 003.008\n"), ("vnc", "VNC", "")),
@@ -129,14 +123,8 @@ CASES = {
     ),
     "postgresql": (answering(postgres_answer), ("postgresql", "PostgreSQL", "")),
     "mongodb": (answering(mongo_answer), ("mongodb", "MongoDB", "6.0.5")),
-    "memcached": (
-        answering(lambda r: b"VERSION 1.6.21\r\n" if r == b"version\r\n" else None),
-        ("memcached", "Memcached", "1.6.21"),
-    ),
-    "elasticsearch": (
-        http(body=ELASTIC, server=b"", content_type=b"application/json"),
-        ("elasticsearch", "Elasticsearch", "8.11.1"),
-    ),
+    "memcached": (answering(lambda r: b"VERSION 1.6.21\r\n" if r == b"version\r\n" else None), ("memcached", "Memcached", "1.6.21")),
+    "elasticsearch": (http(body=ELASTIC, server=b"", content_type=b"application/json"), ("elasticsearch", "Elasticsearch", "8.11.1")),
     "ldap": (answering(ldap_answer), ("ldap", "OpenLDAP Foundation", "2.5.13")),
     "rdp": (answering(rdp_answer), ("rdp", "Microsoft Terminal Services", "")),
 }

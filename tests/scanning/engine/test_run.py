@@ -71,12 +71,7 @@ def test_blocked_networks_are_never_touched_even_through_a_hostname(loopback_ips
 
 def test_hostnames_are_resolved_kept_and_merged_with_addresses(tcp_service):
     service = tcp_service(banner(b"220 hello ftp\r\n"), "127.0.0.1")
-    plan = ScanPlan(
-        addresses=["127.0.0.1"],
-        hostnames=["localhost", "no-such-host.invalid"],
-        tcp_ports=[service.port],
-        use_nmap=False,
-    )
+    plan = ScanPlan(addresses=["127.0.0.1"], hostnames=["localhost", "no-such-host.invalid"], tcp_ports=[service.port], use_nmap=False)
     hosts = run(plan, RecordingReporter())
     by_ip = {h.ip: h for h in hosts}
     assert by_ip["127.0.0.1"].hostname == "localhost"

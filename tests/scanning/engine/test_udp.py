@@ -38,13 +38,7 @@ def test_dns_responder_is_found_by_the_engine_and_a_closed_udp_port_is_not(udp_s
     [ip] = loopback_ips(1)
     dns = udp_service(dns_answer, ip)
     silent = udp_service(lambda data: None, ip)
-    plan = ScanPlan(
-        addresses=[ip],
-        udp_ports=[dns.port, silent.port],
-        alive_test="consider_alive",
-        use_nmap=False,
-        connect_timeout=0.3,
-    )
+    plan = ScanPlan(addresses=[ip], udp_ports=[dns.port, silent.port], alive_test="consider_alive", use_nmap=False, connect_timeout=0.3)
     [host] = run(plan, reporter)
     assert [(p.port, p.protocol, p.service) for p in host.ports] == [(dns.port, "udp", "dns")]
     assert host.ports[0].extra["dns"]["recursion_available"] is True
