@@ -55,10 +55,8 @@ class Result:
         return sum(self.requests) / sum(self.cpu_seconds)
 
     def round_ratios(self, other):
-        return [
-            (n / s) / (n2 / s2)
-            for n, s, n2, s2 in zip(self.requests, self.seconds, other.requests, other.seconds, strict=True)
-        ]
+        return [(n / s) / (n2 / s2) for n, s, n2, s2 in zip(self.requests, self.seconds, other.requests, other.seconds,
+                                                         strict=True)]
 
 
 class ScratchDatabase:
@@ -84,10 +82,8 @@ class ScratchDatabase:
         with psycopg.connect(maintenance, autocommit=True) as conn:
             exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [self.name]).fetchone()
             if statement == "create" and exists and not self.name.startswith("bench"):
-                raise SystemExit(
-                    f"Database {self.name!r} exists; the benchmark only replaces databases "
-                    "whose name starts with 'bench'"
-                )
+                raise SystemExit(f"Database {self.name!r} exists; the benchmark only replaces databases "
+                                 "whose name starts with 'bench'")
             if exists:
                 conn.execute(f'DROP DATABASE "{self.name}" WITH (FORCE)')
             if statement == "create":
@@ -139,23 +135,11 @@ class Benchmark:
         path, query, headers = self.cases[case]
         query = {**query, "per_page": per_page or self.per_page}
         environ = {
-            "REQUEST_METHOD": "GET",
-            "PATH_INFO": path,
-            "QUERY_STRING": "&".join(f"{k}={v}" for k, v in query.items()),
-            "SERVER_NAME": "localhost",
-            "SERVER_PORT": "80",
-            "SERVER_PROTOCOL": "HTTP/1.1",
-            "HTTP_HOST": "localhost",
-            "REMOTE_ADDR": "127.0.0.1",
-            "HTTP_ACCEPT": "application/json",
-            "wsgi.url_scheme": "http",
-            "wsgi.version": (1, 0),
-            "wsgi.input": io.BytesIO(),
-            "wsgi.errors": sys.stderr,
-            "wsgi.multithread": False,
-            "wsgi.multiprocess": True,
-            "wsgi.run_once": False,
-            **headers,
+            "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "&".join(f"{k}={v}" for k, v in query.items()),
+            "SERVER_NAME": "localhost", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1", "HTTP_HOST": "localhost",
+            "REMOTE_ADDR": "127.0.0.1", "HTTP_ACCEPT": "application/json", "wsgi.url_scheme": "http",
+            "wsgi.version": (1, 0), "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr,
+            "wsgi.multithread": False, "wsgi.multiprocess": True, "wsgi.run_once": False, **headers,
         }
         status = []
         response = self.handler(environ, lambda s, h, exc_info=None: status.append(s))
@@ -255,12 +239,8 @@ def machine():
     except OSError:
         pass
     return {
-        "cores": os.cpu_count(),
-        "cpu": cpu,
-        "os": platform.platform(),
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "djangorestframework": rest_framework.VERSION,
+        "cores": os.cpu_count(), "cpu": cpu, "os": platform.platform(), "python": platform.python_version(),
+        "django": django.get_version(), "djangorestframework": rest_framework.VERSION,
     }
 
 

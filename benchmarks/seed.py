@@ -46,22 +46,12 @@ def seed(rows):
         partner_org = organizations[0]
         _users(rows, organizations)
         admin = User.objects.create(
-            username="bench-admin",
-            email="admin@bench.test",
-            role="Admin",
-            organization=staff,
-            confirmed=True,
-            is_staff=True,
-            is_superuser=True,
-            password=make_password(None),
+            username="bench-admin", email="admin@bench.test", role="Admin", organization=staff,
+            confirmed=True, is_staff=True, is_superuser=True, password=make_password(None),
         )
         partner = User.objects.create(
-            username="bench-partner",
-            email="partner@bench.test",
-            role="Partner",
-            organization=partner_org,
-            confirmed=True,
-            password=make_password(None),
+            username="bench-partner", email="partner@bench.test", role="Partner", organization=partner_org,
+            confirmed=True, password=make_password(None),
         )
         _key, secret = create_api_key(name="Benchmark platform key", organization=staff)
     return Seeded(
@@ -85,20 +75,13 @@ def _organizations(rows, tree):
             parent = organizations[0]
         else:
             parent = organizations[i - (i - tree) % PARTNER_GROUP]
-        organizations.append(
-            Organization(
-                name=f"Organization {i:05d}",
-                company_name=f"Company {i:05d} Ltd",
-                partner=parent is None,
-                description="Seeded for the list benchmark" if i % 3 else "",
-                parent_id=parent.pk if parent else None,
-                city="Berlin" if i % 2 else "",
-                country="DE" if i % 2 else "",
-                address=f"Street {i}",
-                phone="+49 30 1234567" if i % 4 else "",
-                email=f"org{i}@bench.test",
-            )
-        )
+        organizations.append(Organization(
+            name=f"Organization {i:05d}", company_name=f"Company {i:05d} Ltd", partner=parent is None,
+            description="Seeded for the list benchmark" if i % 3 else "",
+            parent_id=parent.pk if parent else None,
+            city="Berlin" if i % 2 else "", country="DE" if i % 2 else "", address=f"Street {i}",
+            phone="+49 30 1234567" if i % 4 else "", email=f"org{i}@bench.test",
+        ))
     Organization.objects.bulk_create(organizations, batch_size=BATCH)
     rebuild_tree()  # bulk_create bypasses save(), which keeps the partner tree
     return organizations
@@ -109,18 +92,11 @@ def _users(rows, organizations):
     now = timezone.now()
     users = [
         User(
-            username=f"user{i:05d}",
-            email=f"user{i:05d}@bench.test",
-            password=password,
-            role=ROLES[i % len(ROLES)],
-            organization=organizations[i % len(organizations)],
-            first_name=f"First{i}",
-            last_name=f"Last{i}" if i % 5 else "",
-            confirmed=bool(i % 7),
-            sign_in_count=i % 40,
-            last_sign_in_at=now - timedelta(minutes=i) if i % 2 else None,
-            last_sign_in_ip="192.0.2.10" if i % 2 else None,
-            otp_totp_enabled=not i % 11,
+            username=f"user{i:05d}", email=f"user{i:05d}@bench.test", password=password,
+            role=ROLES[i % len(ROLES)], organization=organizations[i % len(organizations)],
+            first_name=f"First{i}", last_name=f"Last{i}" if i % 5 else "", confirmed=bool(i % 7),
+            sign_in_count=i % 40, last_sign_in_at=now - timedelta(minutes=i) if i % 2 else None,
+            last_sign_in_ip="192.0.2.10" if i % 2 else None, otp_totp_enabled=not i % 11,
         )
         for i in range(rows)
     ]

@@ -12,35 +12,12 @@ from organizations.models import Organization
 from organizations.models.organization import DETAIL_FIELDS as ORGANIZATION_DETAILS
 
 USER_COLUMNS = (
-    "id",
-    "username",
-    "role",
-    "email",
-    "locale",
-    "timezone",
-    "active_product",
-    "organization_id",
-    "organization__name",
-    "confirmed",
-    "created_at",
-    "updated_at",
-    "last_sign_in_at",
-    "last_sign_in_ip",
-    "sign_in_count",
-    "otp_totp_enabled",
-    "otp_sms_enabled",
-    "otp_phone",
-    "otp_default_method",
+    "id", "username", "role", "email", "locale", "timezone", "active_product", "organization_id",
+    "organization__name", "confirmed", "created_at", "updated_at", "last_sign_in_at", "last_sign_in_ip",
+    "sign_in_count", "otp_totp_enabled", "otp_sms_enabled", "otp_phone", "otp_default_method",
 )
 ORGANIZATION_COLUMNS = (
-    "id",
-    "name",
-    "description",
-    "company_name",
-    "partner",
-    "parent_id",
-    "created_at",
-    "updated_at",
+    "id", "name", "description", "company_name", "partner", "parent_id", "created_at", "updated_at",
     *ORGANIZATION_DETAILS,
 )
 # Named organization scopes (`?scope=<name>`) that the benchmark fills in, so that a bare view

@@ -18,11 +18,7 @@ for app_urls in (accounts_urls, organizations_urls, scanning_urls, events_urls):
 urlpatterns = [
     path("admin/", admin.site.urls),
     # The schema and its docs are public (no API key): they describe the API, they expose no data.
-    re_path(
-        r"^v2/schema/?$",
-        SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[AllowAny]),
-        name="schema",
-    ),
+    re_path(r"^v2/schema/?$", SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[AllowAny]), name="schema"),
     re_path(
         r"^v2/docs/?$",
         SpectacularSwaggerView.as_view(url_name="schema", authentication_classes=[], permission_classes=[AllowAny]),

@@ -19,45 +19,24 @@ SAMPLE_VALUES = {"name": "scan_event"}
 
 PENDING_ROUTES = {
     # Scan results (scanning.md): vulnerabilities of a scan, statistics
-    ("GET", "/v2/scans/{id}/vulnerabilities"),
-    ("GET", "/v2/scans/{id}/vulnerabilities/{vulnerability_id}"),
+    ("GET", "/v2/scans/{id}/vulnerabilities"), ("GET", "/v2/scans/{id}/vulnerabilities/{vulnerability_id}"),
     ("GET", "/v2/scans/{id}/statistics"),
     # Reports and advanced reports
-    ("GET", "/v2/reports"),
-    ("GET", "/v2/reports/{id}"),
-    ("DELETE", "/v2/reports/{id}"),
-    ("DELETE", "/v2/reports"),
-    ("POST", "/v2/reports/{id}/generate"),
-    ("GET", "/v2/reports/{id}/download"),
-    ("GET", "/v2/reports/{id}/file_exists"),
-    ("POST", "/v2/reports/{id}/verify"),
-    ("GET", "/v2/advanced_reports"),
-    ("POST", "/v2/advanced_reports"),
-    ("GET", "/v2/advanced_reports/{id}"),
-    ("PUT", "/v2/advanced_reports/{id}"),
-    ("DELETE", "/v2/advanced_reports/{id}"),
-    ("DELETE", "/v2/advanced_reports"),
-    ("POST", "/v2/advanced_reports/{id}/generate"),
+    ("GET", "/v2/reports"), ("GET", "/v2/reports/{id}"), ("DELETE", "/v2/reports/{id}"), ("DELETE", "/v2/reports"),
+    ("POST", "/v2/reports/{id}/generate"), ("GET", "/v2/reports/{id}/download"),
+    ("GET", "/v2/reports/{id}/file_exists"), ("POST", "/v2/reports/{id}/verify"),
+    ("GET", "/v2/advanced_reports"), ("POST", "/v2/advanced_reports"), ("GET", "/v2/advanced_reports/{id}"),
+    ("PUT", "/v2/advanced_reports/{id}"), ("DELETE", "/v2/advanced_reports/{id}"),
+    ("DELETE", "/v2/advanced_reports"), ("POST", "/v2/advanced_reports/{id}/generate"),
     ("GET", "/v2/advanced_reports/{id}/download"),
     # Vulnerabilities, exceptions, hosts
-    ("GET", "/v2/vulnerabilities"),
-    ("GET", "/v2/vulnerabilities/{id}"),
-    ("GET", "/v2/vulnerabilities/total"),
-    ("GET", "/v2/vulnerabilities/top"),
-    ("GET", "/v2/vulnerabilities/pci_compliance"),
-    ("GET", "/v2/exceptions"),
-    ("POST", "/v2/exceptions"),
-    ("GET", "/v2/exceptions/{id}"),
-    ("PUT", "/v2/exceptions/{id}"),
-    ("DELETE", "/v2/exceptions/{id}"),
-    ("GET", "/v2/exceptions/{id}/details"),
-    ("DELETE", "/v2/exceptions"),
-    ("PUT", "/v2/exceptions/activate"),
-    ("PUT", "/v2/exceptions/reset"),
+    ("GET", "/v2/vulnerabilities"), ("GET", "/v2/vulnerabilities/{id}"), ("GET", "/v2/vulnerabilities/total"),
+    ("GET", "/v2/vulnerabilities/top"), ("GET", "/v2/vulnerabilities/pci_compliance"),
+    ("GET", "/v2/exceptions"), ("POST", "/v2/exceptions"), ("GET", "/v2/exceptions/{id}"),
+    ("PUT", "/v2/exceptions/{id}"), ("DELETE", "/v2/exceptions/{id}"), ("GET", "/v2/exceptions/{id}/details"),
+    ("DELETE", "/v2/exceptions"), ("PUT", "/v2/exceptions/activate"), ("PUT", "/v2/exceptions/reset"),
     ("GET", "/v2/exceptions/statistics"),
-    ("GET", "/v2/hosts"),
-    ("GET", "/v2/hosts/{id}"),
-    ("GET", "/v2/hosts/most_vulnerable"),
+    ("GET", "/v2/hosts"), ("GET", "/v2/hosts/{id}"), ("GET", "/v2/hosts/most_vulnerable"),
 }
 
 
@@ -113,8 +92,7 @@ def test_the_contract_parses():
 
 def test_every_contract_route_resolves_with_its_method():
     missing = [
-        f"{method} {path}"
-        for method, path in contract_routes()
+        f"{method} {path}" for method, path in contract_routes()
         if (method, path) not in PENDING_ROUTES and method not in allowed_methods(concrete(path))
     ]
     assert not missing, "routes of endpoints.md the URLconf does not serve:\n" + "\n".join(missing)

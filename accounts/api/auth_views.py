@@ -28,7 +28,9 @@ class SignInView(APIView):
         challenge = two_factor.second_factor(request, user)
         if challenge is not None:
             return Response(challenge)
-        token = sign_in_service.complete_sign_in(user, ip, request.META.get("HTTP_USER_AGENT", ""), login=username)
+        token = sign_in_service.complete_sign_in(
+            user, ip, request.META.get("HTTP_USER_AGENT", ""), login=username
+        )
         return Response(sign_in_service.sign_in_body(user, token))
 
 

@@ -43,13 +43,8 @@ class UserViewSet(UserContextMixin, BulkDestroyMixin, ResourceViewSet):
     schema_requests = {"create": UserCreateSerializer}
     resource_name = "user"
     search_fields = {
-        "email": "email",
-        "username": "username",
-        "first_name": "first_name",
-        "last_name": "last_name",
-        "role": "role",
-        "organization_id": "organization_id",
-        "confirmed": confirmed_filter,
+        "email": "email", "username": "username", "first_name": "first_name", "last_name": "last_name",
+        "role": "role", "organization_id": "organization_id", "confirmed": confirmed_filter,
     }
     sort_fields = ("email", "username", "created_at", "last_sign_in_at")
     write_role = "Manager"

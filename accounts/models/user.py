@@ -7,18 +7,8 @@ from django.db.models.functions import Lower
 from accounts.choices import OtpMethod, Role
 
 DETAIL_FIELDS = (
-    "first_name",
-    "last_name",
-    "phone",
-    "mobile_phone",
-    "url",
-    "title",
-    "address",
-    "city",
-    "state",
-    "country",
-    "zipcode",
-    "comment",
+    "first_name", "last_name", "phone", "mobile_phone", "url", "title",
+    "address", "city", "state", "country", "zipcode", "comment",
 )
 
 
@@ -38,10 +28,7 @@ class User(AbstractUser):
     email = models.EmailField(blank=True, default="")
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.USER)
     organization = models.ForeignKey(
-        "organizations.Organization",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
+        "organizations.Organization", null=True, blank=True, on_delete=models.CASCADE,
         related_name="members",
     )
     locale = models.CharField(max_length=16, default="en")
@@ -78,7 +65,9 @@ class User(AbstractUser):
     class Meta:
         ordering = ("username",)
         constraints = [
-            models.UniqueConstraint(Lower("email"), condition=~models.Q(email=""), name="user_email_unique_ci"),
+            models.UniqueConstraint(
+                Lower("email"), condition=~models.Q(email=""), name="user_email_unique_ci"
+            ),
         ]
         indexes = [
             models.Index(fields=["organization", "created_at"]),

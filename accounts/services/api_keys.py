@@ -15,13 +15,8 @@ def create_api_key(*, name, organization, user=None, expires_at=None, allowed_ne
     """Returns (api_key, secret). The secret is not stored and cannot be shown again."""
     secret = new_secret("cgk")
     api_key = ApiKey.objects.create(
-        name=name,
-        organization=organization,
-        user=user,
-        expires_at=expires_at,
-        allowed_networks=allowed_networks,
-        prefix=secret[:8],
-        key_hash=keyed_hash(secret),
+        name=name, organization=organization, user=user, expires_at=expires_at,
+        allowed_networks=allowed_networks, prefix=secret[:8], key_hash=keyed_hash(secret),
     )
     return api_key, secret
 

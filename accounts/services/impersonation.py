@@ -51,11 +51,7 @@ def start(actor, target, credentials, *, ip=None, user_agent=""):
     forbid_while_impersonating(credentials, "impersonate another user")
     check_can_impersonate(actor, target)
     token, session = issue_session_token(
-        target,
-        ip=ip or None,
-        user_agent=user_agent,
-        impersonator=actor,
-        ttl=settings.IMPERSONATION_TTL,
+        target, ip=ip or None, user_agent=user_agent, impersonator=actor, ttl=settings.IMPERSONATION_TTL,
     )
     emit("impersonate", target, actor=actor, organization=target.organization, impersonator=actor)
     return {
@@ -75,11 +71,6 @@ def stop(credentials, *, ip=None, user_agent=""):
     if original is None:
         raise Forbidden("The impersonating account is no longer active")
     token, _session = issue_session_token(original, ip=ip or None, user_agent=user_agent)
-    emit(
-        "stop_impersonation",
-        session.user,
-        actor=original,
-        organization=session.user.organization,
-        impersonator=original,
-    )
+    emit("stop_impersonation", session.user, actor=original, organization=session.user.organization,
+         impersonator=original)
     return sign_in_body(original, token)

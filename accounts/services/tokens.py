@@ -16,18 +16,11 @@ ALGORITHM = "HS256"
 def issue_session_token(user, *, ip=None, user_agent="", impersonator=None, ttl=None):
     now = timezone.now()
     session = SessionToken.objects.create(
-        user=user,
-        impersonator=impersonator,
-        expires_at=now + (ttl or settings.JWT_TTL),
-        ip=ip,
-        user_agent=(user_agent or "")[:255],
+        user=user, impersonator=impersonator, expires_at=now + (ttl or settings.JWT_TTL),
+        ip=ip, user_agent=(user_agent or "")[:255],
     )
-    claims = {
-        "sub": str(user.pk),
-        "jti": str(session.jti),
-        "iat": int(now.timestamp()),
-        "exp": int(session.expires_at.timestamp()),
-    }
+    claims = {"sub": str(user.pk), "jti": str(session.jti), "iat": int(now.timestamp()),
+              "exp": int(session.expires_at.timestamp())}
     if impersonator is not None:
         claims["imp"] = str(impersonator.pk)
     return jwt.encode(claims, settings.JWT_SECRET, algorithm=ALGORITHM), session
@@ -36,9 +29,7 @@ def issue_session_token(user, *, ip=None, user_agent="", impersonator=None, ttl=
 def session_for_token(token):
     """The live SessionToken (with its user) of a bearer token, or None."""
     try:
-        claims = jwt.decode(
-            token, settings.JWT_SECRET, algorithms=[ALGORITHM], options={"require": ["exp", "jti", "sub"]}
-        )
+        claims = jwt.decode(token, settings.JWT_SECRET, algorithms=[ALGORITHM], options={"require": ["exp", "jti", "sub"]})
         jti = uuid.UUID(claims["jti"])
     except (jwt.PyJWTError, ValueError, TypeError):
         return None
@@ -86,5 +77,7 @@ def user_for_access_token(token):
     if not token:
         return None
     return (
-        User.objects.select_related("organization").filter(access_token_hash=keyed_hash(token), is_active=True).first()
+        User.objects.select_related("organization")
+        .filter(access_token_hash=keyed_hash(token), is_active=True)
+        .first()
     )

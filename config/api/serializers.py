@@ -47,6 +47,7 @@ class ResourceSerializer(serializers.ModelSerializer):
             }
         return body
 
+
     def attributes(self, instance):
         """The attribute dictionary; subclasses may build it by hand (faster, custom shape)."""
         return super().to_representation(instance)

@@ -110,15 +110,10 @@ class ResourceViewSet(GenericViewSet):
 
     def validated(self, instance=None, partial=False, data=None, serializer_class=None, **kwargs):
         """Validate the (unwrapped) body with `input_serializer_class`; 422 on failure."""
-        serializer_class = (
-            serializer_class or getattr(self, "input_serializer_class", None) or self.get_serializer_class()
-        )
+        serializer_class = serializer_class or getattr(self, "input_serializer_class", None) or self.get_serializer_class()
         serializer = serializer_class(
-            instance,
-            data=self.payload() if data is None else data,
-            partial=partial,
-            context=self.get_serializer_context(),
-            **kwargs,
+            instance, data=self.payload() if data is None else data, partial=partial,
+            context=self.get_serializer_context(), **kwargs,
         )
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data

@@ -13,15 +13,10 @@ DOMAIN = re.compile(r"^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{
 
 def whitelabel_body(resource_id, values, *, organization_id, source, configured, updated_at):
     return {
-        "id": str(resource_id),
-        "type": "whitelabel",
+        "id": str(resource_id), "type": "whitelabel",
         "attributes": {
-            "id": str(resource_id),
-            **values,
-            "organization_id": str(organization_id) if organization_id else None,
-            "source": source,
-            "configured": configured,
-            "updated_at": iso_timestamp(updated_at),
+            "id": str(resource_id), **values, "organization_id": str(organization_id) if organization_id else None,
+            "source": source, "configured": configured, "updated_at": iso_timestamp(updated_at),
         },
     }
 
@@ -41,8 +36,7 @@ class WhitelabelInputSerializer(serializers.Serializer):
     def to_internal_value(self, data):
         logo = data.get("logo") if hasattr(data, "get") else None
         values = super().to_internal_value(
-            {k: v for k, v in data.items() if k != "logo"} if hasattr(data, "items") else data
-        )
+            {k: v for k, v in data.items() if k != "logo"} if hasattr(data, "items") else data)
         if hasattr(data, "get") and "logo" in data:
             from events.services.logo import clean_logo
 

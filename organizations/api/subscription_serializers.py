@@ -35,17 +35,10 @@ class PlanSerializer(ResourceSerializer):
 
     def attributes(self, plan):
         return {
-            "code": plan.code,
-            "name": plan.name,
-            "description": plan.description,
-            "product": plan.product.code,
-            "kind": plan.kind,
-            "default": plan.default,
-            "default_interval": plan.default_interval,
-            "price": str(plan.price),
-            "trial_enabled": plan.trial_enabled,
-            "trial_duration_days": plan.trial_duration_days,
-            "features": plan.feature_dict(),
+            "code": plan.code, "name": plan.name, "description": plan.description, "product": plan.product.code,
+            "kind": plan.kind, "default": plan.default, "default_interval": plan.default_interval,
+            "price": str(plan.price), "trial_enabled": plan.trial_enabled,
+            "trial_duration_days": plan.trial_duration_days, "features": plan.feature_dict(),
         }
 
 
@@ -61,19 +54,13 @@ class SubscriptionSerializer(ResourceSerializer):
 
     def attributes(self, sub):
         attrs = {
-            "price": str(sub.price),
-            "status": sub.status,
-            "start_date": sub.start_date.isoformat(),
-            "end_date": sub.end_date.isoformat() if sub.end_date else None,
-            "interval": sub.interval,
-            "created_at": iso_timestamp(sub.created_at),
-            "updated_at": iso_timestamp(sub.updated_at),
-            "trial_enabled": sub.trial_enabled,
-            "trial_duration_days": sub.trial_duration_days,
-            "auto_renewal": sub.auto_renewal,
+            "price": str(sub.price), "status": sub.status,
+            "start_date": sub.start_date.isoformat(), "end_date": sub.end_date.isoformat() if sub.end_date else None,
+            "interval": sub.interval, "created_at": iso_timestamp(sub.created_at),
+            "updated_at": iso_timestamp(sub.updated_at), "trial_enabled": sub.trial_enabled,
+            "trial_duration_days": sub.trial_duration_days, "auto_renewal": sub.auto_renewal,
             "cancellation_reason": sub.cancellation_reason or None,
-            "product": product_block(sub.product),
-            "plan": {"code": sub.plan.code, "name": sub.plan.name},
+            "product": product_block(sub.product), "plan": {"code": sub.plan.code, "name": sub.plan.name},
             "features": sub.features,
             "usage": self.context.get("usage", {}).get((sub.organization_id, sub.product.code), {}),
         }
@@ -117,17 +104,11 @@ def plan_requests(raw, prefix="plans"):
 
             raise InvalidInput.field(f"{where}{field}", friendly(messages[0]))
         data = serializer.validated_data
-        requests.append(
-            PlanRequest(
-                plan=find_plan(data["plan"], f"{where}plan"),
-                interval=data.get("interval"),
-                start_date=data.get("start_date"),
-                end_date=data.get("end_date"),
-                auto_renewal=data.get("auto_renewal", False),
-                features=data.get("features") or {},
-                prefix=where,
-            )
-        )
+        requests.append(PlanRequest(
+            plan=find_plan(data["plan"], f"{where}plan"), interval=data.get("interval"),
+            start_date=data.get("start_date"), end_date=data.get("end_date"),
+            auto_renewal=data.get("auto_renewal", False), features=data.get("features") or {}, prefix=where,
+        ))
     return requests
 
 

@@ -45,10 +45,7 @@ class SubscriptionResponses:
     def respond_subscriptions(self, queryset):
         # The subscription columns, whatever viewset (organizations, user) this is mixed into.
         queryset = apply_list_params(
-            queryset,
-            self.request.query_params,
-            search_fields=SUBSCRIPTION_SEARCH,
-            sort_fields=SUBSCRIPTION_SORT,
+            queryset, self.request.query_params, search_fields=SUBSCRIPTION_SEARCH, sort_fields=SUBSCRIPTION_SORT,
         )
         page = self.paginate_queryset(queryset)
         context = self.subscription_context(page, catalogue_codes() if page else None)
@@ -63,11 +60,8 @@ def subscriptions_of(organization_ids):
 class OrganizationSubscribeMixin(SubscriptionResponses):
     """Actions mixed into the organization viewset."""
 
-    schema_requests = {
-        "subscribe": PlanRequestSerializer,
-        "subscribe_own": PlanRequestSerializer,
-        "unsubscribe": UnsubscribeInput,
-    }
+    schema_requests = {"subscribe": PlanRequestSerializer, "subscribe_own": PlanRequestSerializer,
+                       "unsubscribe": UnsubscribeInput}
 
     def get_serializer_class(self):
         if getattr(self, "action", None) in ("subscribe", "subscribe_own", "unsubscribe", "dependent_subscriptions"):
@@ -83,18 +77,14 @@ class OrganizationSubscribeMixin(SubscriptionResponses):
     @extend_schema(operation_id="organizations_subscribe_own")
     @action(detail=False, methods=["post"], url_path="subscribe")
     def subscribe_own(self, request):
-        subscription = subscribe(
-            request.user, request.user.organization, plan_requests(self.payload("subscription"), prefix="")[0]
-        )
+        subscription = subscribe(request.user, request.user.organization, plan_requests(self.payload("subscription"), prefix="")[0])
         return self.respond_subscription(subscription)
 
     @action(detail=True, methods=["post"])
     def unsubscribe(self, request, pk=None):
         organization = self.get_object()
         body = self.validated(serializer_class=UnsubscribeInput, data=self.payload("subscription"))
-        subscriptions = Subscription.objects.select_related("plan", "product", "organization").filter(
-            organization=organization
-        )
+        subscriptions = Subscription.objects.select_related("plan", "product", "organization").filter(organization=organization)
         if body.get("subscription_id"):
             subscription, field = subscriptions.filter(pk=body["subscription_id"]).first(), "subscription_id"
         elif body.get("plan"):

@@ -30,22 +30,14 @@ class OrganizationViewSet(OrganizationSubscribeMixin, ResourceViewSet):
     resource_name = "organization"
     organization_field = "pk"
     search_fields = {
-        "name": "name",
-        "company_name": "company_name",
-        "partner": "partner",
-        "parent_organization_id": "parent_id",
-        "country": "country",
+        "name": "name", "company_name": "company_name", "partner": "partner",
+        "parent_organization_id": "parent_id", "country": "country",
     }
     sort_fields = {"name": "name", "creation_time": "created_at", "created_at": "created_at"}
     write_role = "Manager"
     action_roles = {
-        "create": "Partner",
-        "destroy": "Partner",
-        "move": "Partner",
-        "export": "Manager",
-        "subscribe": "Manager",
-        "subscribe_own": "Manager",
-        "unsubscribe": "Manager",
+        "create": "Partner", "destroy": "Partner", "move": "Partner", "export": "Manager",
+        "subscribe": "Manager", "subscribe_own": "Manager", "unsubscribe": "Manager",
         "dependent_subscriptions": "Partner",
     }
 
@@ -66,11 +58,9 @@ class OrganizationViewSet(OrganizationSubscribeMixin, ResourceViewSet):
         data = self.validated()
         payload = self.payload()
         data.pop("skip_default_subscription", None)
-        org = create_organization(
-            request.user,
-            data,
-            after_create=[lambda created, hook=hook: hook(request.user, created, payload) for hook in AFTER_CREATE],
-        )
+        org = create_organization(request.user, data, after_create=[
+            lambda created, hook=hook: hook(request.user, created, payload) for hook in AFTER_CREATE
+        ])
         return self.respond(Organization.objects.prefetch_related("members").get(pk=org.pk), status=201)
 
     def update(self, request, pk=None):
@@ -103,3 +93,4 @@ class OrganizationViewSet(OrganizationSubscribeMixin, ResourceViewSet):
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
         response["Content-Disposition"] = f'attachment; filename="organizations-{stamp}.csv"'
         return response
+

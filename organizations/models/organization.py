@@ -3,18 +3,8 @@ from django.db import models, transaction
 from config.api.models import TimestampedModel
 
 DETAIL_FIELDS = (
-    "address",
-    "city",
-    "state",
-    "zipcode",
-    "country",
-    "phone",
-    "website",
-    "email",
-    "contact_name",
-    "contact_title",
-    "contact_phone",
-    "contact_email",
+    "address", "city", "state", "zipcode", "country", "phone", "website", "email",
+    "contact_name", "contact_title", "contact_phone", "contact_email",
 )
 
 UNKNOWN = object()  # the parent an instance was loaded with, when it was not loaded
@@ -31,11 +21,7 @@ class Organization(TimestampedModel):
         default=False, help_text="The platform operator's own organization (Admin users live here)."
     )
     parent = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="customers",
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="customers",
         verbose_name="parent organization",
     )
     address = models.CharField(max_length=255, blank=True, default="")

@@ -12,18 +12,8 @@ from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-SIGN_IN_KEYS = {
-    "status",
-    "status_text",
-    "username",
-    "token",
-    "sign_in_count",
-    "role",
-    "timezone",
-    "verified",
-    "provider",
-    "organization",
-}
+SIGN_IN_KEYS = {"status", "status_text", "username", "token", "sign_in_count", "role", "timezone",
+                "verified", "provider", "organization"}
 
 
 def sign_in(api, username="manager", password=PASSWORD, **extra):
@@ -87,25 +77,18 @@ class TestSignIn:
         world.manager.save()
         assert_error(sign_in(api), 401)
 
-    @pytest.mark.parametrize(
-        ("body", "field"),
-        [
-            ({"password": PASSWORD}, "username"),
-            ({"username": "manager"}, "password"),
-            ({"username": ["manager"], "password": PASSWORD}, "username"),
-            ({"username": "man\x00ager", "password": PASSWORD}, "username"),
-        ],
-    )
+    @pytest.mark.parametrize(("body", "field"), [
+        ({"password": PASSWORD}, "username"),
+        ({"username": "manager"}, "password"),
+        ({"username": ["manager"], "password": PASSWORD}, "username"),
+        ({"username": "man\x00ager", "password": PASSWORD}, "username"),
+    ])
     def test_missing_or_bad_fields_are_422(self, api, world, body, field):
         assert_error(api.post("/auth/sign_in", body), 422, field)
 
     def test_needs_the_api_key(self, api, world):
-        assert_error(
-            api.client.post(
-                "/auth/sign_in", {"username": "manager", "password": PASSWORD}, content_type="application/json"
-            ),
-            401,
-        )
+        assert_error(api.client.post("/auth/sign_in", {"username": "manager", "password": PASSWORD},
+                                     content_type="application/json"), 401)
 
     def test_get_is_405(self, api, world):
         assert_error(api.get("/auth/sign_in"), 405)
@@ -196,9 +179,8 @@ class TestSessions:
     def test_sign_out_without_credentials_is_401(self, api, world):
         assert_error(api.delete("/auth/sign_out"), 401)
 
-    @pytest.mark.parametrize(
-        "header", ["Bearer", "Bearer garbage", "Token abc", "Basic nope", "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0."]
-    )
+    @pytest.mark.parametrize("header", ["Bearer", "Bearer garbage", "Token abc", "Basic nope",
+                                        "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0."])
     def test_bad_authorization_is_401(self, api, world, header):
         body = assert_error(api.get("/v2/user/me", HTTP_AUTHORIZATION=header), 401)
         assert "Traceback" not in body["message"]
@@ -206,11 +188,8 @@ class TestSessions:
     def test_token_signed_with_another_secret_is_401(self, api, world):
         import jwt
 
-        claims = {
-            "sub": str(world.manager.pk),
-            "jti": "4b0c6a52-9a4e-4a71-9a1f-0c4c0f0d1a11",
-            "exp": int((timezone.now() + timedelta(hours=1)).timestamp()),
-        }
+        claims = {"sub": str(world.manager.pk), "jti": "4b0c6a52-9a4e-4a71-9a1f-0c4c0f0d1a11",
+                  "exp": int((timezone.now() + timedelta(hours=1)).timestamp())}
         forged = jwt.encode(claims, "not-the-secret-at-all-not-the-secret", algorithm="HS256")
         assert_error(api.get("/v2/user/me", HTTP_AUTHORIZATION=f"Bearer {forged}"), 401)
 

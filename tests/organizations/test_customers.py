@@ -1,6 +1,7 @@
 """POST /v2/users/create_customer: organization, first user and subscriptions in one call,
 all or nothing."""
 
+
 import pytest
 from django.core import mail
 
@@ -31,9 +32,7 @@ def nothing_left_behind():
 
 def test_partner_onboards_a_customer(api, world, subscribed, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = api.as_user(world.partner).post(
-            URL, customer_body(plans=[{"plan": "pci-open", "features": {"number_of_ips": {"limit": 40}}}])
-        )
+        response = api.as_user(world.partner).post(URL, customer_body(plans=[{"plan": "pci-open", "features": {"number_of_ips": {"limit": 40}}}]))
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["data"]["type"] == "organization"
@@ -50,9 +49,7 @@ def test_partner_onboards_a_customer(api, world, subscribed, django_capture_on_c
 
 
 def test_defaults_without_plans_and_a_password_confirms_the_user(api, world, subscribed):
-    response = api.as_user(world.partner).post(
-        URL, customer_body(user={"password": "A-long-enough-pass-123", "role": "User"})
-    )
+    response = api.as_user(world.partner).post(URL, customer_body(user={"password": "A-long-enough-pass-123", "role": "User"}))
     assert response.status_code == 201, response.content
     organization = Organization.objects.get(name="Newco")
     assert sorted(s.plan.code for s in organization.subscriptions.all()) == ["pci-standard", "vrms-standard"]
@@ -72,37 +69,29 @@ def test_skip_default_subscription_without_plans_is_422(api, world, subscribed):
 
 
 def test_skip_default_subscription_with_plans(api, world, subscribed):
-    response = api.as_user(world.partner).post(
-        URL, customer_body({"skip_default_subscription": True}, plans=["vrms-standard"])
-    )
+    response = api.as_user(world.partner).post(URL, customer_body({"skip_default_subscription": True}, plans=["vrms-standard"]))
     assert response.status_code == 201, response.content
     assert [s.plan.code for s in Subscription.objects.filter(organization__name="Newco")] == ["vrms-standard"]
 
 
-@pytest.mark.parametrize(
-    "user, field",
-    [
-        ({"email": "not-an-address"}, "user.email"),
-        ({"email": "manager@example.com"}, "user.email"),  # already taken (the world's manager)
-        ({"email": "MANAGER@example.com"}, "user.email"),  # taken, whatever the case
-        ({"username": "manager"}, "user.username"),
-        ({"username": ""}, "user.username"),
-    ],
-)
+@pytest.mark.parametrize("user, field", [
+    ({"email": "not-an-address"}, "user.email"),
+    ({"email": "manager@example.com"}, "user.email"),  # already taken (the world's manager)
+    ({"email": "MANAGER@example.com"}, "user.email"),  # taken, whatever the case
+    ({"username": "manager"}, "user.username"),
+    ({"username": ""}, "user.username"),
+])
 def test_a_failing_user_leaves_nothing_behind(api, world, subscribed, user, field):
     assert_error(api.as_user(world.partner).post(URL, customer_body(user=user)), 422, field)
     nothing_left_behind()
 
 
-@pytest.mark.parametrize(
-    "plans, field",
-    [
-        ([{"plan": "gold"}], "plans.0.plan"),
-        ([{"plan": "pci-standard"}, {"plan": "vrms-standard", "interval": "weekly"}], "plans.1.interval"),
-        ([{"plan": "pci-open", "features": {"number_of_ips": {"limit": 5000}}}], "features.number_of_ips.limit"),
-        ([{"plan": "pci-standard", "start_date": "2024-02-01", "end_date": "2024-01-01"}], "plans.0.end_date"),
-    ],
-)
+@pytest.mark.parametrize("plans, field", [
+    ([{"plan": "gold"}], "plans.0.plan"),
+    ([{"plan": "pci-standard"}, {"plan": "vrms-standard", "interval": "weekly"}], "plans.1.interval"),
+    ([{"plan": "pci-open", "features": {"number_of_ips": {"limit": 5000}}}], "features.number_of_ips.limit"),
+    ([{"plan": "pci-standard", "start_date": "2024-02-01", "end_date": "2024-01-01"}], "plans.0.end_date"),
+])
 def test_a_failing_plan_leaves_nothing_behind(api, world, subscribed, plans, field):
     response = api.as_user(world.partner).post(URL, customer_body(plans=plans))
     body = assert_error(response, 422)
@@ -141,25 +130,16 @@ def test_a_customer_as_parent_names_the_nested_field(api, world, subscribed):
 
 def test_missing_parts_are_422(api, world, subscribed):
     client = api.as_user(world.partner)
-    assert_error(
-        client.post(URL, {"customer": {"user": {"username": "x", "email": "x@example.com"}}}), 422, "organization"
-    )
+    assert_error(client.post(URL, {"customer": {"user": {"username": "x", "email": "x@example.com"}}}), 422, "organization")
     assert_error(client.post(URL, {"customer": {"organization": {"name": "Newco", "company_name": "N"}}}), 422, "user")
     assert_error(client.post(URL, customer_body({"company_name": ""})), 422, "organization.company_name")
     nothing_left_behind()
 
 
 def test_existing_organization_by_id(api, world, subscribed):
-    response = api.as_user(world.partner).post(
-        URL,
-        {
-            "customer": {
-                "organization_id": str(world.customer.pk),
-                "plans": ["vrms-standard"],
-                "user": {"username": "newco_admin", "email": "admin@newco.example"},
-            }
-        },
-    )
+    response = api.as_user(world.partner).post(URL, {"customer": {
+        "organization_id": str(world.customer.pk), "plans": ["vrms-standard"],
+        "user": {"username": "newco_admin", "email": "admin@newco.example"}}})
     assert response.status_code == 201, response.content
     assert User.objects.get(username="newco_admin").organization == world.customer
     assert world.customer.subscriptions.filter(plan__code="vrms-standard", status="active").exists()
@@ -168,15 +148,8 @@ def test_existing_organization_by_id(api, world, subscribed):
 @pytest.mark.parametrize("raw", ["other", "0b7e5c1e-3c1a-4d4e-9a8f-2f6f1c9d8e7a"])
 def test_foreign_or_unknown_organization_id_is_404(api, world, subscribed, raw):
     organization_id = str(world.other_org.pk) if raw == "other" else raw
-    response = api.as_user(world.partner).post(
-        URL,
-        {
-            "customer": {
-                "organization_id": organization_id,
-                "user": {"username": "newco_admin", "email": "admin@newco.example"},
-            }
-        },
-    )
+    response = api.as_user(world.partner).post(URL, {"customer": {
+        "organization_id": organization_id, "user": {"username": "newco_admin", "email": "admin@newco.example"}}})
     assert_error(response, 404)
     assert not User.objects.filter(username="newco_admin").exists()
 

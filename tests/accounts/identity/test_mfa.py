@@ -42,9 +42,8 @@ class TestTotpSetup:
 
     def test_verify_installation_turns_it_on_with_ten_recovery_codes(self, me, world, clock):
         secret = me.put("/v2/user/mfa/enable", {"method": "totp"}).json()["secret"]
-        response = me.put(
-            "/v2/user/mfa/verify_installation", {"method": "totp", "otp_attempt": pyotp.TOTP(secret).now()}
-        )
+        response = me.put("/v2/user/mfa/verify_installation",
+                          {"method": "totp", "otp_attempt": pyotp.TOTP(secret).now()})
         assert response.status_code == 200
         body = response.json()
         assert body["status"] == "verified"
@@ -53,13 +52,8 @@ class TestTotpSetup:
         stored = set(RecoveryCode.objects.filter(user=world.user).values_list("code_hash", flat=True))
         assert len(stored) == 10 and not stored & set(codes)  # hashed, never the codes
         attrs = me.get("/v2/user/me").json()["data"]["attributes"]["two_factor_authentication"]
-        assert attrs == {
-            "enabled": True,
-            "otp_sms_enabled": False,
-            "otp_totp_enabled": True,
-            "otp_phone": None,
-            "otp_default_method": "totp",
-        }
+        assert attrs == {"enabled": True, "otp_sms_enabled": False, "otp_totp_enabled": True,
+                         "otp_phone": None, "otp_default_method": "totp"}
 
     def test_a_wrong_code_is_refused(self, me, world, clock):
         me.put("/v2/user/mfa/enable", {"method": "totp"})
@@ -110,17 +104,9 @@ class TestRecoveryCodesAndDisable:
         new_codes = response.json()["recovery_codes"]
         assert len(new_codes) == 10 and not set(new_codes) & set(old_codes)
         old = sign_in(me, world.user)
-        assert (
-            me.post(
-                "/auth/sign_in_with_recovery_code",
-                {
-                    "username": world.user.username,
-                    "password": "correct-horse-battery",
-                    "recovery_code": old_codes[0],
-                },
-            ).status_code
-            == 401
-        )
+        assert me.post("/auth/sign_in_with_recovery_code", {
+            "username": world.user.username, "password": "correct-horse-battery", "recovery_code": old_codes[0],
+        }).status_code == 401
         assert old.json()["otp_required"] is True
 
     def test_regenerating_needs_a_valid_code(self, me, clock):
@@ -154,9 +140,7 @@ class TestRecoveryCodesAndDisable:
 
 class TestSmsSetup:
     def test_enable_validates_the_phone_and_sends_a_code(self, me, world, sms_files, clock):
-        response = me.put(
-            "/v2/user/mfa/enable", {"method": "sms", "phone_number": "691 234 5678", "country_code": "+30"}
-        )
+        response = me.put("/v2/user/mfa/enable", {"method": "sms", "phone_number": "691 234 5678", "country_code": "+30"})
         assert response.status_code == 200
         assert response.json() == {"status": "queued"}
         [message] = sms_files.messages()
@@ -169,16 +153,13 @@ class TestSmsSetup:
         attrs = me.get("/v2/user/me").json()["data"]["attributes"]["two_factor_authentication"]
         assert attrs["otp_phone"] == "***678"  # masked
 
-    @pytest.mark.parametrize(
-        "body, field",
-        [
-            ({"country_code": "30"}, "phone_number"),
-            ({"phone_number": "not a phone", "country_code": "30"}, "phone_number"),
-            ({"phone_number": "6912345678"}, "country_code"),
-            ({"phone_number": "6912345678", "country_code": "GRC1"}, "country_code"),
-            ({"phone_number": "12", "country_code": "30"}, "phone_number"),
-        ],
-    )
+    @pytest.mark.parametrize("body, field", [
+        ({"country_code": "30"}, "phone_number"),
+        ({"phone_number": "not a phone", "country_code": "30"}, "phone_number"),
+        ({"phone_number": "6912345678"}, "country_code"),
+        ({"phone_number": "6912345678", "country_code": "GRC1"}, "country_code"),
+        ({"phone_number": "12", "country_code": "30"}, "phone_number"),
+    ])
     def test_bad_phone_numbers_are_422(self, me, sms_files, clock, body, field):
         assert_error(me.put("/v2/user/mfa/enable", {"method": "sms", **body}), 422, field)
         assert sms_files.messages() == []
@@ -189,9 +170,8 @@ class TestSmsSetup:
 
     def test_a_wrong_sms_code_is_refused(self, me, sms_files, clock):
         me.put("/v2/user/mfa/enable", {"method": "sms", "phone_number": "6912345678", "country_code": "30"})
-        assert_error(
-            me.put("/v2/user/mfa/verify_installation", {"method": "sms", "otp_attempt": "000000"}), 422, "otp_attempt"
-        )
+        assert_error(me.put("/v2/user/mfa/verify_installation", {"method": "sms", "otp_attempt": "000000"}), 422,
+                     "otp_attempt")
 
     def test_the_sms_code_expires(self, me, sms_files, clock):
         me.put("/v2/user/mfa/enable", {"method": "sms", "phone_number": "6912345678", "country_code": "30"})

@@ -53,9 +53,7 @@ class TestTotpSignInFlow:
         assert response.status_code == 200
         signed_in = response.json()
         assert signed_in["username"] == world.user.username and signed_in["token"]
-        assert (
-            api.as_user(None).get("/v2/user/me", HTTP_AUTHORIZATION=f"Bearer {signed_in['token']}").status_code == 200
-        )
+        assert api.as_user(None).get("/v2/user/me", HTTP_AUTHORIZATION=f"Bearer {signed_in['token']}").status_code == 200
         # The same code again, in a new sign-in within its window: replay refused.
         state = otp_state(api, world.user)
         assert_error(api.post("/auth/sign_in", {"otp_session_state": state, "otp_attempt": code}), 401)
@@ -135,30 +133,18 @@ class TestRecoveryCodeSignIn:
     def test_codes_are_accepted_with_any_case_and_spacing(self, api, world, totp_user):
         _, codes = totp_user
         code = " " + codes[2].upper().replace("-", " - ") + " "
-        response = api.post(
-            "/auth/sign_in_with_recovery_code",
-            {"username": world.user.username, "password": PASSWORD, "recovery_code": code},
-        )
+        response = api.post("/auth/sign_in_with_recovery_code",
+                            {"username": world.user.username, "password": PASSWORD, "recovery_code": code})
         assert response.status_code == 200
 
     def test_a_wrong_password_is_401(self, api, world, totp_user):
         _, codes = totp_user
-        assert_error(
-            api.post(
-                "/auth/sign_in_with_recovery_code",
-                {"username": world.user.username, "password": "nope", "recovery_code": codes[0]},
-            ),
-            401,
-        )
+        assert_error(api.post("/auth/sign_in_with_recovery_code",
+                              {"username": world.user.username, "password": "nope", "recovery_code": codes[0]}), 401)
 
     def test_a_user_without_2fa_has_no_recovery_codes(self, api, world):
-        assert_error(
-            api.post(
-                "/auth/sign_in_with_recovery_code",
-                {"username": world.manager.username, "password": PASSWORD, "recovery_code": "abcde-fghij"},
-            ),
-            401,
-        )
+        assert_error(api.post("/auth/sign_in_with_recovery_code",
+                              {"username": world.manager.username, "password": PASSWORD, "recovery_code": "abcde-fghij"}), 401)
 
     @pytest.mark.parametrize("missing", ["username", "password", "recovery_code"])
     def test_422_names_the_missing_field(self, api, world, missing):
@@ -198,9 +184,8 @@ class TestSmsSignIn:
         assert body["otp_methods"] == ["sms"]
         assert len(sms_files.messages()) == before + 1  # sent at once: SMS is the default method
         assert sms_files.messages()[-1]["to"] == "+306912345678"
-        response = api.post(
-            "/auth/sign_in", {"otp_session_state": body["otp_session_state"], "otp_attempt": sms_files.last_code()}
-        )
+        response = api.post("/auth/sign_in", {"otp_session_state": body["otp_session_state"],
+                                              "otp_attempt": sms_files.last_code()})
         assert response.status_code == 200 and response.json()["token"]
 
     def test_send_sms_otp_sends_another_code(self, api, world, sms_user, sms_files, clock):
