@@ -5,7 +5,7 @@ from django.core.validators import validate_email
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.authentication import client_address
+from accounts.authentication import check_key_covers, client_address
 from accounts.services import confirmation, invitations, password_reset, sso_links
 from config.api.errors import InvalidInput
 from config.api.permissions import AllowAnyClient
@@ -96,7 +96,10 @@ class SsoLinkView(PreLoginView):
 
     @schema.use_sso_link
     def get(self, request):
-        user = sso_links.consume_link(read(request, "token", required=True), client_address(request))
+        user = sso_links.consume_link(
+            read(request, "token", required=True), client_address(request),
+            check=lambda user: check_key_covers(request, user),  # before the link is spent
+        )
         challenge = second_factor(request, user)
         if challenge is not None:
             return Response(challenge)

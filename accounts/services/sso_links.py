@@ -29,14 +29,16 @@ def request_link(email):
 
 
 @transaction.atomic
-def consume_link(raw, ip):
+def consume_link(raw, ip, check=None):
     """The user the link signs in (the link is spent), else 401. A locked account stays
-    locked (429) and keeps its link."""
+    locked (429) and keeps its link; so does one that `check(user)` refuses (it raises)."""
     token = one_time_tokens.find_live(raw, TokenPurpose.SSO_LINK)
     if token is None:
         raise Unauthorized(INVALID)
     user = token.user
     check_user_throttle(user, ip)
+    if check is not None:
+        check(user)
     if not one_time_tokens.consume(token):
         raise Unauthorized(INVALID)
     if not user.confirmed:

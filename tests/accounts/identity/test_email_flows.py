@@ -193,6 +193,15 @@ class TestSsoLink:
         lockout.lock(world.user, actor=world.admin)
         assert_error(api.get("/auth/sso_link", params={"token": token_from_mail(last_mail(), "token")}), 429)
 
+    def test_another_organizations_key_is_refused_and_the_link_kept(self, api, world):
+        from accounts.services.api_keys import create_api_key
+
+        api.post("/auth/sso_link", {"email": world.user.email})
+        token = token_from_mail(last_mail(), "token")
+        _key, other_secret = create_api_key(name="Other org key", organization=world.other_org)
+        assert_error(ApiClient(other_secret).get("/auth/sso_link", params={"token": token}), 401)
+        assert api.get("/auth/sso_link", params={"token": token}).status_code == 200
+
     def test_422_names_the_field(self, api):
         assert_error(api.get("/auth/sso_link"), 422, "token")
         assert_error(api.post("/auth/sso_link", {}), 422, "email")
