@@ -29,7 +29,7 @@ urlpatterns = [
     path("healthz", lambda request: JsonResponse({"status": "ok"}), name="healthz"),
     # Anything else under /v2 and /auth is the JSON 404 of the contract, with DEBUG on too (where
     # Django would otherwise answer with its HTML debug page).
-    re_path(r"^(?:v2|auth)(?:/.*)?$", lambda request: json_error(404, "Record not found"), name="api-not-found"),
+    re_path(r"^(?:v2|auth)(?:/.*)?$", lambda request: handler404(request), name="api-not-found"),
 ]
 
 

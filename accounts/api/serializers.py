@@ -33,27 +33,10 @@ def organization_block(user):
 # The columns a user resource shows: lists read just these as plain rows (`listed_rows`), not
 # whole models (a third of a list request's time went to building and converting 45 columns).
 LISTED_COLUMNS = (
-    "id",
-    "username",
-    "role",
-    "email",
-    "locale",
-    "timezone",
-    "active_product",
-    "organization_id",
-    "organization_name",
-    "confirmed",
-    "created_at",
-    "updated_at",
-    "last_sign_in_at",
-    "last_sign_in_ip",
-    "sign_in_count",
-    "otp_totp_enabled",
-    "otp_sms_enabled",
-    "otp_phone",
-    "otp_default_method",
-    "first_name",
-    "last_name",
+    "id", "username", "role", "email", "locale", "timezone", "active_product", "organization_id",
+    "organization_name", "confirmed", "created_at", "updated_at", "last_sign_in_at", "last_sign_in_ip",
+    "sign_in_count", "otp_totp_enabled", "otp_sms_enabled", "otp_phone", "otp_default_method",
+    "first_name", "last_name",
 )
 
 
@@ -84,24 +67,16 @@ class UserSerializer(ResourceSerializer):
 
     def attributes(self, user):
         attrs = {
-            "username": user.username,
-            "role": user.role,
-            "email": user.email,
-            "locale": user.locale,
-            "timezone": user.timezone,
-            "active_product": user.active_product or None,
+            "username": user.username, "role": user.role, "email": user.email,
+            "locale": user.locale, "timezone": user.timezone, "active_product": user.active_product or None,
             "organization": organization_block(user),
             "confirmed": user.confirmed,
-            "created_at": iso_timestamp(user.created_at),
-            "updated_at": iso_timestamp(user.updated_at),
-            "last_sign_in_at": iso_timestamp(user.last_sign_in_at),
-            "last_sign_in_ip": user.last_sign_in_ip,
+            "created_at": iso_timestamp(user.created_at), "updated_at": iso_timestamp(user.updated_at),
+            "last_sign_in_at": iso_timestamp(user.last_sign_in_at), "last_sign_in_ip": user.last_sign_in_ip,
             "sign_in_count": user.sign_in_count,
             "two_factor_authentication": {
-                "enabled": user.two_factor_enabled,
-                "otp_sms_enabled": user.otp_sms_enabled,
-                "otp_totp_enabled": user.otp_totp_enabled,
-                "otp_phone": mask_phone(user.otp_phone),
+                "enabled": user.two_factor_enabled, "otp_sms_enabled": user.otp_sms_enabled,
+                "otp_totp_enabled": user.otp_totp_enabled, "otp_phone": mask_phone(user.otp_phone),
                 "otp_default_method": user.otp_default_method or None,
             },
             "incomplete_details": user.incomplete_details,
@@ -122,9 +97,7 @@ class UserInputSerializer(serializers.Serializer):
 
     email = StrictEmailField(required=False, allow_blank=False, max_length=254)
     organization_id = serializers.PrimaryKeyRelatedField(
-        queryset=Organization.objects.all(),
-        required=False,
-        source="organization",
+        queryset=Organization.objects.all(), required=False, source="organization",
         pk_field=serializers.UUIDField(),
     )
     username = StrictCharField(required=False, max_length=150, validators=[UnicodeUsernameValidator()])

@@ -103,8 +103,8 @@ class ResourceViewSet(GenericViewSet):
 
     def respond_list(self, queryset, rows=None):
         """One page of `queryset` in the list envelope. `rows(queryset)` (optional) reads the
-        page's records as the serializer wants them (e.g. plain rows with nested blocks); it is
-        applied to the page's ids only, so that per-row work is done for the page alone."""
+        page's records as the serializer wants them (e.g. plain rows with nested blocks), for the
+        page alone (see `PagePagination.paginate_queryset`)."""
         page = self.paginator.paginate_queryset(queryset, self.request, view=self, rows=rows)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

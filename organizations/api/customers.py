@@ -67,27 +67,20 @@ class CustomerViewSet(UserContextMixin, ResourceViewSet):
         skip = truthy("organization.skip_default_subscription", org_body.get("skip_default_subscription", False))
         try:
             organization, user, subscriptions = create_customer(
-                request.user,
-                user_fields=user_fields,
-                plan_requests=requests,
-                skip_default=skip,
-                organization=organization,
-                organization_fields=organization_fields,
+                request.user, user_fields=user_fields, plan_requests=requests, skip_default=skip,
+                organization=organization, organization_fields=organization_fields,
             )
         except InvalidInput as error:
             raise under_its_part(error) from None
         organization = Organization.objects.prefetch_related("members").get(pk=organization.pk)
         context = self.get_serializer_context()
-        return Response(
-            {
-                "data": OrganizationSerializer(organization, context=context).data,
-                "included": [
-                    UserSerializer(user, context=context).data,
-                    *SubscriptionSerializer(subscriptions, many=True, context=context).data,
-                ],
-            },
-            status=201,
-        )
+        return Response({
+            "data": OrganizationSerializer(organization, context=context).data,
+            "included": [
+                UserSerializer(user, context=context).data,
+                *SubscriptionSerializer(subscriptions, many=True, context=context).data,
+            ],
+        }, status=201)
 
     def nested(self, serializer_class, data, prefix):
         serializer = serializer_class(data=data, context=self.get_serializer_context())
@@ -95,3 +88,4 @@ class CustomerViewSet(UserContextMixin, ResourceViewSet):
             errors = {f"{prefix}.{k}": v for k, v in flatten_errors(serializer.errors).items()}
             raise InvalidInput(validation_message(errors), errors)
         return dict(serializer.validated_data)
+

@@ -1,6 +1,4 @@
 import json
-from functools import cached_property
-from operator import attrgetter
 
 from django.db.models import OuterRef
 from django.db.models.functions import JSONArray
@@ -33,15 +31,7 @@ def members_of(org):
 
 # Lists read organizations as plain rows of these columns (`listed_rows`), not whole models.
 LISTED_COLUMNS = (
-    "id",
-    "name",
-    "description",
-    "company_name",
-    "partner",
-    "parent_id",
-    "created_at",
-    "updated_at",
-    *DETAIL_FIELDS,
+    "id", "name", "description", "company_name", "partner", "parent_id", "created_at", "updated_at", *DETAIL_FIELDS,
 )
 
 
@@ -69,45 +59,27 @@ class OrganizationSerializer(ResourceSerializer):
     def to_representation(self, instance):
         return super().to_representation(OrganizationRow(instance) if isinstance(instance, dict) else instance)
 
-    @cached_property
-    def editor(self):
-        return Editor(self.context.get("user"))
-
     def attributes(self, org):
-        pk = str(org.pk)
+        user = self.context.get("user")
         return {
-            "uuid": pk,
-            "name": org.name,
-            "description": org.description,
-            "company_name": org.company_name,
-            "partner": org.partner,
+            "uuid": str(org.pk), "name": org.name, "description": org.description,
+            "company_name": org.company_name, "partner": org.partner,
             "parent_organization_id": str(org.parent_id) if org.parent_id else None,
-            "creation_time": iso_timestamp(org.created_at),
-            "modification_time": iso_timestamp(org.updated_at),
+            "creation_time": iso_timestamp(org.created_at), "modification_time": iso_timestamp(org.updated_at),
             "members": [
                 {"id": str(pk), "username": username, "partner": role == "Partner"}
                 for pk, username, role in members_of(org)
             ],
-            "settings": {"can_edit_organization": self.editor.can_edit(pk)},
-            "details": dict(zip(DETAIL_FIELDS, read_details(org), strict=True)),
+            "settings": {"can_edit_organization": can_edit(user, org)},
+            "details": {name: getattr(org, name) for name in DETAIL_FIELDS},
             "incomplete_details": org.incomplete_details,
         }
 
 
-read_details = attrgetter(*DETAIL_FIELDS)
-
-
-class Editor:
-    """Who may edit which organization, worked out once per response (not per listed row):
-    Admins and Partners every organization they see, Managers their own, others none."""
-
-    def __init__(self, user):
-        manager = user is not None and has_role(user, "Manager")
-        self.every = manager and user.role in ("Admin", "Partner")
-        self.own = str(user.organization_id) if manager else None
-
-    def can_edit(self, organization_id):
-        return self.every or organization_id == self.own
+def can_edit(user, org):
+    if user is None or not has_role(user, "Manager"):
+        return False
+    return user.role in ("Admin", "Partner") or str(org.pk) == str(user.organization_id)  # a row's id is text
 
 
 class OrganizationInputSerializer(serializers.Serializer):
@@ -118,10 +90,7 @@ class OrganizationInputSerializer(serializers.Serializer):
     description = StrictCharField(required=False, allow_blank=True, max_length=10000)
     partner = serializers.BooleanField(required=False)
     parent_organization = serializers.PrimaryKeyRelatedField(
-        queryset=Organization.objects.all(),
-        required=False,
-        allow_null=True,
-        source="parent",
+        queryset=Organization.objects.all(), required=False, allow_null=True, source="parent",
         pk_field=serializers.UUIDField(),
     )
     address = StrictCharField(required=False, allow_blank=True, max_length=255)

@@ -14,22 +14,8 @@ from .organizations import (
 )
 
 __all__ = [
-    "can_see_organization",
-    "check_limit",
-    "live_subscription",
-    "register_usage",
-    "usage_of",
-    "EXPORT_COLUMNS",
-    "csv_lines",
-    "create_organization",
-    "delete_organization",
-    "deletion_refusal",
-    "deletion_summary",
-    "export_rows",
-    "move_user",
-    "remove_organization",
-    "staff_organization",
-    "update_organization",
-    "visible_organization_ids",
-    "write_csv",
+    "can_see_organization", "check_limit", "live_subscription", "register_usage", "usage_of",
+    "EXPORT_COLUMNS", "csv_lines", "create_organization", "delete_organization", "deletion_refusal",
+    "deletion_summary", "export_rows", "move_user", "remove_organization", "staff_organization",
+    "update_organization", "visible_organization_ids", "write_csv",
 ]

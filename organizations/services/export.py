@@ -8,28 +8,10 @@ from django.db.models import Count
 from config.api.serializers import iso_timestamp
 
 EXPORT_COLUMNS = (
-    "id",
-    "name",
-    "company_name",
-    "description",
-    "partner",
-    "parent_organization_id",
-    "parent_organization_name",
-    "members_count",
-    "address",
-    "city",
-    "state",
-    "zipcode",
-    "country",
-    "phone",
-    "website",
-    "email",
-    "contact_name",
-    "contact_title",
-    "contact_phone",
-    "contact_email",
-    "creation_time",
-    "modification_time",
+    "id", "name", "company_name", "description", "partner", "parent_organization_id",
+    "parent_organization_name", "members_count", "address", "city", "state", "zipcode", "country",
+    "phone", "website", "email", "contact_name", "contact_title", "contact_phone", "contact_email",
+    "creation_time", "modification_time",
 )
 
 
@@ -42,28 +24,11 @@ def export_rows(queryset):
         rows = rows.order_by("name", "id")
     for org in rows.iterator(chunk_size=1000):
         yield [
-            str(org.pk),
-            org.name,
-            org.company_name,
-            org.description,
-            "true" if org.partner else "false",
-            str(org.parent_id or ""),
-            org.parent.name if org.parent else "",
-            org.members_count,
-            org.address,
-            org.city,
-            org.state,
-            org.zipcode,
-            org.country,
-            org.phone,
-            org.website,
-            org.email,
-            org.contact_name,
-            org.contact_title,
-            org.contact_phone,
-            org.contact_email,
-            iso_timestamp(org.created_at),
-            iso_timestamp(org.updated_at),
+            str(org.pk), org.name, org.company_name, org.description, "true" if org.partner else "false",
+            str(org.parent_id or ""), org.parent.name if org.parent else "", org.members_count,
+            org.address, org.city, org.state, org.zipcode, org.country, org.phone, org.website,
+            org.email, org.contact_name, org.contact_title, org.contact_phone, org.contact_email,
+            iso_timestamp(org.created_at), iso_timestamp(org.updated_at),
         ]
 
 

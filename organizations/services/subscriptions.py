@@ -44,9 +44,7 @@ def authorize(actor, organization, *, open_limits=False):
     if actor is None or actor.role == "Admin":
         return
     own = organization.pk == actor.organization_id
-    if actor.role == "Partner" and (
-        (not own and is_within(organization.pk, actor.organization_id)) or (own and not open_limits)
-    ):
+    if actor.role == "Partner" and ((not own and is_within(organization.pk, actor.organization_id)) or (own and not open_limits)):
         return
     if own and has_role(actor, "Manager") and not open_limits:
         return
@@ -67,7 +65,7 @@ def _effective_features(organization, request):
 
 def parse_features(raw, prefix=""):
     if not isinstance(raw, dict):
-        raise InvalidInput.field(f"{prefix}features", 'must be an object such as {"number_of_ips": {"limit": 5}}')
+        raise InvalidInput.field(f"{prefix}features", "must be an object such as {\"number_of_ips\": {\"limit\": 5}}")
     parsed = {}
     for name, value in raw.items():
         value = value if isinstance(value, dict) else {"limit": value}
@@ -88,17 +86,13 @@ def cap_by_parent(organization, product_code, features, prefix=""):
         return features
     parent_subscription = live_subscription(parent, product_code)
     if parent_subscription is None:
-        raise InvalidInput.field(
-            f"{prefix}plan", f"needs the parent organization to hold an active {product_code} subscription"
-        )
+        raise InvalidInput.field(f"{prefix}plan", f"needs the parent organization to hold an active {product_code} subscription")
     for name, value in features.items():
         enabled, cap = parent_subscription.limit_of(name)
         if value["enabled"] and not enabled:
             raise InvalidInput.field(f"{prefix}features.{name}", "is not included in the parent organization's plan")
         if cap is not None and (value["limit"] is None or value["limit"] > cap):
-            raise InvalidInput.field(
-                f"{prefix}features.{name}.limit", f"exceeds the parent organization's limit of {cap}"
-            )
+            raise InvalidInput.field(f"{prefix}features.{name}.limit", f"exceeds the parent organization's limit of {cap}")
     return features
 
 
@@ -118,24 +112,14 @@ def subscribe(actor, organization, request):
     if not plan.active:
         raise InvalidInput.field(f"{request.prefix}plan", "is not offered any more")
     if live_subscription(organization, plan.product.code) is not None:
-        raise InvalidInput.field(
-            f"{request.prefix}plan",
-            f"cannot be added: the organization already has an active {plan.product.code} subscription",
-        )
+        raise InvalidInput.field(f"{request.prefix}plan", f"cannot be added: the organization already has an active {plan.product.code} subscription")
     interval = request.interval or plan.default_interval
     start, end = _dates(request, interval)
     subscription = Subscription.objects.create(
-        organization=organization,
-        plan=plan,
-        product=plan.product,
-        interval=interval,
+        organization=organization, plan=plan, product=plan.product, interval=interval,
         status=SubscriptionStatus.TRIAL if plan.trial_enabled else SubscriptionStatus.ACTIVE,
-        start_date=start,
-        end_date=end,
-        auto_renewal=request.auto_renewal,
-        price=plan.price,
-        trial_enabled=plan.trial_enabled,
-        trial_duration_days=plan.trial_duration_days,
+        start_date=start, end_date=end, auto_renewal=request.auto_renewal, price=plan.price,
+        trial_enabled=plan.trial_enabled, trial_duration_days=plan.trial_duration_days,
         features=_effective_features(organization, request),
     )
     transaction.on_commit(lambda: emit("subscription_created", subscription, actor=actor, organization=organization))
@@ -157,7 +141,9 @@ def subscribe_defaults(organization, skip_products=()):
     """Each product's default plan, for a new organization (no actor check: part of creation)."""
     plans = Plan.objects.select_related("product").prefetch_related("features").filter(default=True, active=True)
     return [
-        subscribe(None, organization, PlanRequest(plan=plan)) for plan in plans if plan.product_id not in skip_products
+        subscribe(None, organization, PlanRequest(plan=plan))
+        for plan in plans
+        if plan.product_id not in skip_products
     ]
 
 
@@ -170,9 +156,7 @@ def unsubscribe(actor, subscription, reason=""):
     subscription.cancellation_reason = reason or ""
     subscription.auto_renewal = False
     subscription.save(update_fields=["status", "cancellation_reason", "auto_renewal", "updated_at"])
-    transaction.on_commit(
-        lambda: emit("subscription_cancelled", subscription, actor=actor, organization=subscription.organization)
-    )
+    transaction.on_commit(lambda: emit("subscription_cancelled", subscription, actor=actor, organization=subscription.organization))
     return subscription
 
 
@@ -186,9 +170,7 @@ def update_subscription(actor, subscription, fields):
     if "status" in fields and fields["status"] in LIVE_STATUSES and not subscription.live:
         other = live_subscription(organization, subscription.product.code)
         if other is not None and other.pk != subscription.pk:
-            raise InvalidInput.field(
-                "status", f"cannot be {fields['status']}: another {subscription.product.code} subscription is active"
-            )
+            raise InvalidInput.field("status", f"cannot be {fields['status']}: another {subscription.product.code} subscription is active")
     if "features" in fields:
         if subscription.plan.kind != PlanKind.OPEN:
             raise InvalidInput.field("features", "can only be set for open plans")
