@@ -118,3 +118,19 @@ def pytest_make_parametrize_id(config, val, argname):
     if isinstance(val, uuid.UUID):
         return f"{argname}-uuid"
     return None
+
+
+@pytest.fixture
+def wsgi_app():
+    """The real WSGI application, minus what only Django's test client also switches off: closing
+    the database connection at the end of each request (it would close the test transaction)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    from config.wsgi import application
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield application
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)

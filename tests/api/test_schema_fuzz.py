@@ -14,11 +14,9 @@ import json
 import pytest
 import schemathesis
 from django.core.serializers.json import DjangoJSONEncoder
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from schemathesis.checks import not_a_server_error
 
 from accounts.services.tokens import issue_session_token
+from tests.fuzzing import assert_never_a_server_error
 
 # The routes of issue #2; later sections bring their own fuzzing.
 BUILT_HERE = r"^/(v2/(users|user|organizations)(/|$)|auth/sign_(in|out)$)"
@@ -50,20 +48,6 @@ except Exception as error:  # a broken schema fails a test below instead of abor
     OPERATIONS, SCHEMA_ERROR = {}, error
 
 
-@pytest.fixture
-def wsgi_app():
-    """The real WSGI application, minus what only Django's test client also switches off: closing
-    the database connection at the end of each request (it would close the test transaction)."""
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
-
-    from config.wsgi import application
-
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield application
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -91,15 +75,4 @@ def existing_ids(world, path):
 @pytest.mark.parametrize("label", sorted(OPERATIONS))
 def test_no_server_error(label, admin_headers, world, wsgi_app):
     operation = OPERATIONS[label]
-    real_ids = st.sampled_from(existing_ids(world, operation.path))
-
-    @given(case=operation.as_strategy(), real_id=real_ids, use_real_id=st.booleans())
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
-    def generated_requests_never_fail(case, real_id, use_real_id):
-        if use_real_id and "id" in (case.path_parameters or {}):
-            case.path_parameters["id"] = real_id
-        response = case.call(app=wsgi_app, headers=admin_headers)
-        case.validate_response(response, checks=[not_a_server_error])
-
-    generated_requests_never_fail()
+    assert_never_a_server_error(operation, wsgi_app, admin_headers, existing_ids(world, operation.path), EXAMPLES)
