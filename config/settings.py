@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "organizations",
     "accounts",
     "scanning",
+    "findings",
     "events",
 ]
 

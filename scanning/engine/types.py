@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 ALIVE_TESTS = ("tcp_ping", "icmp_ping", "arp_ping", "consider_alive")
-STAGES = ("expand", "alive", "portscan", "services")
+STAGES = ("expand", "alive", "portscan", "services", "checks")
 
 
 @dataclass
@@ -22,6 +22,37 @@ class ScanPlan:
     service_timeout: float = 3.0
     blocked_networks: list = ()  # ip_network objects: never touched, resolved names included
     service_detection: bool = True  # False stops after the port scan (discovery only, benchmarks)
+    families: tuple = ()  # check families to run (scan profile); empty runs no checks
+    feed_path: str = ""  # the imported vulnerability feed (known_vulnerable_versions); "" = shipped feed only
+    check_timeout: float = 5.0  # every socket a check opens
+    check_concurrency: int = 64  # checks running at once, over all hosts
+
+
+@dataclass
+class Finding:
+    """One weakness on one host and port, with the evidence seen. Built-in checks, the version
+    matcher and the report importers all produce these; the findings ingestion stores them.
+    Its identity (fingerprint) is (organization, nvt, host ip, port, protocol)."""
+
+    nvt: str  # check id: "CG-1001" for built-in checks, a Greenbone OID or "nessus:12345" when imported
+    name: str
+    family: str = ""
+    port: int = 0  # 0 = general (not bound to a port)
+    protocol: str = "tcp"  # tcp | udp
+    cvss_vector: str = ""  # CVSS:3.1/AV:N/... (or a v2 vector for imported results)
+    severity: float = 0.0  # CVSS base score, 0.0-10.0
+    qod: int = 70  # quality of detection, %
+    detection: str = ""  # the evidence: banner line, header value, certificate field, protocol
+    summary: str = ""
+    insight: str = ""
+    affected: str = ""
+    impact: str = ""
+    solution: str = ""
+    solution_type: str = ""  # VendorFix | Workaround | Mitigation | WillNotFix | NoneAvailable
+    cves: tuple = ()
+    references: tuple = ()
+    pci_fail: bool = False
+    source: str = "builtin"  # builtin | version_match | gvm | nessus | nmap
 
 
 @dataclass
@@ -46,7 +77,8 @@ class HostResult:
     ports: list[PortResult] = field(default_factory=list)
     os: str = ""
     mac: str = ""
-    complete: bool = True  # False when a stop cut the host's port scan or service detection short
+    complete: bool = True  # False when a stop cut the host's port scan, detection or checks short
+    findings: list[Finding] = field(default_factory=list)
 
 
 class Reporter(Protocol):

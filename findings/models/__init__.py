@@ -1,0 +1,6 @@
+from .catalogue import CheckInfo
+from .exceptions import FindingException
+from .findings import Finding, Result
+from .hosts import Host
+
+__all__ = ["CheckInfo", "Finding", "FindingException", "Host", "Result"]

@@ -1,0 +1,81 @@
+"""Results (what one run found) and findings (the organization's current state per fingerprint)."""
+
+from django.db import models
+
+from config.api.models import TimestampedModel
+from findings.choices import Delta, FindingStatus, SeverityLevel
+
+
+class FindingFields(TimestampedModel):
+    """What a result and a finding share: where, which check, how severe, the evidence."""
+
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+")
+    product = models.CharField(max_length=32)
+    check_info = models.ForeignKey("findings.CheckInfo", on_delete=models.PROTECT, related_name="+")
+    nvt = models.CharField(max_length=128)  # = check_info.nvt, kept for filters and the fingerprint
+    ip = models.GenericIPAddressField()
+    hostname = models.CharField(max_length=255, blank=True, default="")
+    port = models.PositiveIntegerField(default=0)  # 0 = general
+    protocol = models.CharField(max_length=8, default="tcp")
+    severity = models.FloatField(default=0.0)  # after exceptions
+    original_severity = models.FloatField(default=0.0)
+    severity_level = models.CharField(max_length=16, choices=SeverityLevel.choices, default=SeverityLevel.LOG)
+    cvss_vector = models.CharField(max_length=255, blank=True, default="")
+    qod = models.PositiveSmallIntegerField(default=70)
+    detection = models.TextField(blank=True, default="")
+    exception = models.ForeignKey("findings.FindingException", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def port_label(self) -> str:
+        return f"{self.port}/{self.protocol}" if self.port else f"general/{self.protocol}"
+
+
+class Result(FindingFields):
+    """One check that hit one host and port in one run (GET /v2/scans/{id}/vulnerabilities)."""
+
+    run = models.ForeignKey("scanning.ScanRun", on_delete=models.CASCADE, related_name="results")
+    scan = models.ForeignKey("scanning.Scan", on_delete=models.CASCADE, related_name="+")
+    finding = models.ForeignKey("findings.Finding", null=True, blank=True, on_delete=models.SET_NULL, related_name="results")
+    delta = models.CharField(max_length=16, choices=Delta.choices, default=Delta.NEW)
+
+    class Meta:
+        ordering = ("-severity", "nvt")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "nvt", "ip", "port", "protocol"], name="result_unique_per_run"),
+        ]
+        indexes = [
+            models.Index(fields=["run", "severity"]),
+            models.Index(fields=["run", "ip"]),
+            models.Index(fields=["organization", "nvt"]),
+        ]
+
+
+class Finding(FindingFields):
+    """The current state of one fingerprint (organization, product, nvt, ip, port, protocol)."""
+
+    host = models.ForeignKey("findings.Host", on_delete=models.CASCADE, related_name="findings")
+    scan = models.ForeignKey("scanning.Scan", null=True, on_delete=models.SET_NULL, related_name="+")
+    run = models.ForeignKey("scanning.ScanRun", null=True, on_delete=models.SET_NULL, related_name="+")  # last seen in
+    status = models.CharField(max_length=16, choices=FindingStatus.choices, default=FindingStatus.NEW)
+    first_seen = models.DateTimeField()
+    last_seen = models.DateTimeField()
+    fixed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-severity", "-last_seen")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "product", "nvt", "ip", "port", "protocol"],
+                                    name="finding_unique_fingerprint"),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "product", "severity"]),
+            models.Index(fields=["organization", "product", "last_seen"]),
+            models.Index(fields=["organization", "product", "severity_level"]),
+            models.Index(fields=["organization", "product", "status"]),
+            models.Index(fields=["organization", "product", "ip"]),
+            models.Index(fields=["organization", "product", "scan"]),
+            models.Index(fields=["host", "status"]),
+        ]

@@ -1,0 +1,6 @@
+"""The check catalogue (scanning.md stage 5): one small class per check, a module per family.
+Importing this package registers every check in CATALOGUE."""
+
+from .base import CATALOGUE, FAMILIES, Check, base_score, register
+
+__all__ = ["CATALOGUE", "FAMILIES", "Check", "base_score", "register"]
