@@ -28,7 +28,7 @@ class CertificateCheck(TlsCheck):
     solution_type = "Mitigation"
     qod = 95
 
-    async def run(self, ctx, host, port):
+    async def probe(self, ctx, host, port):
         certificate = await server_certificate(ctx, host, port)
         if certificate is None:
             return []

@@ -17,7 +17,7 @@ class WeakCiphers(TlsCheck):
     suite_class = ""
     solution_type = "Mitigation"
 
-    async def run(self, ctx, host, port):
+    async def probe(self, ctx, host, port):
         suites = WEAK_CLASSES[self.suite_class]
         versions = [TLS12]
         if (await shared_hello(ctx, host, port, SSL3)).accepted:

@@ -15,7 +15,7 @@ class ProtocolAccepted(TlsCheck):
     pci_fail = True
     solution_type = "Mitigation"
 
-    async def run(self, ctx, host, port):
+    async def probe(self, ctx, host, port):
         answer = await shared_hello(ctx, host, port, self.version)
         if not answer.accepted:
             return []
