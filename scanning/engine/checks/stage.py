@@ -52,7 +52,9 @@ class CheckStage:
         return self.finished / self.scheduled if self.scheduled else 1.0
 
     def submit(self, host) -> None:
-        task = asyncio.ensure_future(self.host(host))
+        jobs = self.jobs(host)
+        self.scheduled += len(jobs)  # counted now, so the fraction never runs ahead of waiting hosts
+        task = asyncio.ensure_future(self.host(host, jobs))
         self.tasks.add(task)
 
     async def wait(self) -> None:
@@ -75,9 +77,7 @@ class CheckStage:
         open_ports = [p for p in host.ports if p.state == "open"]
         return [(check, port) for port in open_ports for check in self.checks if _applies(check, host, port)]
 
-    async def host(self, host) -> None:
-        jobs = self.jobs(host)
-        self.scheduled += len(jobs)
+    async def host(self, host, jobs) -> None:
         found: list = []
         try:
             await asyncio.gather(*(self.one(check, host, port, found) for check, port in jobs))
