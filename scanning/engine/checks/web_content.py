@@ -15,10 +15,11 @@ DEFAULT_TITLES = (
     "Apache2 Debian Default Page: It works", "Apache2 Ubuntu Default Page: It works",
     "Test Page for the Apache HTTP Server", "Test Page for the HTTP Server on Fedora",
     "Test Page for the Nginx HTTP Server on Fedora", "Test Page for the HTTP Server on Red Hat Enterprise Linux",
-    "IIS Windows Server", "IIS Windows", "IIS7", "IIS8", "Welcome to CentOS", "Apache Tomcat",
+    "IIS Windows Server", "IIS Windows", "IIS7", "IIS8", "Welcome to CentOS",
     "Welcome to JBoss", "Welcome to JBoss AS", "Welcome to WildFly", "Lighttpd Default Page",
     "Placeholder page", "Welcome to your new site!",
 )
+DEFAULT_TITLE_PATTERNS = re.compile(r"^Apache Tomcat/\d[\w.-]*$")  # Tomcat's ROOT application names its version
 APACHE_IT_WORKS = re.compile(r"^\s*<html><body><h1>It works!</h1>", re.IGNORECASE)
 
 
@@ -89,7 +90,7 @@ class DefaultPage(WebCheck):
         if response is None or response.status != 200:
             return []
         title = response.title
-        if title and any(title.lower() == known.lower() for known in DEFAULT_TITLES):
+        if title and (any(title.lower() == known.lower() for known in DEFAULT_TITLES) or DEFAULT_TITLE_PATTERNS.match(title)):
             return [self.finding(port, f"GET / answered {response.status_line} with the page titled {title!r}")]
         if not title and APACHE_IT_WORKS.match(response.body):
             return [self.finding(port, f"GET / answered {response.status_line} with Apache httpd's 'It works!' page")]

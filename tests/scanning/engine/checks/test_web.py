@@ -124,3 +124,17 @@ def test_catalogue_text_of_every_web_check():
         assert all([check.name, check.summary, check.insight, check.affected, check.impact, check.solution, check.references])
         assert check.severity() < 4.0 or check.nvt in {"CG-2006", "CG-2007", "CG-2008"}
     assert CATALOGUE["CG-2006"].severity() >= 4.0
+
+
+@pytest.mark.parametrize("page, shown", [
+    (b"<html><head><title>Apache Tomcat/9.0.65</title></head><body>If you're seeing this</body></html>", "the page titled 'Apache Tomcat/9.0.65'"),
+    (b"<html><body><h1>It works!</h1></body></html>\n", "Apache httpd's 'It works!' page"),
+])
+def test_other_default_pages(http_server, page, shown):
+    port = http_server(legacy_servers.page_server(b"200 OK", page))
+    assert findings_of(web([http_port(port)]))["CG-2008"] == f"GET / answered 200 OK with {shown}"
+
+
+def test_an_application_page_is_no_default_page(http_server):
+    port = http_server(legacy_servers.page_server(b"200 OK", b"<html><head><title>Apache Tomcat manual</title></head></html>"))
+    assert "CG-2008" not in findings_of(web([http_port(port)]))
