@@ -40,6 +40,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "events.middleware.RequestContextMiddleware",  # X-Request-Id, audit context (docs/events.md)
+    "config.api.middleware.ApiEdgeMiddleware",  # /v2, /auth: no-store, body limits, JSON failures
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -128,6 +129,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 # --- The /v2 API ---
+# Largest request body (bytes) a /v2 or /auth route reads: a larger one is a 413 before it is
+# read. Routes that take file uploads (multipart) declare their own limit, API_MAX_UPLOAD_BYTES.
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
+API_MAX_UPLOAD_BYTES = env.int("API_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES  # Django's own check of non-file body data
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.CGAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["config.api.permissions.IsAuthenticatedRole"],
