@@ -296,6 +296,9 @@ SCAN_USE_NMAP = env.bool("SCAN_USE_NMAP", default=True)  # use nmap for -sn / -s
 # (tests and the demo scan 127.0.0.1). Read from os.environ directly: django-environ turns an
 # empty value into the default, which would lose the difference between unset and empty.
 SCAN_BLOCKED_NETWORKS = env.ENVIRON.get("SCAN_BLOCKED_NETWORKS")  # None (unset) → the defaults
+# Scanner hosts (gvm) go through the webhooks' network guard: private and loopback hosts are
+# refused unless allowed here (a Greenbone scanner inside your network); metadata addresses never.
+SCANNER_ALLOW_PRIVATE_HOSTS = env.bool("SCANNER_ALLOW_PRIVATE_HOSTS", default=False)
 # Hard cap on the addresses one target expands to (counted before anything is expanded).
 SCAN_MAX_TARGET_ADDRESSES = env.int("SCAN_MAX_TARGET_ADDRESSES", default=65536)
 
