@@ -176,3 +176,14 @@ def test_every_api_response_is_no_store_and_other_pages_are_untouched(raw, world
     for path in ("/v2/users", "/v2/user/me", "/v2/schema", "/auth/nothing", "/v2/organizations/export"):
         assert raw.get(path, **bearer(world.admin))["Cache-Control"] == "no-store", path
     assert "no-store" not in raw.get("/healthz").get("Cache-Control", "")
+
+
+def test_pages_outside_the_api_are_real_html_error_pages(rf, settings):
+    from config.urls import handler404, handler500
+
+    settings.DEBUG = False
+    not_found = handler404(rf.get("/nothing"), Exception("x"))
+    assert not_found.status_code == 404 and b"Page not found" in not_found.content
+    error = handler500(rf.get("/admin/x"))
+    assert error.status_code == 500 and b"Something went wrong on our side" in error.content
+    assert handler500(rf.get("/v2/x"))["Content-Type"] == "application/json"
