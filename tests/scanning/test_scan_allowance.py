@@ -49,6 +49,8 @@ def test_with_the_allowance_the_target_saves_and_the_plan_holds_the_address(api,
     blocked = plan.blocked_networks
     assert not any(n.version == 4 and ipaddress.ip_address("127.0.0.1") in n for n in blocked)
     assert any(n.version == 4 and ipaddress.ip_address("127.0.0.2") in n for n in blocked)
+    for address in METADATA:  # the engine's guard gets them too
+        assert any(n.version == ipaddress.ip_address(address).version and ipaddress.ip_address(address) in n for n in blocked)
 
 
 def test_an_allowance_taken_away_stops_the_next_run(world, platform_default):
@@ -62,7 +64,7 @@ def test_an_allowance_taken_away_stops_the_next_run(world, platform_default):
         build_plan(ScanRun.objects.select_related("scan__target__port_list").get(pk=run.pk))
 
 
-@pytest.mark.parametrize("setting", [None, "", "10.0.0.0/8"])
+@pytest.mark.parametrize("setting", [None, "", "10.0.0.0/8"])  # "" is what the test suite runs with
 def test_metadata_addresses_are_refused_whatever_the_setting(api, world, settings, setting):
     settings.SCAN_BLOCKED_NETWORKS = setting
     allow(world.customer, "127.0.0.0/8")

@@ -104,7 +104,8 @@ def test_a_peer_that_does_not_speak_gmp_is_offline_with_a_reason(api, world, pri
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "10.0.0.5", "192.168.1.1", "::1", "0.0.0.0",
-                                  "169.254.169.254", "100.100.100.200", "fd00:ec2::254", "169.254.10.1"])
+                                  "169.254.169.254", "100.100.100.200", "fd00:ec2::254", "169.254.10.1",
+                                  "2852039166", "0251.0376.0251.0376", "0x7f000001", "[::ffff:169.254.169.254]"])
 def test_internal_and_metadata_hosts_are_refused_at_registration(api, world, host):
     client = api.as_user(world.manager)
     body = assert_error(register(client, host, 9390), 422, "host")
