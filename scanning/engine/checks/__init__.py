@@ -4,3 +4,4 @@ Importing this package registers every check in CATALOGUE."""
 from .base import CATALOGUE, FAMILIES, Check, base_score, register
 
 __all__ = ["CATALOGUE", "FAMILIES", "Check", "base_score", "register"]
+from . import versions  # noqa: E402,F401  (registers known_vulnerable_versions)
