@@ -100,7 +100,8 @@ def _end_of_life_check(entry) -> type[Check]:
                          f"({match.range.describe()}), which no longer receive security fixes.")
             if match.distribution_note:
                 detection += " " + match.distribution_note
-            findings.append(self.finding(port, detection, qod=match.qod, name=f"{component.name} {version}: unsupported version (end of life)"))
+            findings.append(self.finding(port, detection, qod=match.qod, source="version_match",
+                                         name=f"{component.name} {version}: unsupported version (end of life)"))
         return findings
 
     return type(f"EndOfLife{entry.nvt.replace('-', '')}", (VersionCheck,), {

@@ -39,12 +39,19 @@ def _main(port) -> Component | None:
         product, pairs = product_for("", port.product)
     if not pairs:
         return None
-    ssh = (port.extra or {}).get("ssh", {}) if isinstance(port.extra, dict) else {}
-    detected = detect_version(version_text, port.banner or "", ssh.get("comment", "") if isinstance(ssh, dict) else "")
+    detected = detect_version(version_text, port.banner or "", _announced(port))
     if not detected.upstream:
         return None
     name = product.name if product else (port.product or pairs[0][1])
     return Component(product, name, pairs, detected, _evidence(port))
+
+
+def _announced(port) -> str:
+    """Other text the service announced about itself: the SSH comment, the HTTP Server header."""
+    extra = port.extra if isinstance(port.extra, dict) else {}
+    ssh, http = extra.get("ssh"), extra.get("http")
+    parts = [ssh.get("comment", "") if isinstance(ssh, dict) else "", http.get("server", "") if isinstance(http, dict) else ""]
+    return " ".join(part for part in parts if part)
 
 
 def _evidence(port) -> str:

@@ -24,7 +24,7 @@ DEBIAN_RELEASES = {"9": "stretch", "10": "buster", "11": "bullseye", "12": "book
 # a package revision as banners carry it: Debian-2+deb12u3, 0+deb12u1, 1~deb12u2, 3ubuntu0.10, 43.el8
 REVISION = re.compile(
     r"(?:(?<=[\s_-])|^)(?:debian-|ubuntu-|raspbian-)?"
-    r"(\d[0-9a-z.+~]*?(?:[+~]deb\d+u\d+|ubuntu[0-9.~]*\d|\.el\d+(?:_\d+)?)(?:[0-9a-z.+~]*)?)(?=$|[\s)_-])",
+    r"(\d[0-9a-z.+~]*?(?:[+~]deb\d+u\d+|ubuntu[0-9.~]*\d|[.+]el\d+(?:_\d+)?)(?:[0-9a-z.+~]*)?)(?=$|[\s)_-])",
     re.IGNORECASE,
 )
 # distribution words in a banner (Server header comments, SSH software comments, ProFTPD's "(Debian)")
@@ -132,7 +132,7 @@ def _distribution(seen: str, revision: str) -> str:
         return "Ubuntu"
     if re.search(r"deb\d+u\d+", lowered):
         return "Raspbian" if "raspbian" in seen.lower() else "Debian"
-    if re.search(r"\.el\d+", lowered):
+    if re.search(r"[.+]el\d+", lowered):
         return "Red Hat"
     word = _distribution_word(seen)
     return dict(DISTRIBUTION_WORDS).get(word.lower(), "") if word else ""
@@ -151,5 +151,5 @@ def _release(revision: str) -> str:
     found = re.search(r"deb(\d+)u\d+", revision)
     if found:
         return DEBIAN_RELEASES.get(found.group(1), f"debian{found.group(1)}")
-    found = re.search(r"\.(el\d+)", revision)
+    found = re.search(r"[.+](el\d+)", revision)
     return found.group(1) if found else ""
