@@ -58,8 +58,9 @@ def generate(path: Path, count: int, compressed: bool) -> None:
     hot = [(vendor, product) for vendor, product, n in HOT for _ in range(n)]
     opener = gzip.open if compressed else open
     with opener(path, "wt") as out:
-        out.write('{"resultsPerPage": %d, "startIndex": 0, "totalResults": %d, "format": "NVD_CVE", "version": "2.0", '
-                  '"timestamp": "2090-01-01T00:00:00.000", "vulnerabilities": [' % (count, count))
+        head = {"resultsPerPage": count, "startIndex": 0, "totalResults": count, "format": "NVD_CVE", "version": "2.0",
+                "timestamp": "2090-01-01T00:00:00.000"}
+        out.write(json.dumps(head)[:-1] + ', "vulnerabilities": [')
         for index in range(count):
             pair = hot[index] if index < len(hot) else rng.choice(products)
             out.write(("," if index else "") + json.dumps(cve_item(index, rng, *pair)))

@@ -47,11 +47,12 @@ def _main(port) -> Component | None:
 
 
 def _announced(port) -> str:
-    """Other text the service announced about itself: the SSH comment, the HTTP Server header."""
+    """Other text the service announced about itself: the SSH comment, the HTTP Server header,
+    nmap's extra information ("Debian" for Apache's "(Debian)")."""
     extra = port.extra if isinstance(port.extra, dict) else {}
-    ssh, http = extra.get("ssh"), extra.get("http")
-    parts = [ssh.get("comment", "") if isinstance(ssh, dict) else "", http.get("server", "") if isinstance(http, dict) else ""]
-    return " ".join(part for part in parts if part)
+    fields = (("ssh", "comment"), ("http", "server"), ("nmap", "extrainfo"))
+    parts = [extra[section].get(key, "") for section, key in fields if isinstance(extra.get(section), dict)]
+    return " ".join(part for part in parts if isinstance(part, str) and part)
 
 
 def _evidence(port) -> str:

@@ -159,3 +159,17 @@ def test_catalogue_ids():
     eol = sorted(nvt for nvt in CATALOGUE if nvt.startswith("CG-900") and nvt != "CG-9000")
     assert eol == [f"CG-{9001 + i}" for i in range(len(eol))] and len(eol) >= 8
     assert all(CATALOGUE[nvt].family == "known_vulnerable_versions" and CATALOGUE[nvt].pci_fail for nvt in eol)
+
+
+def test_nmap_style_results():
+    """nmap -sV writes the Debian revision into the version and "(Debian)" into extrainfo."""
+    from scanning.engine.types import PortResult
+
+    ssh = PortResult(22, "tcp", service="ssh", product="OpenSSH", version="9.2p1 Debian 2+deb12u3",
+                     cpe="cpe:/a:openbsd:openssh:9.2p1", extra={"nmap": {"extrainfo": "protocol 2.0"}})
+    assert [(f.nvt, f.qod) for f in check("CG-9000", ssh)] == [("CG-CVE-2024-6387", 30)]
+    apache = PortResult(80, "tcp", service="http", product="Apache httpd", version="2.4.49",
+                        cpe="cpe:/a:apache:http_server:2.4.49", extra={"nmap": {"extrainfo": "(Debian)"}})
+    assert {f.qod for f in check("CG-9000", apache)} == {30}
+    upstream = PortResult(80, "tcp", service="http", product="Apache httpd", version="2.4.49", cpe="cpe:/a:apache:http_server:2.4.49")
+    assert set(by_cve(check("CG-9000", upstream))) == APACHE_2449
