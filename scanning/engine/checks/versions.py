@@ -14,7 +14,7 @@ import asyncio
 from ..feed.components import components_of
 from ..feed.curated import curated_feed
 from ..feed.matcher import Matcher
-from .base import Check, register
+from .base import Check, base_score, register
 
 NVD_URL = "https://nvd.nist.gov/vuln/detail/{}"
 KEV_URL = "https://www.cisa.gov/known-exploited-vulnerabilities-catalog"
@@ -65,11 +65,19 @@ class KnownVulnerableVersions(VersionCheck):
         references = (NVD_URL.format(record.id),) + ((KEV_URL,) if match.known_exploited else ())
         return self.finding(
             port, detection, nvt=nvt_of(record.id), name=f"{component.name} {detected.upstream}: {title} ({record.id})",
-            cvss_vector=record.vector, qod=match.qod, cves=(record.id,), references=references, solution=solution,
+            cvss_vector=record.vector, severity=severity_of(record), qod=match.qod, cves=(record.id,), references=references, solution=solution,
             summary=f"{component.name} {detected.upstream} is affected by {record.id}: {title}.{kev}",
             insight=(record.summary + kev).strip(), affected=f"{component.name} {match.range.describe()}",
             source="version_match",
         )
+
+
+def severity_of(record) -> float:
+    """The vector's base score (by the cvss library); NVD's own score if the vector is unusable."""
+    try:
+        return base_score(record.vector)
+    except Exception:  # noqa: BLE001 - a malformed vector in a downloaded file must not stop the scan
+        return float(record.score or 0.0)
 
 
 def nvt_of(cve_id: str) -> str:

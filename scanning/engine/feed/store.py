@@ -35,7 +35,7 @@ CREATE TABLE IF NOT EXISTS debian (
 """
 SELECT_RANGES = (
     "SELECT r.cve_id, r.vendor, r.product, r.version, r.start_including, r.start_excluding, r.end_including,"
-    " r.end_excluding, c.vector, c.summary, c.kev OR EXISTS (SELECT 1 FROM kev k WHERE k.cve_id = c.id)"
+    " r.end_excluding, c.vector, c.summary, c.score, c.kev OR EXISTS (SELECT 1 FROM kev k WHERE k.cve_id = c.id)"
     " FROM cpe_range r JOIN cve c ON c.id = r.cve_id"
 )
 SELECT_DEBIAN = "SELECT cve_id, package, release, status, fixed_version, urgency FROM debian"
@@ -50,6 +50,7 @@ class CveRecord:
     ranges: tuple  # CpeRange, for the looked-up products only
     title: str = ""  # a short title (curated entries); "" = derived from the summary
     fixed: str = ""  # the curated "update to" version; "" = from the range (versionEndExcluding)
+    score: float = 0.0  # NVD's base score, used only when the vector cannot be scored
 
 
 @dataclass(frozen=True)
@@ -101,10 +102,11 @@ class FeedDatabase:
         rows = connection.execute(query, [value for pair in pairs for value in pair]).fetchall()
         grouped: dict[str, list] = {}
         facts: dict[str, tuple] = {}
-        for cve_id, *bounds, vector, summary, kev in rows:
+        for cve_id, *bounds, vector, summary, score, kev in rows:
             grouped.setdefault(cve_id, []).append(CpeRange(*bounds))
-            facts[cve_id] = (vector, summary, bool(kev))
-        return [CveRecord(cve_id, *facts[cve_id][:2], facts[cve_id][2], tuple(ranges)) for cve_id, ranges in grouped.items()]
+            facts[cve_id] = (vector, summary, bool(kev), score)
+        return [CveRecord(cve_id, vector, summary, kev, tuple(ranges), score=score)
+                for cve_id, ranges in grouped.items() for vector, summary, kev, score in [facts[cve_id]]]
 
     def debian_fixes(self, cve_ids, release: str) -> dict[str, list[DebianFix]]:
         """{cve id: [DebianFix]} the tracker knows for these CVEs in this release."""

@@ -173,3 +173,11 @@ def test_nmap_style_results():
     assert {f.qod for f in check("CG-9000", apache)} == {30}
     upstream = PortResult(80, "tcp", service="http", product="Apache httpd", version="2.4.49", cpe="cpe:/a:apache:http_server:2.4.49")
     assert set(by_cve(check("CG-9000", upstream))) == APACHE_2449
+
+
+def test_a_malformed_vector_falls_back_to_nvds_score(ports, tmp_path):
+    database = tmp_path / "feed.sqlite3"
+    import_file(database, write(tmp_path / "nvd.json", nvd_document([nvd_cve(
+        "CVE-2099-0003", [{"criteria": "cpe:2.3:a:openbsd:openssh:9.3:*:*:*:*:*:*:*"}], vector="CVSS:3.1/AV:X/garbage", score=6.1)])))
+    [finding] = [f for f in check("CG-9000", ports["ssh_upstream"], str(database)) if f.cves == ("CVE-2099-0003",)]
+    assert finding.severity == 6.1
