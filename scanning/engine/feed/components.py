@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from .products import Product, parse_cpe, product_for
 from .versions import DetectedVersion, detect_version
 
+MARIADB = re.compile(r"(?:5\.5\.5-)?(\d+\.\d+\.\d+)-MariaDB", re.IGNORECASE)
 TOKEN = re.compile(r"([A-Za-z][\w.+-]*?)/v?(\d[\w.~+:-]*)")
 
 
@@ -35,6 +36,10 @@ def _main(port) -> Component | None:
     if not version_text or not (port.cpe or port.product):
         return None
     product, pairs = product_for(port.cpe or "", port.product or "")
+    mariadb = MARIADB.search(f"{version_text} {port.banner or ''}")
+    if mariadb:  # nmap names MariaDB "MySQL 5.5.5-10.11.6-MariaDB": it is MariaDB 10.11.6
+        product, pairs = product_for("", "MariaDB")
+        version_text = mariadb.group(1)
     if not pairs and port.product:
         product, pairs = product_for("", port.product)
     if not pairs:

@@ -181,3 +181,13 @@ def test_a_malformed_vector_falls_back_to_nvds_score(ports, tmp_path):
         "CVE-2099-0003", [{"criteria": "cpe:2.3:a:openbsd:openssh:9.3:*:*:*:*:*:*:*"}], vector="CVSS:3.1/AV:X/garbage", score=6.1)])))
     [finding] = [f for f in check("CG-9000", ports["ssh_upstream"], str(database)) if f.cves == ("CVE-2099-0003",)]
     assert finding.severity == 6.1
+
+
+def test_nmaps_mariadb_is_not_an_old_mysql():
+    from scanning.engine.types import PortResult
+
+    port = PortResult(3306, "tcp", service="mysql", product="MySQL", version="5.5.5-10.11.6-MariaDB", cpe="cpe:/a:mysql:mysql:5.5.5-10.11.6-mariadb")
+    assert check("CG-9004", port) == []
+    old = PortResult(3306, "tcp", service="mysql", product="MySQL", version="5.7.44", cpe="cpe:/a:mysql:mysql:5.7.44", banner="5.7.44")
+    [finding] = check("CG-9004", old)
+    assert finding.name == "MySQL 5.7.44: unsupported version (end of life)" and finding.qod == 80
