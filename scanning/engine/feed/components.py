@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from .products import Product, parse_cpe, product_for
 from .versions import DetectedVersion, detect_version
 
+# nmap's guesses ("2.0.8 or later", "7.6 - 7.9", "2.4.X") name no version to match
+IMPRECISE = re.compile(r"or later|or earlier|\s-\s|\.x\b", re.IGNORECASE)
 MARIADB = re.compile(r"(?:5\.5\.5-)?(\d+\.\d+\.\d+)-MariaDB", re.IGNORECASE)
 TOKEN = re.compile(r"([A-Za-z][\w.+-]*?)/v?(\d[\w.~+:-]*)")
 
@@ -33,7 +35,7 @@ def components_of(port) -> list[Component]:
 def _main(port) -> Component | None:
     parsed = parse_cpe(port.cpe)
     version_text = port.version or (parsed or {}).get("version", "")
-    if not version_text or not (port.cpe or port.product):
+    if not version_text or not (port.cpe or port.product) or IMPRECISE.search(version_text):
         return None
     product, pairs = product_for(port.cpe or "", port.product or "")
     mariadb = MARIADB.search(f"{version_text} {port.banner or ''}")

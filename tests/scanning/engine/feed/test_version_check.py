@@ -191,3 +191,11 @@ def test_nmaps_mariadb_is_not_an_old_mysql():
     old = PortResult(3306, "tcp", service="mysql", product="MySQL", version="5.7.44", cpe="cpe:/a:mysql:mysql:5.7.44", banner="5.7.44")
     [finding] = check("CG-9004", old)
     assert finding.name == "MySQL 5.7.44: unsupported version (end of life)" and finding.qod == 80
+
+
+@pytest.mark.parametrize("version", ["2.0.8 or later", "2.3.4 - 2.3.5", "2.3.X"])
+def test_nmap_guesses_are_not_versions(version):
+    from scanning.engine.types import PortResult
+
+    port = PortResult(21, "tcp", service="ftp", product="vsftpd", version=version, cpe="cpe:/a:vsftpd:vsftpd")
+    assert check("CG-9000", port) == []
