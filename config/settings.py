@@ -301,6 +301,7 @@ SCAN_BLOCKED_NETWORKS = env.ENVIRON.get("SCAN_BLOCKED_NETWORKS")  # None (unset)
 SCANNER_ALLOW_PRIVATE_HOSTS = env.bool("SCANNER_ALLOW_PRIVATE_HOSTS", default=False)
 # Hard cap on the addresses one target expands to (counted before anything is expanded).
 SCAN_MAX_TARGET_ADDRESSES = env.int("SCAN_MAX_TARGET_ADDRESSES", default=65536)
+VULN_FEED_PATH = env.path("VULN_FEED_PATH", default=BASE_DIR / "var" / "vuln-feed.sqlite3")  # import_vuln_feed writes, checks read
 
 # --- Events: audit trail, notifications, webhooks, white-label branding (docs/events.md) ---
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)  # `manage.py prune_audit` deletes older

@@ -28,3 +28,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     import tempfile
 
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"cg_test_db_{os.getpid()}.sqlite3")}  # noqa: F405
+
+# The imported vulnerability feed: none (a path nothing writes), so scans in tests match the
+# curated feed only, whatever a developer imported into var/; feed tests write their own files.
+VULN_FEED_PATH = BASE_DIR / "var" / "no-feed-in-tests.sqlite3"  # noqa: F405

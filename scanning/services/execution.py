@@ -45,6 +45,7 @@ def build_plan(run):
         addresses=list(target_set.addresses), hostnames=list(target_set.hostnames),
         tcp_ports=ports.tcp_ports(), udp_ports=ports.udp_ports(), alive_test=target.alive_test,
         use_nmap=settings.SCAN_USE_NMAP, blocked_networks=list(blocked),
+        feed_path=str(settings.VULN_FEED_PATH),
     ), target_set.count
 
 

@@ -5,3 +5,4 @@ from . import tls_cert_checks, tls_ciphers, tls_protocols, web_content, web_head
 from .base import CATALOGUE, FAMILIES, Check, base_score, register
 
 __all__ = ["CATALOGUE", "FAMILIES", "Check", "base_score", "register"]
+from . import versions  # noqa: E402,F401  (registers known_vulnerable_versions)

@@ -9,8 +9,9 @@ from ..udp import exchange
 
 
 class CheckContext:
-    def __init__(self, guard, timeout: float = 5.0, max_sockets: int = 64, per_host: int = 8):
+    def __init__(self, guard, timeout: float = 5.0, max_sockets: int = 64, per_host: int = 8, feed_path: str = ""):
         self.guard = guard
+        self.feed_path = feed_path  # the imported vulnerability feed (known_vulnerable_versions)
         self.timeout = timeout
         self.dialer = Dialer(guard, timeout, max_sockets=max_sockets, per_host=per_host)
         self._memo: dict = {}

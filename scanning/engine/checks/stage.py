@@ -41,7 +41,7 @@ class CheckStage:
     def __init__(self, plan, guard, on_host_done, checks: list[Check] | None = None):
         self.guard = guard
         self.checks = selected_checks(plan.families) if checks is None else checks
-        self.ctx = CheckContext(guard, plan.check_timeout, max_sockets=plan.check_concurrency)
+        self.ctx = CheckContext(guard, plan.check_timeout, max_sockets=plan.check_concurrency, feed_path=plan.feed_path)
         self.slots = asyncio.Semaphore(max(1, plan.check_concurrency))
         self.budget = plan.check_timeout * SOCKETS_PER_CHECK + 1.0
         self.on_host_done = on_host_done

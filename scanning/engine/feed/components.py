@@ -1,0 +1,96 @@
+"""The software a port shows, with the version text around it: the detected product (its CPE, or
+its name), plus the other products an HTTP server names in its Server header
+(`Apache/2.4.41 (Ubuntu) OpenSSL/1.1.1f PHP/7.4.3`) and X-Powered-By (`PHP/7.4.3-4ubuntu2.19`)."""
+
+import re
+from dataclasses import dataclass
+
+from .products import Product, parse_cpe, product_for
+from .versions import DetectedVersion, detect_version
+
+# nmap's guesses ("2.0.8 or later", "7.6 - 7.9", "2.4.X") name no version to match
+IMPRECISE = re.compile(r"or later|or earlier|\s-\s|\.x\b", re.IGNORECASE)
+MARIADB = re.compile(r"(?:5\.5\.5-)?(\d+\.\d+\.\d+)-MariaDB", re.IGNORECASE)
+TOKEN = re.compile(r"([A-Za-z][\w.+-]*?)/v?(\d[\w.~+:-]*)")
+
+
+@dataclass(frozen=True)
+class Component:
+    product: Product | None
+    name: str  # "Apache httpd"
+    pairs: tuple  # (vendor, product) keys to look up
+    version: DetectedVersion
+    evidence: str  # what was seen: "banner 'SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3'"
+
+
+def components_of(port) -> list[Component]:
+    found = []
+    main = _main(port)
+    if main is not None:
+        found.append(main)
+    found.extend(_http_components(port, main))
+    return found
+
+
+def _main(port) -> Component | None:
+    parsed = parse_cpe(port.cpe)
+    version_text = port.version or (parsed or {}).get("version", "")
+    if not version_text or not (port.cpe or port.product) or IMPRECISE.search(version_text):
+        return None
+    product, pairs = product_for(port.cpe or "", port.product or "")
+    mariadb = MARIADB.search(f"{version_text} {port.banner or ''}")
+    if mariadb:  # nmap names MariaDB "MySQL 5.5.5-10.11.6-MariaDB": it is MariaDB 10.11.6
+        product, pairs = product_for("", "MariaDB")
+        version_text = mariadb.group(1)
+    if not pairs and port.product:
+        product, pairs = product_for("", port.product)
+    if not pairs:
+        return None
+    detected = detect_version(version_text, port.banner or "", _announced(port))
+    if not detected.upstream:
+        return None
+    name = product.name if product else (port.product or pairs[0][1])
+    return Component(product, name, pairs, detected, _evidence(port))
+
+
+def _announced(port) -> str:
+    """Other text the service announced about itself: the SSH comment, the HTTP Server header,
+    nmap's extra information ("Debian" for Apache's "(Debian)")."""
+    extra = port.extra if isinstance(port.extra, dict) else {}
+    fields = (("ssh", "comment"), ("http", "server"), ("nmap", "extrainfo"))
+    parts = [extra[section].get(key, "") for section, key in fields if isinstance(extra.get(section), dict)]
+    return " ".join(part for part in parts if isinstance(part, str) and part)
+
+
+def _evidence(port) -> str:
+    parts = []
+    if port.banner:
+        parts.append(f"banner {port.banner.strip()[:200]!r}")
+    http = (port.extra or {}).get("http", {}) if isinstance(port.extra, dict) else {}
+    if isinstance(http, dict) and http.get("server"):
+        parts.append(f"Server header {http['server'][:200]!r}")
+    if port.cpe:
+        parts.append(f"CPE {port.cpe}")
+    if not parts:
+        parts.append(f"service {port.product} {port.version}".strip())
+    return ", ".join(parts)
+
+
+def _http_components(port, main: Component | None) -> list[Component]:
+    http = (port.extra or {}).get("http") if isinstance(port.extra, dict) else None
+    if not isinstance(http, dict):
+        return []
+    headers = http.get("headers") or {}
+    sources = [("Server header", http.get("server") or "")]
+    sources += [("X-Powered-By header", value) for key, value in headers.items() if key.lower() == "x-powered-by"]
+    found, seen = [], {main.product.key} if main and main.product else set()
+    for label, value in sources:
+        for token in TOKEN.finditer(value):
+            product, pairs = product_for("", token.group(1))
+            if product is None or product.key in seen:
+                continue
+            detected = detect_version(token.group(2), value)
+            if detected.upstream:
+                seen.add(product.key)
+                found.append(Component(product, product.name, pairs, detected, f"{label} {value[:200]!r}"))
+    return found
