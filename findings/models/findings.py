@@ -13,6 +13,7 @@ class FindingFields(TimestampedModel):
     product = models.CharField(max_length=32)
     check_info = models.ForeignKey("findings.CheckInfo", on_delete=models.PROTECT, related_name="+")
     nvt = models.CharField(max_length=128)  # = check_info.nvt, kept for filters and the fingerprint
+    name = models.CharField(max_length=512, blank=True, default="")  # the finding's own (a version match names its CVEs)
     ip = models.GenericIPAddressField()
     hostname = models.CharField(max_length=255, blank=True, default="")
     port = models.PositiveIntegerField(default=0)  # 0 = general
@@ -23,6 +24,7 @@ class FindingFields(TimestampedModel):
     cvss_vector = models.CharField(max_length=255, blank=True, default="")
     qod = models.PositiveSmallIntegerField(default=70)
     detection = models.TextField(blank=True, default="")
+    pci_fail = models.BooleanField(default=False)  # an automatic PCI failure (per finding: a version match may differ)
     exception = models.ForeignKey("findings.FindingException", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
@@ -77,5 +79,6 @@ class Finding(FindingFields):
             models.Index(fields=["organization", "product", "status"]),
             models.Index(fields=["organization", "product", "ip"]),
             models.Index(fields=["organization", "product", "scan"]),
+            models.Index(fields=["organization", "product", "name"]),
             models.Index(fields=["host", "status"]),
         ]
