@@ -9,8 +9,8 @@ from django.db.models import Q
 
 from config.api.errors import InvalidInput
 from findings.models import CheckInfo
+from findings.services.statistics import DEFAULT_MIN_QOD
 
-DEFAULT_MIN_QOD = 70  # Greenbone's default filter (scanning.md "Quality of detection")
 PORT = re.compile(r"^(?:(\d{1,5})|general)(?:/(tcp|udp|icmp|sctp))?$", re.IGNORECASE)
 CVE = re.compile(r"^[A-Za-z0-9*-]{1,40}$")
 

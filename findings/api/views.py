@@ -35,7 +35,8 @@ class VulnerabilityViewSet(FindingsViewSet):
     def total(self, request):
         shown = statistics.open_findings(self.findings(), self.min_qod)
         counts = statistics.level_counts(shown)
-        return Response({"data": {"severity_counts": counts, "total": sum(counts.values()), "min_qod": self.min_qod}})
+        total = sum(n for level, n in counts.items() if level != "false_positive")
+        return Response({"data": {"severity_counts": counts, "total": total, "min_qod": self.min_qod}})
 
     @extend_schema(operation_id="vulnerabilities_top")
     @action(detail=False, methods=["get"])

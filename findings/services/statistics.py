@@ -10,34 +10,40 @@ from django.utils import timezone
 
 from findings.choices import FindingStatus, PciStatus, SeverityLevel
 
+DEFAULT_MIN_QOD = 70  # Greenbone's default filter (scanning.md "Quality of detection")
 LEVELS = (SeverityLevel.HIGH, SeverityLevel.MEDIUM, SeverityLevel.LOW, SeverityLevel.LOG)
 PCI_SEVERITY = 4.0
+REAL = Q(severity__gte=0)  # not a false positive
 
 
 def empty_counts():
+    """A host's severity counts (as the inventory stores them)."""
     return {str(level): 0 for level in LEVELS}
 
 
 def counted(queryset, min_qod):
-    """Findings (or results) that count: QoD at or above `min_qod`, not false positives."""
-    return queryset.filter(qod__gte=min_qod).exclude(severity_level=SeverityLevel.FALSE_POSITIVE)
+    """Findings (or results) at or above `min_qod`."""
+    return queryset.filter(qod__gte=min_qod)
 
 
 def open_findings(queryset, min_qod):
-    """Current findings that count: not fixed."""
+    """Current findings that count: at or above `min_qod`, not fixed."""
     return counted(queryset, min_qod).exclude(status=FindingStatus.FIXED)
 
 
 def level_counts(queryset) -> dict:
-    """{high, medium, low, log} over `queryset`, in one query."""
-    totals = queryset.aggregate(**{str(level): Count("pk", filter=Q(severity_level=level)) for level in LEVELS})
-    return {level: totals[level] or 0 for level in empty_counts()}
+    """{high, medium, low, log, false_positive} over `queryset`, in one query (the shape of a
+    run's and a scan's severity_counts)."""
+    keys = [*LEVELS, SeverityLevel.FALSE_POSITIVE]
+    totals = queryset.aggregate(**{str(level): Count("pk", filter=Q(severity_level=level)) for level in keys})
+    return {str(level): totals[str(level)] or 0 for level in keys}
 
 
 def counts_by(queryset, key) -> dict:
-    """{value of `key`: {vulnerability_count, severity_counts, max_severity}}, in one query."""
+    """{value of `key`: {vulnerability_count, severity_counts, max_severity}} in one query; false
+    positives count nowhere."""
     figures = {}
-    rows = queryset.order_by().values(key, "severity_level").annotate(n=Count("pk"), top=Max("severity"))
+    rows = queryset.filter(REAL).order_by().values(key, "severity_level").annotate(n=Count("pk"), top=Max("severity"))
     for row in rows:
         entry = figures.setdefault(row[key], {"vulnerability_count": 0, "severity_counts": empty_counts(),
                                               "max_severity": None})
@@ -52,7 +58,7 @@ def counts_by(queryset, key) -> dict:
 def top_checks(queryset, limit) -> list[dict]:
     """The checks that hit most often: [{nvt, name, severity, severity_level, count, hosts}]."""
     rows = (
-        queryset.order_by().values("nvt", "name")
+        queryset.filter(REAL).order_by().values("nvt", "name")
         .annotate(count=Count("pk"), hosts=Count("ip", distinct=True), severity=Max("severity"))
         .order_by("-count", "-severity", "nvt")[:limit]
     )
@@ -99,24 +105,33 @@ def pci_by_target(findings, scans) -> dict:
 
 def run_statistics(run, previous, results, min_qod) -> dict:
     """GET /v2/scans/{id}/statistics: one run's counts by level and by host, its delta against
-    the previous finished run and its verdict, over the results at or above `min_qod`."""
+    the previous complete run and its verdict, over the results at or above `min_qod`. At the
+    default QoD the delta and verdict are the ones the run stored when it finished (what its
+    scan_history shows); with another `min_qod` they are worked out here by the same rules."""
     shown = counted(results, min_qod)
-    current = set(shown.values_list("nvt", "ip", "port", "protocol"))
-    before = set()
-    if previous is not None:
-        alive = set(run.hosts.filter(alive=True).values_list("ip", flat=True))
-        before = {key for key in counted(previous.results.all(), min_qod).values_list("nvt", "ip", "port", "protocol")
-                  if key[1] in alive}
     by_host = counts_by(shown, "ip")
+    stored = min_qod == DEFAULT_MIN_QOD and bool(run.delta) and run.pci_status is not None
     return {
         "history_id": str(run.pk), "previous_history_id": str(previous.pk) if previous else None,
-        "min_qod": min_qod, "severity_counts": level_counts(shown), "vulnerability_count": sum(h["vulnerability_count"] for h in by_host.values()),
+        "min_qod": min_qod, "severity_counts": level_counts(shown),
+        "vulnerability_count": sum(h["vulnerability_count"] for h in by_host.values()),
         "max_severity": max((h["max_severity"] for h in by_host.values()), default=None),
         "by_host": [{"ip": ip, **figures} for ip, figures in sorted(by_host.items(), key=lambda item: item[0])],
-        "delta": {"new": len(current - before) if previous else len(current), "fixed": len(before - current),
-                  "persisting": len(current & before)},
-        "pci_status": verdict(failing(shown).exists(), True),
+        "delta": dict(run.delta) if stored else run_delta(run, previous, shown, min_qod),
+        "pci_status": run.pci_status if stored else verdict(failing(shown).exists(), True),
     }
+
+
+def run_delta(run, previous, shown, min_qod):
+    """New, fixed and persisting fingerprints against `previous`; a fingerprint on a host that
+    was down in `run` is not fixed."""
+    current = set(shown.filter(REAL).values_list("nvt", "ip", "port", "protocol"))
+    if previous is None:
+        return {"new": len(current), "fixed": 0, "persisting": 0}
+    alive = set(run.hosts.filter(alive=True).values_list("ip", flat=True))
+    before = counted(previous.results.filter(REAL), min_qod).values_list("nvt", "ip", "port", "protocol")
+    before = {key for key in before if key[1] in alive}
+    return {"new": len(current - before), "fixed": len(before - current), "persisting": len(current & before)}
 
 
 def exception_statistics(exceptions, findings) -> dict:

@@ -123,7 +123,7 @@ def test_statistics(api, world, scan_runs):
     ResultFactory(run=newer, ip="198.51.100.8", severity=0.0, pci_fail=True, qod=30)
     stats = results(api.as_user(world.viewer).get(f"/v2/scans/{scan.pk}/statistics"))["data"]
     assert stats["history_id"] == str(newer.pk) and stats["previous_history_id"] == str(older.pk)
-    assert stats["severity_counts"] == {"high": 1, "medium": 0, "low": 1, "log": 0}
+    assert stats["severity_counts"] == {"high": 1, "medium": 0, "low": 1, "log": 0, "false_positive": 0}
     assert stats["delta"] == {"new": 1, "fixed": 1, "persisting": 1}
     assert stats["pci_status"] == "fail" and stats["max_severity"] == 7.5
     assert [(h["ip"], h["vulnerability_count"]) for h in stats["by_host"]] == [("198.51.100.7", 1), ("198.51.100.8", 1)]
@@ -169,3 +169,17 @@ def test_query_count_does_not_grow_with_page_size(api, world, scan_runs, route):
             assert client.get(f"/v2/scans/{scan.pk}/{route}", {"per_page": per_page}).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_statistics_show_the_stored_delta_and_verdict_at_the_default_qod(api, world, scan_runs):
+    """What the run stored when it finished (its scan_history shows the same); another min_qod
+    works them out from the results."""
+    scan, _older, newer = scan_runs
+    ResultFactory(run=newer, severity=9.0)
+    newer.delta, newer.pci_status = {"new": 4, "fixed": 2, "persisting": 7}, "fail"
+    newer.save(update_fields=["delta", "pci_status"])
+    client = api.as_user(world.user)
+    stats = results(client.get(f"/v2/scans/{scan.pk}/statistics"))["data"]
+    assert (stats["delta"], stats["pci_status"]) == ({"new": 4, "fixed": 2, "persisting": 7}, "fail")
+    other = results(client.get(f"/v2/scans/{scan.pk}/statistics", {"min_qod": 50}))["data"]
+    assert other["delta"] == {"new": 1, "fixed": 0, "persisting": 0}
