@@ -59,21 +59,23 @@ def verdict(summary):
 
 
 def save_run_numbers(runs, summaries, complete_ids):
-    """Write counts (and, for complete runs, verdict and delta) to runs and to scans whose latest
-    run they are. `runs`: ScanRun objects with their current `delta`."""
+    """Write counts (and, for complete runs, verdict and delta) to runs and to the scans whose
+    latest run they are, in three queries whatever the number of runs. `runs`: ScanRun objects
+    with their current `delta` and `pci_status`."""
     for run in runs:
         summary = summaries[run.pk]
         run.severity_counts, run.max_severity = summary["severity_counts"], summary["max_severity"]
-        fields = {"severity_counts": run.severity_counts, "max_severity": run.max_severity}
         if run.pk in complete_ids:
             run.pci_status = verdict(summary)
             run.delta = {"new": summary["new"], "fixed": (run.delta or {}).get("fixed", 0),
                          "persisting": summary["persisting"]}
-            fields.update(pci_status=run.pci_status, delta=run.delta)
-        ScanRun.objects.filter(pk=run.pk).update(**fields)
-        Scan.objects.filter(pk=run.scan_id, last_history_id=run.pk).update(
-            severity_counts=run.severity_counts, max_severity=run.max_severity, pci_status=run.pci_status
-        )
+    ScanRun.objects.bulk_update(runs, ["severity_counts", "max_severity", "pci_status", "delta"], batch_size=500)
+    by_id = {run.pk: run for run in runs}
+    scans = list(Scan.objects.filter(last_history_id__in=by_id).only("id", "last_history_id"))
+    for scan in scans:
+        latest = by_id[scan.last_history_id]
+        scan.severity_counts, scan.max_severity, scan.pci_status = latest.severity_counts, latest.max_severity, latest.pci_status
+    Scan.objects.bulk_update(scans, ["severity_counts", "max_severity", "pci_status"], batch_size=500)
 
 
 def refresh_hosts(host_ids):
