@@ -94,7 +94,9 @@ class ExceptionViewSet(BulkDestroyMixin, FindingsViewSet):
     @action(detail=True, methods=["get"])
     def details(self, request, pk=None):
         exception = self.get_object()
-        findings = exception_services().matching_findings(exception).select_related("check_info")
+        # What it changes now: the findings it is applied to (none while reset or expired; where
+        # several exceptions match a finding, the newest is the one applied).
+        findings = self.findings().filter(exception=exception).select_related("check_info")
         body = self.serialize(exception)
         body["attributes"]["findings_count"] = findings.count()
         body["attributes"]["findings"] = [

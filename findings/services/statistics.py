@@ -138,10 +138,12 @@ def exception_statistics(exceptions, findings) -> dict:
     """Active, inactive and expired exceptions, and the current findings they change."""
     now = timezone.now()
     expired = Q(expired_at__isnull=False) | Q(end_time__lte=now)
+    # Aggregate aliases may not reuse a field's name (`active`).
     totals = exceptions.aggregate(
-        total=Count("pk"), expired=Count("pk", filter=expired),
-        active=Count("pk", filter=Q(active=True) & ~expired), inactive=Count("pk", filter=Q(active=False) & ~expired),
+        n_total=Count("pk"), n_expired=Count("pk", filter=expired),
+        n_active=Count("pk", filter=Q(active=True) & ~expired), n_inactive=Count("pk", filter=Q(active=False) & ~expired),
     )
+    totals = {name.removeprefix("n_"): value for name, value in totals.items()}
     affected = findings.filter(exception__in=exceptions.values("pk")).exclude(status=FindingStatus.FIXED)
     return {**totals, "findings_affected": affected.count(),
             "false_positives": affected.filter(severity_level=SeverityLevel.FALSE_POSITIVE).count()}
