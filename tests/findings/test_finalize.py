@@ -129,3 +129,21 @@ def test_finalize_costs_a_constant_number_of_queries(world):
         return len(captured)
 
     assert measured(3) == measured(30)
+
+
+def test_the_overdue_pci_reminder_uses_real_verdicts(world, settings):
+    from datetime import timedelta
+
+    from events.services.pci import overdue
+    from scanning.models import ScanRun
+
+    subscribed_pci = {world.customer.pk, world.partner_org.pk, world.other_org.pk}
+    assert {org for org, last in overdue()} == subscribed_pci  # nobody has passed a PCI scan yet
+    scan = new_scan(world.customer)
+    failing = complete_run(scan, [host("192.0.2.1", TELNET)])
+    assert failing.pci_status == "fail"
+    assert world.customer.pk in {org for org, _last in overdue()}  # a failing scan is no pass
+    passing = complete_run(scan, [host("192.0.2.1", BANNER)])
+    assert {org for org, _last in overdue()} == subscribed_pci - {world.customer.pk}
+    ScanRun.objects.filter(pk=passing.pk).update(finished_at=passing.finished_at - timedelta(days=91))
+    assert dict(overdue())[world.customer.pk] == passing.finished_at - timedelta(days=91)
