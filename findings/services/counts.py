@@ -12,6 +12,8 @@ from findings.choices import Delta, FindingStatus, PciStatus, SeverityLevel
 from findings.models import Finding, Host, Result
 from scanning.models import Scan, ScanRun
 
+from .bulk import update_rows
+
 DEFAULT_MIN_QOD = 70
 LEVELS = (SeverityLevel.HIGH, SeverityLevel.MEDIUM, SeverityLevel.LOW, SeverityLevel.LOG)
 FAILING = Q(severity__gte=4.0) | Q(pci_fail=True, exception__isnull=True)
@@ -89,10 +91,9 @@ def refresh_hosts(host_ids):
         .values("host_id").order_by().annotate(**level_counts(), max_severity=Max("severity", filter=Q(severity__gte=0)))
     )
     found = {row["host_id"]: row for row in rows}
-    hosts = []
+    rows = []
     for host_id in host_ids:
         row = found.get(host_id, {})
         counts = {str(level): row.get(str(level), 0) for level in LEVELS}
-        hosts.append(Host(id=host_id, vulnerability_count=sum(counts.values()), severity_counts=counts,
-                          max_severity=row.get("max_severity")))
-    Host.objects.bulk_update(hosts, ["vulnerability_count", "severity_counts", "max_severity"], batch_size=1000)
+        rows.append((host_id, sum(counts.values()), counts, row.get("max_severity")))
+    update_rows(Host, ("id", "vulnerability_count", "severity_counts", "max_severity"), rows)

@@ -1,8 +1,8 @@
 """What happens once a run has stored its last batch (scanning.md stage 6, "Findings, hosts and
 deltas"). A complete (`done`) run gets, in a constant number of queries:
 
-- each result's `delta` against the previous done run of the same scan (new, persisting,
-  reopened) and the run's `delta {new, fixed, persisting}`;
+- the run's `delta {new, fixed, persisting}` against the previous done run of the same scan
+  (each result's own `delta` was set as it was stored, see ingest.py);
 - current findings it did not see turned `fixed`: only on hosts it found alive, on ports it
   scanned (or `general`), for check families it ran; a host that was down keeps its findings;
 - its severity counts, maximum severity and PCI verdict, copied to its scan;
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from findings.choices import Delta, FindingStatus
+from findings.choices import FindingStatus
 from findings.models import Finding, FindingException, Host, Result
 from scanning.choices import RunStatus
 from scanning.models import RunHost, ScanRun
@@ -61,7 +61,6 @@ def finalize(run, scope=None, now=None):
     now = now or timezone.now()
     scope = scope if scope is not None else scope_of_native_run(run)
     previous = previous_done_run(run)
-    mark_deltas(run, previous)
     fixed = count_fixed(run, previous, scope)
     fix_unseen_findings(run, scope, now)
     run.delta = {"fixed": fixed}
@@ -85,15 +84,6 @@ def same_fingerprint_in(run_id):
                                  protocol=OuterRef("protocol"))
 
 
-def mark_deltas(run, previous):
-    """persisting: in the previous done run; reopened: its finding had been fixed; else new."""
-    results = Result.objects.filter(run_id=run.pk)
-    results.update(delta=Delta.NEW)
-    results.filter(finding__status=FindingStatus.REOPENED).update(delta=Delta.REOPENED)
-    if previous is not None:
-        results.filter(Exists(same_fingerprint_in(previous.pk))).update(delta=Delta.PERSISTING)
-
-
 def alive_ips(run):
     return RunHost.objects.filter(run_id=run.pk, alive=True).values("ip")
 
@@ -111,11 +101,14 @@ def count_fixed(run, previous, scope):
 
 
 def fix_unseen_findings(run, scope, now):
+    """Findings on the run's alive hosts that nobody has seen since the run started (a finding the
+    run stored has `last_seen` after its start, as has one another scan saw meanwhile)."""
     if scope.families is not None and not scope.families:
         return 0  # a discovery run looked for no weakness: it cannot say one is gone
-    unseen = (Finding.objects.filter(organization_id=run.organization_id, product=run.product, ip__in=alive_ips(run))
-              .exclude(status=FindingStatus.FIXED)
-              .exclude(Exists(Result.objects.filter(run_id=run.pk, finding_id=OuterRef("pk")))))
+    since = run.started_at or run.created_at
+    unseen = (Finding.objects.filter(organization_id=run.organization_id, product=run.product, ip__in=alive_ips(run),
+                                     last_seen__lt=since)
+              .exclude(status=FindingStatus.FIXED))
     if scope.families is not None:
         unseen = unseen.filter(check_info__family__in=scope.families)
     ids = [pk for pk, port, protocol in unseen.values_list("id", "port", "protocol") if scope.scanned(port, protocol)]

@@ -7,28 +7,39 @@ batch's keys and written with one bulk statement (`bulk_create(update_conflicts=
 INSERT ... ON CONFLICT DO UPDATE on SQLite and PostgreSQL alike). New rows get ids derived from
 their natural key (uuid5), so two writers racing on the same fingerprint agree on its id."""
 
+import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
-from findings.choices import FindingStatus, severity_level
+from findings.choices import Delta, FindingStatus, severity_level
 from findings.models import Finding, Host, Result
-from scanning.models import RunHost
+from scanning.choices import RunStatus
+from scanning.models import RunHost, ScanRun
 
+from .bulk import upsert
 from .catalogue import upsert_check_info
 from .ingest_ids import natural_id
 from .matching import active_exceptions, exception_for, port_label
 
-FINDING_UPDATE_FIELDS = [
-    "check_info", "name", "hostname", "severity", "original_severity", "severity_level", "cvss_vector", "qod",
-    "detection", "pci_fail", "exception", "host", "scan", "run", "status", "last_seen", "fixed_at", "updated_at",
-]
-RESULT_UPDATE_FIELDS = [
-    "check_info", "name", "hostname", "severity", "original_severity", "severity_level", "cvss_vector", "qod",
-    "detection", "pci_fail", "exception", "finding", "updated_at",
-]
-HOST_UPDATE_FIELDS = ["hostname", "os", "mac", "last_seen", "ports", "updated_at"]
+# Rows are plain tuples in these column orders (bulk.upsert streams them).
+SHARED_COLUMNS = ("check_info_id", "nvt", "name", "ip", "hostname", "port", "protocol", "severity", "original_severity",
+                  "severity_level", "cvss_vector", "qod", "detection", "pci_fail", "exception_id")
+SHARED_UPDATES = ("check_info", "name", "hostname", "severity", "original_severity", "severity_level", "cvss_vector",
+                  "qod", "detection", "pci_fail", "exception", "updated_at")
+FINDING_COLUMNS = ("id", "created_at", "updated_at", "organization_id", "product", *SHARED_COLUMNS, "host_id", "scan_id",
+                   "run_id", "status", "first_seen", "last_seen", "fixed_at")
+FINDING_UPDATES = (*SHARED_UPDATES, "host", "scan", "run", "status", "last_seen", "fixed_at")
+FINGERPRINT = ("organization", "product", "nvt", "ip", "port", "protocol")
+RESULT_COLUMNS = ("id", "created_at", "updated_at", "organization_id", "product", *SHARED_COLUMNS, "run_id", "scan_id",
+                  "finding_id", "delta")
+RESULT_UPDATES = (*SHARED_UPDATES, "finding", "delta")
+HOST_COLUMNS = ("id", "created_at", "updated_at", "organization_id", "product", "ip", "hostname", "os", "mac",
+                "first_seen", "last_seen", "ports", "vulnerability_count", "severity_counts", "max_severity")
+HOST_UPDATES = ("hostname", "os", "mac", "last_seen", "ports", "updated_at")
+RUN_HOST_COLUMNS = ("id", "created_at", "updated_at", "run_id", "organization_id", "ip", "hostname", "alive", "os", "mac",
+                    "ports")
 PORT_KEYS = ("port", "protocol", "service", "product", "version", "cpe", "tls")
 
 
@@ -51,7 +62,7 @@ def store_hosts(run, hosts, now=None):
     now = now or timezone.now()
     hits = unique_hits(hosts)
     with transaction.atomic():
-        RunHost.objects.bulk_create([run_host(run, host) for host in hosts])
+        upsert(RunHost, RUN_HOST_COLUMNS, [run_host(run, host, now) for host in hosts])
         alive = [host for host in hosts if host.alive]
         if not alive:
             return
@@ -61,7 +72,7 @@ def store_hosts(run, hosts, now=None):
         checks = upsert_check_info(run.organization_id, [hit.finding for hit in hits])
         exceptions = active_exceptions(run.organization_id, run.product, {hit.finding.nvt for hit in hits}, now)
         findings = upsert_findings(run, hits, host_ids, checks, exceptions, now)
-        store_results(run, hits, findings)
+        store_results(run, hits, findings, previously_found(run, hits), now)
 
 
 def unique_hits(hosts):
@@ -78,11 +89,9 @@ def unique_hits(hosts):
     return list(hits.values())
 
 
-def run_host(run, host):
-    return RunHost(
-        run=run, organization_id=run.organization_id, ip=host.ip, hostname=host.hostname or "", alive=host.alive,
-        os=host.os or "", mac=host.mac or "", ports=[port_dict(p) for p in host.ports],
-    )
+def run_host(run, host, now):
+    return (uuid.uuid4(), now, now, run.pk, run.organization_id, host.ip, host.hostname or "", host.alive,
+            host.os or "", host.mac or "", [port_dict(p) for p in host.ports])
 
 
 def port_dict(port):
@@ -99,21 +108,17 @@ def port_dict(port):
 def upsert_hosts(run, alive, now):
     """{ip: host id}: first/last seen, hostname, os, mac and the open ports merged per address."""
     organization_id, product = run.organization_id, run.product
-    existing = {h.ip: h for h in Host.objects.filter(organization_id=organization_id, product=product,
-                                                    ip__in=[h.ip for h in alive])}
-    rows = {}
+    existing = {row[1]: row for row in Host.objects.filter(organization_id=organization_id, product=product,
+                                                          ip__in=[h.ip for h in alive])
+                .values_list("id", "ip", "hostname", "os", "mac", "first_seen", "ports")}
+    ids, rows = {}, []
     for result in alive:
-        old = existing.get(result.ip)
-        rows[result.ip] = Host(
-            id=old.pk if old else natural_id("host", organization_id, product, result.ip),
-            organization_id=organization_id, product=product, ip=result.ip,
-            hostname=result.hostname or (old.hostname if old else ""), os=result.os or (old.os if old else ""),
-            mac=result.mac or (old.mac if old else ""), first_seen=old.first_seen if old else now, last_seen=now,
-            ports=merged_ports(old.ports if old else [], result),
-        )
-    Host.objects.bulk_create(rows.values(), update_conflicts=True, unique_fields=["organization", "product", "ip"],
-                             update_fields=HOST_UPDATE_FIELDS)
-    return {ip: host.pk for ip, host in rows.items()}
+        old_id, _ip, hostname, os_name, mac, first_seen, ports = existing.get(result.ip) or (None, "", "", "", "", now, [])
+        ids[result.ip] = old_id or natural_id("host", organization_id, product, result.ip)
+        rows.append((ids[result.ip], now, now, organization_id, product, result.ip, result.hostname or hostname,
+                     result.os or os_name, result.mac or mac, first_seen, now, merged_ports(ports, result), 0, {}, None))
+    upsert(Host, HOST_COLUMNS, rows, unique=("organization", "product", "ip"), update=HOST_UPDATES)
+    return ids
 
 
 def merged_ports(old_ports, result):
@@ -129,67 +134,86 @@ def merged_ports(old_ports, result):
 # --- findings and results -----------------------------------------------------------------------
 
 
+@dataclass
+class Stored:
+    """A finding as this batch stored it: its id, status and the fields its result shares."""
+
+    id: object
+    status: str
+    shared: tuple
+
+
 def upsert_findings(run, hits, host_ids, checks, exceptions, now):
-    """{fingerprint key: Finding} after one upsert; statuses move new → open, fixed → reopened."""
+    """{fingerprint key: Stored} after one upsert; statuses move new → open, fixed → reopened."""
     organization_id, product = run.organization_id, run.product
     existing = {
-        (f.nvt, f.ip, f.port, f.protocol): f
-        for f in Finding.objects.filter(organization_id=organization_id, product=product,
-                                        ip__in={hit.host.ip for hit in hits}, nvt__in={hit.finding.nvt for hit in hits})
-        .only("id", "nvt", "ip", "port", "protocol", "status", "run_id", "first_seen")
+        (nvt, ip, port, protocol): (pk, status, run_id, first_seen)
+        for pk, nvt, ip, port, protocol, status, run_id, first_seen in Finding.objects.filter(
+            organization_id=organization_id, product=product, ip__in={hit.host.ip for hit in hits},
+            nvt__in={hit.finding.nvt for hit in hits},
+        ).values_list("id", "nvt", "ip", "port", "protocol", "status", "run_id", "first_seen")
     }
-    rows = {}
+    stored, rows = {}, []
     for hit in hits:
         old = existing.get(hit.key)
-        row = Finding(
-            id=old.pk if old else natural_id("finding", organization_id, product, *hit.key),
-            organization_id=organization_id, product=product, host_id=host_ids[hit.host.ip],
-            scan_id=run.scan_id, run_id=run.pk, status=next_status(old, run),
-            first_seen=old.first_seen if old else now, last_seen=now, fixed_at=None,
-        )
-        fill(row, run, hit, checks, exceptions)
-        rows[hit.key] = row
-    Finding.objects.bulk_create(rows.values(), update_conflicts=True, update_fields=FINDING_UPDATE_FIELDS,
-                                unique_fields=["organization", "product", "nvt", "ip", "port", "protocol"])
-    return rows
+        pk = old[0] if old else natural_id("finding", organization_id, product, *hit.key)
+        status = next_status(old, run)
+        shared = shared_fields(run, hit, checks, exceptions)
+        stored[hit.key] = Stored(pk, status, shared)
+        rows.append((pk, now, now, organization_id, product, *shared, host_ids[hit.host.ip], run.scan_id, run.pk,
+                     status, old[3] if old else now, now, None))
+    upsert(Finding, FINDING_COLUMNS, rows, unique=FINGERPRINT, update=FINDING_UPDATES)
+    return stored
 
 
 def next_status(old, run):
     if old is None:
         return FindingStatus.NEW
-    if old.run_id == run.pk:  # the same run stored again: nothing moved
-        return old.status
-    return FindingStatus.REOPENED if old.status == FindingStatus.FIXED else FindingStatus.OPEN
+    _pk, status, run_id, _first_seen = old
+    if run_id == run.pk:  # the same run stored again: nothing moved
+        return status
+    return FindingStatus.REOPENED if status == FindingStatus.FIXED else FindingStatus.OPEN
 
 
-def fill(row, run, hit, checks, exceptions):
-    """The fields a result and a finding share, with the matching exception applied."""
+def shared_fields(run, hit, checks, exceptions):
+    """The SHARED_COLUMNS values of a hit, with the matching exception applied."""
     finding, host = hit.finding, hit.host
-    row.check_info_id = checks[finding.nvt]
-    row.nvt, row.name, row.ip, row.hostname = finding.nvt, finding.name[:512], host.ip, host.hostname or ""
-    row.port, row.protocol = finding.port, finding.protocol
-    row.cvss_vector, row.qod, row.detection = finding.cvss_vector, finding.qod, finding.detection
-    row.pci_fail = bool(finding.pci_fail)
-    row.original_severity = float(finding.severity)
+    original = float(finding.severity)
     exception = exception_for(exceptions, finding.nvt, host.ip, port_label(finding.port, finding.protocol), run.scan_id)
-    row.exception_id = exception.pk if exception else None
-    row.severity = exception.new_severity if exception else row.original_severity
-    row.severity_level = severity_level(row.severity)
+    severity = exception.new_severity if exception else original
+    return (checks[finding.nvt], finding.nvt, (finding.name or "")[:512], host.ip, host.hostname or "", finding.port,
+            finding.protocol, severity, original, str(severity_level(severity)), finding.cvss_vector or "",
+            finding.qod, finding.detection or "", bool(finding.pci_fail), exception.pk if exception else None)
 
 
-def store_results(run, hits, findings):
+def previous_done_run_id(run):
+    """The baseline of the run's deltas: the scan's latest done run before it (looked up once)."""
+    if not hasattr(run, "_previous_done_run_id"):
+        previous = (ScanRun.objects.filter(scan_id=run.scan_id, status=RunStatus.DONE, created_at__lt=run.created_at)
+                    .exclude(pk=run.pk).order_by("-created_at").values_list("id", flat=True).first())
+        run._previous_done_run_id = previous
+    return run._previous_done_run_id
+
+
+def previously_found(run, hits):
+    """Fingerprints of the batch's hosts in the previous done run of the scan."""
+    previous = previous_done_run_id(run)
+    if previous is None:
+        return set()
+    rows = Result.objects.filter(run_id=previous, ip__in={hit.host.ip for hit in hits})
+    return set(rows.values_list("nvt", "ip", "port", "protocol"))
+
+
+def delta_of(hit, stored, before):
+    if hit.key in before:
+        return Delta.PERSISTING
+    return Delta.REOPENED if stored.status == FindingStatus.REOPENED else Delta.NEW
+
+
+def store_results(run, hits, findings, before, now):
     rows = []
     for hit in hits:
-        finding = findings[hit.key]
-        row = Result(
-            id=natural_id("result", run.pk, *hit.key), organization_id=run.organization_id, product=run.product,
-            run_id=run.pk, scan_id=run.scan_id, finding_id=finding.pk,
-        )
-        for name in ("check_info_id", "nvt", "name", "ip", "hostname", "port", "protocol", "severity",
-                     "original_severity", "severity_level", "cvss_vector", "qod", "detection", "pci_fail",
-                     "exception_id"):
-            setattr(row, name, getattr(finding, name))
-        rows.append(row)
-    Result.objects.bulk_create(rows, update_conflicts=True, update_fields=RESULT_UPDATE_FIELDS,
-                               unique_fields=["run", "nvt", "ip", "port", "protocol"])
-
+        stored = findings[hit.key]
+        rows.append((natural_id("result", run.pk, *hit.key), now, now, run.organization_id, run.product, *stored.shared,
+                     run.pk, run.scan_id, stored.id, str(delta_of(hit, stored, before))))
+    upsert(Result, RESULT_COLUMNS, rows, unique=("run", "nvt", "ip", "port", "protocol"), update=RESULT_UPDATES)

@@ -114,5 +114,5 @@ def test_queries_per_batch_are_constant(world):
     first = queries_to_store(new_run(scan), batch(small))
     assert queries_to_store(new_run(scan), batch(large, offset=1)) == first  # new rows
     assert queries_to_store(new_run(scan), batch(large, offset=1)) == first  # the same fingerprints again
-    assert first <= 12
+    assert first <= 20  # on PostgreSQL: per table CREATE TEMPORARY, COPY (not counted), INSERT, DROP
     assert Finding.objects.count() == 3 * (1 + small + large)
