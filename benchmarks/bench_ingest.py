@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # the project root, not benchmarks/, comes first on the import path
 
 from benchmarks import harness  # noqa: E402
+from benchmarks.clocks import CpuClock  # noqa: E402
 
 TARGET = 20_000  # findings/s end to end
 DEFAULT_URL = "postgres://postgres@localhost/bench_ingest"
@@ -102,6 +103,8 @@ def one_run(scan, number, args, counter):
     scan.save(update_fields=["last_history"])
     run = ScanRun.objects.select_related("scan__scan_profile", "scan__target__port_list").get(pk=run.pk)
     batch_queries = []
+    clock = CpuClock()
+    cpu_start = clock.read()
     started = time.perf_counter()
     with connection.execute_wrapper(counter):
         for start in range(0, len(hosts), args.batch_hosts):
@@ -114,8 +117,9 @@ def one_run(scan, number, args, counter):
         summary = finalize(run)
         finalize_queries = counter.count - before
     seconds = time.perf_counter() - started
+    cpu = clock.elapsed(cpu_start, clock.read())
     run.refresh_from_db()
-    return {"seconds": seconds, "findings": sum(len(h.findings) for h in hosts), "batch_queries": batch_queries,
+    return {"seconds": seconds, "cpu": cpu, "findings": sum(len(h.findings) for h in hosts), "batch_queries": batch_queries,
             "finalize_queries": finalize_queries, "delta": run.delta, "pci_status": summary and run.pci_status}
 
 
@@ -136,11 +140,12 @@ def main(argv=None):
         counter = QueryCounter()
         print(f"{args.runs} runs x {args.hosts * args.findings_per_host} findings ({args.hosts} hosts, batches of "
               f"{args.batch_hosts} hosts) on {database.label}, {harness.machine()['cores']} cores", flush=True)
-        total_seconds = total_findings = 0
+        total_seconds = total_findings = total_cpu = 0
         for number in range(args.runs):
             result = one_run(scan, number, args, counter)
             total_seconds += result["seconds"]
             total_findings += result["findings"]
+            total_cpu = None if total_cpu is None or result["cpu"] is None else total_cpu + result["cpu"]
             queries = sorted(set(result["batch_queries"]))
             print(f"run {number + 1:2}: {result['findings']:6} findings in {result['seconds']:6.2f} s "
                   f"= {result['findings'] / result['seconds']:8.0f}/s; queries per batch {queries}, "
@@ -148,6 +153,9 @@ def main(argv=None):
         rate = total_findings / total_seconds
         print(f"total: {total_findings} findings in {total_seconds:.2f} s = {rate:.0f} findings/s "
               f"(target >= {TARGET}/s: {'met' if rate >= TARGET else 'MISSED'})")
+        if total_cpu:
+            print(f"CPU (this process + its PostgreSQL backend): {total_cpu:.2f} s = {total_findings / total_cpu:.0f} "
+                  f"findings per CPU second; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         return 0 if rate >= TARGET else 1
     finally:
         from django.db import connections

@@ -43,16 +43,14 @@ RUN_HOST_COLUMNS = ("id", "created_at", "updated_at", "run_id", "organization_id
 PORT_KEYS = ("port", "protocol", "service", "product", "version", "cpe", "tls")
 
 
-@dataclass
 class Hit:
     """One engine finding on one alive host, ready to become a result and a finding."""
 
-    host: object  # HostResult
-    finding: object  # engine Finding
+    __slots__ = ("finding", "host", "key")
 
-    @property
-    def key(self):
-        return (self.finding.nvt, self.host.ip, self.finding.port, self.finding.protocol)
+    def __init__(self, host, finding):
+        self.host, self.finding = host, finding
+        self.key = (finding.nvt, host.ip, finding.port, finding.protocol)  # the fingerprint within the organization
 
 
 def store_hosts(run, hosts, now=None):
@@ -214,6 +212,6 @@ def store_results(run, hits, findings, before, now):
     rows = []
     for hit in hits:
         stored = findings[hit.key]
-        rows.append((natural_id("result", run.pk, *hit.key), now, now, run.organization_id, run.product, *stored.shared,
+        rows.append((uuid.uuid4(), now, now, run.organization_id, run.product, *stored.shared,
                      run.pk, run.scan_id, stored.id, str(delta_of(hit, stored, before))))
     upsert(Result, RESULT_COLUMNS, rows, unique=("run", "nvt", "ip", "port", "protocol"), update=RESULT_UPDATES)
