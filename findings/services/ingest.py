@@ -109,13 +109,14 @@ def upsert_hosts(run, alive, now):
     existing = {row[1]: row for row in Host.objects.filter(organization_id=organization_id, product=product,
                                                           ip__in=[h.ip for h in alive])
                 .values_list("id", "ip", "hostname", "os", "mac", "first_seen", "ports")}
-    ids, rows = {}, []
-    for result in alive:
+    ids, rows = {}, {}
+    for result in alive:  # an address listed twice (an imported report may) is one row, its last view
         old_id, _ip, hostname, os_name, mac, first_seen, ports = existing.get(result.ip) or (None, "", "", "", "", now, [])
         ids[result.ip] = old_id or natural_id("host", organization_id, product, result.ip)
-        rows.append((ids[result.ip], now, now, organization_id, product, result.ip, result.hostname or hostname,
-                     result.os or os_name, result.mac or mac, first_seen, now, merged_ports(ports, result), 0, {}, None))
-    upsert(Host, HOST_COLUMNS, rows, unique=("organization", "product", "ip"), update=HOST_UPDATES)
+        rows[result.ip] = (ids[result.ip], now, now, organization_id, product, result.ip, result.hostname or hostname,
+                           result.os or os_name, result.mac or mac, first_seen, now, merged_ports(ports, result), 0, {},
+                           None)
+    upsert(Host, HOST_COLUMNS, list(rows.values()), unique=("organization", "product", "ip"), update=HOST_UPDATES)
     return ids
 
 

@@ -49,6 +49,9 @@ def test_the_same_fingerprint_is_one_finding(world):
     store_hosts(second, [host("192.0.2.9", findings=[finding(HTTP_HEADERS, port=8080), finding(HTTP_HEADERS, protocol="udp")])])
     store_hosts(new_run(new_scan(world.other_org)), [host("192.0.2.1", HTTP_HEADERS)])
     assert Finding.objects.count() == 4
+    # One address twice in a batch (an imported report may list it so) is one host and one finding.
+    store_hosts(new_run(new_scan(world.customer)), [host("192.0.2.50", HTTP_HEADERS), host("192.0.2.50", HTTP_HEADERS)])
+    assert Host.objects.filter(ip="192.0.2.50").count() == 1 and Finding.objects.filter(ip="192.0.2.50").count() == 1
     assert Finding.objects.filter(organization=world.other_org).count() == 1
 
 
