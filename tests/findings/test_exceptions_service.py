@@ -134,6 +134,15 @@ def test_expiry_through_the_job(world, scanned, django_capture_on_commit_callbac
     assert expire_exceptions(now=soon + timedelta(days=1)) == 0
 
 
+def test_the_expiry_task(world, scanned):
+    from findings.tasks import expire_exceptions as task
+
+    create(world, new_severity=0.0, end_time=timezone.now() - timedelta(seconds=1))
+    assert set(severities().values()) == {7.5}  # already past its end: never in force
+    assert task.call() == 1
+    assert FindingException.objects.get().expired_at is not None
+
+
 @pytest.mark.django_db(transaction=True)  # the command recycles connections
 def test_the_scheduler_tick_runs_the_expiry(world, scanned, capsys):
     from django.core.management import call_command
