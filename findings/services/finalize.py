@@ -11,6 +11,7 @@ deltas"). A complete (`done`) run gets, in a constant number of queries:
 A stopped or interrupted run (`summarize_partial`) keeps what it stored and gets its counts,
 but never a verdict or a delta, and never turns a finding fixed."""
 
+import bisect
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef
@@ -37,8 +38,9 @@ class Scope:
     def scanned(self, port, protocol) -> bool:
         if port == 0 or self.ports is None:
             return True
-        ranges = self.ports.tcp if protocol == "tcp" else self.ports.udp
-        return any(first <= port <= last for first, last in ranges)
+        ranges = self.ports.tcp if protocol == "tcp" else self.ports.udp  # sorted, not overlapping
+        index = bisect.bisect_right(ranges, (port, 65536)) - 1
+        return index >= 0 and ranges[index][0] <= port <= ranges[index][1]
 
 
 def scope_of_native_run(run):

@@ -140,7 +140,11 @@ def execute_run(run_id, worker=""):
         heartbeat.done.set()
     if reporter.stop_reason:
         return finish(run, reporter.stop_status, reporter, error=reporter.stop_reason)
-    return finish(run, RunStatus.DONE, reporter)
+    try:
+        return finish(run, RunStatus.DONE, reporter)
+    except Exception as exc:  # finalizing failed and rolled back: the run must still end in a state
+        logger.exception("Scan run %s could not be finalized", run.pk)
+        return finish(run, RunStatus.INTERRUPTED, reporter, error=f"Results could not be finalized: {exc.__class__.__name__}: {exc}")
 
 
 def finish(run, status, reporter, error=""):

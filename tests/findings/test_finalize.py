@@ -147,3 +147,10 @@ def test_the_overdue_pci_reminder_uses_real_verdicts(world, settings):
     assert {org for org, _last in overdue()} == subscribed_pci - {world.customer.pk}
     ScanRun.objects.filter(pk=passing.pk).update(finished_at=passing.finished_at - timedelta(days=91))
     assert dict(overdue())[world.customer.pk] == passing.finished_at - timedelta(days=91)
+
+
+def test_scope_knows_which_ports_a_run_scanned():
+    scope = Scope(families=["web_servers"], ports=parse_port_ranges("T:22,80-90,443,U:161"))
+    assert [p for p in (0, 21, 22, 23, 79, 80, 85, 90, 91, 443, 444) if scope.scanned(p, "tcp")] == [0, 22, 80, 85, 90, 443]
+    assert scope.scanned(161, "udp") and not scope.scanned(161, "tcp") and not scope.scanned(53, "udp")
+    assert Scope().scanned(12345, "tcp")  # an import: every port it lists

@@ -145,3 +145,15 @@ def test_a_discovery_profile_runs_no_checks(world, settings):
     full = new_scan(world.customer)
     plan, _count = execution.build_plan(ScanRun.objects.create(scan=full, organization=world.customer, product="pci"))
     assert "remote_access" in plan.families and "ssl_tls" in plan.families
+
+
+def test_a_failing_finalize_interrupts_the_run(scan, engine, events, monkeypatch, django_capture_on_commit_callbacks):
+    def broken(run, scope=None, now=None):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("findings.services.finalize.finalize", broken)
+    engine.hosts = [host("192.0.2.1", TELNET)]
+    run = run_scan(scan, django_capture_on_commit_callbacks)
+    assert (run.status, run.error) == ("interrupted", "Results could not be finalized: RuntimeError: disk full")
+    assert run.severity_counts["high"] == 1 and run.pci_status is None
+    assert [name for name, _pk, _data in events] == ["scan_started", "scan_failed"]
