@@ -192,3 +192,13 @@ def test_a_scan_of_another_organization_is_refused(world):
     assert "scan" in raised.value.errors
     exception = create(world, task=str(new_scan(world.customer).pk), port="443")
     assert exception.scan_id and exception.port == "443/tcp"
+
+
+def test_exception_events_carry_the_exception_in_its_api_form(world, scanned):
+    from events.registry import attributes_of, resource_type_of
+
+    exception = create(world, hosts=["192.0.2.1"], port="23/tcp", new_severity=-1)
+    data = attributes_of(exception)
+    assert resource_type_of(exception) == "exception"
+    assert (data["nvt"], data["hosts"], data["port"], data["new_severity"], data["affected_count"]) == (
+        TELNET, ["192.0.2.1"], "23/tcp", -1.0, 1)
