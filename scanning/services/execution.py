@@ -144,6 +144,7 @@ def execute_run(run_id, worker=""):
         return finish(run, RunStatus.DONE, reporter)
     except Exception as exc:  # finalizing failed and rolled back: the run must still end in a state
         logger.exception("Scan run %s could not be finalized", run.pk)
+        run.refresh_from_db()  # the rolled-back attempt left its numbers on the object
         return finish(run, RunStatus.INTERRUPTED, reporter, error=f"Results could not be finalized: {exc.__class__.__name__}: {exc}")
 
 

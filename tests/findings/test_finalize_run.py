@@ -155,5 +155,5 @@ def test_a_failing_finalize_interrupts_the_run(scan, engine, events, monkeypatch
     engine.hosts = [host("192.0.2.1", TELNET)]
     run = run_scan(scan, django_capture_on_commit_callbacks)
     assert (run.status, run.error) == ("interrupted", "Results could not be finalized: RuntimeError: disk full")
-    assert run.severity_counts["high"] == 1 and run.pci_status is None
+    assert run.severity_counts["high"] == 1 and run.pci_status is None and run.delta == {}
     assert [name for name, _pk, _data in events] == ["scan_started", "scan_failed"]
