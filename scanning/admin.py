@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.template.loader import render_to_string
 
 from config.admin_actions import apply_to_each
 from config.admin_forms import ServiceAdminMixin
@@ -93,11 +94,21 @@ class ScanAdmin(admin.ModelAdmin):
 
 
 class RunHostInline(admin.TabularInline):
+    """The run's hosts, each with its open ports as a table (service, product, version, CPE, TLS)."""
+
     model = RunHost
-    fields = ("ip", "hostname", "alive", "ports")
+    fields = ("ip", "hostname", "alive", "os", "open_ports")
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="open ports")
+    def open_ports(self, host):
+        ports = [port for port in host.ports or [] if isinstance(port, dict)]
+        return render_to_string("admin/platform/port_table.html", {"ports": ports})
 
 
 @admin.register(ScanRun)
