@@ -97,6 +97,7 @@ class RunHostInline(admin.TabularInline):
     """The run's hosts, each with its open ports as a table (service, product, version, CPE, TLS)."""
 
     model = RunHost
+    verbose_name_plural = "hosts and open ports"
     fields = ("ip", "hostname", "alive", "os", "open_ports")
     readonly_fields = fields
     extra = 0
