@@ -1,4 +1,4 @@
-"""The admin's landing dashboard (docs/scanning.md, "The admin"): what staff want to see first.
+"""The admin's landing dashboard (docs/admin.md): what staff want to see first.
 
 Every part is a fixed number of queries, whatever the number of scans, organizations or
 webhooks (tests/admin/test_dashboard.py pins the index page's count). The findings part is
