@@ -17,5 +17,7 @@ class OrganizationForm(ServiceModelForm):
     def persist(self, actor, original):
         fields = self.model_fields(original)
         if original is None:
+            if not fields.get("partner"):  # an unticked box is not a request to set it
+                fields.pop("partner", None)
             return create_organization(actor, fields)
         return update_organization(actor, original, fields)
