@@ -49,3 +49,12 @@ def test_dashboard_then_a_target_saved_through_the_rules(page, world, tmp_path):
     page.goto(f"/admin/scanning/target/{target.pk}/change/")
     assert page.inner_text(".field-host_count .readonly") == "8"
     page.screenshot(path=str(tmp_path / "target-saved.png"), full_page=True)
+
+
+def test_the_landing_page_leads_to_the_admin(page, world, tmp_path):
+    page.goto("/")
+    assert "CG Scanning" in page.inner_text("header h1")
+    page.screenshot(path=str(tmp_path / "landing.png"), full_page=True)
+    page.click("a[href='/admin/']")
+    page.wait_for_selector("#id_username")
+    assert "CG Scanning admin" in page.inner_text("#site-name")
