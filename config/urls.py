@@ -8,6 +8,7 @@ from rest_framework.permissions import AllowAny
 from accounts.api import urls as accounts_urls
 from config.api.exceptions import json_error
 from config.api.routers import ApiRouter
+from config.views import landing
 from events.api import urls as events_urls
 from findings.api import urls as findings_urls
 from organizations.api import urls as organizations_urls
@@ -18,6 +19,7 @@ for app_urls in (accounts_urls, organizations_urls, scanning_urls, findings_urls
     app_urls.register(router)
 
 urlpatterns = [
+    path("", landing, name="landing"),
     path("admin/", admin.site.urls),
     # The schema and its docs are public (no API key): they describe the API, they expose no data.
     re_path(r"^v2/schema/?$", SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[AllowAny]), name="schema"),

@@ -1,8 +1,9 @@
-from django import forms
 from django.contrib import admin, messages
 from django.db import models
 
+from config.admin_forms import ServiceAdminMixin
 from config.api.errors import DomainError
+from events.admin_forms import WebhookForm
 from events.admin_paginator import LargeTablePaginator
 from events.models import AuditEvent, Notification, Webhook, WebhookDelivery, Whitelabel
 from events.services import webhooks as webhook_service
@@ -58,37 +59,15 @@ class DeliveryInline(admin.TabularInline):
         return super().get_queryset(request).order_by("-created_at")
 
 
-class WebhookForm(forms.ModelForm):
-    new_secret = forms.CharField(
-        required=False, strip=False, widget=forms.PasswordInput(render_value=False),
-        help_text="Sets the signing secret (stored encrypted, never shown). Leave empty to keep the current one.",
-    )
-    clear_secret = forms.BooleanField(required=False, help_text="Remove the secret (deliveries go unsigned).")
-
-    class Meta:
-        model = Webhook
-        fields = ("name", "organization", "created_by", "url", "events", "active", "include_customers")
-
-    url = forms.URLField(max_length=2000, assume_scheme="https")
-
-    def clean_url(self):
-        url = self.cleaned_data["url"]
-        try:
-            webhook_service.check_url(url)
-        except DomainError as error:
-            raise forms.ValidationError(f"The URL {error.errors.get('url', [error.message])[0]}") from None
-        return url
-
-
 @admin.register(Webhook)
-class WebhookAdmin(admin.ModelAdmin):
+class WebhookAdmin(ServiceAdminMixin, admin.ModelAdmin):
     form = WebhookForm
     list_display = ("name", "organization", "url", "state", "active", "last_status", "last_delivery_at")
     list_filter = ("state", "active", "include_customers")
     search_fields = ("name", "url", "organization__name")
     list_select_related = ("organization",)
-    autocomplete_fields = ("organization", "created_by")
-    readonly_fields = ("id", "secret_set", "state", "failing_since", "last_delivery_at", "last_status",
+    autocomplete_fields = ("organization",)
+    readonly_fields = ("id", "created_by", "secret_set", "state", "failing_since", "last_delivery_at", "last_status",
                        "created_at", "updated_at")
     fields = ("id", "name", "organization", "created_by", "url", "events", "active", "include_customers",
               "secret_set", "new_secret", "clear_secret", "state", "failing_since", "last_delivery_at", "last_status", "created_at", "updated_at")
@@ -99,14 +78,10 @@ class WebhookAdmin(admin.ModelAdmin):
     def secret_set(self, obj):
         return obj.secret_set
 
-    def save_model(self, request, obj, form, change):
-        from config import crypto
-
-        if form.cleaned_data.get("new_secret"):
-            obj.secret_encrypted = crypto.encrypt(form.cleaned_data["new_secret"])
-        elif form.cleaned_data.get("clear_secret"):
-            obj.secret_encrypted = ""
-        super().save_model(request, obj, form, change)
+    def get_readonly_fields(self, request, obj=None):
+        # The service does not move a webhook to another organization: chosen when adding only.
+        fields = super().get_readonly_fields(request, obj)
+        return (*fields, "organization") if obj is not None else fields
 
     @admin.action(description="Send a test ping now")
     def send_test_ping(self, request, queryset):

@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.http import StreamingHttpResponse
 
 from accounts.models import User
+from config.admin_forms import ServiceAdminMixin
 from organizations.admin_deletion import OrganizationDeletionMixin
+from organizations.admin_forms import OrganizationForm
 from organizations.admin_subscriptions import SubscriptionInline
 from organizations.models import Organization
 from organizations.services import csv_lines
@@ -17,7 +19,8 @@ class MemberInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(OrganizationDeletionMixin, admin.ModelAdmin):
+class OrganizationAdmin(ServiceAdminMixin, OrganizationDeletionMixin, admin.ModelAdmin):
+    form = OrganizationForm
     list_display = ("name", "company_name", "partner", "parent", "country", "created_at")
     list_filter = ("partner", "is_staff_organization", "country")
     search_fields = ("name", "company_name", "email", "contact_email")

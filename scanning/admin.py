@@ -1,27 +1,35 @@
 from django.contrib import admin
+from django.template.loader import render_to_string
 
 from config.admin_actions import apply_to_each
+from config.admin_forms import ServiceAdminMixin
+from scanning.admin_forms import PortListForm, ScheduleForm, TargetForm
 from scanning.models import PortList, RunHost, Scan, Scanner, ScanProfile, ScanRun, Schedule, Target
 from scanning.services.runs import start_scan, stop_scan
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    form = TargetForm
     list_display = ("name", "organization", "product", "host_count", "port_list", "alive_test", "created_at")
     list_filter = ("product", "alive_test", "organization")
     search_fields = ("name", "hosts", "organization__name")
     autocomplete_fields = ("organization",)
     list_select_related = ("organization", "port_list")
-    readonly_fields = ("id", "host_count", "credentials_public", "created_at", "updated_at")
-    exclude = ("credentials_encrypted",)
+    readonly_fields = ("id", "host_count", "credentials_public", "created_by", "created_at", "updated_at")
+    fields = ("id", "name", "organization", "product", "hosts", "exclude_hosts", "host_count", "port_list",
+              "alive_test", "comment", "credentials_public", "created_by", "created_at", "updated_at")
 
 
 @admin.register(PortList)
-class PortListAdmin(admin.ModelAdmin):
+class PortListAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    form = PortListForm
     list_display = ("name", "organization", "predefined", "tcp_count", "udp_count")
     list_filter = ("predefined",)
     search_fields = ("name",)
-    readonly_fields = ("id", "tcp_count", "udp_count", "created_at", "updated_at")
+    readonly_fields = ("id", "predefined", "tcp_count", "udp_count", "created_by", "created_at", "updated_at")
+    fields = ("id", "name", "organization", "predefined", "port_ranges", "tcp_count", "udp_count", "comment",
+              "created_by", "created_at", "updated_at")
 
 
 @admin.register(Scanner)
@@ -39,11 +47,14 @@ class ScanProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(Schedule)
-class ScheduleAdmin(admin.ModelAdmin):
+class ScheduleAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    form = ScheduleForm
     list_display = ("name", "organization", "frequency", "interval", "timezone", "next_run_at")
     list_filter = ("frequency", "product")
     search_fields = ("name",)
-    readonly_fields = ("id", "next_run_at", "created_at", "updated_at")
+    readonly_fields = ("id", "next_run_at", "created_by", "created_at", "updated_at")
+    fields = ("id", "name", "organization", "product", "start_at", "timezone", "frequency", "interval", "by_weekday",
+              "by_monthday", "until", "count", "duration", "next_run_at", "created_by", "created_at", "updated_at")
 
 
 class RunInline(admin.TabularInline):
@@ -83,11 +94,22 @@ class ScanAdmin(admin.ModelAdmin):
 
 
 class RunHostInline(admin.TabularInline):
+    """The run's hosts, each with its open ports as a table (service, product, version, CPE, TLS)."""
+
     model = RunHost
-    fields = ("ip", "hostname", "alive", "ports")
+    verbose_name_plural = "hosts and open ports"
+    fields = ("ip", "hostname", "alive", "os", "open_ports")
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="open ports")
+    def open_ports(self, host):
+        ports = [port for port in host.ports or [] if isinstance(port, dict)]
+        return render_to_string("admin/platform/port_table.html", {"ports": ports})
 
 
 @admin.register(ScanRun)

@@ -63,11 +63,12 @@ def apply_credentials(target, credentials):
 
 
 @transaction.atomic
-def create_target(actor, fields):
-    product = require_product(actor)
+def create_target(actor, fields, *, organization=None, product=None):
+    """The API creates in the caller's organization and active product; the admin names both."""
+    product = product or require_product(actor)
     fields = dict(fields)
     credentials = fields.pop("credentials", None)
-    organization = actor.organization
+    organization = organization or actor.organization
     target_set = parsed_hosts(fields["hosts"], fields.get("exclude_hosts", ""), organization)
     _check_ip_limit(organization, product, target_set)
     target = Target(organization=organization, product=product, created_by=actor, host_count=target_set.count, **fields)
