@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "accounts",
     "scanning",
     "findings",
+    "reports",
     "events",
 ]
 
