@@ -1,6 +1,7 @@
 from django.http import FileResponse, Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
 from config.api.viewsets import BulkDestroyMixin
@@ -13,8 +14,17 @@ from scanning.api.base import ScanningViewSet
 from scanning.services.common import require_product
 
 
+class FormatIsAParameter(DefaultContentNegotiation):
+    """`format` names a report file's format on these routes, not DRF's renderer override."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 class FileActions:
     """generate / download / file_exists / verify, shared by reports and advanced reports."""
+
+    content_negotiation_class = FormatIsAParameter
 
     def _choice(self, default_format="pdf", default_type="detailed"):
         params = {**self.request.query_params.dict(), **(self.payload() if self.request.method != "GET" else {})}
