@@ -46,10 +46,8 @@ class FileActions:
         file = generate.ready_file(owner, fmt, report_type)
         if file is None:
             raise Http404
-        from django.core.files.storage import default_storage
-
-        response = FileResponse(default_storage.open(file.file.name, "rb"), as_attachment=True,
-                                filename=file.file.name.rsplit("/", 1)[-1], content_type=CONTENT_TYPES[file.format])
+        response = FileResponse(generate.open_for_download(file, self.request.user), as_attachment=True,
+                                filename=generate.download_name(file), content_type=CONTENT_TYPES[file.format])
         response["X-Content-SHA256"] = file.sha256
         return response
 

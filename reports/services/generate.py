@@ -122,6 +122,18 @@ def ready_file(owner, fmt, report_type) -> ReportFile | None:
     return ReportFile.objects.filter(**key, format=fmt, type=report_type, status=FileStatus.READY).first()
 
 
+def open_for_download(file, actor):
+    """The stored file, opened; the download is an audit event (events.md)."""
+    owner = file.report or file.advanced_report
+    emit("report_downloaded", owner, actor=actor, organization=owner.organization, format=file.format, type=file.type,
+         sha256=file.sha256)
+    return default_storage.open(file.file.name, "rb")
+
+
+def download_name(file) -> str:
+    return file.file.name.rsplit("/", 1)[-1]
+
+
 def verify(file, sha256) -> bool:
     """Whether `sha256` is the stored file's hash, re-computed from the stored bytes."""
     if not isinstance(sha256, str) or not sha256.strip():

@@ -107,3 +107,14 @@ def test_a_failing_store_is_failed_with_its_reason(report, settings, tmp_path):
     settings.MEDIA_ROOT = blocker
     file = request_file(report, "pdf", "detailed", run_now=True)
     assert file.status == "failed" and file.error and not file.sha256
+
+
+@pytest.mark.parametrize("report_type", TYPES)
+def test_xml_follows_the_documented_schema(report, settings, tmp_path, report_type):
+    import xmlschema
+    from django.conf import settings as django_settings
+
+    settings.MEDIA_ROOT = tmp_path
+    schema = xmlschema.XMLSchema(str(django_settings.BASE_DIR / "reports" / "schema" / "report.xsd"))
+    _, body = generated(report, "xml", report_type)
+    schema.validate(io.BytesIO(body))
