@@ -9,8 +9,8 @@ from config.api.exceptions import json_error
 from config.api.routers import ApiRouter
 from events.api import urls as events_urls
 from findings.api import urls as findings_urls
-from reports.api import urls as reports_urls
 from organizations.api import urls as organizations_urls
+from reports.api import urls as reports_urls
 from scanning.api import urls as scanning_urls
 
 router = ApiRouter()
