@@ -12,10 +12,11 @@ from config.views import landing
 from events.api import urls as events_urls
 from findings.api import urls as findings_urls
 from organizations.api import urls as organizations_urls
+from reports.api import urls as reports_urls
 from scanning.api import urls as scanning_urls
 
 router = ApiRouter()
-for app_urls in (accounts_urls, organizations_urls, scanning_urls, findings_urls, events_urls):
+for app_urls in (accounts_urls, organizations_urls, scanning_urls, findings_urls, reports_urls, events_urls):
     app_urls.register(router)
 
 urlpatterns = [

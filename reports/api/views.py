@@ -1,0 +1,131 @@
+from django.http import FileResponse, Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.response import Response
+
+from config.api.viewsets import BulkDestroyMixin
+from reports.api.inputs import AdvancedReportInput, GenerateInput
+from reports.api.serializers import AdvancedReportSerializer, ReportSerializer
+from reports.choices import CONTENT_TYPES, FileStatus
+from reports.models import AdvancedReport, Report, ReportFile
+from reports.services import advanced, generate, records
+from scanning.api.base import ScanningViewSet
+from scanning.services.common import require_product
+
+
+class FormatIsAParameter(DefaultContentNegotiation):
+    """`format` names a report file's format on these routes, not DRF's renderer override."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class FileActions:
+    """generate / download / file_exists / verify, shared by reports and advanced reports."""
+
+    content_negotiation_class = FormatIsAParameter
+
+    def _choice(self, default_format="pdf", default_type="detailed"):
+        params = {**self.request.query_params.dict(), **(self.payload() if self.request.method != "GET" else {})}
+        fmt, report_type = params.get("format", default_format), params.get("type", default_type)
+        generate.check_choice(fmt, report_type)
+        return fmt, report_type
+
+    def _generate(self, owner):
+        data = self.validated(serializer_class=GenerateInput, data=self.payload())
+        default = (owner.format, owner.type) if isinstance(owner, AdvancedReport) else ("pdf", "detailed")
+        fmt = data["format"] if "format" in self.payload() else default[0]
+        report_type = data["type"] if "type" in self.payload() else default[1]
+        file = generate.request_file(owner, fmt, report_type, actor=self.request.user)
+        return Response({"data": self.serialize(type(owner).objects.get(pk=owner.pk)),
+                         "file": {"format": file.format, "type": file.type, "status": file.status}}, status=202)
+
+    def _download(self, owner):
+        fmt, report_type = self._choice(*((owner.format, owner.type) if isinstance(owner, AdvancedReport) else ()))
+        file = generate.ready_file(owner, fmt, report_type)
+        if file is None:
+            raise Http404
+        response = FileResponse(generate.open_for_download(file, self.request.user), as_attachment=True,
+                                filename=generate.download_name(file), content_type=CONTENT_TYPES[file.format])
+        response["X-Content-SHA256"] = file.sha256
+        return response
+
+
+class ReportViewSet(FileActions, BulkDestroyMixin, ScanningViewSet):
+    queryset = Report.objects.prefetch_related("files")
+    serializer_class = ReportSerializer
+    resource_name = "report"
+    search_fields = {"scan_id": "scan_id", "status": "status", "pci_status": "pci_status"}
+    sort_fields = ("created_at",)
+    action_roles = {"file_exists": "Viewer", "verify": "Viewer", "download": "Viewer"}
+
+    def destroy(self, request, pk=None):
+        records.delete_reports(request.user, [self.get_object()])
+        return Response({})
+
+    def destroy_instances(self, instances):
+        records.delete_reports(self.request.user, instances)
+
+    @extend_schema(request=GenerateInput)
+    @action(detail=True, methods=["post"])
+    def generate(self, request, pk=None):
+        return self._generate(self.get_object())
+
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        return self._download(self.get_object())
+
+    @action(detail=True, methods=["get"])
+    def file_exists(self, request, pk=None):
+        fmt, report_type = self._choice()
+        file = ReportFile.objects.filter(report=self.get_object(), format=fmt, type=report_type).first()
+        return Response({"exists": bool(file and file.status == FileStatus.READY),
+                         "status": file.status if file else None, "sha256": (file.sha256 or None) if file else None,
+                         "error": (file.error or None) if file else None})
+
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        body = self.payload()
+        fmt, report_type = self._choice()
+        file = generate.ready_file(self.get_object(), fmt, report_type)
+        if file is None:
+            raise Http404
+        return Response({"valid": generate.verify(file, body.get("sha256", request.query_params.get("sha256")))})
+
+
+class AdvancedReportViewSet(FileActions, BulkDestroyMixin, ScanningViewSet):
+    queryset = AdvancedReport.objects.prefetch_related("files")
+    serializer_class = AdvancedReportSerializer
+    input_serializer_class = AdvancedReportInput
+    resource_name = "advanced_report"
+    search_fields = {"name": "name", "group_by": "group_by", "format": "format", "type": "type"}
+    sort_fields = ("name", "created_at", "last_generated_at")
+    action_roles = {"download": "Viewer"}
+
+    def create(self, request):
+        data = dict(self.validated())
+        report = advanced.create_advanced_report(request.user, request.user.organization, require_product(request.user), data)
+        return self.respond(self.get_queryset().get(pk=report.pk), status=201)
+
+    def update(self, request, pk=None):
+        report = advanced.update_advanced_report(request.user, self.get_object(), dict(self.validated(partial=True)))
+        return self.respond(self.get_queryset().get(pk=report.pk))
+
+    partial_update = update
+
+    def destroy(self, request, pk=None):
+        advanced.delete_advanced_reports(request.user, [self.get_object()])
+        return Response({})
+
+    def destroy_instances(self, instances):
+        advanced.delete_advanced_reports(self.request.user, instances)
+
+    @extend_schema(request=GenerateInput)
+    @action(detail=True, methods=["post"])
+    def generate(self, request, pk=None):
+        return self._generate(self.get_object())
+
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        return self._download(self.get_object())

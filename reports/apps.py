@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "reports"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from events.registry import register_serializer
+        from reports.api.serializers import ReportSerializer
+        from reports.models import Report
+
+        register_serializer(Report, ReportSerializer)

@@ -1,0 +1,4 @@
+from .advanced import AdvancedReport
+from .report import Report, ReportFile
+
+__all__ = ["AdvancedReport", "Report", "ReportFile"]
