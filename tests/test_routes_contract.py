@@ -20,14 +20,6 @@ SAMPLE_VALUES = {"name": "scan_event"}
 PENDING_ROUTES = {
     # Imports of other tools' reports (the issue after findings)
     ("POST", "/v2/scans/{id}/import"),
-    # Reports and advanced reports
-    ("GET", "/v2/reports"), ("GET", "/v2/reports/{id}"), ("DELETE", "/v2/reports/{id}"), ("DELETE", "/v2/reports"),
-    ("POST", "/v2/reports/{id}/generate"), ("GET", "/v2/reports/{id}/download"),
-    ("GET", "/v2/reports/{id}/file_exists"), ("POST", "/v2/reports/{id}/verify"),
-    ("GET", "/v2/advanced_reports"), ("POST", "/v2/advanced_reports"), ("GET", "/v2/advanced_reports/{id}"),
-    ("PUT", "/v2/advanced_reports/{id}"), ("DELETE", "/v2/advanced_reports/{id}"),
-    ("DELETE", "/v2/advanced_reports"), ("POST", "/v2/advanced_reports/{id}/generate"),
-    ("GET", "/v2/advanced_reports/{id}/download"),
 }
 
 

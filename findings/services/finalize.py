@@ -140,5 +140,9 @@ def refresh_exception_counts(organization_id, product):
 
 
 def on_run_finalized(run, summary):
-    """The direct call point after a complete run's numbers are saved (same transaction). The
-    reports issue creates the run's report record here: `create_report_record(run)`."""
+    """After a complete run's numbers are saved (same transaction): its report record, for native
+    and imported runs alike (docs/reports.md)."""
+    from reports.services.records import record_run
+
+    run.refresh_from_db(fields=["status", "pci_status", "severity_counts", "max_severity", "hosts_alive"])
+    record_run(run)
