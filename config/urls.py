@@ -8,11 +8,12 @@ from accounts.api import urls as accounts_urls
 from config.api.exceptions import json_error
 from config.api.routers import ApiRouter
 from events.api import urls as events_urls
+from findings.api import urls as findings_urls
 from organizations.api import urls as organizations_urls
 from scanning.api import urls as scanning_urls
 
 router = ApiRouter()
-for app_urls in (accounts_urls, organizations_urls, scanning_urls, events_urls):
+for app_urls in (accounts_urls, organizations_urls, scanning_urls, findings_urls, events_urls):
     app_urls.register(router)
 
 urlpatterns = [

@@ -18,9 +18,8 @@ SAMPLE_ID = "0b7e5c1e-3c1a-4d4e-9a8f-2f6f1c9d8e7a"
 SAMPLE_VALUES = {"name": "scan_event"}
 
 PENDING_ROUTES = {
-    # Scan results (scanning.md): vulnerabilities of a scan, statistics
-    ("GET", "/v2/scans/{id}/vulnerabilities"), ("GET", "/v2/scans/{id}/vulnerabilities/{vulnerability_id}"),
-    ("GET", "/v2/scans/{id}/statistics"),
+    # Imports of other tools' reports (the issue after findings)
+    ("POST", "/v2/scans/{id}/import"),
     # Reports and advanced reports
     ("GET", "/v2/reports"), ("GET", "/v2/reports/{id}"), ("DELETE", "/v2/reports/{id}"), ("DELETE", "/v2/reports"),
     ("POST", "/v2/reports/{id}/generate"), ("GET", "/v2/reports/{id}/download"),
@@ -29,14 +28,6 @@ PENDING_ROUTES = {
     ("PUT", "/v2/advanced_reports/{id}"), ("DELETE", "/v2/advanced_reports/{id}"),
     ("DELETE", "/v2/advanced_reports"), ("POST", "/v2/advanced_reports/{id}/generate"),
     ("GET", "/v2/advanced_reports/{id}/download"),
-    # Vulnerabilities, exceptions, hosts
-    ("GET", "/v2/vulnerabilities"), ("GET", "/v2/vulnerabilities/{id}"), ("GET", "/v2/vulnerabilities/total"),
-    ("GET", "/v2/vulnerabilities/top"), ("GET", "/v2/vulnerabilities/pci_compliance"),
-    ("GET", "/v2/exceptions"), ("POST", "/v2/exceptions"), ("GET", "/v2/exceptions/{id}"),
-    ("PUT", "/v2/exceptions/{id}"), ("DELETE", "/v2/exceptions/{id}"), ("GET", "/v2/exceptions/{id}/details"),
-    ("DELETE", "/v2/exceptions"), ("PUT", "/v2/exceptions/activate"), ("PUT", "/v2/exceptions/reset"),
-    ("GET", "/v2/exceptions/statistics"),
-    ("GET", "/v2/hosts"), ("GET", "/v2/hosts/{id}"), ("GET", "/v2/hosts/most_vulnerable"),
 }
 
 

@@ -7,12 +7,19 @@ from findings.choices import Delta, FindingStatus, SeverityLevel
 
 
 class FindingFields(TimestampedModel):
-    """What a result and a finding share: where, which check, how severe, the evidence."""
+    """What a result and a finding share: where, which check, how severe, the evidence.
 
-    organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+")
+    These are the two big tables (millions of rows, written in bulk by every run): each index
+    costs every insert, so single-column indexes that a composite one covers, or that only a rare
+    deletion would use, are left out; rows with an exception are found through a partial index."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+",
+                                     db_index=False)
     product = models.CharField(max_length=32)
-    check_info = models.ForeignKey("findings.CheckInfo", on_delete=models.PROTECT, related_name="+")
+    check_info = models.ForeignKey("findings.CheckInfo", on_delete=models.PROTECT, related_name="+", db_index=False)
     nvt = models.CharField(max_length=128)  # = check_info.nvt, kept for filters and the fingerprint
+    name = models.CharField(max_length=512, blank=True, default="")  # the finding's own (a version match names its CVEs)
     ip = models.GenericIPAddressField()
     hostname = models.CharField(max_length=255, blank=True, default="")
     port = models.PositiveIntegerField(default=0)  # 0 = general
@@ -23,7 +30,9 @@ class FindingFields(TimestampedModel):
     cvss_vector = models.CharField(max_length=255, blank=True, default="")
     qod = models.PositiveSmallIntegerField(default=70)
     detection = models.TextField(blank=True, default="")
-    exception = models.ForeignKey("findings.FindingException", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    pci_fail = models.BooleanField(default=False)  # an automatic PCI failure (per finding: a version match may differ)
+    exception = models.ForeignKey("findings.FindingException", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", db_index=False)
 
     class Meta:
         abstract = True
@@ -36,9 +45,10 @@ class FindingFields(TimestampedModel):
 class Result(FindingFields):
     """One check that hit one host and port in one run (GET /v2/scans/{id}/vulnerabilities)."""
 
-    run = models.ForeignKey("scanning.ScanRun", on_delete=models.CASCADE, related_name="results")
+    run = models.ForeignKey("scanning.ScanRun", on_delete=models.CASCADE, related_name="results", db_index=False)
     scan = models.ForeignKey("scanning.Scan", on_delete=models.CASCADE, related_name="+")
-    finding = models.ForeignKey("findings.Finding", null=True, blank=True, on_delete=models.SET_NULL, related_name="results")
+    finding = models.ForeignKey("findings.Finding", null=True, blank=True, on_delete=models.SET_NULL, related_name="results",
+                                db_index=False)
     delta = models.CharField(max_length=16, choices=Delta.choices, default=Delta.NEW)
 
     class Meta:
@@ -50,15 +60,16 @@ class Result(FindingFields):
             models.Index(fields=["run", "severity"]),
             models.Index(fields=["run", "ip"]),
             models.Index(fields=["organization", "nvt"]),
+            models.Index(fields=["exception"], condition=models.Q(exception__isnull=False), name="result_excepted"),
         ]
 
 
 class Finding(FindingFields):
     """The current state of one fingerprint (organization, product, nvt, ip, port, protocol)."""
 
-    host = models.ForeignKey("findings.Host", on_delete=models.CASCADE, related_name="findings")
     scan = models.ForeignKey("scanning.Scan", null=True, on_delete=models.SET_NULL, related_name="+")
     run = models.ForeignKey("scanning.ScanRun", null=True, on_delete=models.SET_NULL, related_name="+")  # last seen in
+    host = models.ForeignKey("findings.Host", on_delete=models.CASCADE, related_name="findings", db_index=False)
     status = models.CharField(max_length=16, choices=FindingStatus.choices, default=FindingStatus.NEW)
     first_seen = models.DateTimeField()
     last_seen = models.DateTimeField()
@@ -77,5 +88,7 @@ class Finding(FindingFields):
             models.Index(fields=["organization", "product", "status"]),
             models.Index(fields=["organization", "product", "ip"]),
             models.Index(fields=["organization", "product", "scan"]),
+            models.Index(fields=["organization", "product", "name"]),
             models.Index(fields=["host", "status"]),
+            models.Index(fields=["exception"], condition=models.Q(exception__isnull=False), name="finding_excepted"),
         ]

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from config.api.uuids import parse_uuid
 from config.api.viewsets import BulkDestroyMixin
+from findings.api.scan_results import ScanResultsMixin
 from scanning.api.base import ScanningViewSet
 from scanning.api.inputs import ScanInput, WizardInput
 from scanning.api.serializers import RunHostSerializer, ScanRunSerializer, ScanSerializer
@@ -14,7 +15,7 @@ from scanning.models import RunHost, Scan, ScanRun
 from scanning.services import runs, scans
 
 
-class ScanViewSet(BulkDestroyMixin, ScanningViewSet):
+class ScanViewSet(ScanResultsMixin, BulkDestroyMixin, ScanningViewSet):
     queryset = Scan.objects.select_related("target", "scan_profile", "scanner", "schedule")
     serializer_class = ScanSerializer
     input_serializer_class = ScanInput
@@ -109,7 +110,8 @@ class ScanViewSet(BulkDestroyMixin, ScanningViewSet):
         queryset = RunHost.objects.filter(run=run) if run else RunHost.objects.none()
         queryset = self.filter_params(queryset, {"ip": "ip", "hostname": "hostname"}, ("ip", "hostname", "created_at"), ("ip",))
         page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(RunHostSerializer(page, many=True).data)
+        context = {"host_counts": self.run_host_counts(run, [h.ip for h in page]) if page else {}}
+        return self.get_paginated_response(RunHostSerializer(page, many=True, context=context).data)
 
     @extend_schema(operation_id="scans_host_retrieve")
     @action(detail=True, methods=["get"], url_path=r"hosts/(?P<host_id>[^/]+)")
@@ -118,7 +120,8 @@ class ScanViewSet(BulkDestroyMixin, ScanningViewSet):
         host = RunHost.objects.filter(run__scan=scan, pk=parse_uuid(host_id)).first() if parse_uuid(host_id) else None
         if host is None:
             raise Http404
-        return Response({"data": RunHostSerializer(host).data})
+        context = {"host_counts": self.run_host_counts(host.run_id, [host.ip])}
+        return Response({"data": RunHostSerializer(host, context=context).data})
 
     def filter_params(self, queryset, search_fields, sort_fields, default_sort=("-created_at",)):
         from config.api.filtering import apply_list_params

@@ -1,4 +1,6 @@
-"""The worker side of a run: claim it, run the engine, store results in batches, finish it."""
+"""The worker side of a run: claim it, run the engine, store results in batches (the findings
+ingestion service), finish it once: the status change is the gate, and only a complete run is
+finalized (deltas, fixed findings, verdict)."""
 
 import logging
 import threading
@@ -9,18 +11,14 @@ from django.db import connections, transaction
 from django.utils import timezone
 
 from scanning.choices import RunStatus
-from scanning.models import RunHost, Scan, ScanRun
+from scanning.models import Scan, ScanRun
 from scanning.targets import TargetError, blocked_networks_from_setting, parse_targets
 
+from . import common
 from .common import emit_after_commit
 from .runs import set_status
 
 logger = logging.getLogger("scanning.runs")
-
-# Callables (run, hosts) run after the engine, before the run is marked finished: the findings
-# stage (checks, severity, delta, PCI verdict) plugs in here.
-AFTER_ENGINE = []
-
 
 def claim(run_id, worker):
     run = ScanRun.objects.select_related("scan", "scan__target", "scan__target__port_list", "scan__scan_profile").filter(pk=run_id).first()
@@ -44,8 +42,17 @@ def build_plan(run):
     return ScanPlan(
         addresses=list(target_set.addresses), hostnames=list(target_set.hostnames),
         tcp_ports=ports.tcp_ports(), udp_ports=ports.udp_ports(), alive_test=target.alive_test,
-        use_nmap=settings.SCAN_USE_NMAP, blocked_networks=list(blocked),
+        use_nmap=settings.SCAN_USE_NMAP, blocked_networks=list(blocked), families=profile_families(run.scan),
+        feed_path=getattr(settings, "VULN_FEED_PATH", "") or "",
     ), target_set.count
+
+
+def profile_families(scan):
+    """The check families the scan profile selects; none for a discovery-only profile."""
+    profile = scan.scan_profile
+    if profile is None or profile.discovery_only:
+        return ()
+    return tuple(profile.families or ())
 
 
 class RunReporter:
@@ -89,23 +96,10 @@ class RunReporter:
         return bool(self.stop_reason)
 
     def store_hosts(self, hosts):
-        rows = [
-            RunHost(
-                run=self.run, organization_id=self.run.organization_id, ip=host.ip, hostname=host.hostname or "",
-                alive=host.alive, os=host.os or "", mac=host.mac or "", ports=[port_dict(p) for p in host.ports],
-            )
-            for host in hosts
-        ]
-        RunHost.objects.bulk_create(rows, batch_size=1000)
+        from findings.services.ingest import store_hosts
+
+        store_hosts(self.run, hosts)
         self.hosts_alive += sum(1 for h in hosts if h.alive)
-
-
-def port_dict(port):
-    return {
-        "port": port.port, "protocol": port.protocol, "state": port.state, "service": port.service,
-        "product": port.product, "version": port.version, "cpe": port.cpe, "tls": port.tls,
-        "banner": (port.banner or "")[:1024], "extra": port.extra or {},
-    }
 
 
 class Heartbeat(threading.Thread):
@@ -136,9 +130,7 @@ def execute_run(run_id, worker=""):
     try:
         plan, host_count = build_plan(run)
         ScanRun.objects.filter(pk=run.pk).update(host_count=host_count)
-        hosts = engine.run(plan, reporter)
-        for hook in AFTER_ENGINE:
-            hook(run, hosts)
+        engine.run(plan, reporter)
     except TargetError as exc:
         return finish(run, RunStatus.INTERRUPTED, reporter, error=f"Target no longer valid: {exc}")
     except Exception as exc:  # the run must end in a state, whatever went wrong
@@ -148,23 +140,54 @@ def execute_run(run_id, worker=""):
         heartbeat.done.set()
     if reporter.stop_reason:
         return finish(run, reporter.stop_status, reporter, error=reporter.stop_reason)
-    return finish(run, RunStatus.DONE, reporter)
+    try:
+        return finish(run, RunStatus.DONE, reporter)
+    except Exception as exc:  # finalizing failed and rolled back: the run must still end in a state
+        logger.exception("Scan run %s could not be finalized", run.pk)
+        return finish(run, RunStatus.INTERRUPTED, reporter, error=f"Results could not be finalized: {exc.__class__.__name__}: {exc}")
 
 
-@transaction.atomic
 def finish(run, status, reporter, error=""):
+    """Move the run to its final state once: when another party moved it first (the reconciler
+    interrupted it, a second worker), nothing is emitted again; the counts of what this worker
+    stored are still brought up to date."""
+    from findings.services import finalize
+
     fields = {
         "finished_at": timezone.now(), "hosts_alive": reporter.hosts_alive, "error": error,
         "partial": status != RunStatus.DONE, "progress": 100 if status == RunStatus.DONE else reporter_progress(run),
         "stage": "",
     }
-    set_status(run, status, only_from=(RunStatus.RUNNING, RunStatus.STOP_REQUESTED), **fields)
-    Scan.objects.filter(pk=run.scan_id, last_history_id=run.pk).update(
-        severity_counts=run.severity_counts, max_severity=run.max_severity, pci_status=run.pci_status
-    )
-    event = {RunStatus.DONE: "scan_completed", RunStatus.STOPPED: "scan_stopped"}.get(status, "scan_failed")
-    emit_after_commit(event, run.scan, None, run_id=str(run.pk), error=error)
+    with transaction.atomic():
+        if not set_status(run, status, only_from=(RunStatus.RUNNING, RunStatus.STOP_REQUESTED), **fields):
+            run.refresh_from_db()
+            if run.status in (RunStatus.STOPPED, RunStatus.INTERRUPTED):
+                finalize.summarize_partial(run)
+            return run
+        if status == RunStatus.DONE:
+            summary = finalize.finalize(run)
+            finalize.on_run_finalized(run, summary)
+        else:
+            finalize.summarize_partial(run)
+        transaction.on_commit(lambda: announce(run, status, error))
     return run
+
+
+EVENTS = {RunStatus.DONE: "scan_completed", RunStatus.STOPPED: "scan_stopped"}
+
+
+def announce(run, status, error):
+    """The run's events, after its numbers committed: scan_completed (with the counts, delta and
+    verdict), scan_stopped or scan_failed; vulnerability_new when a complete run found new ones."""
+    from findings.services import run_events
+
+    scan = Scan.objects.select_related("target", "scan_profile", "scanner", "schedule", "organization").get(pk=run.scan_id)
+    name = EVENTS.get(status, "scan_failed")
+    common.emit(name, scan, organization=scan.organization, **run_events.run_data(run, error))
+    if status == RunStatus.DONE:
+        new = run_events.new_vulnerabilities(run, scan)
+        if new is not None:
+            common.emit("vulnerability_new", None, organization=scan.organization, **new)
 
 
 def reporter_progress(run):

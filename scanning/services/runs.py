@@ -106,6 +106,8 @@ def stop_scan(scan, actor=None):
 
 def interrupt_stale_runs(now=None):
     """The reconciler: runs whose worker stopped heartbeating are interrupted, with an error."""
+    from findings.services.finalize import summarize_partial
+
     now = now or timezone.now()
     stale_before = now - timedelta(seconds=settings.SCAN_HEARTBEAT_TIMEOUT)
     stale = ScanRun.objects.filter(status__in=(RunStatus.RUNNING, RunStatus.STOP_REQUESTED), heartbeat_at__lt=stale_before)
@@ -118,6 +120,7 @@ def interrupt_stale_runs(now=None):
         error = "The worker stopped reporting (heartbeat lost)" if run.status in (RunStatus.RUNNING, RunStatus.STOP_REQUESTED) \
             else "No worker picked the run up in time"
         if set_status(run, RunStatus.INTERRUPTED, only_from=(run.status,), finished_at=now, error=error, partial=True):
+            summarize_partial(run)  # what a vanished worker stored still counts
             emit_after_commit("scan_failed", run.scan, None, run_id=str(run.pk), error=error)
             interrupted.append(run)
     return interrupted

@@ -1,0 +1,144 @@
+"""What happens once a run has stored its last batch (scanning.md stage 6, "Findings, hosts and
+deltas"). A complete (`done`) run gets, in a constant number of queries:
+
+- the run's `delta {new, fixed, persisting}` against the previous done run of the same scan
+  (each result's own `delta` was set as it was stored, see ingest.py);
+- current findings it did not see turned `fixed`: only on hosts it found alive, on ports it
+  scanned (or `general`), for check families it ran; a host that was down keeps its findings;
+- its severity counts, maximum severity and PCI verdict, copied to its scan;
+- the counts of the hosts it saw and of the exceptions of its organization.
+
+A stopped or interrupted run (`summarize_partial`) keeps what it stored and gets its counts,
+but never a verdict or a delta, and never turns a finding fixed."""
+
+import bisect
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from findings.choices import FindingStatus
+from findings.models import Finding, FindingException, Host, Result
+from scanning.choices import RunStatus
+from scanning.models import RunHost, ScanRun
+
+from .counts import DEFAULT_MIN_QOD, refresh_hosts, run_summaries, save_run_numbers
+
+CHUNK = 5000  # ids per UPDATE ... WHERE id IN (...)
+
+
+@dataclass
+class Scope:
+    """What a run looked at: `families` None = every family (imports); `ports` None = every port
+    (imports), else a PortRanges of what the run scanned."""
+
+    families: list | None = None
+    ports: object = None
+
+    def scanned(self, port, protocol) -> bool:
+        if port == 0 or self.ports is None:
+            return True
+        ranges = self.ports.tcp if protocol == "tcp" else self.ports.udp  # sorted, not overlapping
+        index = bisect.bisect_right(ranges, (port, 65536)) - 1
+        return index >= 0 and ranges[index][0] <= port <= ranges[index][1]
+
+
+def scope_of_native_run(run):
+    """The scan profile's families and the target's port list (both as the run used them)."""
+    from scanning.ports import parse_port_ranges
+
+    scan = run.scan
+    profile = scan.scan_profile
+    families = [] if getattr(profile, "discovery_only", False) else list(profile.families or [])
+    return Scope(families=families, ports=parse_port_ranges(scan.target.port_list.port_ranges))
+
+
+def previous_done_run(run):
+    return (ScanRun.objects.filter(scan_id=run.scan_id, status=RunStatus.DONE, created_at__lt=run.created_at)
+            .exclude(pk=run.pk).order_by("-created_at").only("id").first())
+
+
+def finalize(run, scope=None, now=None):
+    """Deltas, fixed findings, counts and verdict of a complete run; returns its summary."""
+    now = now or timezone.now()
+    scope = scope if scope is not None else scope_of_native_run(run)
+    previous = previous_done_run(run)
+    fixed = count_fixed(run, previous, scope)
+    fix_unseen_findings(run, scope, now)
+    run.delta = {"fixed": fixed}
+    summary = run_summaries([run.pk])[run.pk]
+    save_run_numbers([run], {run.pk: summary}, complete_ids={run.pk})
+    refresh_hosts(hosts_of(run))
+    refresh_exception_counts(run.organization_id, run.product)
+    return summary
+
+
+def summarize_partial(run):
+    """Counts of a stopped or interrupted run from what it stored; no delta, no verdict."""
+    summary = run_summaries([run.pk])[run.pk]
+    save_run_numbers([run], {run.pk: summary}, complete_ids=set())
+    refresh_hosts(hosts_of(run))
+    return summary
+
+
+def same_fingerprint_in(run_id):
+    return Result.objects.filter(run_id=run_id, nvt=OuterRef("nvt"), ip=OuterRef("ip"), port=OuterRef("port"),
+                                 protocol=OuterRef("protocol"))
+
+
+def alive_ips(run):
+    return RunHost.objects.filter(run_id=run.pk, alive=True).values("ip")
+
+
+def count_fixed(run, previous, scope):
+    """Counted results of the previous run that this run, looking at the same host, port and
+    family, no longer found."""
+    if previous is None:
+        return 0
+    gone = (Result.objects.filter(run_id=previous.pk, qod__gte=DEFAULT_MIN_QOD, severity__gte=0, ip__in=alive_ips(run))
+            .exclude(Exists(same_fingerprint_in(run.pk))))
+    if scope.families is not None:
+        gone = gone.filter(check_info__family__in=scope.families)
+    return sum(1 for port, protocol in gone.values_list("port", "protocol") if scope.scanned(port, protocol))
+
+
+def fix_unseen_findings(run, scope, now):
+    """Findings on the run's alive hosts that nobody has seen since the run started (a finding the
+    run stored has `last_seen` after its start, as has one another scan saw meanwhile)."""
+    if scope.families is not None and not scope.families:
+        return 0  # a discovery run looked for no weakness: it cannot say one is gone
+    since = run.started_at or run.created_at
+    unseen = (Finding.objects.filter(organization_id=run.organization_id, product=run.product, ip__in=alive_ips(run),
+                                     last_seen__lt=since)
+              .exclude(status=FindingStatus.FIXED))
+    if scope.families is not None:
+        unseen = unseen.filter(check_info__family__in=scope.families)
+    ids = [pk for pk, port, protocol in unseen.values_list("id", "port", "protocol") if scope.scanned(port, protocol)]
+    for start in range(0, len(ids), CHUNK):
+        Finding.objects.filter(pk__in=ids[start:start + CHUNK]).update(status=FindingStatus.FIXED, fixed_at=now,
+                                                                        updated_at=now)
+    return len(ids)
+
+
+def hosts_of(run):
+    return Host.objects.filter(organization_id=run.organization_id, product=run.product,
+                               ip__in=alive_ips(run)).values_list("id", flat=True)
+
+
+def refresh_exception_counts(organization_id, product):
+    """affected_count of the organization's exceptions: the current findings each one changes."""
+    from django.db.models import Count
+
+    counts = dict(Finding.objects.filter(organization_id=organization_id, product=product, exception__isnull=False)
+                  .values_list("exception_id").order_by().annotate(n=Count("id")))
+    exceptions = list(FindingException.objects.filter(organization_id=organization_id, product=product)
+                      .only("id", "affected_count"))
+    changed = [e for e in exceptions if e.affected_count != counts.get(e.pk, 0)]
+    for exception in changed:
+        exception.affected_count = counts.get(exception.pk, 0)
+    FindingException.objects.bulk_update(changed, ["affected_count"], batch_size=1000)
+
+
+def on_run_finalized(run, summary):
+    """The direct call point after a complete run's numbers are saved (same transaction). The
+    reports issue creates the run's report record here: `create_report_record(run)`."""
