@@ -12,7 +12,25 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="insecure-dev-key-change-me-" + "x" * 24)
+# Signs sessions, password-reset links and (unless JWT_SECRET, TOKEN_HASH_KEY and
+# FIELD_ENCRYPTION_KEY are set) bearer tokens, API-key hashes and encrypted secrets. Never the
+# public development key in production: without DJANGO_SECRET_KEY and with debug off, nothing
+# starts; `check --deploy` flags the development key (config.checks). scripts/run.sh generates
+# one per install into .env.
+DEVELOPMENT_SECRET_KEY = "insecure-dev-key-change-me-" + "x" * 24
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is not set. With DJANGO_DEBUG=false the platform refuses to start with the "
+            "public development key: set DJANGO_SECRET_KEY to a long random value (python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))'), in the environment or in .env (README, Production checklist)."
+        )
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
+# Old keys still accepted when checking Django signatures (sessions, signed links) while rotating.
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["*"] if DEBUG else ["localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -40,7 +58,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "events.middleware.RequestContextMiddleware",  # X-Request-Id, audit context (docs/events.md)
-    "django.middleware.security.SecurityMiddleware",
+    "config.api.middleware.ApiEdgeMiddleware",  # /v2, /auth: no-store, body limits, JSON failures
+    "django.middleware.security.SecurityMiddleware",  # HSTS on requests that arrived over TLS
+    "config.middleware.SecureCookiesOverTlsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -119,8 +139,11 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CG Scanning <no-repl
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# Secure-only cookies always when HTTP is redirected to HTTPS; otherwise (run.sh on plain-HTTP
+# loopback) config.middleware marks them secure on every request that arrived over TLS.
+SECURE_COOKIES = env.bool("DJANGO_SECURE_COOKIES", default=SECURE_SSL_REDIRECT)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
@@ -128,6 +151,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 # --- The /v2 API ---
+# Largest request body (bytes) a /v2 or /auth route reads: a larger one is a 413 before it is
+# read. Routes that take file uploads (multipart) declare their own limit, API_MAX_UPLOAD_BYTES.
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
+API_MAX_UPLOAD_BYTES = env.int("API_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES  # Django's own check of non-file body data
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.CGAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["config.api.permissions.IsAuthenticatedRole"],
@@ -202,6 +230,8 @@ if TASK_BACKEND == TASK_BACKENDS["rq"]:
 # Authentication knobs (conventions.md).
 JWT_TTL = timedelta(seconds=env.int("JWT_TTL", default=24 * 3600))
 JWT_SECRET = env.str("JWT_SECRET", default=SECRET_KEY)
+# Key of the HMAC under which API keys and access tokens are stored (changing it invalidates them).
+TOKEN_HASH_KEY = env.str("TOKEN_HASH_KEY", default=SECRET_KEY)
 API_KEY_REQUIRED = env.bool("API_KEY_REQUIRED", default=True)
 API_KEY_LAST_USED_RESOLUTION = env.int("API_KEY_LAST_USED_RESOLUTION", default=60)  # seconds
 SIGN_IN_MAX_FAILURES = env.int("SIGN_IN_MAX_FAILURES", default=5)  # per username, then lockout
@@ -266,6 +296,9 @@ SCAN_USE_NMAP = env.bool("SCAN_USE_NMAP", default=True)  # use nmap for -sn / -s
 # (tests and the demo scan 127.0.0.1). Read from os.environ directly: django-environ turns an
 # empty value into the default, which would lose the difference between unset and empty.
 SCAN_BLOCKED_NETWORKS = env.ENVIRON.get("SCAN_BLOCKED_NETWORKS")  # None (unset) → the defaults
+# Scanner hosts (gvm) go through the webhooks' network guard: private and loopback hosts are
+# refused unless allowed here (a Greenbone scanner inside your network); metadata addresses never.
+SCANNER_ALLOW_PRIVATE_HOSTS = env.bool("SCANNER_ALLOW_PRIVATE_HOSTS", default=False)
 # Hard cap on the addresses one target expands to (counted before anything is expanded).
 SCAN_MAX_TARGET_ADDRESSES = env.int("SCAN_MAX_TARGET_ADDRESSES", default=65536)
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.http import JsonResponse
 from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 
@@ -30,7 +31,8 @@ urlpatterns = [
     path("healthz", lambda request: JsonResponse({"status": "ok"}), name="healthz"),
     # Anything else under /v2 and /auth is the JSON 404 of the contract, with DEBUG on too (where
     # Django would otherwise answer with its HTML debug page).
-    re_path(r"^(?:v2|auth)(?:/.*)?$", lambda request: handler404(request), name="api-not-found"),
+    # csrf_exempt: a POST to an unknown path is a 404, never Django's HTML CSRF page.
+    re_path(r"^(?:v2|auth)(?:/.*)?$", csrf_exempt(lambda request: handler404(request)), name="api-not-found"),
 ]
 
 

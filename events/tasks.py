@@ -13,10 +13,12 @@ def deliver_webhook(delivery_id):
 
 
 @task()
-def send_notification_emails(user_ids, kind, title, message, organization_id=None, dedupe_key=None):
+def send_notification_emails(user_ids, kind, title, message, organization_id=None, dedupe_key=None,
+                             resource_type="", resource_id="", members_only=False):
     from events.services.mail import send_notification_emails as send
 
-    return send(user_ids, kind, title, message, organization_id)
+    return send(user_ids, kind, title, message, organization_id, resource_type=resource_type,
+                resource_id=resource_id, members_only=members_only)
 
 
 @task()

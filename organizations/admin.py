@@ -30,6 +30,7 @@ class OrganizationAdmin(OrganizationDeletionMixin, admin.ModelAdmin):
         (None, {"fields": ("id", "name", "company_name", "description", "partner", "is_staff_organization", "parent")}),
         ("Details", {"fields": ("address", "city", "state", "zipcode", "country", "phone", "website", "email")}),
         ("Contact", {"fields": ("contact_name", "contact_title", "contact_phone", "contact_email")}),
+        ("Scanning", {"fields": ("scan_allowed_networks",)}),
         ("Timestamps", {"fields": ("created_at", "updated_at")}),
     )
 

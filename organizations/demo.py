@@ -11,6 +11,7 @@ from organizations.services.limits import live_subscription
 from organizations.services.subscriptions import PlanRequest, subscribe
 
 DEMO_KEY_NAME = "Demo key"
+DEMO_SCAN_ALLOWANCE = "127.0.0.1/32"
 
 # Extra seeding steps other apps register (subscriptions, scanning): callables (result) -> None.
 DEMO_STEPS = []
@@ -38,6 +39,9 @@ def seed_demo(password):
     customer, _ = Organization.objects.get_or_create(
         name="Demo Customer", defaults={"company_name": "Demo Customer Inc", "parent": partner, "country": "Greece"}
     )
+    if not customer.scan_allowed_networks:  # the README's demo scans this machine; nobody else may
+        customer.scan_allowed_networks = DEMO_SCAN_ALLOWANCE
+        customer.save(update_fields=["scan_allowed_networks", "updated_at"])
     admin = _user("admin", "Admin", staff, password)
     if not admin.is_staff:
         admin.is_staff = admin.is_superuser = True

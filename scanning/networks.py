@@ -24,6 +24,11 @@ STATIC_BLOCKED_NETWORKS = (
     "169.254.169.254/32", "fd00:ec2::254/128",  # cloud metadata (AWS, GCP, Azure, OpenStack; AWS IPv6)
     "100.100.100.200/32", "168.63.129.16/32",  # cloud metadata (Alibaba), Azure platform endpoint
 )  # fmt: skip
+# Never scanned, whatever SCAN_BLOCKED_NETWORKS or an organization's allowance says (the
+# addresses events.services.ssrf refuses for webhooks and scanner hosts).
+METADATA_NETWORKS = tuple(
+    ipaddress.ip_network(text) for text in ("169.254.169.254/32", "fd00:ec2::254/128", "100.100.100.200/32")
+)
 
 
 class Intervals:
@@ -120,6 +125,40 @@ def blocked_networks_from_setting() -> list:
             except ValueError:
                 raise ImproperlyConfigured(f'SCAN_BLOCKED_NETWORKS: "{text}" is not an IP network')
     return networks
+
+
+def blocked_networks_for(organization=None) -> list:
+    """What `organization` may never scan: the setting's blocked networks less the networks
+    staff allowed it (Organization.scan_allowed_networks), plus the cloud metadata addresses,
+    which are blocked whatever the setting or the allowance says."""
+    from organizations.scan_allowance import parse_allowance
+
+    blocked = blocked_networks_from_setting()
+    text = getattr(organization, "scan_allowed_networks", "") if organization is not None else ""
+    if text:
+        try:
+            blocked = subtract_networks(blocked, parse_allowance(text))
+        except ValueError:
+            pass  # an allowance that no longer parses allows nothing (it is validated when saved)
+    return blocked + [network for network in METADATA_NETWORKS if not _covered(network, blocked)]
+
+
+def subtract_networks(networks, removed) -> list:
+    """`networks` without the addresses of `removed` (both lists of ip_network)."""
+    result = list(networks)
+    for cut in removed:
+        remaining = []
+        for network in result:
+            if network.version != cut.version or not network.overlaps(cut):
+                remaining.append(network)
+            elif not cut.supernet_of(network):  # CIDRs overlap only by containment: network ⊃ cut
+                remaining.extend(network.address_exclude(cut))
+        result = remaining
+    return result
+
+
+def _covered(network, networks) -> bool:
+    return any(n.version == network.version and n.supernet_of(network) for n in networks)
 
 
 @functools.cache

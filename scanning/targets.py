@@ -22,6 +22,7 @@ from scanning.networks import (
     Intervals,
     address_key,
     blocked_intervals,
+    blocked_networks_for,
     blocked_networks_from_setting,
     default_blocked_networks,
     key_to_text,
@@ -31,6 +32,7 @@ from scanning.networks import (
 __all__ = [
     "TargetError",
     "TargetSet",
+    "blocked_networks_for",
     "blocked_networks_from_setting",
     "count_targets",
     "default_blocked_networks",

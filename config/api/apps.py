@@ -5,3 +5,6 @@ class ApiConfig(AppConfig):
     name = "config.api"
     label = "api"
     verbose_name = "API framework"
+
+    def ready(self):
+        from config import checks  # noqa: F401 - registers the deployment checks

@@ -4,6 +4,7 @@
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
@@ -20,6 +21,7 @@ STATUS_TEXT = {
     405: "Method Not Allowed",
     406: "Not Acceptable",
     409: "Conflict",
+    413: "Payload Too Large",
     415: "Bad Request",
     422: "Parameter Error",
     429: "Too Many Requests",
@@ -96,6 +98,10 @@ def _status_and_body(exc):
         return 403, error_body(403, str(detail))
     if isinstance(exc, (drf.NotFound, Http404)):
         return 404, error_body(404, "Record not found")
+    if isinstance(exc, RequestDataTooBig):
+        return 413, error_body(413, "The request body is too large")
+    if isinstance(exc, TooManyFieldsSent):
+        return 400, error_body(400, "The request has too many fields")
     if isinstance(exc, drf.UnsupportedMediaType):
         return 400, error_body(400, str(exc.detail))
     if isinstance(exc, drf.APIException):

@@ -8,7 +8,10 @@ class StrictJSONParser(JSONParser):
     """JSON bodies; anything that is not valid JSON, or not an object, is a 400."""
 
     def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:  # nested deeper than the parser's stack: not a document we take
+            raise ParseError("JSON parse error - the body is nested too deeply") from None
         if not isinstance(data, dict):
             raise ParseError("The request body must be a JSON object")
         return data

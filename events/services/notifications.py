@@ -52,16 +52,23 @@ def notify(event):
         for user in preferences.wanting(users, kind, "in_app")
     ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    mail_to = [user for user in preferences.wanting(users, kind, "email") if user.email]
+    mail_to = [user for user in preferences.wanting(users, kind, "email") if mailable(user)]
     if mail_to:
         from events.tasks import send_notification_emails
 
         send_notification_emails.enqueue(
             user_ids=[str(user.pk) for user in mail_to], kind=str(kind), title=title, message=message,
             organization_id=str(event.organization_id) if event.organization_id else None,
-            dedupe_key=dedupe_key,
+            dedupe_key=dedupe_key, resource_type=event.resource_type or "", resource_id=str(event.resource_id or ""),
+            members_only=event.data.get("recipients") is None,
         )
     return rows
+
+
+def mailable(user):
+    """E-mail goes to active users with an address they confirmed (an unconfirmed address may be
+    someone else's: a typo, or an account made in their name)."""
+    return bool(user.is_active and user.email and getattr(user, "confirmed", False))
 
 
 def mark(queryset, field):

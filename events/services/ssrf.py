@@ -1,9 +1,11 @@
-"""Where webhooks may send (events.md): http(s) URLs whose host resolves only to public
+"""The one network guard for connections the platform makes on a tenant's behalf (events.md):
+webhook URLs and scanner hosts (docs/scanning.md). A host must resolve only to public
 addresses. Loopback, private, link-local, multicast and reserved addresses are refused unless
-WEBHOOK_ALLOW_PRIVATE_TARGETS allows private and loopback ones (self-hosted installs, tests);
-cloud metadata addresses are refused whatever the setting. Checked when a webhook is saved and
-again at every delivery, against the addresses the connection then actually uses (DNS
-rebinding)."""
+private targets are allowed for that kind of connection (WEBHOOK_ALLOW_PRIVATE_TARGETS,
+SCANNER_ALLOW_PRIVATE_HOSTS: self-hosted installs, tests), and then only private and loopback
+ones; cloud metadata addresses are refused whatever the settings. Checked when the webhook or
+scanner is saved and again at every connection, against the addresses the connection then
+actually uses (DNS rebinding): callers connect to an address this module returned."""
 
 import ipaddress
 import socket
@@ -33,8 +35,9 @@ def parse(url):
     return parts.scheme, parts.hostname, port or (443 if parts.scheme == "https" else 80)
 
 
-def check_address(address):
-    """Refuse one resolved address (an ipaddress object) when it is not a permitted target."""
+def check_address(address, *, allow_private=None):
+    """Refuse one resolved address (an ipaddress object) when it is not a permitted target.
+    `allow_private` None: WEBHOOK_ALLOW_PRIVATE_TARGETS decides."""
     if getattr(address, "ipv4_mapped", None):
         address = address.ipv4_mapped
     if address in METADATA:
@@ -43,7 +46,7 @@ def check_address(address):
         raise UnsafeTarget(f"resolves to {address}, a link-local address")
     if address.is_multicast or address.is_unspecified or (address.is_reserved and not address.is_private):
         raise UnsafeTarget(f"resolves to {address}, which is not a routable address")
-    if settings.WEBHOOK_ALLOW_PRIVATE_TARGETS:
+    if settings.WEBHOOK_ALLOW_PRIVATE_TARGETS if allow_private is None else allow_private:
         return
     if address.is_loopback:
         raise UnsafeTarget(f"resolves to {address}, a loopback address")
@@ -74,6 +77,12 @@ def check_url(url, *, require_resolution=False):
     resolve and `require_resolution` is false: a webhook may be saved before its DNS exists,
     every delivery checks again)."""
     _scheme, host, port = parse(url)
+    return check_host(host, port, require_resolution=require_resolution)
+
+
+def check_host(host, port, *, allow_private=None, require_resolution=False):
+    """Validate a host name or address (every address it resolves to); returns the addresses to
+    connect to ([] when it does not resolve and `require_resolution` is false)."""
     try:
         addresses = resolve(host, port)
     except LookupError as error:
@@ -81,5 +90,5 @@ def check_url(url, *, require_resolution=False):
             raise UnsafeTarget(str(error)) from None
         return []
     for address in addresses:
-        check_address(address)
+        check_address(address, allow_private=allow_private)
     return addresses

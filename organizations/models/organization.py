@@ -1,6 +1,7 @@
 from django.db import models, transaction
 
 from config.api.models import TimestampedModel
+from organizations.scan_allowance import validate_allowance
 
 DETAIL_FIELDS = (
     "address", "city", "state", "zipcode", "country", "phone", "website", "email",
@@ -36,6 +37,11 @@ class Organization(TimestampedModel):
     contact_title = models.CharField(max_length=255, blank=True, default="")
     contact_phone = models.CharField(max_length=40, blank=True, default="")
     contact_email = models.EmailField(blank=True, default="")
+    scan_allowed_networks = models.TextField(
+        blank=True, default="", validators=[validate_allowance], verbose_name="scanning allowance",
+        help_text="Networks of the platform's blocked list this organization may scan anyway (comma- or "
+                  "line-separated CIDRs, e.g. 127.0.0.1/32). Staff only; cloud metadata addresses are never allowed.",
+    )
 
     class Meta:
         ordering = ("name",)

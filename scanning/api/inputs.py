@@ -4,9 +4,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.api.fields import StrictCharField
+from config.api.fields import ModelInput, StrictCharField
 from config.api.uuids import parse_uuid
 from scanning.choices import AliveTest, Frequency, ScannerType
+from scanning.models import Scan, Scanner, Schedule
 
 
 @extend_schema_field(OpenApiTypes.UUID)
@@ -58,7 +59,8 @@ class PortListInput(serializers.Serializer):
     comment = StrictCharField(required=False, allow_blank=True, max_length=10000)
 
 
-class ScannerInput(serializers.Serializer):
+class ScannerInput(ModelInput):
+    model = Scanner
     name = StrictCharField(max_length=255)
     type = serializers.ChoiceField(choices=ScannerType.choices, required=False)
     host = StrictCharField(required=False, allow_blank=True, max_length=255)
@@ -77,7 +79,8 @@ class WallClockDateTimeField(serializers.DateTimeField):
         return value
 
 
-class ScheduleInput(serializers.Serializer):
+class ScheduleInput(ModelInput):
+    model = Schedule
     name = StrictCharField(max_length=255)
     start_at = WallClockDateTimeField()
     timezone = StrictCharField(max_length=64, allow_blank=True)
@@ -90,7 +93,8 @@ class ScheduleInput(serializers.Serializer):
     duration = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=7 * 24 * 60)
 
 
-class ScanInput(serializers.Serializer):
+class ScanInput(ModelInput):
+    model = Scan
     name = StrictCharField(max_length=255)
     target_id = ScopedRelatedField("targets", source="target")
     scan_profile_id = ScopedRelatedField("scan_profiles", required=False, source="scan_profile")
@@ -105,7 +109,8 @@ class WizardScheduleInput(ScheduleInput):
     name = None  # the wizard names the schedule after the scan
 
 
-class WizardInput(serializers.Serializer):
+class WizardInput(ModelInput):
+    model = Scan
     name = StrictCharField(max_length=255)
     hosts = StrictCharField(max_length=100000)
     exclude_hosts = StrictCharField(required=False, allow_blank=True, max_length=100000)

@@ -143,7 +143,10 @@ class ScannerViewSet(PortListViewSet):
 
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
-        return Response(catalogue.verify_scanner(self.get_object()))
+        scanner = self.get_object()
+        if not scanner.predefined:
+            self._require_flag()  # it connects out to the registered host: whoever may register one
+        return Response(catalogue.verify_scanner(scanner))
 
 
 class ScanProfileViewSet(ScanningViewSet):

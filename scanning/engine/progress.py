@@ -4,12 +4,13 @@ import asyncio
 
 SPANS = {"expand": (0.0, 2.0), "alive": (2.0, 10.0), "portscan": (10.0, 70.0), "services": (70.0, 100.0)}
 DISCOVERY_SPANS = {**SPANS, "portscan": (10.0, 100.0), "services": (100.0, 100.0)}
+CHECK_SPANS = {**SPANS, "services": (70.0, 85.0), "checks": (85.0, 100.0)}  # when the profile has families
 
 
 class Progress:
-    def __init__(self, emit, service_detection: bool = True):
+    def __init__(self, emit, service_detection: bool = True, checks: bool = False):
         self.emit = emit
-        self.spans = SPANS if service_detection else DISCOVERY_SPANS
+        self.spans = (CHECK_SPANS if checks else SPANS) if service_detection else DISCOVERY_SPANS
 
     def __call__(self, stage: str, fraction: float) -> None:
         start, end = self.spans[stage]

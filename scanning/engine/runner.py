@@ -1,11 +1,12 @@
-"""The run itself, on the engine's event loop: expand, alive test, port scan, service detection.
-Finished hosts go out through `store` as they finish; a cancellation (the stop) ends the run
+"""The run itself, on the engine's event loop: expand, alive test, port scan, service detection,
+checks. Finished hosts go out through `store` as they finish; a cancellation (the stop) ends the run
 where it is and sends what was scanned so far, marked incomplete."""
 
 import asyncio
 import logging
 
 from .alive import alive_test
+from .checks.stage import CheckStage
 from .expand import expand
 from .guard import Guard
 from .portscan import PortScan
@@ -21,13 +22,15 @@ class Run:
         self.plan = plan
         self.guard = Guard(plan.blocked_networks)
         self.store = store
-        self.progress = Progress(emit_progress, plan.service_detection)
+        self.checks_on = plan.service_detection and bool(plan.families)
+        self.progress = Progress(emit_progress, plan.service_detection, self.checks_on)
         self.hosts: dict[str, HostResult] = {}
         self.stored: list[HostResult] = []
         self.stored_ips: set[str] = set()
         self.round_trips: dict = {}
         self.portscan: PortScan | None = None
         self.ports_done = 0
+        self.check_stage: CheckStage | None = None
 
     def hand_over(self, hosts) -> None:
         fresh = [h for h in hosts if h.ip not in self.stored_ips]
@@ -41,6 +44,8 @@ class Run:
             await self.stages()
         except asyncio.CancelledError:
             log.info("scan stopped: handing over partial results")
+            if self.check_stage is not None:
+                await self.check_stage.cancel()  # their hosts keep what was found, marked incomplete
             self.hand_over_partial()
         order = {ip: index for index, ip in enumerate(self.hosts)}
         return sorted(self.stored, key=lambda host: order.get(host.ip, 0))
@@ -65,22 +70,47 @@ class Run:
 
         if plan.service_detection:
             await self.services(alive)
+        if self.checks_on:
+            await self.checks()
         self.hand_over(list(alive.values()))
-        self.progress("services" if plan.service_detection else "portscan", 1.0)
+        self.progress("checks" if self.checks_on else "services" if plan.service_detection else "portscan", 1.0)
 
     async def services(self, alive: dict) -> None:
         busy = [h for h in alive.values() if any(p.protocol == "tcp" for p in h.ports)]
-        self.hand_over([h for h in alive.values() if not any(p.protocol == "tcp" for p in h.ports)])
+        detected = self.host_detected
+        for host in alive.values():
+            if not any(p.protocol == "tcp" for p in host.ports):
+                detected(host)
         total = sum(1 for h in busy for p in h.ports if p.protocol == "tcp")
 
         def port_done():
             self.ports_done += 1
 
-        stage = ServiceStage(self.plan, self.guard, lambda host: self.hand_over([host]), port_done)
+        stage = ServiceStage(self.plan, self.guard, detected, port_done)
         report = self.progress.of("services")
         ticker = asyncio.ensure_future(sample(report, lambda: self.ports_done / total if total else 1.0))
         try:
             await stage.run(busy)
+        finally:
+            ticker.cancel()
+
+    def host_detected(self, host) -> None:
+        """A host whose services are known: on to the checks (they hand it over), or handed over."""
+        if not self.checks_on:
+            self.hand_over([host])
+            return
+        if self.check_stage is None:
+            self.check_stage = CheckStage(self.plan, self.guard, lambda checked: self.hand_over([checked]))
+        self.check_stage.submit(host)
+
+    async def checks(self) -> None:
+        """The checks run while detection goes on; here the stage's own share of progress."""
+        stage = self.check_stage
+        if stage is None:
+            return
+        ticker = asyncio.ensure_future(sample(self.progress.of("checks"), stage.fraction))
+        try:
+            await stage.wait()
         finally:
             ticker.cancel()
 
@@ -93,7 +123,8 @@ class Run:
             if ip in self.stored_ips or not host.alive or (ip not in scanned and not host.ports):
                 continue
             nothing_to_detect = not self.plan.service_detection or not any(p.protocol == "tcp" for p in host.ports)
-            host.complete = ip in scanned and nothing_to_detect
+            nothing_to_check = not self.checks_on or not host.ports
+            host.complete = host.complete and ip in scanned and nothing_to_detect and nothing_to_check
             host.ports.sort(key=lambda p: (p.protocol, p.port))
             partial.append(host)
         self.hand_over(partial)

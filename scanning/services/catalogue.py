@@ -1,5 +1,7 @@
 """Port lists and scanners of an organization (built-in ones are read-only)."""
 
+import re
+
 from django.db import transaction
 
 from config.api.errors import Forbidden, InvalidInput
@@ -7,6 +9,8 @@ from scanning.models import PortList, Scanner
 from scanning.ports import PortRangeError, parse_port_ranges
 
 from .common import emit_after_commit
+
+HOST_NAME = re.compile(r"[A-Za-z0-9._-]{1,253}|\[?[0-9A-Fa-f:.]{2,45}\]?")
 
 
 def parsed_ports(text):
@@ -54,6 +58,8 @@ def save_scanner(actor, fields, scanner=None):
         setattr(scanner, name, value)
     if scanner.type == "gvm" and not scanner.host:
         raise InvalidInput.field("host", "is required for gvm scanners")
+    if scanner.type == "gvm" and ({"host", "port", "type"} & set(fields)):
+        check_scanner_host(scanner.host, scanner.port or 9390)  # again at every connection
     if credential is not None:
         from config.crypto import encrypt
 
@@ -72,24 +78,58 @@ def delete_scanner(actor, scanner):
 
 
 def verify_scanner(scanner):
-    """Is the scanner reachable? The built-in one is whenever a worker can run; gvm over TCP."""
-    import socket
-
+    """Is the scanner there? The built-in one is whenever a worker can run; a gvm scanner when
+    it answers GMP's get_version over TLS, at an address the network guard allows. Answers
+    {"online", "version"} and, when offline, the `reason`."""
     from django.utils import timezone
 
     from scanning.version import ENGINE_VERSION
 
+    reason = None
     if scanner.type == "builtin":
         online, version = True, ENGINE_VERSION
     else:
-        try:
-            with socket.create_connection((scanner.host, scanner.port or 9390), timeout=5):
-                online, version = True, scanner.version
-        except OSError:
-            online, version = False, scanner.version
+        version, reason = _gvm_version(scanner)
+        online = version is not None
+        version = version or scanner.version
     scanner.status = "online" if online else "offline"
     scanner.version = version or ""
     if online:
         scanner.last_seen_at = timezone.now()
     scanner.save(update_fields=["status", "version", "last_seen_at", "updated_at"])
-    return {"online": online, "version": scanner.version or None}
+    answer = {"online": online, "version": scanner.version or None}
+    if reason:
+        answer["reason"] = reason
+    return answer
+
+
+def _gvm_version(scanner):
+    """(version, None) or (None, reason). The host is resolved and checked again now (DNS
+    rebinding), and the connection goes to the checked address."""
+    from scanning import gmp
+
+    port = scanner.port or gmp.GMP_PORT
+    try:
+        addresses = check_scanner_host(scanner.host, port, require_resolution=True)
+    except InvalidInput as error:
+        return None, f"refused: the host {error.errors['host'][0]}"
+    try:
+        return gmp.get_version(addresses[0], port, server_name=scanner.host, ca_pem=scanner.ca_pub), None
+    except gmp.GmpError as error:
+        return None, str(error)
+
+
+def check_scanner_host(host, port, *, require_resolution=False):
+    """The addresses of a scanner host the network guard allows (events.services.ssrf, the
+    webhooks' guard, with SCANNER_ALLOW_PRIVATE_HOSTS); 422 naming `host` otherwise."""
+    from django.conf import settings
+
+    from events.services import ssrf
+
+    if not HOST_NAME.fullmatch(host or ""):
+        raise InvalidInput.field("host", "must be a host name or an IP address")
+    try:
+        return ssrf.check_host(host, port, allow_private=settings.SCANNER_ALLOW_PRIVATE_HOSTS,
+                               require_resolution=require_resolution)
+    except ssrf.UnsafeTarget as error:
+        raise InvalidInput.field("host", str(error)) from None

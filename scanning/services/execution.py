@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from scanning.choices import RunStatus
 from scanning.models import Scan, ScanRun
-from scanning.targets import TargetError, blocked_networks_from_setting, parse_targets
+from scanning.targets import TargetError, blocked_networks_for, parse_targets
 
 from . import common
 from .common import emit_after_commit
@@ -36,7 +36,7 @@ def build_plan(run):
     from scanning.ports import parse_port_ranges
 
     target = run.scan.target
-    blocked = blocked_networks_from_setting()
+    blocked = blocked_networks_for(target.organization)  # the organization's allowance subtracted
     target_set = parse_targets(target.hosts, target.exclude_hosts, blocked_networks=blocked)
     ports = parse_port_ranges(target.port_list.port_ranges)
     return ScanPlan(

@@ -6,19 +6,20 @@ from config.api.errors import Conflict, InvalidInput
 from organizations.services import check_limit
 from scanning.choices import ACTIVE_RUN_STATUSES
 from scanning.models import Scan, Target
-from scanning.targets import TargetError, blocked_networks_from_setting, parse_targets
+from scanning.targets import TargetError, blocked_networks_for, parse_targets
 
 from .common import emit_after_commit, require_product
 
 
-def parsed_hosts(hosts, exclude_hosts):
-    """TargetSet for stored fields; 422 naming `hosts` or `exclude_hosts`."""
+def parsed_hosts(hosts, exclude_hosts, organization):
+    """TargetSet for stored fields; 422 naming `hosts` or `exclude_hosts`. Hosts in the networks
+    blocked for `organization` (its allowance subtracted; metadata always) are refused."""
     try:
         parse_targets("", exclude_hosts or "")
     except TargetError as exc:
         raise InvalidInput.field("exclude_hosts", str(exc)) from None
     try:
-        return parse_targets(hosts, exclude_hosts or "", blocked_networks=blocked_networks_from_setting())
+        return parse_targets(hosts, exclude_hosts or "", blocked_networks=blocked_networks_for(organization))
     except TargetError as exc:
         raise InvalidInput.field("hosts", str(exc)) from None
 
@@ -66,8 +67,8 @@ def create_target(actor, fields):
     product = require_product(actor)
     fields = dict(fields)
     credentials = fields.pop("credentials", None)
-    target_set = parsed_hosts(fields["hosts"], fields.get("exclude_hosts", ""))
     organization = actor.organization
+    target_set = parsed_hosts(fields["hosts"], fields.get("exclude_hosts", ""), organization)
     _check_ip_limit(organization, product, target_set)
     target = Target(organization=organization, product=product, created_by=actor, host_count=target_set.count, **fields)
     apply_credentials(target, credentials)
@@ -85,7 +86,8 @@ def update_target(actor, target, fields):
     if running_scans(target).exists():
         raise Conflict("The target cannot change while one of its scans runs")
     if "hosts" in fields or "exclude_hosts" in fields:
-        target_set = parsed_hosts(fields.get("hosts", target.hosts), fields.get("exclude_hosts", target.exclude_hosts))
+        target_set = parsed_hosts(fields.get("hosts", target.hosts), fields.get("exclude_hosts", target.exclude_hosts),
+                                  target.organization)
         _check_ip_limit(target.organization, target.product, target_set, exclude_target=target)
         fields["host_count"] = target_set.count
     if "credentials" in fields:

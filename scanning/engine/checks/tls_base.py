@@ -1,0 +1,39 @@
+"""What the SSL/TLS checks share: they apply to every TCP port detection found speaking TLS, and
+to silent ports of unknown service, because a server that speaks only SSLv2 or SSLv3 fails the
+detection's OpenSSL handshake and stays "unknown" there (a raw ClientHello still gets its answer).
+On such a port the checks first ask, once for all of them, whether it answers a ClientHello."""
+
+import asyncio
+
+from .base import Check
+from .tls_hello import SSL2, TLS12, shared_hello
+
+
+async def _answers_hellos(ctx, host, port) -> bool:
+    answers = await asyncio.gather(shared_hello(ctx, host, port, TLS12), shared_hello(ctx, host, port, SSL2), return_exceptions=True)
+    return any(not isinstance(a, BaseException) and (a.version or a.alert) for a in answers)
+
+
+async def speaks_tls(ctx, host, port) -> bool:
+    if port.tls:
+        return True
+    return await ctx.memo(("tls-speaks", host.ip, port.port), lambda: _answers_hellos(ctx, host, port))
+
+
+class TlsCheck(Check):
+    family = "ssl_tls"
+    tls_only = True
+
+    def applies(self, host, port) -> bool:
+        if port.protocol != "tcp":
+            return False
+        return port.tls or (port.service == "unknown" and not port.banner)
+
+    async def run(self, ctx, host, port):
+        if not await speaks_tls(ctx, host, port):
+            return []
+        return await self.probe(ctx, host, port)
+
+    async def probe(self, ctx, host, port) -> list:
+        """The findings on a port known to answer ClientHellos."""
+        raise NotImplementedError

@@ -1,0 +1,158 @@
+"""The server certificate, fetched once per port and shared by the certificate checks: an
+OpenSSL handshake that accepts anything (every version and cipher this OpenSSL still speaks),
+else the certificate list of a raw ClientHello's answer (an SSLv3-only server). A second
+handshake, verifying against the system's trust store, says whether the chain is trusted and if
+not, why (OpenSSL's verify code)."""
+
+import asyncio
+import contextlib
+import ssl
+from dataclasses import dataclass
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+
+from .tls_hello import SSL3, TLS12, shared_hello
+
+SELF_SIGNED_CODES = {18}  # X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT
+VALIDITY_CODES = {9, 10}  # not yet valid, expired: the chain itself was built
+HOSTNAME_CODES = {62}  # X509_V_ERR_HOSTNAME_MISMATCH (never asked for: names are checked here)
+
+
+@dataclass
+class ServerCertificate:
+    cert: x509.Certificate
+    der: bytes
+    protocol: str  # the version the certificate was seen with
+
+    @property
+    def subject(self) -> str:
+        return self.cert.subject.rfc4514_string()
+
+    @property
+    def issuer(self) -> str:
+        return self.cert.issuer.rfc4514_string()
+
+
+def permissive_context() -> ssl.SSLContext:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    _widen(context)
+    return context
+
+
+def verifying_context() -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    _widen(context)  # judge the chain, not the protocol version or key size (other checks do that)
+    return context
+
+
+def _widen(context) -> None:
+    with contextlib.suppress(ValueError, ssl.SSLError):
+        context.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED
+        context.set_ciphers("ALL:@SECLEVEL=0")
+
+
+async def _handshake(ctx, host, port, context):
+    """The SSLObject of a completed handshake with `context` (closed again at once)."""
+    ctx.guard.check(host.ip)
+    options = {"ssl": context, "server_hostname": host.hostname or None, "ssl_handshake_timeout": ctx.timeout}
+    _reader, writer = await asyncio.wait_for(asyncio.open_connection(host.ip, port.port, **options), ctx.timeout)
+    try:
+        ssl_object = writer.get_extra_info("ssl_object")
+        return ssl_object.getpeercert(binary_form=True), ssl_object.version() or ""
+    finally:
+        writer.close()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(writer.wait_closed(), 1.0)
+
+
+async def _fetch(ctx, host, port) -> ServerCertificate | None:
+    try:
+        der, protocol = await _handshake(ctx, host, port, permissive_context())
+    except (OSError, TimeoutError, ssl.SSLError, ValueError):
+        der = None
+    if not der:
+        for version in (TLS12, SSL3):
+            answer = await shared_hello(ctx, host, port, version)
+            if answer.certificates:
+                der, protocol = answer.certificates[0], answer.version_name
+                break
+    if not der:
+        return None
+    try:
+        return ServerCertificate(x509.load_der_x509_certificate(der), der, protocol)
+    except ValueError:
+        return None
+
+
+async def server_certificate(ctx, host, port) -> ServerCertificate | None:
+    return await ctx.memo(("tls-cert", host.ip, port.port), lambda: _fetch(ctx, host, port))
+
+
+async def _verify(ctx, host, port) -> tuple[int, str] | None:
+    """None when the chain verifies; else (OpenSSL verify code, message). A handshake that fails
+    for another reason (protocol, network) gives (-1, reason): no verdict."""
+    try:
+        await _handshake(ctx, host, port, verifying_context())
+    except ssl.SSLCertVerificationError as exc:
+        return exc.verify_code, exc.verify_message
+    except (OSError, TimeoutError, ssl.SSLError, ValueError) as exc:
+        return -1, str(exc)
+    return None
+
+
+async def chain_verdict(ctx, host, port):
+    return await ctx.memo(("tls-verify", host.ip, port.port), lambda: _verify(ctx, host, port))
+
+
+def is_self_signed(cert: x509.Certificate) -> bool:
+    if cert.issuer != cert.subject:
+        return False
+    try:
+        cert.verify_directly_issued_by(cert)
+    except InvalidSignature:
+        return False
+    except (ValueError, TypeError):  # an algorithm cryptography cannot check: the names decide
+        return True
+    return True
+
+
+def key_description(cert: x509.Certificate) -> tuple[str, int]:
+    key = cert.public_key()
+    if isinstance(key, rsa.RSAPublicKey):
+        return "RSA", key.key_size
+    if isinstance(key, dsa.DSAPublicKey):
+        return "DSA", key.key_size
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        return f"EC ({key.curve.name})", key.curve.key_size
+    if isinstance(key, ed25519.Ed25519PublicKey):
+        return "Ed25519", 256
+    if isinstance(key, ed448.Ed448PublicKey):
+        return "Ed448", 456
+    return type(key).__name__, 0
+
+
+def names(cert: x509.Certificate) -> tuple[list[str], list[str], str]:
+    """(DNS names, IP addresses) of the subjectAltName, and the subject's common name."""
+    common = cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
+    common_name = str(common[0].value) if common else ""
+    try:
+        alt = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except (x509.ExtensionNotFound, ValueError):
+        return [], [], common_name
+    return alt.get_values_for_type(x509.DNSName), [str(ip) for ip in alt.get_values_for_type(x509.IPAddress)], common_name
+
+
+def name_matches(pattern: str, hostname: str) -> bool:
+    """RFC 6125 6.4: case-insensitive; a wildcard only as the whole left-most label, matching one label."""
+    pattern, hostname = pattern.lower().rstrip("."), hostname.lower().rstrip(".")
+    if pattern == hostname:
+        return True
+    if not pattern.startswith("*."):
+        return False
+    first, _dot, rest = hostname.partition(".")
+    return bool(first) and rest == pattern[2:] and "." in rest
