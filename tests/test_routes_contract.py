@@ -18,8 +18,6 @@ SAMPLE_ID = "0b7e5c1e-3c1a-4d4e-9a8f-2f6f1c9d8e7a"
 SAMPLE_VALUES = {"name": "scan_event"}
 
 PENDING_ROUTES = {
-    # Imports of other tools' reports (the issue after findings)
-    ("POST", "/v2/scans/{id}/import"),
     # Reports and advanced reports
     ("GET", "/v2/reports"), ("GET", "/v2/reports/{id}"), ("DELETE", "/v2/reports/{id}"), ("DELETE", "/v2/reports"),
     ("POST", "/v2/reports/{id}/generate"), ("GET", "/v2/reports/{id}/download"),

@@ -102,15 +102,15 @@ class Spool:
     def finding_count(self) -> int:
         return self.db.execute("select count(*) from finding").fetchone()[0]
 
-    def addresses(self) -> list[str]:
-        return sorted(self.hosts)
+    def hosts_with_names(self):
+        return list(self.db.execute("select ip, hostname from host order by ip"))
 
     def host_batches(self, size: int = 500, allowed=None):
         """Lists of HostResults (with ports and findings), `size` hosts at a time, in address
-        order; `allowed(ip) -> bool` leaves hosts out."""
+        order; `allowed(ip, hostname) -> bool` leaves hosts out."""
         batch = []
         for ip, hostname, alive, os_name, mac in self.db.execute("select ip, hostname, alive, os, mac from host order by ip"):
-            if allowed is not None and not allowed(ip):
+            if allowed is not None and not allowed(ip, hostname or ""):
                 continue
             batch.append(self._host_result(ip, hostname, alive, os_name, mac))
             if len(batch) >= size:
