@@ -7,7 +7,6 @@ import ipaddress
 import os
 import sqlite3
 import tempfile
-from dataclasses import asdict
 
 import orjson
 
@@ -77,7 +76,7 @@ class Spool:
             self._host(ip, record.hostname, record.alive, record.os, record.mac)
             self.db.executemany(
                 "insert into port values (?, ?, ?, ?) on conflict do nothing",
-                [(ip, p.port, p.protocol, orjson.dumps(asdict(p))) for p in record.ports],
+                [(ip, p.port, p.protocol, orjson.dumps(p)) for p in record.ports],
             )
         elif isinstance(record, FindingRecord):
             self._host(ip, record.hostname, True, "", "")
@@ -85,7 +84,7 @@ class Spool:
             self.db.execute(
                 "insert into finding values (?, ?, ?, ?, ?, ?) on conflict do update set "
                 "severity = excluded.severity, body = excluded.body where excluded.severity > finding.severity",
-                (ip, f.nvt, f.port, f.protocol, f.severity, orjson.dumps(asdict(f))),
+                (ip, f.nvt, f.port, f.protocol, f.severity, orjson.dumps(f)),
             )
 
     def _host(self, ip, hostname, alive, os_name, mac) -> None:
