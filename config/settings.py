@@ -174,7 +174,12 @@ X_FRAME_OPTIONS = "DENY"
 # Largest request body (bytes) a /v2 or /auth route reads: a larger one is a 413 before it is
 # read. Routes that take file uploads (multipart) declare their own limit, API_MAX_UPLOAD_BYTES.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
-API_MAX_UPLOAD_BYTES = env.int("API_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+API_MAX_UPLOAD_BYTES = env.int("API_MAX_UPLOAD_BYTES", default=512 * 1024 * 1024)
+# Imported reports (POST /v2/scans/{id}/import): up to this size they are recorded within the
+# request; larger ones are queued for a worker, which reads them from IMPORT_SPOOL_DIR (a folder
+# every worker can reach). Uploads are streamed to disk, never held in memory.
+IMPORT_SYNC_MAX_BYTES = env.int("IMPORT_SYNC_MAX_BYTES", default=10 * 1024 * 1024)
+IMPORT_SPOOL_DIR = env.path("IMPORT_SPOOL_DIR", default=BASE_DIR / "var" / "imports")
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES  # Django's own check of non-file body data
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.CGAuthentication"],

@@ -8,3 +8,12 @@ def expire_exceptions():
     from findings.services.exceptions import expire_exceptions as expire
 
     return expire()
+
+
+@task()
+def import_report_file(run_id, path, fmt):
+    """A large imported report, read and recorded by a worker (findings/services/imports.py)."""
+    from findings.services.imports import run_queued_import
+
+    run_queued_import(run_id, path, fmt)
+    return run_id

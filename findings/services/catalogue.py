@@ -36,11 +36,20 @@ def upsert_check_info(organization_id, findings):
 
 
 def check_info_of(organization_id, finding, old):
+    """The row for `finding`'s check. A text the finding leaves empty keeps the stored one: a
+    Greenbone CSV export has no vector or family, and importing it after the XML export of the same
+    scan must not blank what the XML said."""
+
+    def kept(value, name):
+        return value if value or old is None else getattr(old, name)
+
     return CheckInfo(
         id=old.pk if old else natural_id("check", organization_id, finding.nvt), organization_id=organization_id,
         nvt=finding.nvt, source=finding.source or BUILTIN, name=(finding.name or finding.nvt)[:512],
-        family=(finding.family or "")[:64], cvss_vector=finding.cvss_vector or "", severity=float(finding.severity),
-        qod=finding.qod, summary=finding.summary or "", insight=finding.insight or "", affected=finding.affected or "",
-        impact=finding.impact or "", solution=finding.solution or "", solution_type=finding.solution_type or "",
-        cves=list(finding.cves or ()), references=list(finding.references or ()), pci_fail=bool(finding.pci_fail),
+        family=kept((finding.family or "")[:64], "family"), cvss_vector=kept(finding.cvss_vector or "", "cvss_vector"),
+        severity=float(finding.severity), qod=finding.qod, summary=kept(finding.summary or "", "summary"),
+        insight=kept(finding.insight or "", "insight"), affected=kept(finding.affected or "", "affected"),
+        impact=kept(finding.impact or "", "impact"), solution=kept(finding.solution or "", "solution"),
+        solution_type=kept(finding.solution_type or "", "solution_type"), cves=kept(list(finding.cves or ()), "cves"),
+        references=kept(list(finding.references or ()), "references"), pci_fail=bool(finding.pci_fail),
     )

@@ -30,10 +30,12 @@ CHUNK = 5000  # ids per UPDATE ... WHERE id IN (...)
 @dataclass
 class Scope:
     """What a run looked at: `families` None = every family (imports); `ports` None = every port
-    (imports), else a PortRanges of what the run scanned."""
+    (imports), else a PortRanges of what the run scanned; `sources` the tools whose findings it
+    could see again (an imported Nessus report says nothing about a built-in check's finding)."""
 
     families: list | None = None
     ports: object = None
+    sources: tuple = ("builtin", "version_match")
 
     def scanned(self, port, protocol) -> bool:
         if port == 0 or self.ports is None:
@@ -99,6 +101,7 @@ def count_fixed(run, previous, scope):
             .exclude(Exists(same_fingerprint_in(run.pk))))
     if scope.families is not None:
         gone = gone.filter(check_info__family__in=scope.families)
+    gone = gone.filter(check_info__source__in=scope.sources)
     return sum(1 for port, protocol in gone.values_list("port", "protocol") if scope.scanned(port, protocol))
 
 
@@ -113,6 +116,7 @@ def fix_unseen_findings(run, scope, now):
               .exclude(status=FindingStatus.FIXED))
     if scope.families is not None:
         unseen = unseen.filter(check_info__family__in=scope.families)
+    unseen = unseen.filter(check_info__source__in=scope.sources)
     ids = [pk for pk, port, protocol in unseen.values_list("id", "port", "protocol") if scope.scanned(port, protocol)]
     for start in range(0, len(ids), CHUNK):
         Finding.objects.filter(pk__in=ids[start:start + CHUNK]).update(status=FindingStatus.FIXED, fixed_at=now,

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from config.api.uuids import parse_uuid
 from config.api.viewsets import BulkDestroyMixin
+from findings.api.imports import ScanImportMixin
 from findings.api.scan_results import ScanResultsMixin
 from scanning.api.base import ScanningViewSet
 from scanning.api.inputs import ScanInput, WizardInput
@@ -15,7 +16,7 @@ from scanning.models import RunHost, Scan, ScanRun
 from scanning.services import runs, scans
 
 
-class ScanViewSet(ScanResultsMixin, BulkDestroyMixin, ScanningViewSet):
+class ScanViewSet(ScanImportMixin, ScanResultsMixin, BulkDestroyMixin, ScanningViewSet):
     queryset = Scan.objects.select_related("target", "scan_profile", "scanner", "schedule")
     serializer_class = ScanSerializer
     input_serializer_class = ScanInput

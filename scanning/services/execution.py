@@ -148,7 +148,7 @@ def execute_run(run_id, worker=""):
         return finish(run, RunStatus.INTERRUPTED, reporter, error=f"Results could not be finalized: {exc.__class__.__name__}: {exc}")
 
 
-def finish(run, status, reporter, error=""):
+def finish(run, status, reporter, error="", scope=None):
     """Move the run to its final state once: when another party moved it first (the reconciler
     interrupted it, a second worker), nothing is emitted again; the counts of what this worker
     stored are still brought up to date."""
@@ -166,7 +166,7 @@ def finish(run, status, reporter, error=""):
                 finalize.summarize_partial(run)
             return run
         if status == RunStatus.DONE:
-            summary = finalize.finalize(run)
+            summary = finalize.finalize(run, scope)
             finalize.on_run_finalized(run, summary)
         else:
             finalize.summarize_partial(run)

@@ -1,0 +1,91 @@
+"""Nessus reports: `.nessus` v2 (NessusClientData_v2) and the older v1 (NessusClientData). Plugin
+id as nvt (`nessus:<id>`), name, family, CVSS v3 vector and score (else v2), CVEs, solution and the
+plugin output as evidence. The detailed scores win over the `severity` level and `risk_factor`;
+an item with neither score takes its level's representative score (docs/imports.md)."""
+
+import re
+
+from scanning.engine.types import Finding, PortResult
+
+from .records import LEVEL_SCORES, FindingRecord, HostRecord, parse_port, split_list, to_float
+from .xml import children, stream, text
+
+V2_LEVELS = {0: "info", 1: "low", 2: "medium", 3: "high", 4: "critical"}
+V1_LEVELS = {"security hole": "high", "security warning": "medium", "security note": "low"}
+V1_PORT = re.compile(r"\((\d+)/(\w+)\)|^(\w+)/(\w+)$")
+V1_CVSS = re.compile(r"CVSS Base Score\s*:\s*([\d.]+)\s*(?:\((CVSS2#)?([^)]+)\))?", re.I)
+V1_CVE = re.compile(r"CVE-\d{4}-\d{4,}")
+
+
+def parse(path):
+    wanted = {"ReportHost": "Report"}
+    for _tag, host in stream(path, wanted, {"NessusClientData_v2", "NessusClientData"}, "Nessus"):
+        if host.find("HostProperties") is not None or host.get("name"):
+            yield from v2_host(host)
+        else:
+            yield from v1_host(host)
+
+
+def v2_host(host):
+    props = {tag.get("name"): (tag.text or "").strip() for tag in host.iter("tag")}
+    ip = props.get("host-ip") or host.get("name", "")
+    hostname = props.get("host-fqdn") or props.get("hostname") or (host.get("name", "") if host.get("name") != ip else "")
+    items = children(host, "ReportItem")
+    ports = {}
+    for item in items:
+        port, protocol = int(item.get("port", "0") or 0), item.get("protocol", "tcp")
+        if port and (port, protocol) not in ports:
+            service = item.get("svc_name", "") or "unknown"
+            ports[(port, protocol)] = PortResult(port=port, protocol=protocol, service=service.rstrip("?"))
+    yield HostRecord(ip=ip, hostname=hostname, os=props.get("operating-system", "").split("\n")[0],
+                     mac=props.get("mac-address", "").split("\n")[0], ports=list(ports.values()))
+    for item in items:
+        yield FindingRecord(ip=ip, hostname=hostname, finding=v2_finding(item))
+
+
+def v2_finding(item):
+    port, protocol = int(item.get("port", "0") or 0), item.get("protocol", "tcp")
+    vector3 = text(item, "cvss3_vector")
+    vector2 = text(item, "cvss_vector").replace("CVSS2#", "")
+    score = to_float(text(item, "cvss3_base_score"), None)
+    if score is None:
+        score = to_float(text(item, "cvss_base_score"), None)
+    if score is None:
+        level = V2_LEVELS.get(int(to_float(item.get("severity"), 0) or 0), "info")
+        score = LEVEL_SCORES[level]
+    see_also = split_list(text(item, "see_also"))
+    return Finding(
+        nvt=f"nessus:{item.get('pluginID', '')}", name=item.get("pluginName", "") or text(item, "plugin_name"),
+        family=item.get("pluginFamily", ""), port=port if 0 < port < 65536 else 0, protocol=protocol,
+        cvss_vector=vector3 or vector2, severity=min(10.0, max(0.0, score)), qod=70,
+        detection=text(item, "plugin_output"), summary=text(item, "synopsis"), insight=text(item, "description"),
+        solution=text(item, "solution"), solution_type="VendorFix" if text(item, "patch_publication_date") else "",
+        cves=tuple(dict.fromkeys(c.text.strip() for c in item.iter("cve") if c.text)),
+        references=tuple(r for r in see_also if r.startswith("http")), source="nessus",
+    )
+
+
+def v1_host(host):
+    ip = text(host, "HostName")
+    if not ip:
+        return
+    fqdn = text(host, "dns_name").rstrip(".")
+    yield HostRecord(ip=ip, hostname=fqdn if fqdn != ip else "", os=text(host, "os_name"))
+    for item in children(host, "ReportItem"):
+        yield FindingRecord(ip=ip, hostname=fqdn, finding=v1_finding(item))
+
+
+def v1_finding(item):
+    port_text = text(item, "port")
+    match = V1_PORT.search(port_text)
+    port, protocol = parse_port(f"{match.group(1)}/{match.group(2)}" if match and match.group(1) else "general/tcp")
+    data = (text(item, "data") or "").replace("\\n", "\n")
+    cvss = V1_CVSS.search(data)
+    score = to_float(cvss.group(1), None) if cvss else None
+    if score is None:
+        score = LEVEL_SCORES[V1_LEVELS.get(text(item, "severity").lower(), "info")]
+    return Finding(
+        nvt=f"nessus:{text(item, 'pluginID')}", name=text(item, "pluginName"), port=port, protocol=protocol,
+        cvss_vector=cvss.group(3).strip() if cvss and cvss.group(3) else "", severity=min(10.0, max(0.0, score)),
+        qod=70, detection=data, cves=tuple(dict.fromkeys(V1_CVE.findall(data))), source="nessus",
+    )

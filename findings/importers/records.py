@@ -1,0 +1,52 @@
+"""What a parser yields: hosts (as the report saw them) and findings (each with its address)."""
+
+import re
+from dataclasses import dataclass, field
+
+from scanning.engine.types import Finding, PortResult
+
+
+@dataclass
+class HostRecord:
+    ip: str
+    hostname: str = ""
+    alive: bool = True
+    os: str = ""
+    mac: str = ""
+    ports: list[PortResult] = field(default_factory=list)
+
+
+@dataclass
+class FindingRecord:
+    ip: str
+    finding: Finding
+    hostname: str = ""
+
+
+PORT = re.compile(r"(\d+)/(tcp|udp)\b", re.I)
+
+# Severity levels of reports that carry a level but no score: the level's representative score.
+LEVEL_SCORES = {"critical": 10.0, "high": 7.5, "medium": 5.0, "low": 2.0, "log": 0.0, "info": 0.0, "none": 0.0}
+
+
+def parse_port(text: str) -> tuple[int, str]:
+    """"443/tcp", "ftp (21/tcp)" (OpenVAS 6) -> (port, protocol); "general/tcp", "general/CPE-T",
+    "" -> (0, "tcp"|"udp")."""
+    found = PORT.search(text or "")
+    if found:
+        port = int(found.group(1))
+        return (port if 0 < port < 65536 else 0), found.group(2).lower()
+    return 0, "udp" if (text or "").strip().lower().endswith("/udp") else "tcp"
+
+
+def to_float(text, default=None):
+    try:
+        return float(str(text).strip())
+    except (TypeError, ValueError):
+        return default
+
+
+def split_list(text: str) -> tuple:
+    """"CVE-1, CVE-2" / newline-separated -> ("CVE-1", "CVE-2"), without NOCVE placeholders."""
+    items = [item.strip() for item in str(text or "").replace("\n", ",").split(",")]
+    return tuple(dict.fromkeys(i for i in items if i and i.upper() not in ("NOCVE", "NOBID", "NOXREF")))

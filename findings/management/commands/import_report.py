@@ -1,0 +1,73 @@
+"""manage.py import_report --scan ID --format FORMAT FILE"""
+
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from config.api.errors import DomainError
+from config.api.uuids import parse_uuid
+from findings.importers import FORMATS, ReportError, read_report
+from findings.services import imports
+from scanning.models import Scan
+
+
+class Command(BaseCommand):
+    help = ("Record another scanner's report (nmap XML, Greenbone XML or CSV, Nessus) as a finished run of a scan, "
+            "through the same path as POST /v2/scans/{id}/import: hosts, findings, deltas, verdict, report, events.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="the report file")
+        parser.add_argument("--scan", required=True, help="id of the scan the run belongs to")
+        parser.add_argument("--format", required=True, choices=list(FORMATS))
+
+    def handle(self, *args, **options):
+        pk = parse_uuid(options["scan"])
+        scan = Scan.objects.select_related("target", "organization").filter(pk=pk).first() if pk else None
+        if scan is None:
+            raise CommandError(f"No scan with id {options['scan']!r}")
+        path, fmt = options["file"], options["format"]
+        try:
+            open(path, "rb").close()
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
+        self.stderr.write(f"Reading {path} as {fmt} ...")
+        try:
+            spool = read_report(path, fmt)
+        except ReportError as exc:
+            raise CommandError(f"{path}: {exc}") from exc
+        try:
+            allowed = imports.target_filter(scan)
+            inside = [ip for ip, name in spool.hosts_with_names() if allowed(ip, name)]
+            if not inside:
+                raise CommandError(f"None of the report's {spool.host_count} hosts is in the scan's target")
+            run = imports.open_run(scan, fmt, "user", len(inside))
+            note = f"{spool.host_count - len(inside)} hosts outside the target were left out" if len(inside) < spool.host_count else ""
+            bar = ProgressBar(self.stderr, len(inside))
+            run = imports.record(run, spool, allowed, fmt, note, progress_to=bar)
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
+        finally:
+            spool.close()
+        bar.finish()
+        counts = run.severity_counts or {}
+        self.stdout.write(f"Run {run.pk}: {run.status}, {run.hosts_alive} hosts, "
+                          f"high {counts.get('high', 0)} / medium {counts.get('medium', 0)} / low {counts.get('low', 0)} / "
+                          f"log {counts.get('log', 0)}, PCI {run.pci_status or 'n/a'}{'; ' + run.error if run.error else ''}")
+        if run.status != "done":
+            raise CommandError(f"The import did not finish: {run.error}")
+
+
+class ProgressBar:
+    def __init__(self, stream, total, width=30):
+        self.stream, self.total, self.width = stream, max(1, total), width
+        self.tty = hasattr(stream, "isatty") and stream.isatty() or sys.stderr.isatty()
+
+    def __call__(self, done):
+        filled = int(self.width * done / self.total)
+        line = f"[{'#' * filled}{'.' * (self.width - filled)}] {done}/{self.total} hosts"
+        self.stream.write(("\r" + line) if self.tty else line, ending="" if self.tty else "\n")
+        self.stream.flush()
+
+    def finish(self):
+        if self.tty:
+            self.stream.write("")

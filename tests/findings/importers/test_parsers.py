@@ -1,0 +1,178 @@
+"""The report parsers, on realistic files of every dialect, and on broken and hostile ones."""
+
+from pathlib import Path
+
+import pytest
+
+from findings.importers import ReportError, read_report
+
+DATA = Path(__file__).parent / "data"
+
+
+def hosts_of(path, format_name):
+    with read_report(path, format_name) as report:
+        return {host.ip: host for batch in report.host_batches(2) for host in batch}
+
+
+def by_nvt(host):
+    return {(f.nvt, f.port, f.protocol): f for f in host.findings}
+
+
+def test_nmap7_hosts_ports_services_and_states():
+    hosts = hosts_of(DATA / "nmap7.xml", "nmap_xml")
+    assert set(hosts) == {"192.0.2.10", "192.0.2.11", "192.0.2.12", "2001:db8::10"}
+    web = hosts["192.0.2.10"]
+    assert web.hostname == "wébserver.example.test" and web.mac == "52:54:00:12:34:56"
+    assert web.os == "Linux 5.0 - 5.14"
+    ports = {(p.port, p.protocol): p for p in web.ports}
+    assert set(ports) == {(22, "tcp"), (80, "tcp"), (443, "tcp")}  # filtered 3306 is not open
+    assert (ports[22, "tcp"].product, ports[22, "tcp"].version) == ("OpenSSH", "9.2p1 Debian 2+deb12u3")
+    assert ports[22, "tcp"].cpe == "cpe:/a:openbsd:openssh:9.2p1"
+    assert ports[443, "tcp"].service == "https" and ports[443, "tcp"].tls
+    assert ports[80, "tcp"].extra["nmap"]["scripts"]["http-server-header"] == "Apache/2.4.49 (Unix)"
+    assert hosts["192.0.2.11"].alive is False
+    assert hosts["192.0.2.12"].ports == [] and hosts["192.0.2.12"].alive
+    assert {(p.port, p.protocol) for p in hosts["2001:db8::10"].ports} == {(25, "tcp"), (161, "udp")}
+    assert all(not h.findings for h in hosts.values())
+
+
+def test_nmap4_old_dialect_without_cpes():
+    hosts = hosts_of(DATA / "nmap4.xml", "nmap_xml")
+    ports = {p.port: p for p in hosts["198.51.100.5"].ports}
+    assert (ports[21].product, ports[21].version, ports[21].cpe) == ("vsftpd", "2.3.4", "")
+    assert hosts["198.51.100.5"].hostname == "old.example.test"
+
+
+def test_gvm_xml_keeps_greenbone_ids_scores_and_texts():
+    hosts = hosts_of(DATA / "gvm22.xml", "gvm_xml")
+    assert set(hosts) == {"192.0.2.10", "192.0.2.12", "2001:db8::10"}
+    web = hosts["192.0.2.10"]
+    assert web.os == "Debian GNU/Linux 12" and web.hostname == "wébserver.example.test"
+    found = by_nvt(web)
+    assert len(found) == 5  # the duplicated SSH result collapsed into one
+    apache = found["1.3.6.1.4.1.25623.1.0.117711", 80, "tcp"]
+    assert apache.severity == 9.8 and apache.qod == 80 and apache.cves == ("CVE-2021-41773",)
+    assert apache.cvss_vector == "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"
+    assert apache.solution_type == "VendorFix" and apache.solution == "Update to version 2.4.51 or later."
+    assert apache.family == "Web Servers" and "Installed version: 2.4.49" in apache.detection
+    assert apache.references == ("https://www.example.org/advisory",)
+    tls = found["1.3.6.1.4.1.25623.1.0.117274", 443, "tcp"]
+    assert tls.cvss_vector == "AV:N/AC:M/Au:N/C:P/I:N/A:N" and tls.cves == ("CVE-2011-3389", "CVE-2015-0204")
+    assert found["1.3.6.1.4.1.25623.1.0.105937", 0, "tcp"].severity == 0.0  # log result, general port
+    assert hosts["192.0.2.12"].findings == [] and hosts["192.0.2.12"].hostname == "printer.example.test"
+    assert by_nvt(hosts["2001:db8::10"])["1.3.6.1.4.1.25623.1.0.100072", 25, "tcp"].qod == 99
+
+
+def test_gvm_xml_and_csv_of_one_scan_give_the_same_findings():
+    xml, csv = hosts_of(DATA / "gvm22.xml", "gvm_xml"), hosts_of(DATA / "gvm22.csv", "gvm_csv")
+    fields = ("nvt", "name", "port", "protocol", "severity", "qod", "cves", "solution_type", "detection", "summary")
+
+    def comparable(hosts):
+        return {ip: sorted(tuple(getattr(f, n) for n in fields) for f in h.findings) for ip, h in hosts.items() if h.findings}
+
+    assert comparable(xml) == comparable(csv)
+    assert {ip: h.hostname for ip, h in csv.items()} == {"192.0.2.10": "wébserver.example.test", "2001:db8::10": "mail.example.test"}
+
+
+def test_openvas6_old_dialect_threat_cve_text_and_port_names():
+    hosts = hosts_of(DATA / "openvas6.xml", "gvm_xml")
+    found = by_nvt(hosts["198.51.100.5"])
+    backdoor = found["1.3.6.1.4.1.25623.1.0.103185", 21, "tcp"]
+    assert backdoor.severity == 7.5  # severity-less result: its threat word decides
+    assert backdoor.cves == ("CVE-2011-2523",) and backdoor.cvss_vector == "AV:N/AC:L/Au:N/C:P/I:P/A:P"
+    assert backdoor.references == ("https://www.securityfocus.com/bid/48539",)
+    assert found["1.3.6.1.4.1.25623.1.0.80091", 0, "tcp"].cves == ()  # NOCVE placeholder dropped
+    assert ("1.3.6.1.4.1.25623.1.0.810002", 0, "tcp") in found
+
+
+def test_nessus_v2_plugins_scores_and_evidence():
+    hosts = hosts_of(DATA / "nessus_v2.nessus", "nessus")
+    assert set(hosts) == {"192.0.2.10", "192.0.2.20", "2001:db8::20"}
+    web = hosts["192.0.2.10"]
+    assert web.hostname == "wébserver.example.test" and web.os == "Linux Kernel 6.1 on Debian 12"
+    found = by_nvt(web)
+    assert len(found) == 5  # the duplicated TLS 1.0 item collapsed
+    apache = found["nessus:153884", 80, "tcp"]
+    assert apache.severity == 9.8 and apache.cves == ("CVE-2021-41773", "CVE-2021-42013")
+    assert apache.cvss_vector.startswith("CVSS:3.0/") and "Installed version : 2.4.49" in apache.detection
+    assert apache.references == ("https://httpd.apache.org/security/vulnerabilities_24.html", "https://www.nessus.org/u?12345")
+    snmp = found["nessus:41028", 161, "udp"]
+    assert snmp.severity == 7.5 and snmp.cvss_vector == "AV:N/AC:L/Au:N/C:P/I:P/A:P"  # v2 only
+    assert found["nessus:19506", 0, "tcp"].severity == 0.0
+    assert {(p.port, p.protocol) for p in web.ports} == {(22, "tcp"), (80, "tcp"), (443, "tcp"), (161, "udp")}
+    assert hosts["2001:db8::20"].hostname == "ipv6.example.test"
+
+
+def test_nessus_v1_old_dialect():
+    hosts = hosts_of(DATA / "nessus_v1.nessus", "nessus")
+    found = by_nvt(hosts["198.51.100.5"])
+    backdoor = found["nessus:55523", 21, "tcp"]
+    assert backdoor.severity == 10.0 and backdoor.cvss_vector == "AV:N/AC:L/Au:N/C:C/I:C/A:C"
+    assert backdoor.cves == ("CVE-2011-2523",)
+    assert found["nessus:10287", 0, "tcp"].severity == 2.0  # "Security Note" without a score: low
+    assert hosts["198.51.100.5"].hostname == "old.example.test"
+
+
+@pytest.mark.parametrize("format_name", ["nmap_xml", "gvm_xml", "nessus"])
+def test_a_file_of_another_format_is_refused(format_name):
+    other = {"nmap_xml": "nessus_v2.nessus", "gvm_xml": "nmap7.xml", "nessus": "gvm22.xml"}[format_name]
+    with pytest.raises(ReportError, match="not a"):
+        read_report(DATA / other, format_name)
+
+
+def test_csv_that_is_not_greenbone_is_refused(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("name,value\na,1\n")
+    with pytest.raises(ReportError, match="columns"):
+        read_report(path, "gvm_csv")
+    with pytest.raises(ReportError, match="not a Greenbone CSV"):
+        read_report(DATA / "nmap7.xml", "gvm_csv")
+
+
+@pytest.mark.parametrize("format_name", ["nmap_xml", "gvm_xml", "gvm_csv", "nessus"])
+def test_empty_files_are_refused(tmp_path, format_name):
+    path = tmp_path / "empty"
+    path.write_bytes(b"")
+    with pytest.raises(ReportError, match="empty"):
+        read_report(path, format_name)
+
+
+@pytest.mark.parametrize("name,format_name", [("nmap7.xml", "nmap_xml"), ("gvm22.xml", "gvm_xml"), ("nessus_v2.nessus", "nessus")])
+def test_truncated_files_are_refused(tmp_path, name, format_name):
+    data = (DATA / name).read_bytes()
+    path = tmp_path / name
+    path.write_bytes(data[: len(data) * 2 // 3])
+    with pytest.raises(ReportError, match="truncated"):
+        read_report(path, format_name)
+
+
+BILLION_LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE nmaprun [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<nmaprun><host><address addr="192.0.2.1" addrtype="ipv4"/><hostnames><hostname name="&lol3;"/></hostnames></host></nmaprun>"""
+EXTERNAL_ENTITY = """<?xml version="1.0"?>
+<!DOCTYPE NessusClientData_v2 [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<NessusClientData_v2><Report><ReportHost name="192.0.2.1"><HostProperties><tag name="host-ip">&xxe;</tag></HostProperties></ReportHost></Report></NessusClientData_v2>"""
+
+
+@pytest.mark.parametrize("body,format_name", [(BILLION_LAUGHS, "nmap_xml"), (EXTERNAL_ENTITY, "nessus")])
+def test_entity_declarations_are_refused(tmp_path, body, format_name):
+    path = tmp_path / "hostile.xml"
+    path.write_text(body)
+    with pytest.raises(ReportError, match="entities"):
+        read_report(path, format_name)
+
+
+def test_a_report_without_hosts_is_refused(tmp_path):
+    path = tmp_path / "none.xml"
+    path.write_text('<?xml version="1.0"?><nmaprun scanner="nmap"><runstats/></nmaprun>')
+    with pytest.raises(ReportError, match="no hosts"):
+        read_report(path, "nmap_xml")
+
+
+def test_spool_file_is_removed(tmp_path):
+    report = read_report(DATA / "nmap7.xml", "nmap_xml")
+    path = Path(report.path)
+    assert path.exists()
+    report.close()
+    assert not path.exists()
