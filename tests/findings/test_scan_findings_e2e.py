@@ -125,3 +125,5 @@ def test_a_weak_service_is_found_then_fixed(api, world, test_check):
     assert run["pci_status"] == "pass" and run["severity_counts"]["high"] == 0
     scan = scan_attributes(client, scan_id)
     assert (scan["pci_status"], scan["severity_counts"]) == ("pass", run["severity_counts"])
+    reports = client.get("/v2/reports", {"q[scan_id]": scan_id}).json()["data"]
+    assert sorted(r["attributes"]["pci_status"] for r in reports) == ["fail", "pass"]  # one report per finished run

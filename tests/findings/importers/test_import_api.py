@@ -186,3 +186,33 @@ def test_a_queued_unreadable_report_interrupts_its_run_and_stores_nothing(api, w
     run = ScanRun.objects.get(scan=scan)
     assert run.status == "interrupted" and "could not be read" in run.error and "truncated" in run.error
     assert not Result.objects.exists() and not RunHost.objects.exists()
+
+
+def test_an_imported_run_has_its_report_in_every_format(api, world, scan, settings, tmp_path):
+    import csv
+    import json
+
+    from pypdf import PdfReader
+
+    from reports.services.generate import request_file
+
+    settings.MEDIA_ROOT = tmp_path
+    client = api.as_user(world.user)
+    run = imported(upload(client, scan, "gvm22.xml", "gvm_xml"))
+    listed = client.get("/v2/reports", {"q[scan_id]": str(scan.pk)}).json()["data"]
+    assert len(listed) == 1 and listed[0]["attributes"]["history_id"] == str(run.pk)
+    assert listed[0]["attributes"]["pci_status"] == "fail" and listed[0]["attributes"]["host_count"] == 3
+    from reports.models import Report
+
+    report = Report.objects.get(run=run)
+    for report_type in ("executive", "detailed", "remediation", "pci_attestation"):
+        for fmt in ("pdf", "html", "csv", "json", "xml"):
+            assert request_file(report, fmt, report_type, run_now=True).status == "ready", (fmt, report_type)
+    with request_file(report, "csv", "detailed", run_now=True).file.open("rb") as handle:
+        rows = list(csv.DictReader(io.StringIO(handle.read().decode())))
+    assert {r["nvt"] for r in rows} >= {"1.3.6.1.4.1.25623.1.0.117711", "1.3.6.1.4.1.25623.1.0.117274"}
+    with request_file(report, "json", "executive", run_now=True).file.open("rb") as handle:
+        assert json.load(handle)["report"]["summary"]["pci_status"] == "fail"
+    with request_file(report, "pdf", "detailed", run_now=True).file.open("rb") as handle:
+        text = "\n".join(page.extract_text() for page in PdfReader(handle).pages)
+    assert "Apache HTTP Server 2.4.49 Path Traversal Vulnerability" in text and "Installed version: 2.4.49" in text
