@@ -15,7 +15,7 @@ from scanning.engine.checks.databases import (
     MongoDBWithoutAuthentication,
     RedisWithoutAuthentication,
 )
-from scanning.engine.checks.databases_sql import PostgreSQLTrustLogin
+from scanning.engine.checks.databases_sql import MySQLEmptyRootPassword, PostgreSQLTrustLogin
 from tests.daemons import Daemon, binary, free_port
 
 from ..servers import TcpService
@@ -122,6 +122,40 @@ def test_postgresql_asking_for_a_password_is_not_reported(postgres_servers):
     assert run_check(PostgreSQLTrustLogin, postgres_servers[1], "postgresql") == []
 
 
+# -- MariaDB: one install, copied; root by unix socket only vs grant tables skipped ----------
+def mariadbd(executable, root, name, port, *extra):
+    argv = [executable, "--no-defaults", f"--datadir={root}/{name}", f"--port={port}", "--bind-address=127.0.0.1",
+            f"--socket={root}/{name}.sock", "--user=root", "--skip-log-bin", f"--pid-file={root}/{name}.pid",
+            "--innodb-buffer-pool-size=8M", *extra]
+    return Daemon(argv, port, timeout=30)
+
+
+@pytest.fixture(scope="module")
+def mariadb_servers():
+    executable, install = binary("mariadbd"), binary("mariadb-install-db")
+    root = shared_dir()
+    try:
+        subprocess.run([install, "--no-defaults", f"--datadir={root}/socket_auth", "--user=root",
+                        "--auth-root-authentication-method=socket", "--skip-test-db"], check=True, capture_output=True, timeout=120)
+        shutil.copytree(f"{root}/socket_auth", f"{root}/no_grants", symlinks=True)
+        open_port, locked_port = free_port(), free_port()
+        with mariadbd(executable, root, "no_grants", open_port, "--skip-grant-tables"), \
+                mariadbd(executable, root, "socket_auth", locked_port):
+            yield open_port, locked_port
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def test_mariadb_without_grant_tables_lets_root_in_without_password(mariadb_servers):
+    [finding] = run_check(MySQLEmptyRootPassword, mariadb_servers[0], "mysql")
+    assert finding.nvt == "CG-6006" and finding.pci_fail
+    assert finding.detection.startswith("user 'root' logged in with an empty password (OK packet; server 5.5.5-10.")
+
+
+def test_mariadb_root_by_unix_socket_only_is_not_reported(mariadb_servers):
+    assert run_check(MySQLEmptyRootPassword, mariadb_servers[1], "mysql") == []
+
+
 # -- MongoDB and Elasticsearch: protocol-faithful servers ------------------------------------
 @pytest.fixture(scope="module")
 def mongodb_servers():
@@ -164,3 +198,4 @@ def test_database_checks_do_not_fire_on_other_services(redis_servers, elasticsea
     assert run_check(MongoDBWithoutAuthentication, redis_servers[0], "mongodb", timeout=1) == []
     assert run_check(ElasticsearchWithoutAuthentication, mongodb_servers[0], "elasticsearch", timeout=1) == []
     assert run_check(PostgreSQLTrustLogin, elasticsearch_servers[0], "postgresql", timeout=1) == []
+    assert run_check(MySQLEmptyRootPassword, redis_servers[0], "mysql", timeout=1) == []
