@@ -91,12 +91,12 @@ class TelnetService(Check):
         return [self.finding(port, clip(f"Telnet option negotiation: {negotiated}; server text: {prompt or '(none)'}"))]
 
 
-async def _telnet_prompt(conn, rounds: int = 4):
+async def _telnet_prompt(conn, rounds: int = 6):
     """Refuse every option the server proposes (so it goes on to its login prompt) and collect
     ([(command, option)], printable text) until a prompt ends in ':' or the rounds run out."""
     options, text = [], ""
     for _ in range(rounds):
-        data = await conn.read(timeout=min(conn.timeout, 2.0), until=lambda d: d.rstrip().endswith(PROMPT_ENDS))
+        data = await conn.read(timeout=min(conn.timeout, 2.0), until=_telnet_turn)
         if not data:
             break
         seen, printable = _telnet_split(data)
@@ -108,6 +108,12 @@ async def _telnet_prompt(conn, rounds: int = 4):
         if text.rstrip().endswith(tuple(e.decode() for e in PROMPT_ENDS)):
             break
     return options, text
+
+
+def _telnet_turn(data: bytes) -> bool:
+    """The server waits for us: a prompt, or a chunk that ends with a whole option negotiation."""
+    ends_negotiating = len(data) >= 3 and data[-3] == IAC and data[-2] in (DO, DONT, WILL, WONT)
+    return ends_negotiating or data[-2:] == bytes([IAC, 240]) or data.rstrip().endswith(PROMPT_ENDS)
 
 
 def _telnet_split(data: bytes) -> tuple[list[tuple[int, int]], str]:
