@@ -2,8 +2,12 @@
 POP3 and IMAP. The relay check stops after RCPT TO (never DATA: no mail is ever sent) and
 resets the transaction; the cleartext check only reads what the server advertises."""
 
+import asyncio
+import contextlib
+import ipaddress
 import re
 
+from ..services.base import Conn
 from .base import Check, register
 from .service_io import NET_ERRORS, clip, lines_of, numeric_reply_complete, reply_code
 
@@ -57,7 +61,7 @@ class SmtpOpenRelay(Check):
 
     async def run(self, ctx, host, port):
         try:
-            async with ctx.connect(host.ip, port.port, port.tls, host.hostname) as conn:
+            async with _untrusted_connection(ctx, host, port) as (conn, source):
                 await _ehlo(conn)
                 sender = await _smtp_command(conn, b"MAIL FROM:<" + RELAY_SENDER + b">")
                 recipient = await _smtp_command(conn, b"RCPT TO:<" + RELAY_RECIPIENT + b">") if reply_code(sender) == 250 else b""
@@ -68,7 +72,42 @@ class SmtpOpenRelay(Check):
             return []
         evidence = (f"MAIL FROM:<{RELAY_SENDER.decode()}> answered {' | '.join(lines_of(sender))}; "
                     f"RCPT TO:<{RELAY_RECIPIENT.decode()}> answered {' | '.join(lines_of(recipient))} (no DATA sent)")
+        if source:
+            evidence += f"; connected from {source}"
         return [self.finding(port, clip(evidence))]
+
+
+def _other_loopback(ip: str) -> str | None:
+    """For a loopback target, a loopback source address other than 127.0.0.1 and the target."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return None
+    if address.version != 4 or not address.is_loopback:
+        return None
+    return "127.0.0.2" if ip != "127.0.0.2" else "127.0.0.3"
+
+
+@contextlib.asynccontextmanager
+async def _untrusted_connection(ctx, host, port):
+    """(conn, source address or "") for the relay test. Every default MTA configuration trusts
+    127.0.0.1 to relay (Exim's relay_from_hosts, Postfix's mynetworks): seen from there, any
+    server relays. A loopback target is therefore tested from another loopback address, as an
+    outside client would be; any other target from the scanner's own address."""
+    source = _other_loopback(host.ip)
+    if source is None:
+        async with ctx.connect(host.ip, port.port, port.tls, host.hostname) as conn:
+            yield conn, ""
+        return
+    ctx.guard.check(host.ip)
+    options = {"ssl": ctx.dialer.tls_context, "server_hostname": host.hostname or None} if port.tls else {}
+    reader, writer = await asyncio.wait_for(
+        asyncio.open_connection(host.ip, port.port, local_addr=(source, 0), **options), ctx.timeout)
+    conn = Conn(reader, writer, ctx.timeout, host.hostname or host.ip)
+    try:
+        yield conn, source
+    finally:
+        await conn.close()
 
 
 @register

@@ -4,6 +4,7 @@ protocol-faithful servers that answer as Dovecot does with and without disable_p
 (Dovecot is not installed here)."""
 
 import shutil
+import smtplib
 
 import pytest
 
@@ -37,6 +38,15 @@ PLAIN:
   public_name = PLAIN
   server_condition = ${if eq{$auth3}{never-a-password}}
   server_set_id = $auth2
+""",
+    "loopback_trusted": """tls_advertise_hosts =
+hostlist relay_from_hosts = 127.0.0.1 : ::::1
+begin acl
+acl_check_rcpt:
+  accept hosts = +relay_from_hosts
+  require message = relay not permitted
+          domains = +local_domains
+  accept
 """,
     "hardened": """tls_advertise_hosts = *
 begin acl
@@ -77,11 +87,26 @@ def test_open_relay_is_reported_with_the_rcpt_reply(exim):
     [finding] = run_check(SmtpOpenRelay, exim["open"], "smtp")
     assert finding.nvt == "CG-5001" and finding.severity == 6.5
     assert finding.detection == ("MAIL FROM:<cg-relay-test@example.org> answered 250 OK; "
-                                 "RCPT TO:<cg-relay-test@example.net> answered 250 Accepted (no DATA sent)")
+                                 "RCPT TO:<cg-relay-test@example.net> answered 250 Accepted (no DATA sent); "
+                                 "connected from 127.0.0.2")
 
 
 def test_server_relaying_only_for_its_domains_is_not_an_open_relay(exim):
     assert run_check(SmtpOpenRelay, exim["hardened"], "smtp") == []
+
+
+def test_relaying_for_localhost_only_is_not_an_open_relay(exim):
+    """Debian's default Exim ACL: relay_from_hosts = 127.0.0.1 : ::1. From 127.0.0.1 it relays,
+    as every default MTA does for its own host; the check, coming from 127.0.0.2, is refused."""
+    assert run_check(SmtpOpenRelay, exim["loopback_trusted"], "smtp") == []
+    assert relay_reply_from_localhost(exim["loopback_trusted"]) == 250  # the trust is real
+
+
+def relay_reply_from_localhost(port: int) -> int:
+    with smtplib.SMTP("127.0.0.1", port, timeout=3) as client:
+        client.ehlo("client.test")
+        client.mail("a@example.org")
+        return client.rcpt("b@example.net")[0]
 
 
 def test_smtp_auth_plain_without_starttls_is_reported(exim):
