@@ -1,6 +1,7 @@
 """Detection and checks agree on service names: the engine's own detection (no nmap) scans the
 weak daemons of the family tests, and every service-family check that applies to what it named
-finds the planted weakness, and nothing else of these families fires."""
+finds the planted weakness, and nothing else of these families fires. The hardened daemons,
+scanned the same way, give no finding at medium or higher."""
 
 import asyncio
 
@@ -28,8 +29,26 @@ async def run_checks(host):
     results = await asyncio.gather(*(check.run(ctx, host, port) for port, check in jobs))
     found = {}
     for (port, _check), findings in zip(jobs, results, strict=True):
-        found.setdefault((port.port, port.protocol), set()).update(f.nvt for f in findings)
+        found.setdefault((port.port, port.protocol), []).extend(findings)
     return found
+
+
+class Reporter:
+    def progress(self, stage, percent):
+        pass
+
+    def should_stop(self):
+        return False
+
+    def store_hosts(self, hosts):
+        pass
+
+
+def detect_and_check(tcp: dict, udp: dict):
+    plan = ScanPlan(addresses=["127.0.0.1"], tcp_ports=sorted(tcp.values()), udp_ports=sorted(udp.values()),
+                    alive_test="consider_alive", use_nmap=False, service_timeout=3.0)
+    [host] = run(plan, Reporter())
+    return host, asyncio.run(run_checks(host))
 
 
 @pytest.fixture(scope="module")
@@ -37,21 +56,21 @@ def scanned(redis_servers, memcached_servers, vsftpd, exim, sshd, telnetd, snmpd
     tcp = {"redis": redis_servers[0], "memcached": memcached_servers[0], "ftp": vsftpd["open"], "smtp": exim["open"],
            "ssh": sshd["weak"], "telnet": telnetd, "dns": dns_servers["recursive"]}
     udp = {"snmp": snmpd["default"], "dns": dns_servers["recursive"]}
-    plan = ScanPlan(addresses=["127.0.0.1"], tcp_ports=sorted(tcp.values()), udp_ports=sorted(udp.values()),
-                    alive_test="consider_alive", use_nmap=False, service_timeout=3.0)
+    host, found = detect_and_check(tcp, udp)
+    return tcp, udp, host, {key: {f.nvt for f in findings} for key, findings in found.items()}
 
-    class Reporter:
-        def progress(self, stage, percent):
-            pass
 
-        def should_stop(self):
-            return False
-
-        def store_hosts(self, hosts):
-            pass
-
-    [host] = run(plan, Reporter())
-    return tcp, udp, host, asyncio.run(run_checks(host))
+def test_hardened_daemons_give_nothing_at_medium_or_higher(redis_servers, memcached_servers, vsftpd, exim, sshd,  # noqa: F811
+                                                          snmpd, dns_servers):  # noqa: F811
+    tcp = {"redis": redis_servers[1], "memcached": memcached_servers[1], "ftp": vsftpd["hardened"],
+           "smtp": exim["hardened"], "ssh": sshd["hardened"], "dns": dns_servers["hardened"]}
+    udp = {"snmp": snmpd["hardened"], "dns": dns_servers["hardened"]}
+    host, found = detect_and_check(tcp, udp)
+    findings = [f for port_findings in found.values() for f in port_findings]
+    assert {(p.port, p.service) for p in host.ports} >= {(tcp["ssh"], "ssh"), (tcp["ftp"], "ftp"), (tcp["smtp"], "smtp"),
+                                                          (tcp["redis"], "redis"), (udp["dns"], "dns")}
+    assert [f.nvt for f in findings] == ["CG-8002"]  # the version.bind log finding only
+    assert all(f.severity < 4.0 and not f.pci_fail for f in findings)
 
 
 def test_detection_names_each_service_as_the_checks_expect(scanned):
