@@ -4,6 +4,7 @@ of somebody else's zone: a NOERROR answer with the RA flag and records for the a
 REFUSED, a referral or an answer without RA is not open recursion."""
 
 import asyncio
+import struct
 
 import dns.asyncquery
 import dns.exception
@@ -14,6 +15,7 @@ import dns.rcode
 import dns.rdataclass
 import dns.rdatatype
 
+from ..udp import REFUSED
 from .base import Check, register
 from .service_io import NET_ERRORS, clip
 
@@ -66,9 +68,68 @@ class DnsOpenRecursion(DnsCheck):
                 continue
             records = [str(rrset) for rrset in reply.answer if rrset.name == dns.name.from_text(name)]
             if records:
+                upstreams = await forwarders(ctx, host.ip, port.port)
+                if upstreams == "":
+                    return []  # a dnsmasq without upstream servers: the answer is its own data, not recursion
                 flags = dns.flags.to_text(reply.flags)
-                return [self.finding(port, clip(f"recursive query for {name} A answered NOERROR, flags {flags}: {'; '.join(records)}"))]
+                evidence = f"recursive query for {name} A answered NOERROR, flags {flags}: {'; '.join(records)}"
+                evidence += f" (forwards to {upstreams})" if upstreams else ""
+                return [self.finding(port, clip(evidence))]
         return []
+
+
+def servers_bind_probe():
+    """(payload, check) for `servers.bind` CH TXT, dnsmasq's list of its upstream servers. The
+    reply is read by hand: a dnsmasq without upstreams answers with an empty TXT record, which
+    dnspython rightly rejects as malformed."""
+    query = dns.message.make_query("servers.bind", dns.rdatatype.TXT, dns.rdataclass.CH)
+    payload = query.to_wire()
+
+    def check(reply: bytes):
+        if len(reply) < 12 or reply[:2] != payload[:2] or not reply[2] & 0x80:
+            return None
+        answered = not reply[3] & 0x0F and struct.unpack("!H", reply[6:8])[0] >= 1 and reply[12 : len(payload)] == payload[12:]
+        return _UpstreamList(_first_rdata(reply, len(payload)) if answered else None)  # REFUSED, NOTIMP: not dnsmasq
+
+    return payload, check
+
+
+class _UpstreamList:
+    def __init__(self, rdata: bytes | None):
+        self.rdata, self.port = rdata, 0  # udp.exchange sets .port
+
+    def text(self) -> str | None:
+        if self.rdata is None:
+            return None
+        strings, i = [], 0
+        while i < len(self.rdata):
+            size = self.rdata[i]
+            strings.append(self.rdata[i + 1 : i + 1 + size].decode("utf-8", "replace"))
+            i += 1 + size
+        return ", ".join(strings)
+
+
+def _first_rdata(reply: bytes, offset: int) -> bytes | None:
+    """The rdata of the first answer record (its owner name a compression pointer, as servers write it)."""
+    if reply[offset : offset + 1] and reply[offset] & 0xC0 == 0xC0:
+        offset += 2
+    else:
+        return None
+    if len(reply) < offset + 10:
+        return None
+    size = struct.unpack("!H", reply[offset + 8 : offset + 10])[0]
+    return reply[offset + 10 : offset + 10 + size]
+
+
+async def forwarders(ctx, ip: str, port: int) -> str | None:
+    """dnsmasq's upstream servers ("" when it has none); None when the server does not say."""
+    try:
+        answer = await ctx.udp(ip, port, [servers_bind_probe], attempts=1)
+    except NET_ERRORS:
+        return None
+    if answer is None or answer is REFUSED:
+        return None
+    return answer.text()
 
 
 @register
