@@ -1,8 +1,21 @@
 """The check catalogue (scanning.md stage 5): one small class per check, a module per family.
 Importing this package registers every check in CATALOGUE."""
 
-from . import tls_cert_checks, tls_ciphers, tls_protocols, web_content, web_headers  # noqa: F401 (registers)
+from . import (  # noqa: F401 (importing a family's module registers its checks)
+    databases,
+    databases_sql,
+    dns,
+    ftp,
+    mail,
+    remote,
+    snmp,
+    tls_cert_checks,
+    tls_ciphers,
+    tls_protocols,
+    versions,
+    web_content,
+    web_headers,
+)
 from .base import CATALOGUE, FAMILIES, Check, base_score, register
 
 __all__ = ["CATALOGUE", "FAMILIES", "Check", "base_score", "register"]
-from . import versions  # noqa: E402,F401  (registers known_vulnerable_versions)

@@ -1,0 +1,114 @@
+"""SQL servers that let a well-known administrator in without a password (family `databases`):
+PostgreSQL with `trust` authentication, MySQL/MariaDB with an empty root password (or grant
+tables skipped). Each logs in once, proves the session is usable (PostgreSQL's ReadyForQuery,
+MySQL's OK packet) and leaves at once; a password request or an error is no finding."""
+
+import struct
+
+from ..services.databases import mysql_packet_complete, pg_messages, startup_message
+from .base import register
+from .databases import PCI_REFERENCE, OpenDatabase
+from .service_io import NET_ERRORS
+
+PG_USER = "postgres"
+MYSQL_USER = "root"
+# client capabilities: LONG_PASSWORD, PROTOCOL_41, SECURE_CONNECTION, PLUGIN_AUTH
+MYSQL_CAPABILITIES = 0x00000001 | 0x00000200 | 0x00008000 | 0x00080000
+
+
+def _pg_done(data: bytes) -> bool:
+    """ReadyForQuery, an error, or an authentication request that needs a password."""
+    return any(kind in "ZE" or (kind == "R" and body[:4] != bytes(4)) for kind, body in pg_messages(data))
+
+
+@register
+class PostgreSQLTrustLogin(OpenDatabase):
+    nvt = "CG-6005"
+    name = "PostgreSQL login without password (trust authentication)"
+    services = ("postgresql",)
+    summary = f"The PostgreSQL server lets the `{PG_USER}` superuser log in over the network without a password."
+    insight = "pg_hba.conf uses the `trust` method for network connections: any client may log in as any role it names."
+    affected = "PostgreSQL servers whose pg_hba.conf has `host ... trust` lines for untrusted addresses."
+    solution = "Use `scram-sha-256` (or certificate) authentication in pg_hba.conf for every `host` line and filter the port."
+    references = ("https://www.postgresql.org/docs/current/auth-trust.html", PCI_REFERENCE)
+
+    async def run(self, ctx, host, port):
+        if port.tls:
+            return []  # a TLS-only listener: the plain startup message would not reach pg_hba
+        try:
+            async with ctx.connect(host.ip, port.port) as conn:
+                messages = pg_messages(await conn.ask(startup_message(PG_USER, PG_USER), until=_pg_done))
+                if any(kind == "Z" for kind, _ in messages):
+                    await conn.send(b"X\x00\x00\x00\x04")  # Terminate: in without a password, leave at once
+        except NET_ERRORS:
+            return []
+        auth_ok = any(kind == "R" and body[:4] == bytes(4) for kind, body in messages)
+        if not auth_ok or not any(kind == "Z" for kind, _ in messages):
+            return []
+        version = next((b.rstrip(b"\x00").partition(b"\x00")[2].decode("latin-1") for k, b in messages
+                        if k == "S" and b.startswith(b"server_version\x00")), "?")
+        evidence = (f"user {PG_USER!r}, database {PG_USER!r}: AuthenticationOk and ReadyForQuery without a "
+                    f"password (server_version {version})")
+        return [self.finding(port, evidence)]
+
+
+@register
+class MySQLEmptyRootPassword(OpenDatabase):
+    nvt = "CG-6006"
+    name = "MySQL/MariaDB login without password"
+    services = ("mysql",)
+    summary = f"The MySQL/MariaDB server accepts the `{MYSQL_USER}` account with an empty password."
+    insight = ("A login as root with an empty password succeeded: the account has no password, or the server "
+               "runs with `--skip-grant-tables`.")
+    affected = "MySQL and MariaDB servers with a password-less root account or grant tables disabled."
+    solution = "Give every account a strong password (or socket authentication), never run with --skip-grant-tables, filter the port."
+    references = ("https://dev.mysql.com/doc/refman/8.0/en/default-privileges.html", PCI_REFERENCE)
+
+    async def run(self, ctx, host, port):
+        try:
+            async with ctx.connect(host.ip, port.port) as conn:
+                greeting = await conn.read(until=mysql_packet_complete)
+                version, plugin = _handshake(greeting)
+                if version is None:
+                    return []
+                reply = await conn.ask(_packet(1, _login(plugin)), until=_packet_complete)
+                if reply[4:5] == b"\xfe":  # AuthSwitchRequest: the empty password in the asked plugin is empty too
+                    reply = await conn.ask(_packet(reply[3] + 1, b""), until=_packet_complete)
+                if reply[4:5] == b"\x00":
+                    await conn.send(_packet(0, b"\x01"))  # COM_QUIT
+        except NET_ERRORS:
+            return []
+        if len(reply) < 5 or reply[4] != 0x00:
+            return []  # ERR packet: Access denied
+        return [self.finding(port, f"user {MYSQL_USER!r} logged in with an empty password (OK packet; server {version})")]
+
+
+def _handshake(greeting: bytes) -> tuple[str | None, str]:
+    """(server version, default auth plugin) of a protocol-10 handshake; (None, "") otherwise."""
+    if not mysql_packet_complete(greeting) or greeting[4] != 0x0A:
+        return None, ""
+    payload = greeting[4 : 4 + int.from_bytes(greeting[:3], "little")]
+    end = payload.index(b"\x00", 1)
+    version = payload[1:end].decode("latin-1")
+    rest = payload[end + 1 + 4 + 8 + 1 :]  # connection id, auth data part 1, filler
+    if len(rest) < 18:
+        return version, "mysql_native_password"
+    auth_length = rest[7]
+    tail = rest[18 + max(13, auth_length - 8) :]
+    plugin = tail.split(b"\x00", 1)[0].decode("latin-1") if tail else ""
+    return version, plugin or "mysql_native_password"
+
+
+def _login(plugin: str) -> bytes:
+    """HandshakeResponse41 for MYSQL_USER with an empty auth response."""
+    return (struct.pack("<IIB", MYSQL_CAPABILITIES, 1 << 24, 33) + bytes(23) + MYSQL_USER.encode() + b"\x00"
+            + b"\x00" + plugin.encode() + b"\x00")
+
+
+def _packet_complete(data: bytes) -> bool:
+    """One whole packet, whatever its sequence number (the handshake's own test wants 0)."""
+    return len(data) >= 4 and len(data) >= 4 + int.from_bytes(data[:3], "little")
+
+
+def _packet(sequence: int, payload: bytes) -> bytes:
+    return len(payload).to_bytes(3, "little") + bytes([sequence & 0xFF]) + payload
