@@ -24,4 +24,5 @@ if [ ! -x "$CHROMIUM" ]; then
     fi
 fi
 
-exec .venv/bin/pytest -n auto "$@"
+# loadgroup: tests marked xdist_group share one worker (the run-command tests start run.sh once).
+exec .venv/bin/pytest -n auto --dist loadgroup "$@"

@@ -22,7 +22,10 @@ import pytest
 from tests.daemons import free_port
 
 REPO = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.skipif(not (REPO / ".venv" / "bin" / "python").exists(), reason="needs the repository's .venv")
+pytestmark = [
+    pytest.mark.skipif(not (REPO / ".venv" / "bin" / "python").exists(), reason="needs the repository's .venv"),
+    pytest.mark.xdist_group("run_command"),  # one worker starts run.sh once for the whole module
+]
 
 
 def copy_repository(target: Path) -> None:
@@ -107,7 +110,9 @@ def test_it_prints_the_demo_key(running):
 
 def test_unknown_pages_are_the_real_404_never_the_debug_page(running):
     _root, base, _process = running
-    for path in ("/", "/nothing", "/static/nothing.css", "/favicon.ico"):
+    status, _headers, body = request(base + "/")
+    assert status == 200 and "/admin/" in body and "/v2/docs" in body  # the landing page, not a 404
+    for path in ("/nothing", "/static/nothing.css", "/favicon.ico"):
         status, headers, body = request(base + path)
         assert status == 404, path
         assert "Page not found" in body
