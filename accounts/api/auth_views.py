@@ -34,6 +34,9 @@ class SignInView(APIView):
 
 
 class SignOutView(APIView):
+    def required_role(self, request):
+        return "Viewer"  # every role signs out (a Viewer's DELETE is not a write to shared data)
+
     def delete(self, request):
         session = getattr(request.auth, "session", None)
         if session is not None:
