@@ -9,6 +9,7 @@ from accounts.models.user import DETAIL_FIELDS
 from config.api.fields import StrictCharField, StrictEmailField
 from config.api.permissions import has_role
 from config.api.rows import Row, listed_values
+from config.api.scoping import ScopedPrimaryKeyRelatedField
 from config.api.serializers import ResourceSerializer, iso_timestamp
 from organizations.models import Organization
 
@@ -117,9 +118,8 @@ class UserInputSerializer(serializers.Serializer):
     """Writable user fields (the seed page's body plus username and role)."""
 
     email = StrictEmailField(required=False, allow_blank=False, max_length=254)
-    organization_id = serializers.PrimaryKeyRelatedField(
-        queryset=Organization.objects.all(), required=False, source="organization",
-        pk_field=serializers.UUIDField(),
+    organization_id = ScopedPrimaryKeyRelatedField(
+        "organizations.Organization", organization_field="pk", required=False, source="organization",
     )
     username = StrictCharField(required=False, max_length=150, validators=[UnicodeUsernameValidator()])
     role = serializers.ChoiceField(choices=Role.choices, required=False)
@@ -137,12 +137,6 @@ class UserInputSerializer(serializers.Serializer):
     country = StrictCharField(required=False, allow_blank=True, max_length=120)
     zipcode = StrictCharField(required=False, allow_blank=True, max_length=32)
     comment = StrictCharField(required=False, allow_blank=True, max_length=10000)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        visible = self.context.get("visible_organizations")
-        if visible is not None:
-            self.fields["organization_id"].queryset = visible
 
     def validate_email(self, value):
         taken = User.objects.annotate(e=Lower("email")).filter(e=value.lower())

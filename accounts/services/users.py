@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import User
-from config.api.errors import Forbidden, InvalidInput
+from config.api.errors import Forbidden, InvalidInput, NotFound
 from config.api.permissions import has_role, role_rank
 from events.emit import emit
 
@@ -27,11 +27,24 @@ def check_assignable_role(actor, role):
         raise InvalidInput.field("role", "cannot be above your own role")
 
 
+def check_visible_organization(actor, organization, field="organization_id"):
+    """The services check reach themselves (not only the API's scoped lookups), so the admin and
+    the commands are held to it too: an organization the actor cannot see is "not found"."""
+    from organizations.services import can_see_organization
+
+    if actor is not None and not can_see_organization(actor, getattr(organization, "pk", None)):
+        raise InvalidInput.field(field, "was not found")
+
+
 def check_manageable(actor, user):
     """Managers manage their organization's users, partners also their customers', staff all.
-    Visibility (404) is checked by the caller's lookup; this checks rank."""
+    A user the actor cannot see is a 404, whoever calls (API, admin, command)."""
+    from organizations.services import can_see_organization
+
     if not has_role(actor, "Manager"):
         raise Forbidden("Your role does not allow managing users")
+    if not can_see_organization(actor, user.organization_id):
+        raise NotFound("Record not found")
     if role_rank(user.role) > role_rank(actor.role):
         raise Forbidden("You cannot manage a user whose role is above yours")
 
@@ -41,6 +54,7 @@ def _check_organization_change(actor, user, organization):
         return
     if not has_role(actor, "Partner"):
         raise InvalidInput.field("organization_id", "can only be changed by partners and platform staff")
+    check_visible_organization(actor, organization)
 
 
 def _set_password(user, password):
@@ -59,6 +73,7 @@ def create_user(actor, fields, password=None):
         raise Forbidden("Your role does not allow managing users")
     fields = dict(fields)
     organization = fields.pop("organization", None) or actor.organization
+    check_visible_organization(actor, organization)
     if organization.pk != actor.organization_id and not has_role(actor, "Partner"):
         raise InvalidInput.field("organization_id", "can only be set by partners and platform staff")
     check_assignable_role(actor, fields.get("role", Role.USER))

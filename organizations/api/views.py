@@ -1,6 +1,5 @@
 from django.http import StreamingHttpResponse
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -44,8 +43,6 @@ class OrganizationViewSet(OrganizationSubscribeMixin, ResourceViewSet):
     def get_serializer_context(self):
         context = super().get_serializer_context()
         context["user"] = self.request.user
-        # Read by the input serializer only; built on first use (lists skip the scoped filter).
-        context["visible_organizations"] = SimpleLazyObject(lambda: self.scope(Organization.objects.all()))
         return context
 
     def list(self, request):

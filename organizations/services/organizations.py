@@ -136,6 +136,10 @@ def move_user(actor, user, organization):
         raise Forbidden("Only partners and platform staff can move users between organizations")
     if user.pk == actor.pk:
         raise InvalidInput.field("user_id", "cannot be yourself")
+    if not can_see_organization(actor, user.organization_id):
+        raise InvalidInput.field("user_id", "was not found")
+    if not can_see_organization(actor, getattr(organization, "pk", None)):
+        raise InvalidInput.field("organization_id", "was not found")
     if organization.pk != user.organization_id:
         from accounts.services.users import check_not_last_manager
 
