@@ -6,6 +6,7 @@ from organizations.admin_deletion import OrganizationDeletionMixin
 from organizations.admin_subscriptions import SubscriptionInline
 from organizations.models import Organization
 from organizations.services import csv_lines
+from organizations.services.export import record_export
 
 
 class MemberInline(admin.TabularInline):
@@ -35,6 +36,7 @@ class OrganizationAdmin(OrganizationDeletionMixin, admin.ModelAdmin):
 
     @admin.action(description="Export selected organizations to CSV")
     def export_csv(self, request, queryset):
+        record_export(request.user, "admin", queryset.count())
         response = StreamingHttpResponse(csv_lines(queryset), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="organizations.csv"'
         return response

@@ -16,6 +16,7 @@ from organizations.services import (
     move_user,
     update_organization,
 )
+from organizations.services.export import record_export
 
 # Hooks run after an organization is created through the API: callables
 # (actor, organization, payload) -> None. Subscriptions register the default-plan rule here.
@@ -86,6 +87,7 @@ class OrganizationViewSet(OrganizationSubscribeMixin, ResourceViewSet):
         queryset = self.filter_queryset(self.scope(Organization.objects.all()))
         if not (request.query_params.get("sort_by") or "").strip():
             queryset = queryset.order_by()  # by name, as the admin and the command export
+        record_export(request.user, "api")
         response = StreamingHttpResponse(csv_lines(queryset), content_type="text/csv; charset=utf-8")
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
         response["Content-Disposition"] = f'attachment; filename="organizations-{stamp}.csv"'
