@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from accounts.admin_actions import ACTIONS, IdentityDisplayMixin
 from accounts.models import ApiKey, User
 from accounts.services.api_keys import assign_new_secret
+from accounts.services.users import deletion_blockers
 
 
 @admin.register(User)
@@ -37,6 +38,14 @@ class UserAdmin(IdentityDisplayMixin, BaseUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "email", "organization", "role", "password1", "password2")}),
     )
+
+    def get_deleted_objects(self, objs, request):
+        """The API's refusals (an organization's last Manager, the last Admin) shown as protected
+        rows: Django then refuses the deletion, on the delete page and in the bulk action."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        users = list(objs)
+        refusals = [f"{user}: {reason}" for user in users for reason in deletion_blockers(user, leaving=users)]
+        return deleted, counts, perms_needed, [*protected, *refusals]
 
 
 @admin.register(ApiKey)

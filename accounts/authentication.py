@@ -25,6 +25,11 @@ def client_address(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
+def sent_key(request):
+    """The API key the request carried, as checked by CGAuthentication (None when none was sent)."""
+    return getattr(request, "api_key", None) or getattr(getattr(request, "_request", None), "api_key", None)
+
+
 def check_key_covers(request, user):
     """Sign-in: the API key sent must be one the user's later requests may carry (a key of the
     user's organization or an ancestor, or a platform key); else the token would be refused."""

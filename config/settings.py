@@ -233,7 +233,7 @@ SPECTACULAR_SETTINGS = {
 # Background work (django.tasks API through the django-tasks backport: Django 6's core
 # `django.tasks` needs Python 3.12). Default: the database queue, worked by `manage.py db_worker`.
 # TASK_BACKEND=rq: Redis queues (RQ) for workers on many machines, worked by
-# `manage.py rqworker --job-class django_tasks_rq.Job <queues>` (docs/scanning.md).
+# `manage.py rqworker --with-scheduler --job-class django_tasks_rq.Job <queues>` (docs/scanning.md).
 TASK_BACKENDS = {"database": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend"}
 TASK_BACKEND = env.str("TASK_BACKEND", default="django_tasks_db.DatabaseBackend")
 TASK_BACKEND = TASK_BACKENDS.get(TASK_BACKEND.lower(), TASK_BACKEND)  # a short name or a dotted path

@@ -6,6 +6,7 @@ import logging
 
 from events.context import RequestContext, activate, deactivate
 from events.services import audit, route_audit
+from events.services.audit import GENERIC_ACTIONS
 
 logger = logging.getLogger("events")
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
@@ -66,6 +67,10 @@ def _merge_with_emitted(context, rows):
             kept.append(row)
             continue
         for pending in context.pending:
-            if (pending.resource_type, pending.resource_id) == key and not pending.changes:
+            if (pending.resource_type, pending.resource_id) != key:
+                continue
+            if not pending.changes:
                 pending.changes = row.changes
+            if pending.action in GENERIC_ACTIONS and row.action in GENERIC_ACTIONS:
+                pending.action = row.action  # the route knows a `*_saved` was a create
     return kept

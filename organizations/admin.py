@@ -8,6 +8,7 @@ from organizations.admin_forms import OrganizationForm
 from organizations.admin_subscriptions import SubscriptionInline
 from organizations.models import Organization
 from organizations.services import csv_lines
+from organizations.services.export import record_export
 
 
 class MemberInline(admin.TabularInline):
@@ -39,6 +40,7 @@ class OrganizationAdmin(ServiceAdminMixin, OrganizationDeletionMixin, admin.Mode
 
     @admin.action(description="Export selected organizations to CSV")
     def export_csv(self, request, queryset):
+        record_export(request.user, "admin", queryset.count())
         response = StreamingHttpResponse(csv_lines(queryset), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="organizations.csv"'
         return response

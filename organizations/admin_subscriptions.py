@@ -22,8 +22,8 @@ class PlanFeatureInline(admin.TabularInline):
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "product", "kind", "default", "default_interval", "price", "active")
-    list_filter = ("product", "kind", "default", "active")
+    list_display = ("code", "name", "product", "kind", "audience", "default", "default_interval", "price", "active")
+    list_filter = ("product", "kind", "audience", "default", "active")
     search_fields = ("code", "name")
     inlines = [PlanFeatureInline]
     readonly_fields = ("id", "created_at", "updated_at")

@@ -21,6 +21,10 @@ DEMO_PLANS = (
 )
 
 
+# Who may subscribe (the rest: both partners and customers).
+DEMO_AUDIENCES = {"pci-partner": "partners", "pci-open": "customers"}
+
+
 def ensure_products():
     """The products migration 0003 seeds, again if they are missing (a flushed database)."""
     import_module("organizations.migrations.0003_seed_products").seed(apps, None)
@@ -32,7 +36,8 @@ def seed_catalogue():
     for code, product, name, kind, default, price, features in DEMO_PLANS:
         plan, created = Plan.objects.get_or_create(
             code=code,
-            defaults={"product": products[product], "name": name, "kind": kind, "default": default, "price": price},
+            defaults={"product": products[product], "name": name, "kind": kind, "default": default, "price": price,
+                      "audience": DEMO_AUDIENCES.get(code, "both")},
         )
         if created:
             PlanFeature.objects.bulk_create(

@@ -6,6 +6,14 @@ class PlanKind(models.TextChoices):
     OPEN = "open"  # limits come from the subscription request, capped by the parent partner's
 
 
+class PlanAudience(models.TextChoices):
+    """Who may subscribe to a plan: partner organizations, customer organizations, or both."""
+
+    PARTNERS = "partners"
+    CUSTOMERS = "customers"
+    BOTH = "both"
+
+
 class Interval(models.TextChoices):
     NONE = "none"
     MONTHLY = "monthly"

@@ -56,8 +56,11 @@ def seed_demo(password):
     _subscribe_demo(partner, ("pci-partner", "vrms-standard"))
     _subscribe_demo(customer, ("pci-standard", "vrms-standard"))
     secret = None
+    # An organization key of the staff organization: it never authenticates alone (a key issued
+    # to `admin` would let anyone holding it act as the Admin). Older demos issued it to admin.
+    ApiKey.objects.filter(name=DEMO_KEY_NAME, organization=staff, user__isnull=False).update(user=None)
     if not ApiKey.objects.filter(name=DEMO_KEY_NAME, organization=staff).exists():
-        _key, secret = create_api_key(name=DEMO_KEY_NAME, organization=staff, user=admin)
+        _key, secret = create_api_key(name=DEMO_KEY_NAME, organization=staff)
     result = {"users": users, "api_key": secret, "partner": partner, "customer": customer, "staff": staff}
     for step in DEMO_STEPS:
         step(result)

@@ -5,7 +5,7 @@ from rest_framework.views import APIView
 
 from accounts.api import two_factor_views as two_factor
 from accounts.api.inputs import read
-from accounts.authentication import check_key_covers, client_address
+from accounts.authentication import client_address, sent_key
 from accounts.services import sign_in as sign_in_service
 from accounts.services.tokens import revoke_session
 from config.api.permissions import AllowAnyClient
@@ -23,8 +23,7 @@ class SignInView(APIView):
         username = read(request, "username", required=True)
         password = read(request, "password", required=True, strip=False)
         ip = client_address(request)
-        user = sign_in_service.authenticate_password(username, password, ip)
-        check_key_covers(request, user)
+        user = sign_in_service.authenticate_password(username, password, ip, sent_key(request))
         challenge = two_factor.second_factor(request, user)
         if challenge is not None:
             return Response(challenge)
@@ -35,6 +34,9 @@ class SignInView(APIView):
 
 
 class SignOutView(APIView):
+    def required_role(self, request):
+        return "Viewer"  # every role signs out (a Viewer's DELETE is not a write to shared data)
+
     def delete(self, request):
         session = getattr(request.auth, "session", None)
         if session is not None:

@@ -7,7 +7,9 @@ from accounts.choices import Role
 from accounts.models import User
 from accounts.models.user import DETAIL_FIELDS
 from config.api.fields import StrictCharField, StrictEmailField
+from config.api.permissions import has_role
 from config.api.rows import Row, listed_values
+from config.api.scoping import ScopedPrimaryKeyRelatedField
 from config.api.serializers import ResourceSerializer, iso_timestamp
 from organizations.models import Organization
 
@@ -82,10 +84,30 @@ class UserSerializer(ResourceSerializer):
             "incomplete_details": user.incomplete_details,
         }
         if self.context.get("details"):
-            attrs["details"] = {name: getattr(user, name) for name in DETAIL_FIELDS}
+            shown = self._may_see_details(user)
+            attrs["details"] = {name: getattr(user, name) for name in DETAIL_FIELDS} if shown else None
         for block, build in self.context.get("extra_blocks", {}).items():
             attrs[block] = build(user)
         return attrs
+
+
+    def _may_see_details(self, user):
+        """Personal details (phone, address...) are for the user themself, the Managers of their
+        organization, the partners above it and staff; anyone else gets `details: null`."""
+        viewer = self.context.get("user")
+        if viewer is None or not getattr(viewer, "is_authenticated", False):
+            return False
+        if str(viewer.pk) == str(user.id):  # listed rows carry ids as text
+            return True
+        if not has_role(viewer, "Manager"):
+            return False
+        if "details_organizations" not in self.context:  # once per response, not per row
+            visible = viewer.visible_organization_ids()
+            if visible is not None and not isinstance(visible, list):  # a partner's subtree subquery
+                visible = visible.values_list("organization_id", flat=True)
+            self.context["details_organizations"] = None if visible is None else {str(pk) for pk in visible}
+        organizations = self.context["details_organizations"]
+        return organizations is None or str(user.organization_id) in organizations
 
 
 def mask_phone(phone):
@@ -96,9 +118,8 @@ class UserInputSerializer(serializers.Serializer):
     """Writable user fields (the seed page's body plus username and role)."""
 
     email = StrictEmailField(required=False, allow_blank=False, max_length=254)
-    organization_id = serializers.PrimaryKeyRelatedField(
-        queryset=Organization.objects.all(), required=False, source="organization",
-        pk_field=serializers.UUIDField(),
+    organization_id = ScopedPrimaryKeyRelatedField(
+        "organizations.Organization", organization_field="pk", required=False, source="organization",
     )
     username = StrictCharField(required=False, max_length=150, validators=[UnicodeUsernameValidator()])
     role = serializers.ChoiceField(choices=Role.choices, required=False)
@@ -116,12 +137,6 @@ class UserInputSerializer(serializers.Serializer):
     country = StrictCharField(required=False, allow_blank=True, max_length=120)
     zipcode = StrictCharField(required=False, allow_blank=True, max_length=32)
     comment = StrictCharField(required=False, allow_blank=True, max_length=10000)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        visible = self.context.get("visible_organizations")
-        if visible is not None:
-            self.fields["organization_id"].queryset = visible
 
     def validate_email(self, value):
         taken = User.objects.annotate(e=Lower("email")).filter(e=value.lower())

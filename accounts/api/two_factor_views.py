@@ -4,7 +4,7 @@
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.authentication import check_key_covers, client_address
+from accounts.authentication import check_key_covers, client_address, sent_key
 from accounts.services import mfa, mfa_sign_in
 from accounts.services import sign_in as sign_in_service
 from config.api.permissions import AllowAnyClient
@@ -30,7 +30,7 @@ def user_from_session_state(request):
     state = read(request, "otp_session_state")
     if not state:
         return None
-    return mfa_sign_in.finish(state, read(request, "otp_attempt"), client_address(request))
+    return mfa_sign_in.finish(state, read(request, "otp_attempt"), client_address(request), sent_key(request))
 
 
 def second_factor(request, user):
@@ -40,7 +40,7 @@ def second_factor(request, user):
         return None
     code = read(request, "otp_attempt")
     if code:
-        mfa_sign_in.verify_in_one_call(user, code, client_address(request))
+        mfa_sign_in.verify_in_one_call(user, code, client_address(request), sent_key(request))
         return None
     return mfa_sign_in.challenge(user)
 
@@ -54,7 +54,7 @@ class CheckTwoFactorView(APIView):
     def post(self, request):
         username = read(request, "username", required=True)
         password = read(request, "password", required=True, strip=False)
-        user = sign_in_service.authenticate_password(username, password, client_address(request))
+        user = sign_in_service.authenticate_password(username, password, client_address(request), sent_key(request))
         return Response({"otp_required": user.two_factor_enabled, "otp_methods": mfa.enabled_methods(user)})
 
 
@@ -82,11 +82,11 @@ class RecoveryCodeSignInView(APIView):
         if state_token:
             code = read(request, "recovery_code", required=True)
             state = mfa_sign_in.session_state(state_token)
-            user = mfa_sign_in.use_recovery_code(state.user, code, ip, state=state)
+            user = mfa_sign_in.use_recovery_code(state.user, code, ip, state=state, api_key=sent_key(request))
         else:
             username = read(request, "username", required=True)
             password = read(request, "password", required=True, strip=False)
             code = read(request, "recovery_code", required=True)
-            user = sign_in_service.authenticate_password(username, password, ip)
-            user = mfa_sign_in.use_recovery_code(user, code, ip)
+            user = sign_in_service.authenticate_password(username, password, ip, sent_key(request))
+            user = mfa_sign_in.use_recovery_code(user, code, ip, api_key=sent_key(request))
         return signed_in_response(request, user)

@@ -1,4 +1,3 @@
-from django.utils.functional import SimpleLazyObject
 from rest_framework.response import Response
 
 from accounts.api.serializers import (
@@ -11,7 +10,6 @@ from accounts.models import User
 from accounts.services import users as user_services
 from config.api.params import flag, truthy
 from config.api.viewsets import BulkDestroyMixin, ResourceViewSet
-from organizations.models import Organization
 
 
 def confirmed_filter(queryset, value):
@@ -23,15 +21,7 @@ class UserContextMixin:
         context = super().get_serializer_context()
         context["user"] = self.request.user
         context["details"] = flag(self.request.query_params, "details")
-        # Read by the input serializers only; built on first use, so that lists don't pay for a
-        # filter over every visible organization id (hundreds for a partner).
-        context["visible_organizations"] = SimpleLazyObject(lambda: visible_organizations(self.request.user))
         return context
-
-
-def visible_organizations(user):
-    visible = user.visible_organization_ids() if user.is_authenticated else []
-    return Organization.objects.all() if visible is None else Organization.objects.filter(pk__in=visible)
 
 
 class UserViewSet(UserContextMixin, BulkDestroyMixin, ResourceViewSet):

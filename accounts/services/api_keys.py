@@ -61,10 +61,13 @@ def _touch(api_key):
 
 
 def key_covers_user(api_key, user):
-    """A key (from `find_usable_key`) sent next to Authorization must belong to that user's
-    organization or an ancestor. Keys of the platform staff organization (platform keys, e.g. the
-    web front end's) cover all."""
-    if api_key.platform_key or api_key.user_id == user.pk:
+    """A key (from `find_usable_key`) sent next to Authorization, or at sign-in. A key issued to
+    a user is that user's secret: it covers that user alone. An organization's key covers the
+    users of that organization and of everything below it; keys of the platform staff
+    organization (platform keys, e.g. the web front end's) cover all."""
+    if api_key.user_id is not None:
+        return api_key.user_id == user.pk
+    if api_key.platform_key:
         return True
     from organizations.services.tree import is_within
 

@@ -40,28 +40,30 @@ def session_state(raw):
     return token
 
 
-def finish(raw_state, otp_attempt, ip):
+def finish(raw_state, otp_attempt, ip, api_key=None):
     """The user, once `otp_attempt` is a current code of one of their methods."""
     state = session_state(raw_state)
     user = state.user
-    sign_in_service.check_user_throttle(user, ip)
-    if user.two_factor_enabled:
-        if not otp_attempt:
-            raise InvalidInput.field("otp_attempt", "is required")
-        if not mfa.check_code(user, otp_attempt, SmsPurpose.SIGN_IN):
-            one_time_tokens.count_attempt(state)
-            sign_in_service.record_failed_attempt(user, ip)
-            raise Unauthorized(INVALID_CODE)
+    if user.two_factor_enabled and not otp_attempt:
+        raise InvalidInput.field("otp_attempt", "is required")
+    attempt = sign_in_service.start_second_step(user, ip, api_key)
+    if user.two_factor_enabled and not mfa.check_code(user, otp_attempt, SmsPurpose.SIGN_IN):
+        one_time_tokens.count_attempt(state)
+        sign_in_service.record_failed_attempt(user, attempt)
+        raise Unauthorized(INVALID_CODE)
+    attempt.succeeded()
     if not one_time_tokens.consume(state):
         raise Unauthorized(INVALID_STATE)
     return user
 
 
-def verify_in_one_call(user, otp_attempt, ip):
+def verify_in_one_call(user, otp_attempt, ip, api_key=None):
     """username + password + otp_attempt sent together: no session state needed."""
+    attempt = sign_in_service.start_second_step(user, ip, api_key)
     if not mfa.check_code(user, otp_attempt, SmsPurpose.SIGN_IN):
-        sign_in_service.record_failed_attempt(user, ip)
+        sign_in_service.record_failed_attempt(user, attempt)
         raise Unauthorized(INVALID_CODE)
+    attempt.succeeded()
     return user
 
 
@@ -74,14 +76,15 @@ def send_sign_in_sms(raw_state):
     return {"status": "queued"}
 
 
-def use_recovery_code(user, code, ip, state=None):
+def use_recovery_code(user, code, ip, state=None, api_key=None):
     """The user once `code` is one of their unused recovery codes (spent now), else 401."""
-    sign_in_service.check_user_throttle(user, ip)
+    attempt = sign_in_service.start_second_step(user, ip, api_key)
     if not user.two_factor_enabled or not recovery_codes.use(user, code):
         if state is not None:
             one_time_tokens.count_attempt(state)
-        sign_in_service.record_failed_attempt(user, ip)
+        sign_in_service.record_failed_attempt(user, attempt)
         raise Unauthorized(INVALID_RECOVERY_CODE)
+    attempt.succeeded()
     if state is not None:
         one_time_tokens.consume(state)
     emit("recovery_code_used", user, actor=user, organization=user.organization,

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import User
-from config.api.errors import Forbidden, InvalidInput
+from config.api.errors import Forbidden, InvalidInput, NotFound
 from config.api.permissions import has_role, role_rank
 from events.emit import emit
 
@@ -27,11 +27,24 @@ def check_assignable_role(actor, role):
         raise InvalidInput.field("role", "cannot be above your own role")
 
 
+def check_visible_organization(actor, organization, field="organization_id"):
+    """The services check reach themselves (not only the API's scoped lookups), so the admin and
+    the commands are held to it too: an organization the actor cannot see is "not found"."""
+    from organizations.services import can_see_organization
+
+    if actor is not None and not can_see_organization(actor, getattr(organization, "pk", None)):
+        raise InvalidInput.field(field, "was not found")
+
+
 def check_manageable(actor, user):
     """Managers manage their organization's users, partners also their customers', staff all.
-    Visibility (404) is checked by the caller's lookup; this checks rank."""
+    A user the actor cannot see is a 404, whoever calls (API, admin, command)."""
+    from organizations.services import can_see_organization
+
     if not has_role(actor, "Manager"):
         raise Forbidden("Your role does not allow managing users")
+    if not can_see_organization(actor, user.organization_id):
+        raise NotFound("Record not found")
     if role_rank(user.role) > role_rank(actor.role):
         raise Forbidden("You cannot manage a user whose role is above yours")
 
@@ -41,6 +54,7 @@ def _check_organization_change(actor, user, organization):
         return
     if not has_role(actor, "Partner"):
         raise InvalidInput.field("organization_id", "can only be changed by partners and platform staff")
+    check_visible_organization(actor, organization)
 
 
 def _set_password(user, password):
@@ -59,6 +73,7 @@ def create_user(actor, fields, password=None):
         raise Forbidden("Your role does not allow managing users")
     fields = dict(fields)
     organization = fields.pop("organization", None) or actor.organization
+    check_visible_organization(actor, organization)
     if organization.pk != actor.organization_id and not has_role(actor, "Partner"):
         raise InvalidInput.field("organization_id", "can only be set by partners and platform staff")
     check_assignable_role(actor, fields.get("role", Role.USER))
@@ -87,13 +102,14 @@ def update_user(actor, user, fields, *, self_service=False):
             raise InvalidInput.field("role", "cannot be changed on your own account")
         check_assignable_role(actor, fields["role"])
         if user.role == Role.MANAGER:
-            _check_not_last_manager(user)
+            check_not_last_manager(user)
     if "organization" in fields:
         if self_service:
             fields.pop("organization")
         else:
             _check_organization_change(actor, user, fields["organization"])
             if fields["organization"] is not None and fields["organization"].pk != user.organization_id:
+                check_not_last_manager(user, "organization_id")
                 user.active_product = ""
     email_changed = (fields.get("email") or user.email).lower() != (user.email or "").lower()
     for name, value in fields.items():
@@ -108,28 +124,35 @@ def update_user(actor, user, fields, *, self_service=False):
     return user
 
 
-def deletion_blockers(user, actor=None):
-    """Why `user` cannot be deleted (empty when it can)."""
+def deletion_blockers(user, actor=None, leaving=None):
+    """Why `user` cannot be deleted (empty when it can). `leaving`: every user deleted with it (a
+    bulk delete must not remove an organization's Managers all at once)."""
     reasons = []
     if actor is not None and actor.pk == user.pk:
         reasons.append("You cannot delete your own account here; use DELETE /v2/user/me")
-    if _is_last_manager(user):
+    if user.organization_id in managerless_organizations(leaving or [user]):
         reasons.append("The user is the last Manager of an organization that has other members")
     if user.role == Role.ADMIN and not User.objects.filter(role=Role.ADMIN, is_active=True).exclude(pk=user.pk).exists():
         reasons.append("The user is the last platform Admin")
     return reasons
 
 
-def _is_last_manager(user):
-    if user.role != Role.MANAGER or user.organization_id is None:
-        return False
-    members = User.objects.filter(organization_id=user.organization_id).exclude(pk=user.pk)
-    return members.exists() and not members.filter(role=Role.MANAGER).exists()
+def managerless_organizations(leaving):
+    """The organizations that would keep members but no Manager once the `leaving` users are gone
+    (deleted, moved away or demoted), whoever asks: Admins included."""
+    leaving_ids = {user.pk for user in leaving}
+    organizations = {user.organization_id for user in leaving if user.role == Role.MANAGER and user.organization_id}
+    result = set()
+    for organization_id in organizations:
+        rest = User.objects.filter(organization_id=organization_id).exclude(pk__in=leaving_ids)
+        if rest.exists() and not rest.filter(role=Role.MANAGER).exists():
+            result.add(organization_id)
+    return result
 
 
-def _check_not_last_manager(user):
-    if _is_last_manager(user):
-        raise InvalidInput.field("role", "cannot be changed: this is the organization's last Manager")
+def check_not_last_manager(user, field="role"):
+    if managerless_organizations([user]):
+        raise InvalidInput.field(field, "cannot be changed: this is the organization's last Manager")
 
 
 @transaction.atomic
@@ -138,7 +161,7 @@ def delete_users(actor, users):
     blocked = {}
     for user in users:
         check_manageable(actor, user)
-        reasons = deletion_blockers(user, actor)
+        reasons = deletion_blockers(user, actor, leaving=users)
         if reasons:
             blocked[str(user.pk)] = reasons
     if blocked:

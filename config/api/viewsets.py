@@ -11,6 +11,7 @@ from rest_framework.viewsets import GenericViewSet
 from .errors import InvalidInput
 from .filtering import apply_list_params
 from .parsers import unwrap
+from .scoping import visible_to
 from .uuids import parse_uuid, split_uuids
 
 
@@ -42,15 +43,9 @@ class ResourceViewSet(GenericViewSet):
         return self.scope(super().get_queryset())
 
     def scope(self, queryset, organization_field=None):
-        """Only what the caller may see; no caller, no rows (fail closed)."""
+        """Only what the caller may see (config.api.scoping); no caller, no rows (fail closed)."""
         user = self.request.user
-        visible = getattr(user, "visible_organization_ids", None)
-        if visible is None:
-            return queryset.none()
-        ids = visible()
-        if ids is not None:
-            field = organization_field or self.organization_field
-            queryset = queryset.filter(**{f"{field}__in": ids})
+        queryset = visible_to(user, queryset, organization_field or self.organization_field)
         if self.product_field:
             current = getattr(user, "current_product", None)
             queryset = queryset.filter(**{self.product_field: current() if current else None})

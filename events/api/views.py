@@ -33,6 +33,7 @@ class NotificationViewSet(ResourceViewSet):
     write_role = "User"  # deleting; marking read/seen is open to every role (conventions.md)
     action_roles = {"read": "Viewer", "seen": "Viewer", "read_all": "Viewer", "seen_all": "Viewer"}
     audit_resource_type = "notification"
+    organization_field = "organization_id"  # a plain column: the audit trail reads it (no FK to follow)
 
     def get_queryset(self):
         user = self.request.user

@@ -35,14 +35,25 @@ ALWAYS_AUDITED = {"sign_in_failed", "sign_in", "sign_out", "impersonate", "stop_
 NEVER_AUDITED = {"ping", "webhook_disabled", "overdue_pci_reminder"}
 
 
+# A resource's own life is create / update / delete (resources.md, audit_event), whatever the
+# event is called for notifications and webhooks (`target_created`, `schedule_saved`...).
+GENERIC_SUFFIXES = (("_created", "create"), ("_saved", "update"), ("_updated", "update"), ("_deleted", "delete"))
+GENERIC_ACTIONS = {"create", "update", "delete"}
+
+
 def action_for(name):
-    return ACTION_NAMES.get(name, name)
+    if name in ACTION_NAMES:
+        return ACTION_NAMES[name]
+    for suffix, action in GENERIC_SUFFIXES:
+        if name.endswith(suffix):
+            return action
+    return name
 
 
 def is_audited(event):
     if event.name in NEVER_AUDITED:
         return False
-    return event.actor is not None or event.name in ALWAYS_AUDITED
+    return event.actor is not None or event.name in ALWAYS_AUDITED or action_for(event.name) in ALWAYS_AUDITED
 
 
 def new_row(*, action, source, actor=None, organization_id=None, resource_type="", resource_id="",

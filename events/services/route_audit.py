@@ -23,7 +23,11 @@ from events.services.values import created, describe, diff, snapshot
 logger = logging.getLogger("events")
 
 ACTIONS = {"create": "create", "update": "update", "partial_update": "update", "destroy": "delete",
-           "bulk_destroy": "delete", "update_collection": "update"}
+           "bulk_destroy": "delete", "update_collection": "update",
+           # custom routes that create, change or delete their resource (resources.md, audit_event)
+           "update_me": "update", "delete_me": "delete", "organization_update": "update",
+           "create_customer": "create", "wizard": "create", "notification": "update",
+           "start": "start_scan", "stop": "stop_scan"}
 # POSTs that compute without changing anything (views may add more with `audit_exempt_actions`).
 NOT_WRITES = {"calculate_hosts", "check_2fa"}
 METHOD_ACTIONS = {"post": "create", "put": "update", "patch": "update", "delete": "delete"}

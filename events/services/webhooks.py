@@ -97,8 +97,11 @@ def queue_deliveries(event):
         return []
     data = event_data(event)
     deliveries = []
+    now = timezone.now()
     for hook in hooks:
-        delivery = WebhookDelivery(webhook=hook, event=event.name)
+        # Pending deliveries show when they are tried: now for the first attempt, the retry's
+        # time once an attempt failed (delivery.py); null once settled.
+        delivery = WebhookDelivery(webhook=hook, event=event.name, next_attempt_at=now)
         delivery.payload = payload(delivery.pk, event.name, event.occurred_at, event.organization, data)
         deliveries.append(delivery)
     WebhookDelivery.objects.bulk_create(deliveries)
@@ -116,7 +119,7 @@ def _enqueue(deliveries):
 def redeliver(delivery):
     """A new delivery of the same event and data (new delivery id), queued now."""
     copy = WebhookDelivery(webhook=delivery.webhook, event=delivery.event, redelivery_of=delivery,
-                           is_test=delivery.is_test)
+                           is_test=delivery.is_test, next_attempt_at=timezone.now())
     copy.payload = {**delivery.payload, "delivery_id": str(copy.pk)}
     copy.save()
     transaction.on_commit(lambda: _enqueue([copy]))

@@ -8,6 +8,7 @@ from accounts.models import User
 from config.api.fields import StrictCharField, StrictEmailField
 from config.api.permissions import has_role
 from config.api.rows import JSONRows, Row, UUIDText, listed_values
+from config.api.scoping import ScopedPrimaryKeyRelatedField
 from config.api.serializers import ResourceSerializer, iso_timestamp
 from organizations.models import Organization
 from organizations.models.organization import DETAIL_FIELDS
@@ -89,9 +90,8 @@ class OrganizationInputSerializer(serializers.Serializer):
     company_name = StrictCharField(max_length=255)
     description = StrictCharField(required=False, allow_blank=True, max_length=10000)
     partner = serializers.BooleanField(required=False)
-    parent_organization = serializers.PrimaryKeyRelatedField(
-        queryset=Organization.objects.all(), required=False, allow_null=True, source="parent",
-        pk_field=serializers.UUIDField(),
+    parent_organization = ScopedPrimaryKeyRelatedField(
+        "organizations.Organization", organization_field="pk", required=False, allow_null=True, source="parent",
     )
     address = StrictCharField(required=False, allow_blank=True, max_length=255)
     city = StrictCharField(required=False, allow_blank=True, max_length=120)
@@ -106,12 +106,6 @@ class OrganizationInputSerializer(serializers.Serializer):
     contact_phone = StrictCharField(required=False, allow_blank=True, max_length=40)
     contact_email = StrictEmailField(required=False, allow_blank=True)
     skip_default_subscription = serializers.BooleanField(required=False, write_only=True)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        visible = self.context.get("visible_organizations")
-        if visible is not None:
-            self.fields["parent_organization"].queryset = visible
 
     def to_internal_value(self, data):
         # `details` may also arrive nested; flatten it into the top level.

@@ -36,7 +36,7 @@ class PlanSerializer(ResourceSerializer):
     def attributes(self, plan):
         return {
             "code": plan.code, "name": plan.name, "description": plan.description, "product": plan.product.code,
-            "kind": plan.kind, "default": plan.default, "default_interval": plan.default_interval,
+            "kind": plan.kind, "audience": plan.audience, "default": plan.default, "default_interval": plan.default_interval,
             "price": str(plan.price), "trial_enabled": plan.trial_enabled,
             "trial_duration_days": plan.trial_duration_days, "features": plan.feature_dict(),
         }

@@ -22,7 +22,7 @@ from organizations.api.subscription_serializers import (
 from organizations.choices import LIVE_STATUSES
 from organizations.models import Organization, Plan, Product, Subscription
 from organizations.services.limits import catalogue_codes, usage_map
-from organizations.services.subscriptions import subscribe, unsubscribe, update_subscription
+from organizations.services.subscriptions import offered_plans, subscribe, unsubscribe, update_subscription
 from organizations.services.tree import descendants
 
 SUBSCRIPTION_SEARCH = {"status": "status", "product_code": "product__code"}
@@ -158,6 +158,9 @@ class CatalogueViewSet(ResourceViewSet):
         return ProductSerializer if getattr(self, "action", None) == "products" else PlanSerializer
 
     def scope(self, queryset, organization_field=None):
+        """Not tenant-owned; a caller sees only the plans it may subscribe to (audience)."""
+        if queryset.model is Plan:
+            return offered_plans(queryset, self.request.user)
         return queryset
 
     @action(detail=False, methods=["get"])

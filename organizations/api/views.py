@@ -1,6 +1,5 @@
 from django.http import StreamingHttpResponse
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -17,6 +16,7 @@ from organizations.services import (
     move_user,
     update_organization,
 )
+from organizations.services.export import record_export
 
 # Hooks run after an organization is created through the API: callables
 # (actor, organization, payload) -> None. Subscriptions register the default-plan rule here.
@@ -44,8 +44,6 @@ class OrganizationViewSet(OrganizationSubscribeMixin, ResourceViewSet):
     def get_serializer_context(self):
         context = super().get_serializer_context()
         context["user"] = self.request.user
-        # Read by the input serializer only; built on first use (lists skip the scoped filter).
-        context["visible_organizations"] = SimpleLazyObject(lambda: self.scope(Organization.objects.all()))
         return context
 
     def list(self, request):
@@ -89,6 +87,7 @@ class OrganizationViewSet(OrganizationSubscribeMixin, ResourceViewSet):
         queryset = self.filter_queryset(self.scope(Organization.objects.all()))
         if not (request.query_params.get("sort_by") or "").strip():
             queryset = queryset.order_by()  # by name, as the admin and the command export
+        record_export(request.user, "api")
         response = StreamingHttpResponse(csv_lines(queryset), content_type="text/csv; charset=utf-8")
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
         response["Content-Disposition"] = f'attachment; filename="organizations-{stamp}.csv"'

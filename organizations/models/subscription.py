@@ -1,7 +1,7 @@
 from django.db import models
 
 from config.api.models import TimestampedModel
-from organizations.choices import LIVE_STATUSES, Interval, PlanKind, SubscriptionStatus
+from organizations.choices import LIVE_STATUSES, Interval, PlanAudience, PlanKind, SubscriptionStatus
 
 
 class Product(TimestampedModel):
@@ -25,6 +25,10 @@ class Plan(TimestampedModel):
     description = models.TextField(blank=True, default="")
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="plans")
     kind = models.CharField(max_length=8, choices=PlanKind.choices, default=PlanKind.NORMAL)
+    audience = models.CharField(
+        max_length=12, choices=PlanAudience.choices, default=PlanAudience.BOTH,
+        help_text="Which organizations may subscribe: partners, customers (not partners) or both.",
+    )
     default = models.BooleanField(default=False, help_text="Subscribed automatically when an organization is created.")
     default_interval = models.CharField(max_length=8, choices=Interval.choices, default=Interval.MONTHLY)
     price = models.DecimalField(max_digits=10, decimal_places=2, default=0)
@@ -40,6 +44,12 @@ class Plan(TimestampedModel):
 
     def __str__(self):
         return self.code
+
+    def offered_to(self, organization):
+        """May `organization` subscribe to this plan? (The staff organization may take any.)"""
+        if organization.is_staff_organization or self.audience == PlanAudience.BOTH:
+            return True
+        return self.audience == (PlanAudience.PARTNERS if organization.partner else PlanAudience.CUSTOMERS)
 
     def feature_dict(self):
         """{"number_of_ips": {"limit": 16}, "rescans": {"enabled": True, "limit": 3}} (features prefetched)."""

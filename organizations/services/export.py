@@ -54,3 +54,11 @@ def _neutralise(cell):
     """Spreadsheet formula injection: a cell starting with = + - @ is prefixed with a quote."""
     text = str(cell)
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def record_export(actor, via, count=None):
+    """Every export (API, admin action, command) is an `export` audit event (resources.md)."""
+    from events.emit import emit
+
+    emit("organizations_exported", None, actor=actor, organization=getattr(actor, "organization", None),
+         via=via, **({"count": count} if count is not None else {}))

@@ -69,19 +69,30 @@ def create_organization(actor, fields, after_create=()):
     return organization
 
 
+def _check_move(actor, organization, parent):
+    """Partners move organizations within their own subtree; only staff move one to the top
+    (no parent), and nobody moves their own organization or makes a cycle."""
+    staff = actor is None or actor.role == "Admin"
+    if not staff and not has_role(actor, "Partner"):
+        raise InvalidInput.field("parent_organization", "can only be changed by partners and staff")
+    if not staff and organization.pk == actor.organization_id:
+        raise InvalidInput.field("parent_organization", "of your own organization is changed by platform staff")
+    if parent is None:
+        if not staff:
+            raise InvalidInput.field("parent_organization", "can only be removed by platform staff")
+        return
+    if is_within(parent.pk, organization.pk):
+        raise InvalidInput.field("parent_organization", "would create a cycle")
+    _check_parent(actor, parent)
+
+
 @transaction.atomic
 def update_organization(actor, organization, fields):
     fields = dict(fields)
     if "partner" in fields and fields["partner"] != organization.partner and actor.role != "Admin":
         raise InvalidInput.field("partner", "can only be changed by platform staff")
-    if "parent" in fields:
-        parent = fields["parent"]
-        if parent != organization.parent and not has_role(actor, "Partner"):
-            raise InvalidInput.field("parent_organization", "can only be changed by partners and staff")
-        if parent is not None and is_within(parent.pk, organization.pk):
-            raise InvalidInput.field("parent_organization", "would create a cycle")
-        if parent != organization.parent:
-            _check_parent(actor, parent)
+    if "parent" in fields and fields["parent"] != organization.parent:
+        _check_move(actor, organization, fields["parent"])
     for name, value in fields.items():
         setattr(organization, name, value)
     organization.save()
@@ -125,6 +136,14 @@ def move_user(actor, user, organization):
         raise Forbidden("Only partners and platform staff can move users between organizations")
     if user.pk == actor.pk:
         raise InvalidInput.field("user_id", "cannot be yourself")
+    if not can_see_organization(actor, user.organization_id):
+        raise InvalidInput.field("user_id", "was not found")
+    if not can_see_organization(actor, getattr(organization, "pk", None)):
+        raise InvalidInput.field("organization_id", "was not found")
+    if organization.pk != user.organization_id:
+        from accounts.services.users import check_not_last_manager
+
+        check_not_last_manager(user, "user_id")
     user.organization = organization
     user.active_product = ""
     user.save(update_fields=["organization", "active_product", "updated_at"])

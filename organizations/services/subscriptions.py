@@ -63,6 +63,38 @@ def _effective_features(organization, request):
     return cap_by_parent(organization, request.plan.product.code, {**plan_features, **requested}, request.prefix)
 
 
+def check_offered(organization, request):
+    """What partners and customers may choose themselves (staff may give anyone any plan): a plan
+    meant for the organization's kind (audience), and within the parent partner's own limits."""
+    plan = request.plan
+    if not plan.offered_to(organization):
+        who = "partner" if organization.partner else "customer"
+        raise InvalidInput.field(f"{request.prefix}plan", f"is not offered to {who} organizations")
+    parent = organization.parent
+    parent_holds_it = parent is not None and live_subscription(parent, plan.product.code) is not None
+    # Open plans are capped feature by feature in _effective_features; a normal plan's limits
+    # are compared with the partner's own when the partner holds that product.
+    if plan.kind != PlanKind.OPEN and parent_holds_it:
+        try:
+            cap_by_parent(organization, plan.product.code, plan.feature_dict(), request.prefix)
+        except InvalidInput as error:
+            raise InvalidInput.field(f"{request.prefix}plan", "exceeds the parent organization's own plan: "
+                                     + error.message.removeprefix("Validation failed: ")) from None
+
+
+def offered_plans(queryset, user):
+    """The plans `user` may subscribe its organization to (GET /v2/subscriptions/plans)."""
+    from organizations.choices import PlanAudience
+
+    organization = getattr(user, "organization", None)
+    if getattr(user, "role", None) == "Admin" or (organization is not None and organization.is_staff_organization):
+        return queryset
+    if organization is None:
+        return queryset.none()
+    mine = PlanAudience.PARTNERS if organization.partner else PlanAudience.CUSTOMERS
+    return queryset.filter(audience__in=(mine, PlanAudience.BOTH))
+
+
 def parse_features(raw, prefix=""):
     if not isinstance(raw, dict):
         raise InvalidInput.field(f"{prefix}features", "must be an object such as {\"number_of_ips\": {\"limit\": 5}}")
@@ -111,6 +143,8 @@ def subscribe(actor, organization, request):
     plan = request.plan
     if not plan.active:
         raise InvalidInput.field(f"{request.prefix}plan", "is not offered any more")
+    if actor is not None and actor.role != "Admin":
+        check_offered(organization, request)
     if live_subscription(organization, plan.product.code) is not None:
         raise InvalidInput.field(f"{request.prefix}plan", f"cannot be added: the organization already has an active {plan.product.code} subscription")
     interval = request.interval or plan.default_interval

@@ -21,7 +21,8 @@ class ScopedRelatedField(serializers.Field):
 
     def to_internal_value(self, value):
         pk = parse_uuid(value)
-        obj = self.context["querysets"][self.key].filter(pk=pk).first() if pk else None
+        queryset = (self.context.get("querysets") or {}).get(self.key)  # none given: nothing found
+        obj = queryset.filter(pk=pk).first() if pk and queryset is not None else None
         if obj is None:
             raise serializers.ValidationError("was not found")
         return obj

@@ -138,6 +138,23 @@ class TestKeyAndAuthorization:
         _key, secret = create_api_key(name="robot", organization=world.customer, user=service)
         assert_error(call(api, key=secret), 401)
 
+    def test_a_users_key_is_refused_beside_another_users_token(self, api, world):
+        """A key issued to a user is that user's secret (conventions.md): even a key issued to a
+        platform Admin covers nobody else, so dropping the token never turns into the Admin."""
+        _key, admins = create_api_key(name="admin's", organization=world.staff, user=world.admin)
+        assert call(api, key=admins, user=world.admin).status_code == 200
+        for user in (world.manager, world.partner, world.other_user):
+            assert_error(call(api, key=admins, user=user), 401)
+        _key, robots = create_api_key(name="robot", organization=world.customer,
+                                      user=UserFactory(username="robot", organization=world.customer))
+        assert_error(call(api, key=robots, user=world.manager), 401)
+
+    def test_an_organization_key_alone_is_401_on_every_route(self, api, world):
+        _key, customer_key = create_api_key(name="ours", organization=world.customer)
+        for key in (world.api_key, customer_key):
+            for path in ("/v2/user/me", "/v2/users", "/v2/organizations", "/v2/targets"):
+                assert_error(call(api, key=key, path=path), 401)
+
     def test_access_token_with_a_foreign_key_is_401(self, api, world):
         token = api.as_user(world.manager).put("/v2/user/generate_access_token").json()["token"]
         _key, secret = create_api_key(name="theirs", organization=world.other_org)
@@ -155,11 +172,12 @@ class TestCreateApiKeyCommand:
         response = api.client.get("/v2/user/me", HTTP_X_API_KEY=secret)
         assert response.json()["data"]["attributes"]["username"] == "manager"
 
-    def test_key_works_next_to_a_bearer_token(self, api, world):
+    def test_user_key_works_only_next_to_its_own_users_token(self, api, world):
         out = StringIO()
         call_command("create_api_key", "--user", "manager", "--name", "CI", stdout=out, stderr=StringIO())
         secret = out.getvalue().strip().splitlines()[-1]
-        assert call(api, key=secret, user=world.user).status_code == 200
+        assert call(api, key=secret, user=world.manager).status_code == 200
+        assert_error(call(api, key=secret, user=world.user), 401)  # same organization, another user
 
     def test_organization_key(self, world):
         out = StringIO()

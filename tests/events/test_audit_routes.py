@@ -119,7 +119,7 @@ def test_impersonation_is_flagged_on_every_event(api, world):
     impersonating = api.as_user(None)
     impersonating.headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
     assert impersonating.put("/v2/user/me", {"user": {"first_name": "Imp"}}).status_code == 200
-    event = AuditEvent.objects.get(action="update_me")
+    event = AuditEvent.objects.get(action="update", resource_type="user", actor_id=world.user.pk)
     assert event.actor_id == world.user.pk
     assert event.impersonator_id == world.admin.pk and event.impersonator_username == "admin"
     assert AuditEvent.objects.filter(action="impersonate", resource_id=str(world.user.pk)).exists()

@@ -24,20 +24,21 @@ def test_products_are_the_three_seeded_by_migration(api, world, catalogue):
 def test_plans_list_with_features(api, world, catalogue):
     response = api.as_user(world.viewer).get("/v2/subscriptions/plans", {"per_page": 100})
     assert_list_envelope(response.json(), "plan")
-    assert set(codes(response)) == set(catalogue)
+    assert set(codes(response)) == set(catalogue) - {"pci-partner"}  # a customer's plans (audience)
     standard = next(p for p in response.json()["data"] if p["attributes"]["code"] == "pci-standard")["attributes"]
     assert standard["product"] == "pci"
     assert (standard["kind"], standard["default"], standard["default_interval"]) == ("normal", True, "monthly")
     assert standard["price"] == "49.00"
     assert standard["features"]["number_of_ips"] == {"enabled": True, "limit": 16}
     assert set(standard) >= {"name", "description", "trial_enabled", "trial_duration_days"}
+    assert standard["audience"] == "both"
 
 
 @pytest.mark.parametrize("params, expected", [
-    ({"q[product_code]": "pci"}, {"pci-standard", "pci-open", "pci-partner"}),
+    ({"q[product_code]": "pci"}, {"pci-standard", "pci-open"}),
     ({"q[product_code]": "vrms"}, {"vrms-standard"}),
     ({"q[code]": "pci-open"}, {"pci-open"}),
-    ({"q[code]": "pci-*"}, {"pci-standard", "pci-open", "pci-partner"}),
+    ({"q[code]": "pci-*"}, {"pci-standard", "pci-open"}),
     ({"q[code]": "nope"}, set()),
 ])
 def test_plans_filters(api, world, catalogue, params, expected):

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from organizations.models import Organization
 from organizations.services import write_csv
+from organizations.services.export import record_export
 
 
 class Command(BaseCommand):
@@ -14,6 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         queryset = Organization.objects.all()
+        record_export(None, "command", queryset.count())
         if not options["output"]:
             try:
                 write_csv(queryset, sys.stdout)
