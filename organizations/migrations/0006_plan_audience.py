@@ -14,7 +14,7 @@ def audiences(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organizations', '0004_organization_tree'),
+        ('organizations', '0005_organization_scan_allowed_networks'),
     ]
 
     operations = [
