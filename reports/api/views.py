@@ -25,6 +25,23 @@ class FileActions:
     """generate / download / file_exists / verify, shared by reports and advanced reports."""
 
     content_negotiation_class = FormatIsAParameter
+    remove = None  # the service deleting a list of records with their files
+
+    def destroy(self, request, pk=None):
+        type(self).remove(request.user, [self.get_object()])
+        return Response({})
+
+    def destroy_instances(self, instances):
+        type(self).remove(self.request.user, instances)
+
+    @extend_schema(request=GenerateInput)
+    @action(detail=True, methods=["post"])
+    def generate(self, request, pk=None):
+        return self._generate(self.get_object())
+
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        return self._download(self.get_object())
 
     def _choice(self, default_format="pdf", default_type="detailed"):
         params = {**self.request.query_params.dict(), **(self.payload() if self.request.method != "GET" else {})}
@@ -59,22 +76,7 @@ class ReportViewSet(FileActions, BulkDestroyMixin, ScanningViewSet):
     search_fields = {"scan_id": "scan_id", "status": "status", "pci_status": "pci_status"}
     sort_fields = ("created_at",)
     action_roles = {"file_exists": "Viewer", "verify": "Viewer", "download": "Viewer"}
-
-    def destroy(self, request, pk=None):
-        records.delete_reports(request.user, [self.get_object()])
-        return Response({})
-
-    def destroy_instances(self, instances):
-        records.delete_reports(self.request.user, instances)
-
-    @extend_schema(request=GenerateInput)
-    @action(detail=True, methods=["post"])
-    def generate(self, request, pk=None):
-        return self._generate(self.get_object())
-
-    @action(detail=True, methods=["get"])
-    def download(self, request, pk=None):
-        return self._download(self.get_object())
+    remove = staticmethod(records.delete_reports)
 
     @action(detail=True, methods=["get"])
     def file_exists(self, request, pk=None):
@@ -102,6 +104,7 @@ class AdvancedReportViewSet(FileActions, BulkDestroyMixin, ScanningViewSet):
     search_fields = {"name": "name", "group_by": "group_by", "format": "format", "type": "type"}
     sort_fields = ("name", "created_at", "last_generated_at")
     action_roles = {"download": "Viewer"}
+    remove = staticmethod(advanced.delete_advanced_reports)
 
     def create(self, request):
         data = dict(self.validated())
@@ -114,18 +117,3 @@ class AdvancedReportViewSet(FileActions, BulkDestroyMixin, ScanningViewSet):
 
     partial_update = update
 
-    def destroy(self, request, pk=None):
-        advanced.delete_advanced_reports(request.user, [self.get_object()])
-        return Response({})
-
-    def destroy_instances(self, instances):
-        advanced.delete_advanced_reports(self.request.user, instances)
-
-    @extend_schema(request=GenerateInput)
-    @action(detail=True, methods=["post"])
-    def generate(self, request, pk=None):
-        return self._generate(self.get_object())
-
-    @action(detail=True, methods=["get"])
-    def download(self, request, pk=None):
-        return self._download(self.get_object())
