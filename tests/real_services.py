@@ -69,7 +69,7 @@ def _sshd(work, port):
 def _vsftpd(work, port):
     conf = work / "vsftpd.conf"
     conf.write_text(f"listen=YES\nlisten_ipv6=NO\nlisten_address=127.0.0.1\nlisten_port={port}\nbackground=NO\n"
-                    "anonymous_enable=NO\nlocal_enable=NO\nseccomp_sandbox=NO\nsecure_chroot_dir=/var/run/vsftpd/empty\n")
+                    "anonymous_enable=NO\nlocal_enable=YES\npam_service_name=vsftpd\nseccomp_sandbox=NO\nsecure_chroot_dir=/var/run/vsftpd/empty\n")
     version = package_version("vsftpd")
     expected = Service("vsftpd", port, "tcp", "vsftpd", version, f"cpe:/a:beasts:vsftpd:{version}", "ftp")
     return Daemon([binary("vsftpd"), str(conf)], port), expected
@@ -174,7 +174,7 @@ def _telnetd(work, port):
     conf = work / "inetd.conf"
     conf.write_text(f"127.0.0.1:{port} stream tcp nowait root {binary('telnetd')} telnetd\n")
     argv = [binary("inetutils-inetd"), "-d", "-p", str(work / "inetd.pid"), str(conf)]
-    expected = Service("telnetd", port, "tcp", "telnetd", "", "", "telnet")
+    expected = Service("telnetd", port, "tcp", "", "", "", "telnet")  # it names nothing before a login
     return Daemon(argv, port), expected
 
 

@@ -11,7 +11,7 @@ import struct
 
 from ..nmap import TLS_NAMES
 from ..types import PortResult
-from .base import text
+from .base import clean_version, text
 from .databases import mysql_packet_complete
 from .registry import GREETINGS, asks_for
 
@@ -105,7 +105,7 @@ async def detect_port(dialer, ip: str, port: int, hostname: str = "") -> tuple[P
         result.banner = text(greeting)
         return result, ""
     result.service = TLS_NAMES.get(found.service, found.service) if result.tls else found.service
-    result.product, result.version, result.cpe = found.product, found.version, found.cpe
+    result.product, result.version, result.cpe = found.product, clean_version(found.version), found.cpe
     result.banner = found.banner or text(greeting)
     result.extra.update(found.extra)
     return result, found.os
