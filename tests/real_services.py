@@ -120,12 +120,14 @@ def _snmpd(work, port):
 
 
 def _exim(work, port):
+    # exim writes its spool and logs as its own user: a directory it can reach (tmp_path is root's)
+    work = Path(tempfile.mkdtemp(prefix="scan-test-exim-"))
+    os.chmod(work, 0o755)
     spool = work / "exim-spool"
     spool.mkdir()
-    if os.geteuid() == 0:  # exim writes its spool and logs as its own user
+    if os.geteuid() == 0:
         for path in (work, spool):
             shutil.chown(path, "Debian-exim", "Debian-exim")
-        os.chmod(work.parent, 0o755)
     conf = work / "exim.conf"
     conf.write_text(f"""
 primary_hostname = mail.example.test
@@ -143,7 +145,9 @@ begin transports
 """)
     version = package_version("exim4-daemon-light")
     argv = [binary("exim4"), "-bdf", "-C", str(conf)]
-    return Daemon(argv, port), Service("exim", port, "tcp", "exim", version, f"cpe:/a:exim:exim:{version}", "smtp")
+    daemon = Daemon(argv, port)
+    daemon.scratch = work
+    return daemon, Service("exim", port, "tcp", "exim", version, f"cpe:/a:exim:exim:{version}", "smtp")
 
 
 def _postgres(work, port):

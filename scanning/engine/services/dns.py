@@ -8,9 +8,9 @@ import struct
 import dns.exception
 import dns.flags
 import dns.message
+import dns.rcode
 import dns.rdataclass
 import dns.rdatatype
-import dns.rcode
 
 from .base import Match, cpe
 

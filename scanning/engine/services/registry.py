@@ -5,9 +5,9 @@ first (and may continue the dialogue); ask probes speak first. A port listed in 
 from dataclasses import dataclass
 
 from .caches import probe_memcached, probe_redis
-from .dns import probe_dns_tcp
 from .databases import banner_mysql, probe_mongodb, probe_postgresql
 from .directory import probe_ldap
+from .dns import probe_dns_tcp
 from .files import banner_ftp, banner_ftp_fallback, banner_vsftpd_refusal
 from .mail import banner_imap, banner_pop3, banner_smtp
 from .remote import banner_ssh, banner_telnet, banner_vnc, probe_rdp
