@@ -13,7 +13,7 @@ from scanning.models import RunHost, Scan, ScanRun
 from scanning.targets import TargetError, blocked_networks_from_setting, parse_targets
 
 from .common import emit_after_commit
-from .runs import set_status
+from .runs import redeal_slots, set_status
 
 logger = logging.getLogger("scanning.runs")
 
@@ -164,6 +164,7 @@ def finish(run, status, reporter, error=""):
     )
     event = {RunStatus.DONE: "scan_completed", RunStatus.STOPPED: "scan_stopped"}.get(status, "scan_failed")
     emit_after_commit(event, run.scan, None, run_id=str(run.pk), error=error)
+    transaction.on_commit(redeal_slots)  # this run's slot goes to the next waiting one
     return run
 
 
