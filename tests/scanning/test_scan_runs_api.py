@@ -238,3 +238,15 @@ def test_list_query_count_is_constant(api, world, path):
     path = path.format(scan=scan.pk)
     client.get(path, {"per_page": 1})
     assert count_queries(client, path, 5) == count_queries(client, path, 50)
+
+
+def test_a_running_run_shows_its_stage_and_an_estimate_of_the_time_left(api, world):
+    scan = ScanFactory(organization=world.customer)
+    run = ScanRunFactory(scan=scan, status="running", stage="services", progress=40,
+                         started_at=timezone.now() - timezone.timedelta(seconds=60))
+    attributes = api.as_user(world.user).get(f"/v2/scans/{scan.pk}/histories/{run.pk}").json()["data"]["attributes"]
+    assert (attributes["stage"], attributes["progress"]) == ("services", 40)
+    assert 85 <= attributes["estimated_seconds_remaining"] <= 95  # 60 s for 40 %: ~90 s for the other 60 %
+    ScanRun.objects.filter(pk=run.pk).update(status="done", progress=100, stage="")
+    attributes = api.as_user(world.user).get(f"/v2/scans/{scan.pk}/histories/{run.pk}").json()["data"]["attributes"]
+    assert attributes["estimated_seconds_remaining"] is None
