@@ -54,12 +54,12 @@ python manage.py seed_demo --password "$DEMO_PASSWORD"
 
 # --- Processes started next to the web server -------------------------------------------------
 # Each entry is a shell command run in the background from the repository root with .venv on
-# PATH; all of them are stopped when this script exits: the task worker (every queue: scans,
-# webhooks, e-mail...) and the scheduler (scheduled scans, stale-run reconciler, daily jobs).
-BACKGROUND=(
-    "python manage.py db_worker --queue-name '*' --no-reload"
-    "python manage.py run_scheduler"
-)
+# PATH; all of them are stopped when this script exits: the task workers (one for the default
+# queue: webhooks, e-mail, reports; SCAN_WORKERS for scans, see scripts/lib/workers.sh) and the
+# scheduler (scheduled scans, stale-run reconciler, daily jobs).
+. scripts/lib/workers.sh
+mapfile -t BACKGROUND < <(worker_commands)
+BACKGROUND+=("python manage.py run_scheduler")
 # -----------------------------------------------------------------------------------------------
 
 PIDS=()

@@ -145,8 +145,19 @@ class ScanRunSerializer(ResourceSerializer):
             "max_severity": r.max_severity, "pci_status": r.pci_status,
             "delta": r.delta or {"new": 0, "fixed": 0, "persisting": 0}, "error": r.error or None,
             "partial": r.partial, "scanner": {"id": str(r.scanner_id)} if r.scanner_id else None,
-            "triggered_by": r.triggered_by, **stamps(r),
+            "triggered_by": r.triggered_by, "estimated_seconds_remaining": seconds_remaining(r), **stamps(r),
         }
+
+
+def seconds_remaining(run):
+    """A running run's time to go, from its pace so far (progress is weighted by stage cost);
+    None before there is a pace to go by."""
+    from django.utils import timezone
+
+    if run.status != "running" or not run.started_at or not 5 <= run.progress < 100:
+        return None
+    elapsed = (timezone.now() - run.started_at).total_seconds()
+    return round(elapsed * (100 - run.progress) / run.progress)
 
 
 class RunHostSerializer(ResourceSerializer):

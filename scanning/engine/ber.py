@@ -65,3 +65,17 @@ def first_length(data: bytes) -> int | None:
 
 def to_int(content: bytes) -> int:
     return int.from_bytes(content, "big", signed=True) if content else 0
+
+
+def decode_oid(content: bytes) -> tuple[int, ...]:
+    """An OBJECT IDENTIFIER's content octets -> its arcs."""
+    if not content:
+        return ()
+    first = content[0]
+    arcs, value = [min(first // 40, 2), first - 40 * min(first // 40, 2)], 0
+    for byte in content[1:]:
+        value = (value << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            arcs.append(value)
+            value = 0
+    return tuple(arcs)

@@ -1,5 +1,5 @@
-"""nmap, when installed: `-sn` for ICMP/ARP alive tests and `-sV` to refine product, version
-and CPE on the ports the engine found open. Its XML is read with defusedxml; the process is
+"""nmap, when installed: `-sn` for ICMP/ARP alive tests and `-sV` as a second opinion on the
+ports the engine could not name (merged field by field in merge.py). Its XML is read with defusedxml; the process is
 killed when the run stops or its time budget runs out."""
 
 import asyncio
@@ -91,6 +91,7 @@ def parse_hosts(xml: bytes) -> list[dict]:
             if service is not None:
                 entry["service"] = dict(service.attrib)
                 entry["cpe"] = [(c.text or "").strip() for c in service.findall("cpe") if c.text]
+            entry["scripts"] = {s.get("id", ""): s.get("output", "") for s in port.findall("script") if s.get("id")}
             host["ports"][(int(port.get("portid", 0)), port.get("protocol", "tcp"))] = entry
         hosts.append(host)
     return hosts
@@ -108,37 +109,19 @@ async def ping_sweep(ips: list[str], method: str, timeout: float) -> dict[str, d
 
 
 async def service_scan(ip: str, tcp_ports: list[int], udp_ports: list[int], timeout: float) -> dict:
-    """{(port, protocol): {"service": {...nmap attributes}, "cpe": [...]}} for the given ports."""
+    """{(port, protocol): {"service": {...nmap attributes}, "cpe": [...], "scripts": {...}}} for
+    the given ports; nmap gives up on the host after `timeout` seconds (its --host-timeout)."""
     udp_ports = udp_ports if is_root() else []
     if not tcp_ports and not udp_ports:
         return {}
     spec = ",".join([f"T:{p}" for p in tcp_ports] + [f"U:{p}" for p in udp_ports])
-    args = ["-sV", "-Pn", "-n", "-T4", "--max-retries", "1", "--host-timeout", f"{int(timeout)}s", "-p", spec, "-oX", "-"]
+    args = ["-sV", "-Pn", "-n", "-T4", "--max-retries", "1", "--version-intensity", "7",
+            "--host-timeout", f"{max(1, int(timeout))}s", "-p", spec, "-oX", "-"]
     args += ["-sT"] if tcp_ports else []
     args += ["-sU"] if udp_ports else []
     args += ["-6", ip] if ":" in ip else [ip]
-    out = await run_nmap(args, timeout + 15)
+    out = await run_nmap(args, timeout + 5)
     for host in parse_hosts(out):
         if host["ip"] == ip:
             return host["ports"]
     return {}
-
-
-def refine(result, found: dict) -> str:
-    """Let nmap's probed answer refine a PortResult; returns nmap's OS type, if any."""
-    service = found.get("service") or {}
-    if found.get("state") != "open" or service.get("method") != "probed":
-        return ""
-    apps = [c for c in found.get("cpe", []) if c.startswith("cpe:/a:")]
-    name = service_name(service.get("name", ""), service.get("tunnel", ""))
-    if result.service == "unknown" and name not in ("unknown", "tcpwrapped"):
-        result.service = name
-    if service.get("product"):
-        result.product = service["product"]
-        result.version = service.get("version", "")
-    result.cpe = apps[0] if apps else result.cpe
-    if service.get("tunnel") == "ssl":
-        result.tls = True
-    result.extra["nmap"] = {k: service[k] for k in ("name", "product", "version", "extrainfo", "ostype", "tunnel") if service.get(k)}
-    result.extra["nmap"]["cpe"] = found.get("cpe", [])
-    return service.get("ostype", "")

@@ -10,7 +10,7 @@ from .checks.stage import CheckStage
 from .expand import expand
 from .guard import Guard
 from .portscan import PortScan
-from .progress import Progress, sample
+from .progress import PROBE_SHARE_WITH_NMAP, Progress, sample
 from .services import ServiceStage
 from .types import HostResult
 
@@ -23,7 +23,7 @@ class Run:
         self.guard = Guard(plan.blocked_networks)
         self.store = store
         self.checks_on = plan.service_detection and bool(plan.families)
-        self.progress = Progress(emit_progress, plan.service_detection, self.checks_on)
+        self.progress = Progress(emit_progress, plan)  # weighted over the stages this plan goes through
         self.hosts: dict[str, HostResult] = {}
         self.stored: list[HostResult] = []
         self.stored_ips: set[str] = set()
@@ -76,10 +76,10 @@ class Run:
         self.progress("checks" if self.checks_on else "services" if plan.service_detection else "portscan", 1.0)
 
     async def services(self, alive: dict) -> None:
-        busy = [h for h in alive.values() if any(p.protocol == "tcp" for p in h.ports)]
+        busy = [h for h in alive.values() if h.ports]  # UDP-only hosts too: nmap may name their services
         detected = self.host_detected
         for host in alive.values():
-            if not any(p.protocol == "tcp" for p in host.ports):
+            if not host.ports:
                 detected(host)
         total = sum(1 for h in busy for p in h.ports if p.protocol == "tcp")
 
@@ -88,7 +88,7 @@ class Run:
 
         stage = ServiceStage(self.plan, self.guard, detected, port_done)
         report = self.progress.of("services")
-        ticker = asyncio.ensure_future(sample(report, lambda: self.ports_done / total if total else 1.0))
+        ticker = asyncio.ensure_future(sample(report, lambda: services_fraction(stage, self.ports_done, total)))
         try:
             await stage.run(busy)
         finally:
@@ -128,3 +128,12 @@ class Run:
             host.ports.sort(key=lambda p: (p.protocol, p.port))
             partial.append(host)
         self.hand_over(partial)
+
+
+def services_fraction(stage, ports_done: int, total: int) -> float:
+    """The probes, then (when nmap is used) its second opinion on what they could not name."""
+    probes = ports_done / total if total else 1.0
+    if not stage.use_nmap:
+        return probes
+    nmap_part = stage.nmap_fraction()
+    return PROBE_SHARE_WITH_NMAP * probes + (1 - PROBE_SHARE_WITH_NMAP) * (nmap_part or 0.0)

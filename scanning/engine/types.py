@@ -20,6 +20,7 @@ class ScanPlan:
     per_host_concurrency: int = 128
     connect_timeout: float = 1.0  # the ceiling; the real time-out adapts to measured round trips
     service_timeout: float = 3.0
+    nmap_port_timeout: float = 15.0  # nmap -sV's --host-timeout for each port it is asked about
     blocked_networks: list = ()  # ip_network objects: never touched, resolved names included
     service_detection: bool = True  # False stops after the port scan (discovery only, benchmarks)
     families: tuple = ()  # check families to run (scan profile); empty runs no checks

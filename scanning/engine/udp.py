@@ -4,13 +4,20 @@ gets its own probe; any other port gets all three."""
 
 import asyncio
 import os
+import re
 import socket
 import struct
 
 from . import ber
+from .services import dns as dns_detection
+from .services.base import cpe
 from .types import PortResult
 
 SYS_DESCR = (1, 3, 6, 1, 2, 1, 1, 1, 0)
+SYS_OBJECT_ID = (1, 3, 6, 1, 2, 1, 1, 2, 0)
+NET_SNMP = (1, 3, 6, 1, 4, 1, 8072)  # the enterprise number under which net-snmp agents identify
+NET_SNMP_VERSION = (1, 3, 6, 1, 4, 1, 2021, 100, 2, 0)  # UCD-SNMP-MIB::versionTag
+SNMP_OIDS = (SYS_DESCR, SYS_OBJECT_ID, NET_SNMP_VERSION)
 REFUSED = object()
 
 
@@ -48,11 +55,11 @@ def ntp_probe():
     return payload, check
 
 
-# -- SNMP: v2c GetRequest sysDescr.0 with the community "public" ------------------------------
+# -- SNMP: v2c GetRequest of sysDescr, sysObjectID and net-snmp's versionTag, community "public"
 def snmp_probe(community: bytes = b"public"):
     request_id = int.from_bytes(os.urandom(3), "big")
-    varbind = ber.tlv(0x30, ber.tlv(0x30, ber.oid(SYS_DESCR) + b"\x05\x00"))
-    pdu = ber.tlv(0xA0, ber.integer(request_id) + ber.integer(0) + ber.integer(0) + varbind)
+    varbinds = b"".join(ber.tlv(0x30, ber.oid(oid) + b"\x05\x00") for oid in SNMP_OIDS)
+    pdu = ber.tlv(0xA0, ber.integer(request_id) + ber.integer(0) + ber.integer(0) + ber.tlv(0x30, varbinds))
     payload = ber.tlv(0x30, ber.integer(1) + ber.octets(community) + pdu)
 
     def check(reply: bytes):
@@ -65,16 +72,39 @@ def snmp_probe(community: bytes = b"public"):
             return None
         if tag != 0x30 or pdu_tag != 0xA2 or reply_id != request_id:
             return None
-        description = ""
-        try:
-            value_tag, value = ber.items(ber.items(fields[3][1])[0][1])[1]
-            description = value.decode("utf-8", "replace") if value_tag == 0x04 else ""
-        except (ValueError, IndexError):
-            pass
-        extra = {"community": seen_community.decode("latin-1"), "sys_descr": description}
-        return PortResult(0, "udp", service="snmp", banner=description[:512], extra={"snmp": extra})
+        values = snmp_values(fields[3][1] if len(fields) > 3 else b"")
+        return snmp_result(seen_community.decode("latin-1"), values)
 
     return payload, check
+
+
+def snmp_values(varbinds: bytes) -> dict:
+    """{oid tuple: value} of a reply's varbinds (text for strings, an OID tuple for OIDs)."""
+    values = {}
+    try:
+        for _seq, varbind in ber.items(varbinds):
+            (_t, raw_oid), (value_tag, value) = ber.items(varbind)[:2]
+            if value_tag == 0x04:
+                values[ber.decode_oid(raw_oid)] = value.decode("utf-8", "replace")
+            elif value_tag == 0x06:
+                values[ber.decode_oid(raw_oid)] = ber.decode_oid(value)
+    except (ValueError, IndexError):
+        pass
+    return values
+
+
+def snmp_result(community: str, values: dict) -> PortResult:
+    description = values.get(SYS_DESCR, "")
+    object_id = values.get(SYS_OBJECT_ID, ())
+    product = version = cpe_uri = ""
+    if isinstance(object_id, tuple) and object_id[: len(NET_SNMP)] == NET_SNMP:
+        version = values.get(NET_SNMP_VERSION, "")
+        version = version if isinstance(version, str) and re.fullmatch(r"\d[\w.]*", version) else ""
+        product, cpe_uri = "net-snmp", cpe("net-snmp", "net-snmp", version)
+    extra = {"community": community, "sys_descr": description,
+             "sys_object_id": ".".join(map(str, object_id)) if isinstance(object_id, tuple) else ""}
+    return PortResult(0, "udp", service="snmp", product=product, version=version, cpe=cpe_uri,
+                      banner=description[:512], extra={"snmp": extra})
 
 
 PROBES = {53: dns_probe, 123: ntp_probe, 161: snmp_probe}
@@ -117,4 +147,29 @@ async def probe_port(ip: str, port: int, guard, timeout: float):
     with no well-known protocol), else None."""
     guard.check(ip)
     result = await exchange(ip, port, [PROBES[port]] if port in PROBES else list(PROBES.values()), timeout)
-    return None if result is REFUSED else result
+    if result is REFUSED or result is None:
+        return None
+    if result.service == "dns":
+        await name_dns_server(ip, port, result, timeout)
+    return result
+
+
+def version_bind_probe():
+    query = dns_detection.version_query()
+
+    def check(reply: bytes):
+        facts = dns_detection.read_answer(query, reply)
+        return PortResult(0, "udp", service="dns", extra={"dns": facts}) if facts is not None else None
+
+    return query.to_wire(), check
+
+
+async def name_dns_server(ip: str, port: int, result: PortResult, timeout: float) -> None:
+    """Ask a DNS port that answered for version.bind: product, version and CPE when it tells."""
+    answer = await exchange(ip, port, [version_bind_probe], timeout)
+    if not isinstance(answer, PortResult):
+        return
+    match = dns_detection.match_of(answer.extra["dns"])
+    result.product, result.version, result.cpe = match.product, match.version, match.cpe
+    result.banner = match.banner
+    result.extra["dns"]["version_bind"] = match.extra["dns"]["version_bind"]

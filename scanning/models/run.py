@@ -16,6 +16,7 @@ class ScanRun(TimestampedModel):
     progress = models.PositiveSmallIntegerField(default=0)
     triggered_by = models.CharField(max_length=16, choices=TriggeredBy.choices, default=TriggeredBy.USER)
     queued_at = models.DateTimeField(null=True, blank=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True, help_text="Handed to the task queue (it holds a concurrency slot).")
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
@@ -36,6 +37,7 @@ class ScanRun(TimestampedModel):
             models.Index(fields=["scan", "created_at"]),
             models.Index(fields=["organization", "status"]),
             models.Index(fields=["status", "heartbeat_at"]),
+            models.Index(fields=["status", "dispatched_at", "created_at"]),
         ]
 
     def __str__(self):

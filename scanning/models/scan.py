@@ -21,6 +21,9 @@ class Target(OwnedModel):
     hosts = models.TextField()
     exclude_hosts = models.TextField(blank=True, default="")
     host_count = models.PositiveIntegerField(default=0)
+    # {"ranges": [[first, last], ...] address keys as text, merged; "hostnames": [...]}: the plan's
+    # number_of_ips usage is a union of these, no target is expanded again (services/targets.py)
+    address_space = models.JSONField(default=dict, blank=True, editable=False)
     port_list = models.ForeignKey("scanning.PortList", on_delete=models.PROTECT, related_name="targets")
     alive_test = models.CharField(max_length=16, choices=AliveTest.choices, default=AliveTest.TCP_PING)
     comment = models.TextField(blank=True, default="")

@@ -16,7 +16,7 @@ from scanning.targets import TargetError, blocked_networks_for, parse_targets
 
 from . import common
 from .common import emit_after_commit
-from .runs import set_status
+from .runs import redeal_slots, set_status
 
 logger = logging.getLogger("scanning.runs")
 
@@ -171,6 +171,7 @@ def finish(run, status, reporter, error="", scope=None):
         else:
             finalize.summarize_partial(run)
         transaction.on_commit(lambda: announce(run, status, error))
+        transaction.on_commit(redeal_slots)  # this run's slot goes to the next waiting one
     return run
 
 

@@ -23,14 +23,15 @@ def active_run(scan):
 
 
 def _check_concurrency(scan):
-    # The limit is a feature of the product's subscription: count that product's runs.
-    running = ScanRun.objects.filter(organization=scan.organization, product=scan.product, status__in=ACTIVE_RUN_STATUSES).count()
-    check_limit(scan.organization, scan.product, "concurrent_scans", 1, current=running)
+    """The plan must include scans at all (422 otherwise); its `concurrent_scans` limit never
+    refuses a start: the run waits in `queued` for a slot (dispatch.py)."""
+    check_limit(scan.organization, scan.product, "concurrent_scans", 0, current=0)
 
 
 @transaction.atomic
 def start_scan(scan, actor=None, triggered_by=TriggeredBy.USER):
-    """Create a run and hand it to the task queue. 409 while one is active; 422 past limits."""
+    """Create a run and queue it; it runs when its plan and scanner have a free slot. 409 while
+    one is active; 422 when the plan includes no scans."""
     # Lock the scan row only: PostgreSQL refuses FOR UPDATE on the nullable side of a join (schedule).
     scan = Scan.objects.select_for_update(of=("self",)).select_related("schedule", "scanner", "organization").get(pk=scan.pk)
     if active_run(scan) is not None:
@@ -53,9 +54,17 @@ def start_scan(scan, actor=None, triggered_by=TriggeredBy.USER):
 
 
 def enqueue_run(run):
-    """Hand a committed run to the task queue of its scanner. The start has already committed, so
-    a queue that refuses it (unknown queue, Redis down) interrupts the run instead of leaving it
-    `requested` for hours."""
+    """A committed start: the run waits in `queued`, and goes to the task queue as soon as its
+    plan and scanner have a free slot (at once when they do)."""
+    from .dispatch import dispatch_waiting
+
+    set_status(run, RunStatus.QUEUED, only_from=(RunStatus.REQUESTED,), queued_at=timezone.now())
+    dispatch_waiting()
+
+
+def send_to_queue(run):
+    """Hand a dispatched run to the task queue of its scanner. A queue that refuses it (unknown
+    queue, Redis down) interrupts the run instead of leaving it waiting for hours."""
     queue = run.scanner.queue_name if run.scanner else "scans"
     try:
         from scanning.tasks import execute_run
@@ -64,11 +73,9 @@ def enqueue_run(run):
     except Exception as exc:
         logger.exception("Scan run %s could not be queued on %r", run.pk, queue)
         error = f"Could not queue the run on {queue!r}: {exc.__class__.__name__}: {exc}"
-        if set_status(run, RunStatus.INTERRUPTED, only_from=(RunStatus.REQUESTED,), finished_at=timezone.now(),
+        if set_status(run, RunStatus.INTERRUPTED, only_from=(RunStatus.REQUESTED, RunStatus.QUEUED), finished_at=timezone.now(),
                       error=error[:2000], partial=True):
             emit_after_commit("scan_failed", run.scan, None, run_id=str(run.pk), error=error)
-        return
-    set_status(run, RunStatus.QUEUED, only_from=(RunStatus.REQUESTED,), queued_at=timezone.now())
 
 
 def set_status(run, status, only_from=None, **fields):
@@ -97,6 +104,7 @@ def stop_scan(scan, actor=None):
     waiting = (RunStatus.REQUESTED, RunStatus.QUEUED)
     if run.status in waiting and set_status(run, RunStatus.STOPPED, only_from=waiting, finished_at=timezone.now(), partial=True):
         emit_after_commit("scan_stopped", scan, actor, run_id=str(run.pk))
+        transaction.on_commit(redeal_slots)  # a dispatched run gave its slot back
         return run
     # Running (or taken by a worker since it was read): the worker sees the request and stops.
     if not set_status(run, RunStatus.STOP_REQUESTED, only_from=(RunStatus.RUNNING,)):
@@ -123,7 +131,17 @@ def interrupt_stale_runs(now=None):
             summarize_partial(run)  # what a vanished worker stored still counts
             emit_after_commit("scan_failed", run.scan, None, run_id=str(run.pk), error=error)
             interrupted.append(run)
+    redeal_slots()
     return interrupted
+
+
+def redeal_slots():
+    from .dispatch import dispatch_waiting
+
+    try:
+        dispatch_waiting()
+    except Exception:  # never let a finishing run fail over the next one; the scheduler retries
+        logger.exception("Could not dispatch the waiting runs")
 
 
 def record_refused_start(scan, error):

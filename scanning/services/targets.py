@@ -1,11 +1,14 @@
 """Target rules: hosts must parse, stay out of blocked networks and within `number_of_ips`."""
 
+from ipaddress import ip_address
+
 from django.db import transaction
 
 from config.api.errors import Conflict, InvalidInput
 from organizations.services import check_limit
 from scanning.choices import ACTIVE_RUN_STATUSES
 from scanning.models import Scan, Target
+from scanning.networks import address_key
 from scanning.targets import TargetError, blocked_networks_for, parse_targets
 
 from .common import emit_after_commit, require_product
@@ -24,30 +27,59 @@ def parsed_hosts(hosts, exclude_hosts, organization):
         raise InvalidInput.field("hosts", str(exc)) from None
 
 
-def distinct_addresses(organization_ids, product, exclude_target=None):
-    """{organization_id: set of addresses/hostnames} over the organizations' targets."""
+def address_space(target_set):
+    """What a target covers, stored with it: merged address-key ranges (as text: IPv6 keys pass
+    JSON's safe integers) and hostnames."""
+    keys = sorted(address_key(ip_address(address)) for address in target_set.addresses)
+    ranges = []
+    for key in keys:
+        if ranges and key <= ranges[-1][1] + 1:
+            ranges[-1][1] = max(ranges[-1][1], key)
+        else:
+            ranges.append([key, key])
+    return {"ranges": [[str(first), str(last)] for first, last in ranges], "hostnames": list(target_set.hostnames)}
+
+
+def covered(spaces):
+    """How many distinct addresses and hostnames a set of address spaces covers: a merge of
+    their ranges (overlapping targets count once), no target expanded."""
+    ranges = sorted((int(first), int(last)) for space in spaces for first, last in space.get("ranges", ()))
+    total, end = 0, -1
+    for first, last in ranges:
+        if last > end:
+            total += last - max(first, end + 1) + 1
+            end = last
+    return total + len({name for space in spaces for name in space.get("hostnames", ())})
+
+
+def address_spaces(organization_ids, product, exclude_target=None):
+    """{organization_id: [address space of each target]}"""
     targets = Target.objects.filter(organization_id__in=organization_ids, product=product)
     if exclude_target is not None:
         targets = targets.exclude(pk=exclude_target.pk)
-    found = {org_id: set() for org_id in organization_ids}
-    for org_id, hosts, exclude in targets.values_list("organization_id", "hosts", "exclude_hosts").iterator():
-        try:
-            target_set = parse_targets(hosts, exclude)
-        except TargetError:
-            continue
-        found.setdefault(org_id, set()).update(target_set.addresses, target_set.hostnames)
+    found = {org_id: [] for org_id in organization_ids}
+    for org_id, space, hosts, exclude in targets.values_list("organization_id", "address_space", "hosts", "exclude_hosts").iterator():
+        found.setdefault(org_id, []).append(space or stored_space_of(hosts, exclude))
     return found
+
+
+def stored_space_of(hosts, exclude_hosts):
+    """A target saved without its address space (written by other code than these services)."""
+    try:
+        return address_space(parse_targets(hosts, exclude_hosts))
+    except TargetError:
+        return {}
 
 
 def ip_usage(organization_ids, product):
     """The `number_of_ips` usage calculator: distinct addresses over all targets of a product."""
-    return {org_id: len(values) for org_id, values in distinct_addresses(organization_ids, product).items()}
+    return {org_id: covered(spaces) for org_id, spaces in address_spaces(organization_ids, product).items()}
 
 
 def _check_ip_limit(organization, product, target_set, exclude_target=None):
-    others = distinct_addresses([organization.pk], product, exclude_target).get(organization.pk, set())
-    new = set(target_set.addresses) | set(target_set.hostnames)
-    check_limit(organization, product, "number_of_ips", len(new - others), current=len(others))
+    others = address_spaces([organization.pk], product, exclude_target).get(organization.pk, [])
+    used = covered(others)
+    check_limit(organization, product, "number_of_ips", covered([*others, address_space(target_set)]) - used, current=used)
 
 
 def apply_credentials(target, credentials):
@@ -71,7 +103,8 @@ def create_target(actor, fields, *, organization=None, product=None):
     organization = organization or actor.organization
     target_set = parsed_hosts(fields["hosts"], fields.get("exclude_hosts", ""), organization)
     _check_ip_limit(organization, product, target_set)
-    target = Target(organization=organization, product=product, created_by=actor, host_count=target_set.count, **fields)
+    target = Target(organization=organization, product=product, created_by=actor, host_count=target_set.count,
+                    address_space=address_space(target_set), **fields)
     apply_credentials(target, credentials)
     target.save()
     emit_after_commit("target_created", target, actor)
@@ -91,6 +124,7 @@ def update_target(actor, target, fields):
                                   target.organization)
         _check_ip_limit(target.organization, target.product, target_set, exclude_target=target)
         fields["host_count"] = target_set.count
+        fields["address_space"] = address_space(target_set)
     if "credentials" in fields:
         apply_credentials(target, fields.pop("credentials"))
     for name, value in fields.items():

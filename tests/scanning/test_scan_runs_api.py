@@ -84,16 +84,48 @@ def test_start_and_stop_access(api, world):
     assert not ScanRun.objects.exists()
 
 
-def test_concurrent_scans_limit(api, world):
-    """pci-standard allows 2 concurrent scans per organization."""
+def test_concurrent_scans_limit_queues_the_next_run(api, world, django_capture_on_commit_callbacks, monkeypatch):
+    """pci-standard allows 2 concurrent scans per organization: a third start is accepted and its
+    run waits in `queued`, without a task, until a slot frees up; then it is handed over."""
+    from scanning.services import runs
+
+    sent = []
+    monkeypatch.setattr(runs, "send_to_queue", lambda run: sent.append(run.scan_id))
     client = api.as_user(world.user)
     scans = [ScanFactory(organization=world.customer) for _ in range(3)]
-    assert client.post(f"/v2/scans/{scans[0].pk}/start").status_code == 200
-    assert client.post(f"/v2/scans/{scans[1].pk}/start").status_code == 200
-    body = assert_error(client.post(f"/v2/scans/{scans[2].pk}/start"), 422, "concurrent_scans")
-    assert "2" in body["message"]
-    ScanRun.objects.filter(scan=scans[0]).update(status="done")
-    assert client.post(f"/v2/scans/{scans[2].pk}/start").status_code == 200
+    for scan in scans:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.post(f"/v2/scans/{scan.pk}/start").status_code == 200
+    assert sent == [scans[0].pk, scans[1].pk]
+    waiting = ScanRun.objects.get(scan=scans[2])
+    assert (waiting.status, waiting.dispatched_at) == ("queued", None)
+    assert client.get(f"/v2/scans/{scans[2].pk}").json()["data"]["attributes"]["status"] == "queued"
+    first = ScanRun.objects.get(scan=scans[0])
+    ScanRun.objects.filter(pk=first.pk).update(status="running")
+    runs.redeal_slots()
+    assert sent == [scans[0].pk, scans[1].pk]  # still two holding slots
+    ScanRun.objects.filter(pk=first.pk).update(status="done")
+    runs.redeal_slots()
+    assert sent == [scans[0].pk, scans[1].pk, scans[2].pk]
+    assert ScanRun.objects.get(scan=scans[2]).dispatched_at is not None
+
+
+def test_the_scanners_max_concurrent_scans_holds_too(api, world, django_capture_on_commit_callbacks, monkeypatch):
+    from scanning.services import runs
+
+    sent = []
+    monkeypatch.setattr(runs, "send_to_queue", lambda run: sent.append(run.scan_id))
+    scans = [ScanFactory(organization=world.customer) for _ in range(2)]
+    scanner = scans[0].scanner
+    scanner.max_concurrent_scans = 1
+    scanner.save()
+    for scan in scans:
+        scan.scanner = scanner
+        scan.save()
+        with django_capture_on_commit_callbacks(execute=True):
+            assert api.as_user(world.user).post(f"/v2/scans/{scan.pk}/start").status_code == 200
+    assert sent == [scans[0].pk]
+    assert ScanRun.objects.get(scan=scans[1]).status == "queued"
 
 
 def test_concurrent_scans_are_counted_per_product(api, world):
@@ -206,3 +238,15 @@ def test_list_query_count_is_constant(api, world, path):
     path = path.format(scan=scan.pk)
     client.get(path, {"per_page": 1})
     assert count_queries(client, path, 5) == count_queries(client, path, 50)
+
+
+def test_a_running_run_shows_its_stage_and_an_estimate_of_the_time_left(api, world):
+    scan = ScanFactory(organization=world.customer)
+    run = ScanRunFactory(scan=scan, status="running", stage="services", progress=40,
+                         started_at=timezone.now() - timezone.timedelta(seconds=60))
+    attributes = api.as_user(world.user).get(f"/v2/scans/{scan.pk}/histories/{run.pk}").json()["data"]["attributes"]
+    assert (attributes["stage"], attributes["progress"]) == ("services", 40)
+    assert 85 <= attributes["estimated_seconds_remaining"] <= 95  # 60 s for 40 %: ~90 s for the other 60 %
+    ScanRun.objects.filter(pk=run.pk).update(status="done", progress=100, stage="")
+    attributes = api.as_user(world.user).get(f"/v2/scans/{scan.pk}/histories/{run.pk}").json()["data"]["attributes"]
+    assert attributes["estimated_seconds_remaining"] is None

@@ -5,7 +5,7 @@ import pytest
 from scanning.models import PortList, Scan, ScanRun, Schedule, Target
 from tests.api_mixins import assert_error
 
-from .factories import PortListFactory, ScanFactory, ScanRunFactory
+from .factories import PortListFactory
 
 pytestmark = pytest.mark.usefixtures("subscribed")
 
@@ -63,16 +63,17 @@ def test_a_failing_part_leaves_nothing_behind(api, world, fields, field):
 
 
 def test_a_refused_start_rolls_back_target_schedule_and_scan(api, world):
-    """pci-standard allows 2 concurrent scans: the third start fails, and with it the wizard."""
-    for _ in range(2):
-        ScanRunFactory(scan=ScanFactory(organization=world.customer), status="running")
+    """A plan without scans refuses the start, and with it the wizard."""
+    subscription = world.customer.subscriptions.get(product__code="pci")
+    subscription.features["concurrent_scans"] = {"enabled": False, "limit": 0}
+    subscription.save()
     before = (Target.objects.count(), Scan.objects.count())
     response = wizard(api.as_user(world.user), start_now=True,
                       schedule={"start_at": "2030-01-01T09:00:00Z", "timezone": "UTC", "frequency": "daily"})
     assert_error(response, 422, "concurrent_scans")
     assert (Target.objects.count(), Scan.objects.count()) == before
     assert not Schedule.objects.exists()
-    assert ScanRun.objects.count() == 2
+    assert ScanRun.objects.count() == 0
 
 
 def test_builtin_port_list_is_allowed_foreign_is_not(api, world):

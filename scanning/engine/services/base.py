@@ -106,6 +106,20 @@ def split_token(value: str) -> tuple[str, str, str]:
     return found.group(1), found.group(2).rstrip(".,;"), found.group(3) or ""
 
 
+VERSION = re.compile(r"^v?(\d+(?:[.:]\w+)*(?:[a-z]\w*)?(?:[-+~][\w.+~]*)?)$", re.IGNORECASE)
+PHRASES = re.compile(r"\b(or later|or earlier|and later|later|earlier|through|to)\b|\s-\s|\.x\b|\bx\.", re.IGNORECASE)
+
+
+def clean_version(value: str) -> str:
+    """A version, or "" for anything else: "9.2p1 Debian 2+deb12u10" -> "9.2p1" (the leading
+    version token), "9.6.0 or later" and "2.0.0 - 2.2.0" (ranges, phrases) -> ""."""
+    value = (value or "").strip()
+    if not value or PHRASES.search(value):
+        return ""
+    found = VERSION.match(value.split()[0])
+    return found.group(1) if found else ""
+
+
 def cpe(vendor: str, product: str, version: str = "") -> str:
     """A CPE 2.2 URI, the form nmap prints: cpe:/a:vendor:product[:version]."""
     parts = ["cpe:/a", vendor, product] + ([version.replace(" ", "_").lower()] if version else [])

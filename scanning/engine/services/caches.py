@@ -32,7 +32,7 @@ async def probe_redis(conn) -> Match | None:
         info = redis_info(await conn.ask(b"INFO server\r\n", until=_bulk_complete))
         version = info.get("redis_version", "")
         extra = {"redis": {"auth_required": False, "mode": info.get("redis_mode", ""), "os": info.get("os", "")}}
-        return Match("redis", "Redis key-value store", version, cpe("redislabs", "redis", version), banner="+PONG", extra=extra)
+        return Match("redis", "Redis key-value store", version, cpe("redis", "redis", version), banner="+PONG", extra=extra)
     if reply.startswith(REDIS_REFUSALS):
         line = reply.split(b"\r\n", 1)[0].decode("latin-1")
         return Match("redis", "Redis key-value store", banner=line, extra={"redis": {"auth_required": True}})

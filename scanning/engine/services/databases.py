@@ -26,7 +26,7 @@ def mysql_product(server_version: str) -> tuple[str, str, str]:
         return "MariaDB", version, cpe("mariadb", "mariadb", version)
     number = re.match(r"\d+(?:\.\d+)*", server_version)
     version = number.group(0) if number else server_version
-    return "MySQL", version, cpe("mysql", "mysql", version)
+    return "MySQL", version, cpe("oracle", "mysql", version)
 
 
 async def banner_mysql(conn, greeting: bytes) -> Match | None:
@@ -49,7 +49,7 @@ async def banner_mysql(conn, greeting: bytes) -> Match | None:
 
 
 # -- PostgreSQL -------------------------------------------------------------------------------
-def startup_message(user: str = "scanner", database: str = "postgres") -> bytes:
+def startup_message(user: str = "postgres", database: str = "postgres") -> bytes:
     body = struct.pack("!i", 196608)
     for key, value in (("user", user), ("database", database), ("application_name", "scanner")):
         body += key.encode() + b"\x00" + value.encode() + b"\x00"
@@ -74,6 +74,8 @@ def _pg_answered(data: bytes) -> bool:
 
 
 async def probe_postgresql(conn) -> Match | None:
+    """The version only shows after a login: a server that lets `postgres` in without a password
+    (trust) says it (server_version); any other answers "PostgreSQL" without a version."""
     answer = await conn.ask(SSL_REQUEST, until=lambda d: len(d) >= 1)
     if answer == b"S":
         return Match("postgresql", "PostgreSQL", cpe=cpe("postgresql", "postgresql"), extra={"postgresql": {"ssl": True}})

@@ -1,8 +1,10 @@
 """Service detection on one open TCP port. Two connections start together: a plain one that
 waits for a greeting (SSH, FTP, SMTP ... speak first) and a TLS handshake. A recognised greeting
 wins; else a completed handshake makes it a TLS port, read for a greeting and then asked over
-TLS; else the ask probes run in the clear, the port's expected protocol first, the rest side by
-side, the first valid answer winning."""
+TLS. A port still silent after ASK_DELAY is also asked in the clear on other connections (the
+port's expected protocol first, the rest side by side, the first valid answer winning) while
+the greeting wait goes on: a server that speaks first only after a slow reverse lookup is still
+heard, and one that never speaks first costs ASK_DELAY rather than the whole time-out."""
 
 import asyncio
 import logging
@@ -11,7 +13,7 @@ import struct
 
 from ..nmap import TLS_NAMES
 from ..types import PortResult
-from .base import text
+from .base import clean_version, text
 from .databases import mysql_packet_complete
 from .registry import GREETINGS, asks_for
 
@@ -19,6 +21,7 @@ log = logging.getLogger(__name__)
 
 PROBE_ERRORS = (OSError, TimeoutError, ssl.SSLError, ValueError, IndexError, KeyError, struct.error, EOFError, UnicodeError)
 TLS_GREETING_WAIT = 1.0
+ASK_DELAY = 0.5
 
 
 def greeting_complete(data: bytes) -> bool:
@@ -81,31 +84,37 @@ async def detect_port(dialer, ip: str, port: int, hostname: str = "") -> tuple[P
     plain = asyncio.ensure_future(session(dialer, ip, port, False, hostname, timeout))
     secure = asyncio.ensure_future(session(dialer, ip, port, True, hostname, min(TLS_GREETING_WAIT, timeout)))
     result = PortResult(port, "tcp")
+    asks = None
     try:
         pending = {plain, secure}
         facts = found = None
         greeting = b""
         while pending and found is None and facts is None:
-            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            done, pending = await asyncio.wait(pending, timeout=None if asks else ASK_DELAY, return_when=asyncio.FIRST_COMPLETED)
+            if not done and asks is None:  # silent so far: ask as well
+                asks = asyncio.ensure_future(ask_all(dialer, ip, port, False, hostname))
+                pending.add(asks)
             if plain in done:
                 _none, found, greeting = plain.result()
             if secure in done and found is None:
                 facts, found, tls_greeting = secure.result()
                 greeting = tls_greeting or greeting
+            if asks in done and found is None and facts is None:
+                found = asks.result()
         await _cancel(pending)
         if facts is not None:
             result.tls = True
             result.extra["tls"] = facts
             found = found or await ask_all(dialer, ip, port, True, hostname)
-        elif found is None:
+        elif found is None and asks is None:
             found = await ask_all(dialer, ip, port, False, hostname)
     finally:
-        await _cancel([plain, secure])
+        await _cancel([task for task in (plain, secure, asks) if task is not None])
     if found is None:
         result.banner = text(greeting)
         return result, ""
     result.service = TLS_NAMES.get(found.service, found.service) if result.tls else found.service
-    result.product, result.version, result.cpe = found.product, found.version, found.cpe
+    result.product, result.version, result.cpe = found.product, clean_version(found.version), found.cpe
     result.banner = found.banner or text(greeting)
     result.extra.update(found.extra)
     return result, found.os

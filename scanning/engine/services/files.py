@@ -2,11 +2,11 @@
 
 import re
 
-from .base import Match, first_line
+from .base import Match, cpe, first_line
 from .mail import FTP_WORDS, product_of
 
 FTP_PRODUCTS = [
-    (re.compile(r"vsFTPd (?P<version>\d[\w.]*)", re.I), ("vsftpd", "vsftpd", "vsftpd")),
+    (re.compile(r"vsFTPd (?P<version>\d[\w.]*)", re.I), ("vsftpd", "beasts", "vsftpd")),
     (re.compile(r"ProFTPD (?P<version>\d[\w.]*)", re.I), ("ProFTPD", "proftpd", "proftpd")),
     (re.compile(r"Pure-FTPd", re.I), ("Pure-FTPd", "pureftpd", "pure-ftpd")),
     (re.compile(r"FileZilla Server (?:version )?(?P<version>\d[\w.]*)", re.I), ("FileZilla ftpd", "filezilla-project", "filezilla_server")),
@@ -25,6 +25,14 @@ async def banner_ftp(conn, greeting: bytes) -> Match | None:
     line = first_line(greeting)
     if line.startswith("220") and (FTP_WORDS.search(line) or product_of(line, FTP_PRODUCTS)[0]):
         return _ftp(line)
+    return None
+
+
+async def banner_vsftpd_refusal(conn, greeting: bytes) -> Match | None:
+    """vsftpd that refuses every session still names itself: "500 OOPS: vsftpd: ..."."""
+    line = first_line(greeting)
+    if re.match(r"^500 OOPS: vsftpd", line):
+        return Match("ftp", "vsftpd", "", cpe("beasts", "vsftpd"), banner=line)
     return None
 
 

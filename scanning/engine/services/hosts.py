@@ -1,24 +1,21 @@
 """Stage 4 for whole hosts: detect every open TCP port of every host side by side (sockets bounded
-by the dialer), let `nmap -sV` refine product, version and CPE when allowed, and hand each host on
-as soon as it is finished."""
+by the dialer), then, when allowed, ask `nmap -sV` for a second opinion on each port the probes
+could not name (one bounded nmap per port, so one slow port costs no other port its answer), and
+hand each host on as soon as it is finished."""
 
 import asyncio
 import logging
+import time
 
 from .. import nmap
+from ..merge import merge, needs_second_opinion
 from ..types import PortResult
 from .base import Dialer
 from .detect import detect_port
 
 log = logging.getLogger(__name__)
 
-NMAP_PARALLEL = 4
-NMAP_SECONDS_PER_PORT = 20
-NMAP_MIN_SECONDS = 60
-
-
-def nmap_budget(ports: int) -> float:
-    return max(NMAP_MIN_SECONDS, NMAP_SECONDS_PER_PORT * ports)
+NMAP_PARALLEL = 8  # nmap processes at once, over the whole run
 
 
 class ServiceStage:
@@ -29,6 +26,20 @@ class ServiceStage:
         self.on_host_done, self.on_port_done = on_host_done, on_port_done
         self.use_nmap = plan.use_nmap and nmap.nmap_binary() is not None
         self.nmap_slots = asyncio.Semaphore(NMAP_PARALLEL)
+        self.nmap_budget = plan.nmap_port_timeout
+        self.nmap_total = 0  # ports handed to nmap so far
+        self.nmap_done = 0
+        self.nmap_started: dict = {}  # (ip, port, protocol) -> monotonic start
+
+    def nmap_fraction(self) -> float | None:
+        """How far the nmap pass is (running processes counted by their share of the time-out),
+        None while no port went to nmap."""
+        if not self.nmap_total:
+            return None
+        now = time.monotonic()
+        expected = self.nmap_budget + 3  # its --host-timeout plus start-up and the report
+        running = sum(min(1.0, (now - started) / expected) for started in self.nmap_started.values())
+        return min(1.0, (self.nmap_done + 0.95 * running) / self.nmap_total)
 
     async def run(self, hosts) -> None:
         await asyncio.gather(*(self.host(host) for host in hosts))
@@ -40,7 +51,7 @@ class ServiceStage:
         host.ports = sorted((by_port.get((p.port, p.protocol), p) for p in host.ports), key=lambda p: (p.protocol, p.port))
         host.os = host.os or next((os_hint for _r, os_hint in detected if os_hint), "")
         if self.use_nmap:
-            await self.refine(host)
+            await self.second_opinion(host)
         self.on_host_done(host)
 
     async def port(self, host, port: int):
@@ -52,25 +63,25 @@ class ServiceStage:
         finally:
             self.on_port_done()
 
-    async def refine(self, host) -> None:
-        """nmap -sV on the ports that said anything: on a port that never speaks nmap's probe list
-        can spend minutes and learns nothing our probes did not."""
-        ports = [p for p in host.ports if not _silent(p)]
-        if not ports:
-            return
-        tcp = [p.port for p in ports if p.protocol == "tcp"]
-        udp = [p.port for p in ports if p.protocol == "udp"]
-        async with self.nmap_slots:
-            try:
-                found = await nmap.service_scan(host.ip, tcp, udp, nmap_budget(len(ports)))
-            except (nmap.NmapError, TimeoutError, OSError, ValueError, SyntaxError) as exc:
-                log.info("nmap -sV on %s gave nothing: %s", host.ip, exc)
-                return
-        for port in host.ports:
-            if (port.port, port.protocol) in found:
-                os_type = nmap.refine(port, found[(port.port, port.protocol)])
-                host.os = host.os or os_type
+    async def second_opinion(self, host) -> None:
+        """nmap -sV on every open port (TCP or UDP) the probes left unnamed or without a product."""
+        doubtful = [p for p in host.ports if needs_second_opinion(p) and (p.protocol == "tcp" or nmap.is_root())]
+        self.nmap_total += len(doubtful)
+        os_types = await asyncio.gather(*(self.ask_nmap(host.ip, port) for port in doubtful))
+        host.os = host.os or next((os_type for os_type in os_types if os_type), "")
 
-
-def _silent(port) -> bool:
-    return port.service == "unknown" and not port.banner and not port.tls
+    async def ask_nmap(self, ip: str, port) -> str:
+        key = (ip, port.port, port.protocol)
+        try:
+            async with self.nmap_slots:
+                self.nmap_started[key] = time.monotonic()
+                tcp, udp = ([port.port], []) if port.protocol == "tcp" else ([], [port.port])
+                found = await nmap.service_scan(ip, tcp, udp, self.nmap_budget)
+        except (nmap.NmapError, TimeoutError, OSError, ValueError, SyntaxError) as exc:
+            log.info("nmap -sV on %s:%s gave nothing: %s", ip, port.port, exc)
+            return ""
+        finally:
+            self.nmap_started.pop(key, None)
+            self.nmap_done += 1
+        answer = found.get((port.port, port.protocol))
+        return merge(port, answer) if answer else ""

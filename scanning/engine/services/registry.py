@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from .caches import probe_memcached, probe_redis
 from .databases import banner_mysql, probe_mongodb, probe_postgresql
 from .directory import probe_ldap
-from .files import banner_ftp, banner_ftp_fallback
+from .dns import probe_dns_tcp
+from .files import banner_ftp, banner_ftp_fallback, banner_vsftpd_refusal
 from .mail import banner_imap, banner_pop3, banner_smtp
 from .remote import banner_ssh, banner_telnet, banner_vnc, probe_rdp
 from .web import probe_http
@@ -29,6 +30,7 @@ GREETINGS = [
     Probe("ftp", greeting=banner_ftp),
     Probe("smtp", greeting=banner_smtp),
     Probe("ftp-any-220", greeting=banner_ftp_fallback),
+    Probe("vsftpd-refusal", greeting=banner_vsftpd_refusal),
     Probe("pop3", greeting=banner_pop3),
     Probe("imap", greeting=banner_imap),
 ]
@@ -41,6 +43,7 @@ ASKS = [
     Probe("mongodb", (27017, 27018, 27019), ask=probe_mongodb),
     Probe("ldap", (389, 636, 3268, 3269), ask=probe_ldap),
     Probe("rdp", (3389,), ask=probe_rdp),
+    Probe("dns", (53, 5353), ask=probe_dns_tcp),
 ]
 
 

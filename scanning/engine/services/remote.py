@@ -9,7 +9,7 @@ SSH_BANNER = re.compile(r"^SSH-(\d+\.\d+)-(\S+)(?:\s+(.*))?$")
 # SSH software token -> (product as nmap writes it, CPE vendor, CPE product)
 SSH_PRODUCTS = {
     "openssh": ("OpenSSH", "openbsd", "openssh"),
-    "dropbear": ("Dropbear sshd", "matt_johnston", "dropbear_ssh_server"),
+    "dropbear": ("Dropbear sshd", "dropbear_ssh_project", "dropbear_ssh"),
     "libssh": ("libssh", "libssh", "libssh"),
     "cisco": ("Cisco SSH", "cisco", "ssh"),
 }

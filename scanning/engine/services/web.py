@@ -14,7 +14,7 @@ BODY_SAMPLE = 2048
 # Server header product -> (product name as nmap writes it, CPE vendor, CPE product)
 KNOWN_SERVERS = {
     "apache": ("Apache httpd", "apache", "http_server"),
-    "nginx": ("nginx", "igor_sysoev", "nginx"),
+    "nginx": ("nginx", "f5", "nginx"),  # NVD: f5:nginx for current versions (nginx:nginx for old ones)
     "microsoft-iis": ("Microsoft IIS httpd", "microsoft", "internet_information_services"),
     "lighttpd": ("lighttpd", "lighttpd", "lighttpd"),
     "openresty": ("OpenResty web app server", "openresty", "openresty"),

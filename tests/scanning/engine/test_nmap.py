@@ -4,6 +4,7 @@ defusedxml) and without it (use_nmap=False, or no binary: the engine alone)."""
 import pytest
 
 from scanning.engine import ScanPlan, nmap, run
+from scanning.engine.merge import merge
 from scanning.engine.types import PortResult
 
 from .conftest import RecordingReporter
@@ -35,16 +36,16 @@ def test_parse_hosts_reads_addresses_ports_services_and_cpes():
     assert ssh["cpe"] == ["cpe:/a:openbsd:openssh:8.9p1", "cpe:/o:linux:linux_kernel"]
 
 
-def test_refine_takes_probed_answers_only_and_maps_names():
+def test_merge_fills_blanks_from_probed_answers_only_and_maps_names():
     ports = nmap.parse_hosts(XML)[0]["ports"]
-    ssh = PortResult(22, "tcp", service="ssh", product="OpenSSH", version="8.9p1")
-    assert nmap.refine(ssh, ports[(22, "tcp")]) == "Linux"
-    assert (ssh.version, ssh.cpe) == ("8.9p1 Ubuntu 3ubuntu0.1", "cpe:/a:openbsd:openssh:8.9p1")
+    ssh = PortResult(22, "tcp", service="ssh")
+    assert merge(ssh, ports[(22, "tcp")]) == "Linux"
+    assert (ssh.product, ssh.version, ssh.cpe) == ("OpenSSH", "8.9p1", "cpe:/a:openbsd:openssh:8.9p1")
     web = PortResult(8443, "tcp")
-    nmap.refine(web, ports[(8443, "tcp")])
-    assert (web.service, web.tls, web.product) == ("https", True, "nginx")
+    merge(web, ports[(8443, "tcp")])
+    assert (web.service, web.tls, web.product, web.cpe) == ("https", True, "nginx", "cpe:/a:f5:nginx:1.18.0")
     guessed = PortResult(9999, "tcp")
-    nmap.refine(guessed, ports[(9999, "tcp")])
+    merge(guessed, ports[(9999, "tcp")])
     assert (guessed.service, guessed.extra) == ("unknown", {})  # a port-table guess is no evidence
 
 
@@ -72,18 +73,19 @@ def spy(monkeypatch, name):
     return calls
 
 
-def test_with_nmap_alive_test_and_version_refinement(nmap_required, ssh_and_ftp, monkeypatch):
+def test_with_nmap_alive_test_and_a_second_opinion_on_unnamed_ports_only(nmap_required, ssh_and_ftp, tcp_service, monkeypatch):
     ip, ssh, ftp = ssh_and_ftp
+    unnamed = tcp_service(banner(b"hello there\r\n"), ip)
     sweeps, version_scans = spy(monkeypatch, "ping_sweep"), spy(monkeypatch, "service_scan")
-    plan = ScanPlan(addresses=[ip], tcp_ports=[ssh.port, ftp.port], alive_test="icmp_ping", use_nmap=True, service_timeout=1)
+    plan = ScanPlan(addresses=[ip], tcp_ports=[ssh.port, ftp.port, unnamed.port], alive_test="icmp_ping", use_nmap=True,
+                    service_timeout=1, nmap_port_timeout=8)
     [host] = run(plan, RecordingReporter())
-    assert len(sweeps) == 1 and len(version_scans) == 1
-    assert version_scans[0][1] == sorted([ssh.port, ftp.port])  # only the open ports
+    assert len(sweeps) == 1
+    assert [call[1] for call in version_scans] == [[unnamed.port]]  # what the probes named is not asked again
     ports = {p.port: p for p in host.ports}
-    assert ports[ssh.port].version == "8.9p1 Ubuntu 3ubuntu0.1"
-    assert ports[ssh.port].cpe == "cpe:/a:openbsd:openssh:8.9p1"
-    assert ports[ssh.port].extra["nmap"]["cpe"] == ["cpe:/a:openbsd:openssh:8.9p1", "cpe:/o:linux:linux_kernel"]
-    assert (ports[ftp.port].service, ports[ftp.port].cpe) == ("ftp", "cpe:/a:vsftpd:vsftpd:3.0.3")
+    assert (ports[ssh.port].version, ports[ssh.port].cpe) == ("8.9p1", "cpe:/a:openbsd:openssh:8.9p1")
+    assert (ports[ftp.port].service, ports[ftp.port].cpe) == ("ftp", "cpe:/a:beasts:vsftpd:3.0.3")
+    assert "nmap" not in ports[ssh.port].extra
 
 
 def test_without_nmap_when_told_not_to_use_it(ssh_and_ftp, monkeypatch):
@@ -94,7 +96,7 @@ def test_without_nmap_when_told_not_to_use_it(ssh_and_ftp, monkeypatch):
     assert sweeps == [] and version_scans == []
     assert host.alive  # ICMP fell back to TCP ping
     assert [(p.service, p.product, p.version, p.cpe) for p in host.ports] == sorted(
-        [("ssh", "OpenSSH", "8.9p1", "cpe:/a:openbsd:openssh:8.9p1"), ("ftp", "vsftpd", "3.0.3", "cpe:/a:vsftpd:vsftpd:3.0.3")],
+        [("ssh", "OpenSSH", "8.9p1", "cpe:/a:openbsd:openssh:8.9p1"), ("ftp", "vsftpd", "3.0.3", "cpe:/a:beasts:vsftpd:3.0.3")],
         key=lambda row: {"ssh": ssh.port, "ftp": ftp.port}[row[0]],
     )
     assert all("nmap" not in p.extra for p in host.ports)

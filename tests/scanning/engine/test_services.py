@@ -54,7 +54,7 @@ def test_exactly_the_open_ports_are_reported(scanned):
 def test_http_status_server_headers_and_title(scanned):
     port = port_of(scanned, "http")
     assert (port.service, port.product, port.version, port.tls) == ("http", "nginx", "1.18.0", False)
-    assert port.cpe == "cpe:/a:igor_sysoev:nginx:1.18.0"
+    assert port.cpe == "cpe:/a:f5:nginx:1.18.0"  # NVD names F5 for current nginx versions
     assert port.extra["http"]["status"] == 200
     assert port.extra["http"]["server"] == "nginx/1.18.0 (Ubuntu)"
     assert port.extra["http"]["headers"]["X-Frame-Options"] == "DENY"
