@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from config.admin_actions import apply_to_each
 from config.admin_forms import ServiceAdminMixin
@@ -77,8 +79,22 @@ class ScanAdmin(admin.ModelAdmin):
     search_fields = ("name", "target__name", "organization__name")
     list_select_related = ("organization", "target")
     readonly_fields = ("id", "status", "progress", "last_run_at", "next_run_at", "run_count", "last_history",
-                       "severity_counts", "max_severity", "pci_status", "created_at", "updated_at")
+                       "severity_summary", "max_severity", "pci_status", "findings_links", "created_at", "updated_at")
     inlines = [RunInline]
+
+    @admin.display(description="severity counts")
+    def severity_summary(self, scan):
+        return severity_summary(scan.severity_counts)
+
+    @admin.display(description="findings")
+    def findings_links(self, scan):
+        if scan.pk is None:
+            return "-"
+        current = reverse("admin:findings_finding_changelist") + f"?scan__id__exact={scan.pk}"
+        latest = reverse("admin:findings_result_changelist") + f"?run__id__exact={scan.last_history_id}"
+        if not scan.last_history_id:
+            return format_html('<a href="{}">Current findings</a>', current)
+        return format_html('<a href="{}">Current findings</a> · <a href="{}">Results of the latest run</a>', current, latest)
     actions = ["start", "stop"]
 
     @admin.action(description="Start selected scans")
@@ -118,10 +134,38 @@ class ScanRunAdmin(admin.ModelAdmin):
     list_filter = ("status", "triggered_by")
     search_fields = ("scan__name",)
     list_select_related = ("scan", "organization")
+    readonly_fields = ("severity_summary", "results_table")
     inlines = [RunHostInline]
+
+    @admin.display(description="severity counts")
+    def severity_summary(self, run):
+        return severity_summary(run.severity_counts)
+
+    @admin.display(description="results")
+    def results_table(self, run):
+        """The run's most severe results (all of them behind the link: a run may hold thousands)."""
+        from findings.models import Result
+
+        rows = Result.objects.filter(run=run).order_by("-severity", "nvt", "ip")[:RESULTS_SHOWN]
+        link = reverse("admin:findings_result_changelist") + f"?run__id__exact={run.pk}"
+        body = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                                ((r.severity, r.severity_level, r.name, r.nvt, r.ip, r.port_label) for r in rows))
+        return format_html(
+            '<table class="run-results"><thead><tr><th>severity</th><th>level</th><th>name</th><th>nvt</th>'
+            '<th>host</th><th>port</th></tr></thead><tbody>{}</tbody></table><p><a href="{}">Every result of this run</a></p>',
+            body, link,
+        )
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+RESULTS_SHOWN = 100
+
+
+def severity_summary(counts):
+    counts = counts or {}
+    return ", ".join(f"{level} {counts.get(level, 0)}" for level in ("high", "medium", "low", "log", "false_positive"))
