@@ -110,6 +110,8 @@ def record(run, spool, allowed, fmt, note="", progress_to=None):
     done = 0
     try:
         for batch in spool.host_batches(BATCH, allowed):
+            if fmt == "nmap_xml":
+                match_versions(batch)
             store_hosts(run, batch)
             progress.hosts_alive += sum(1 for host in batch if host.alive)
             done += len(batch)
@@ -125,6 +127,30 @@ def record(run, spool, allowed, fmt, note="", progress_to=None):
         ScanRun.objects.filter(pk=run.pk).update(error=note)
         run.error = note
     return run
+
+
+def match_versions(hosts):
+    """nmap reports name products and versions but no weaknesses: the known-vulnerable-versions
+    checks (the feed matcher; no traffic) add their findings, marked `version_match`."""
+    import asyncio
+    from dataclasses import replace
+
+    from scanning.engine.checks import CATALOGUE
+    from scanning.engine.checks.context import CheckContext
+    from scanning.engine.guard import Guard
+
+    checks = [cls() for cls in CATALOGUE.values() if cls.family == "known_vulnerable_versions"]
+    ctx = CheckContext(Guard([]), feed_path=str(settings.VULN_FEED_PATH))
+
+    async def match_all():
+        for host in hosts:
+            for port in host.ports:
+                for check in checks:
+                    if check.applies(host, port):
+                        found = await check.run(ctx, host, port)
+                        host.findings.extend(replace(f, source="version_match") for f in found)
+
+    asyncio.run(match_all())
 
 
 # --- large files: in the background -------------------------------------------------------------

@@ -216,3 +216,11 @@ def test_an_imported_run_has_its_report_in_every_format(api, world, scan, settin
     with request_file(report, "pdf", "detailed", run_now=True).file.open("rb") as handle:
         text = "\n".join(page.extract_text() for page in PdfReader(handle).pages)
     assert "Apache HTTP Server 2.4.49 Path Traversal Vulnerability" in text and "Installed version: 2.4.49" in text
+
+
+def test_nmap_versions_are_matched_against_the_feed(api, world, scan):
+    run = imported(upload(api.as_user(world.user), scan, "nmap4.xml", "nmap_xml"))
+    found = {(r.nvt, r.port) for r in Result.objects.filter(run=run)}
+    assert ("CG-CVE-2011-2523", 21) in found  # vsftpd 2.3.4, the backdoored release
+    backdoor = Result.objects.get(run=run, nvt="CG-CVE-2011-2523")
+    assert backdoor.severity >= 9.0 and "vsftpd" in backdoor.detection.lower() and backdoor.check_info.source == "version_match"
