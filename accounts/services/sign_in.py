@@ -99,9 +99,11 @@ def key_refused(api_key, user):
 def authenticate_password(username, password, ip, api_key=None):
     """The user for a correct username/password (and an API key the user's requests may carry),
     else 401 (the failure counted) or 429 (locked)."""
-    attempt = Attempt(username, ip).start()
     user = find_user(username)
+    # The account's own lock is read before this attempt is counted: read after, a lock that a
+    # parallel failure sets meanwhile would refuse an attempt the counter had already let through.
     check_account_lock(user)
+    attempt = Attempt(username, ip).start()
     if user is None or key_refused(api_key, user):
         make_password(password or "")  # same work as a real check: timing does not reveal users
         ok = False

@@ -100,7 +100,17 @@ async def detect_port(dialer, ip: str, port: int, hostname: str = "") -> tuple[P
                 facts, found, tls_greeting = secure.result()
                 greeting = tls_greeting or greeting
             if asks in done and found is None and facts is None:
-                found = asks.result()
+                asked = asks.result()
+                if asked is not None and secure in pending:
+                    # A TLS port answers cleartext probes too (nginx: "plain HTTP request was sent
+                    # to HTTPS port"): a handshake under way still wins over what the asks heard.
+                    await asyncio.wait({secure})
+                    pending.discard(secure)
+                    facts, tls_found, tls_greeting = secure.result()
+                    if facts is not None:
+                        found, greeting = tls_found, tls_greeting or greeting
+                if facts is None:
+                    found = asked
         await _cancel(pending)
         if facts is not None:
             result.tls = True
