@@ -66,18 +66,28 @@ def read(path, fmt):
         raise InvalidInput.field("file", str(exc)) from None
 
 
-def import_report(scan, path, fmt, actor=None, triggered_by=TriggeredBy.USER):
+def hosts_in_target(spool, allowed):
+    """(how many of the report's hosts the target covers, the run's note on the others);
+    ReportError when it covers none."""
+    inside = sum(1 for ip, name in spool.hosts_with_names() if allowed(ip, name))
+    if not inside:
+        raise ReportError(f"none of the report's {spool.host_count} hosts is in the scan's target")
+    left_out = spool.host_count - inside
+    return inside, f"{left_out} hosts outside the target were left out" if left_out else ""
+
+
+def import_report(scan, path, fmt, actor=None, triggered_by=TriggeredBy.USER, progress_to=None):
     """Read, check and record the report at `path` as a new finished run of `scan`."""
     check_format(fmt)
     spool = read(path, fmt)
     try:
         allowed = target_filter(scan)
-        inside = [ip for ip, name in spool.hosts_with_names() if allowed(ip, name)]
-        if not inside:
-            raise InvalidInput.field("file", f"none of the report's {spool.host_count} hosts is in the scan's target")
-        run = open_run(scan, fmt, triggered_by, len(inside))
-        note = f"{spool.host_count - len(inside)} hosts outside the target were left out" if len(inside) < spool.host_count else ""
-        return record(run, spool, allowed, fmt, note)
+        try:
+            inside, note = hosts_in_target(spool, allowed)
+        except ReportError as exc:
+            raise InvalidInput.field("file", str(exc)) from None
+        run = open_run(scan, fmt, triggered_by, inside)
+        return record(run, spool, allowed, fmt, note, progress_to)
     finally:
         spool.close()
 
@@ -102,8 +112,8 @@ def open_run(scan, fmt, triggered_by, host_count):
 
 
 def record(run, spool, allowed, fmt, note="", progress_to=None):
-    """Store the spooled hosts in batches, then finish the run as a complete one; `progress_to(done)`
-    hears of every batch (the command's progress bar)."""
+    """Store the spooled hosts in batches, then finish the run as a complete one;
+    `progress_to(done, total)` hears of every batch (the command's progress bar)."""
     from scanning.services.execution import finish
 
     progress = Progress()
@@ -118,7 +128,7 @@ def record(run, spool, allowed, fmt, note="", progress_to=None):
             ScanRun.objects.filter(pk=run.pk).update(progress=min(99, int(100 * done / max(1, run.host_count))),
                                                      heartbeat_at=timezone.now())
             if progress_to is not None:
-                progress_to(done)
+                progress_to(done, run.host_count)
     except Exception as exc:
         logger.exception("Import into run %s failed", run.pk)
         return finish(run, RunStatus.INTERRUPTED, progress, error=f"Import failed: {exc.__class__.__name__}: {exc}")
@@ -203,13 +213,11 @@ def run_queued_import(run_id, path, fmt):
             return finish(run, RunStatus.INTERRUPTED, Progress(), error=f"The report could not be read: {exc}")
         try:
             allowed = target_filter(run.scan)
-            inside = [ip for ip, name in spool.hosts_with_names() if allowed(ip, name)]
-            if not inside:
-                return finish(run, RunStatus.INTERRUPTED, Progress(),
-                              error=f"None of the report's {spool.host_count} hosts is in the scan's target")
-            ScanRun.objects.filter(pk=run.pk).update(host_count=len(inside))
-            run.host_count = len(inside)
-            note = f"{spool.host_count - len(inside)} hosts outside the target were left out" if len(inside) < spool.host_count else ""
+            try:
+                run.host_count, note = hosts_in_target(spool, allowed)
+            except ReportError as exc:
+                return finish(run, RunStatus.INTERRUPTED, Progress(), error=f"The report could not be used: {exc}")
+            ScanRun.objects.filter(pk=run.pk).update(host_count=run.host_count)
             return record(run, spool, allowed, fmt, note)
         finally:
             spool.close()

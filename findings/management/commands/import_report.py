@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from config.api.errors import DomainError
 from config.api.uuids import parse_uuid
-from findings.importers import FORMATS, ReportError, read_report
+from findings.importers import FORMATS
 from findings.services import imports
 from scanning.models import Scan
 
@@ -31,23 +31,11 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
         self.stderr.write(f"Reading {path} as {fmt} ...")
+        bar = ProgressBar(self.stderr)
         try:
-            spool = read_report(path, fmt)
-        except ReportError as exc:
-            raise CommandError(f"{path}: {exc}") from exc
-        try:
-            allowed = imports.target_filter(scan)
-            inside = [ip for ip, name in spool.hosts_with_names() if allowed(ip, name)]
-            if not inside:
-                raise CommandError(f"None of the report's {spool.host_count} hosts is in the scan's target")
-            run = imports.open_run(scan, fmt, "user", len(inside))
-            note = f"{spool.host_count - len(inside)} hosts outside the target were left out" if len(inside) < spool.host_count else ""
-            bar = ProgressBar(self.stderr, len(inside))
-            run = imports.record(run, spool, allowed, fmt, note, progress_to=bar)
+            run = imports.import_report(scan, path, fmt, progress_to=bar)
         except DomainError as exc:
-            raise CommandError(exc.message) from exc
-        finally:
-            spool.close()
+            raise CommandError(f"{path}: {exc.message}") from exc
         bar.finish()
         counts = run.severity_counts or {}
         self.stdout.write(f"Run {run.pk}: {run.status}, {run.hosts_alive} hosts, "
@@ -58,13 +46,13 @@ class Command(BaseCommand):
 
 
 class ProgressBar:
-    def __init__(self, stream, total, width=30):
-        self.stream, self.total, self.width = stream, max(1, total), width
+    def __init__(self, stream, width=30):
+        self.stream, self.width = stream, width
         self.tty = hasattr(stream, "isatty") and stream.isatty() or sys.stderr.isatty()
 
-    def __call__(self, done):
-        filled = int(self.width * done / self.total)
-        line = f"[{'#' * filled}{'.' * (self.width - filled)}] {done}/{self.total} hosts"
+    def __call__(self, done, total):
+        filled = int(self.width * done / max(1, total))
+        line = f"[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} hosts"
         self.stream.write(("\r" + line) if self.tty else line, ending="" if self.tty else "\n")
         self.stream.flush()
 
