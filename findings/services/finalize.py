@@ -148,5 +148,4 @@ def on_run_finalized(run, summary):
     and imported runs alike (docs/reports.md)."""
     from reports.services.records import record_run
 
-    run.refresh_from_db(fields=["status", "pci_status", "severity_counts", "max_severity", "hosts_alive"])
-    record_run(run)
+    record_run(run)  # the run carries its status (set_status) and numbers (save_run_numbers)

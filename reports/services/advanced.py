@@ -1,10 +1,8 @@
 """Advanced reports: saved definitions over many scans (create, update, delete)."""
 
-from django.db import transaction
+from reports.models import AdvancedReport
 
-from reports.models import AdvancedReport, ReportFile
-
-from .records import remove_files
+from .records import delete_with_files
 from .selection import validate_filters
 
 FLAT_FILTERS = ("scan_ids", "target_ids", "date_range_start", "date_range_end", "relative_date_range",
@@ -38,8 +36,4 @@ def update_advanced_report(actor, report, data) -> AdvancedReport:
 
 
 def delete_advanced_reports(actor, reports) -> int:
-    ids = [r.pk for r in reports]
-    names = list(ReportFile.objects.filter(advanced_report_id__in=ids).exclude(file="").values_list("file", flat=True))
-    deleted, _ = AdvancedReport.objects.filter(pk__in=ids).delete()
-    transaction.on_commit(lambda: remove_files(names))
-    return deleted
+    return delete_with_files(AdvancedReport, "advanced_report_id", reports)

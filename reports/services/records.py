@@ -21,9 +21,14 @@ def record_run(run) -> Report:
 
 def delete_reports(actor, reports) -> int:
     """Reports and their stored files (the files go once the rows are gone)."""
-    ids = [r.pk for r in reports]
-    names = list(ReportFile.objects.filter(report_id__in=ids).exclude(file="").values_list("file", flat=True))
-    deleted, _ = Report.objects.filter(pk__in=ids).delete()
+    return delete_with_files(Report, "report_id", reports)
+
+
+def delete_with_files(model, owner_field, owners) -> int:
+    """Delete `owners` (reports or advanced reports) and, after the commit, their stored files."""
+    ids = [owner.pk for owner in owners]
+    names = list(ReportFile.objects.filter(**{f"{owner_field}__in": ids}).exclude(file="").values_list("file", flat=True))
+    deleted, _ = model.objects.filter(pk__in=ids).delete()
     transaction.on_commit(lambda: remove_files(names))
     return deleted
 
