@@ -47,7 +47,8 @@ class PagePagination(BasePagination):
         self.request = request
         self.page_number = positive_int(request.query_params, "page", 1)
         self.per_page = min(positive_int(request.query_params, "per_page", DEFAULT_PER_PAGE), MAX_PER_PAGE)
-        self.total_count = queryset.count()
+        # The view may know a cheaper exact count (e.g. one cached until the rows change).
+        self.total_count = view.count_rows(queryset) if hasattr(view, "count_rows") else queryset.count()
         offset = (self.page_number - 1) * self.per_page
         if offset >= self.total_count:
             return []

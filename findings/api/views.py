@@ -8,7 +8,7 @@ from findings.api.base import FindingsViewSet
 from findings.api.params import search_cve, search_host, search_port
 from findings.api.serializers import HostSerializer, VulnerabilitySerializer
 from findings.models import Finding, Host
-from findings.services import statistics
+from findings.services import list_counts, statistics
 
 
 class VulnerabilityViewSet(FindingsViewSet):
@@ -26,6 +26,9 @@ class VulnerabilityViewSet(FindingsViewSet):
 
     def list(self, request):
         return self.respond_list(self.filter_queryset(self.get_queryset()).filter(qod__gte=self.min_qod))
+
+    def count_rows(self, queryset):
+        return list_counts.counted(queryset, self.request.user, self.request.query_params)
 
     def retrieve(self, request, pk=None):
         return self.respond(self.get_object())
