@@ -14,7 +14,8 @@ from findings.services import list_counts, statistics
 class VulnerabilityViewSet(FindingsViewSet):
     queryset = Finding.objects.select_related("check_info", "host")
     serializer_class = VulnerabilitySerializer
-    sort_fields = {"severity": "severity", "last_seen": "last_seen", "name": "name"}
+    # Equal severities by last_seen, as in the default order: both directions read one index.
+    sort_fields = {"severity": ("severity", "last_seen"), "last_seen": "last_seen", "name": "name"}
     default_sort = ("-severity", "-last_seen")
     date_field = "last_seen"
 
