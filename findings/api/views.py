@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from findings.api import pages
 from findings.api.base import FindingsViewSet
 from findings.api.params import search_cve, search_host, search_port
 from findings.api.serializers import HostSerializer, VulnerabilitySerializer
@@ -30,6 +31,10 @@ class VulnerabilityViewSet(FindingsViewSet):
 
     def count_rows(self, queryset):
         return list_counts.counted(queryset, self.request.user, self.request.query_params)
+
+    def page_of(self, queryset, total, offset, size):
+        """A `q[name]=prefix*` page (see findings.api.pages), or None for the plain slice."""
+        return pages.prefix_match_page(queryset, self.request.query_params.get("q[name]"), total, offset, size)
 
     def retrieve(self, request, pk=None):
         return self.respond(self.get_object())

@@ -6,19 +6,21 @@ from django.db import migrations, models
 # an expression index with text_pattern_ops serves both whatever the database's collation, and
 # ends with the default order so the first page is read in order. PostgreSQL only (SQLite's
 # LIKE-based iexact could not use it, and Django's Index cannot express the operator class there).
+# The name index also carries `qod` and `name` so that a prefix match's ids come from an
+# index-only scan (findings/api/pages.py).
 UPPER_INDEXES = {
-    "finding_upper_name_order": "name",
-    "finding_upper_nvt_order": "nvt",
+    "finding_upper_name_order": ("name", ' INCLUDE ("qod", "name")'),
+    "finding_upper_nvt_order": ("nvt", ""),
 }
 
 
 def create_upper_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    for name, column in UPPER_INDEXES.items():
+    for name, (column, include) in UPPER_INDEXES.items():
         schema_editor.execute(
             f'CREATE INDEX IF NOT EXISTS "{name}" ON "findings_finding" ("organization_id", "product", '
-            f'UPPER("{column}"::text) text_pattern_ops, "severity" DESC, "last_seen" DESC, "id" DESC)'
+            f'UPPER("{column}"::text) text_pattern_ops, "severity" DESC, "last_seen" DESC, "id" DESC){include}'
         )
 
 
