@@ -6,6 +6,7 @@ Redis) while the findings are unchanged; the "after a write" cases measure the f
 a write, which counts again.
 
     .venv/bin/python benchmarks/bench_findings_list.py --database-url postgres://postgres@localhost/bench_findings
+        [--rows 1000000] [--requests 40] [--keep | --reuse] [--cache-url redis://127.0.0.1:6379/7]
 
 The database (its name must start with `bench`) is created for the run and dropped after."""
 
@@ -59,6 +60,7 @@ def parse_args(argv=None):
     parser.add_argument("--rows", type=int, default=1_000_000, help="current findings to seed (default 1000000)")
     parser.add_argument("--requests", type=int, default=40, help="measured requests per case (default 40)")
     parser.add_argument("--keep", action="store_true", help="keep the database (for EXPLAIN)")
+    parser.add_argument("--reuse", action="store_true", help="measure the database a --keep run left (no seeding)")
     parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/7",
                         help="the shared cache holding list counts (default redis://127.0.0.1:6379/7)")
     args = parser.parse_args(argv)
@@ -70,7 +72,8 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     database = harness.ScratchDatabase(args.database_url, ROOT / "benchmarks" / "unused.sqlite3")
-    database.create()
+    if not args.reuse:
+        database.create()
     os.environ["DATABASE_URL"] = database.url
     os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
     os.environ["CACHE_URL"] = args.cache_url
@@ -82,15 +85,18 @@ def main(argv=None):
         from django.core.management import call_command
         from django.db import connection
 
-        from benchmarks.findings_seed import seed_findings
+        from benchmarks.findings_seed import reuse_seed, seed_findings
 
         call_command("migrate", verbosity=0)
-        started = time.perf_counter()
-        print(f"Seeding {args.rows} findings on {database.label} ...", flush=True)
-        seed = seed_findings(args.rows)
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-        print(f"seeded in {time.perf_counter() - started:.0f} s", flush=True)
+        if args.reuse:
+            seed = reuse_seed()
+        else:
+            started = time.perf_counter()
+            print(f"Seeding {args.rows} findings on {database.label} ...", flush=True)
+            seed = seed_findings(args.rows)
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+            print(f"seeded in {time.perf_counter() - started:.0f} s", flush=True)
         bench = harness.Benchmark(0, 10)
         bench.handler = WSGIHandler()
         table = measure(bench, seed, args.requests, seed_organization())
@@ -99,7 +105,7 @@ def main(argv=None):
         from django.db import connections
 
         connections.close_all()
-        if not args.keep:
+        if not (args.keep or args.reuse):
             database.drop()
 
 
