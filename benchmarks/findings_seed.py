@@ -57,6 +57,22 @@ def seed_findings(rows):
                         host_ip="10.0.1.7")
 
 
+def reuse_seed():
+    """The seed of a database an earlier `--keep` run left, with a fresh API key and session."""
+    from accounts.models import User
+    from accounts.services.api_keys import create_api_key
+    from benchmarks.seed import _caller
+    from organizations.services import staff_organization
+    from scanning.models import Scan
+
+    user = User.objects.get(username="bench-manager")
+    _key, secret = create_api_key(name="Benchmark platform key", organization=staff_organization())
+    scan = Scan.objects.get(organization=user.organization, name="Scan 3")
+    return FindingsSeed(headers=_caller("Manager", user, secret).headers, scan_id=str(scan.pk),
+                        check_name="Check 042 TLS weakness", check_nvt="1.3.6.1.4.1.60000.2.42", cve="CVE-2020-10042",
+                        host_ip="10.0.1.7")
+
+
 def _bulk_rows(org_id, scans, rows):
     hosts = max(rows // FINDINGS_PER_HOST, 1)
     scan_ids = "ARRAY[" + ",".join(f"'{s.pk}'::uuid" for s in scans) + "]"

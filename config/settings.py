@@ -98,6 +98,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# GET /v2/vulnerabilities keeps its exact total_count in the cache until the findings change
+# (findings/services/list_counts.py): only sound when every process shares the cache.
+FINDINGS_COUNT_CACHE = env.bool(
+    "FINDINGS_COUNT_CACHE",
+    default=not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache")),
+)
 
 AUTH_USER_MODEL = "accounts.User"
 PASSWORD_HASHERS = [

@@ -35,7 +35,8 @@ def apply_list_params(queryset, params, *, search_fields, sort_fields, date_fiel
     """Apply `q[...]` search, the date range and `sort_by` from `params` (a QueryDict or dict).
 
     `search_fields` maps API column -> ORM path (or a `(queryset, value) -> queryset` callable);
-    `sort_fields` is a tuple of column names or a dict API column -> ORM path; `default_sort`
+    `sort_fields` is a tuple of column names or a dict API column -> ORM path (or a tuple of
+    paths, sorted in the same direction); `default_sort`
     holds ORM order_by() terms. Raises InvalidInput on any bad parameter.
     """
     multi_valued = False
@@ -271,7 +272,7 @@ def parse_sort(params, sort_fields, default_sort) -> list[str]:
     else:
         # `+` stands for a space when the query string was built by hand without encoding.
         keys = [key.strip() for key in raw.replace("+", " ").split(",") if key.strip()]
-        terms = [_sort_term(key, columns) for key in keys] or list(default_sort)
+        terms = [term for key in keys for term in _sort_terms(key, columns)] or list(default_sort)
 
     last = terms[-1] if terms else "pk"
     if last.lstrip("-") not in ("pk", "id"):
@@ -279,7 +280,9 @@ def parse_sort(params, sort_fields, default_sort) -> list[str]:
     return terms or ["pk"]
 
 
-def _sort_term(key, columns):
+def _sort_terms(key, columns):
+    """The ORM terms of one `sort_by` key: a column maps to a path, or to a tuple of paths sorted
+    the same way (a column whose ties the list orders by another, as its index does)."""
     match = SORT_TERM.match(key)
     if not match:
         raise InvalidInput.field("sort_by", f"has an invalid sort key {key!r}")
@@ -295,4 +298,5 @@ def _sort_term(key, columns):
             "sort_by", f"has an invalid direction in {key!r} (use asc or desc)"
         )
     descending = bool(minus) or direction == "desc"
-    return ("-" if descending else "") + columns[column]
+    paths = columns[column] if isinstance(columns[column], tuple) else (columns[column],)
+    return [("-" if descending else "") + path for path in paths]

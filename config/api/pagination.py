@@ -47,11 +47,16 @@ class PagePagination(BasePagination):
         self.request = request
         self.page_number = positive_int(request.query_params, "page", 1)
         self.per_page = min(positive_int(request.query_params, "per_page", DEFAULT_PER_PAGE), MAX_PER_PAGE)
-        self.total_count = queryset.count()
+        # The view may know a cheaper exact count (e.g. one cached until the rows change).
+        self.total_count = view.count_rows(queryset) if hasattr(view, "count_rows") else queryset.count()
         offset = (self.page_number - 1) * self.per_page
         if offset >= self.total_count:
             return []
-        page = queryset[offset : offset + self.per_page]
+        # The view may also know a better way to read a page of `total_count` rows.
+        page_of = getattr(view, "page_of", None)
+        page = page_of(queryset, self.total_count, offset, self.per_page) if page_of else None
+        if page is None:
+            page = queryset[offset : offset + self.per_page]
         if rows is not None:
             page = rows(page_by_ids(queryset, page) if sorts_before_limit(queryset) else page)
         return list(page)

@@ -86,6 +86,10 @@ class ResourceViewSet(GenericViewSet):
             default_sort=self.default_sort,
         )
 
+    def count_rows(self, queryset):
+        """The list's exact `total_count` (the paginator asks; a subclass may answer from a cache)."""
+        return queryset.count()
+
     # --- bodies and responses ---
     def payload(self, name=None):
         return unwrap(self.request.data, name or self.resource_name)

@@ -5,7 +5,8 @@ callable as config.api.filtering expects; a bad value raises ValueError (a 422 n
 import ipaddress
 import re
 
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast, Upper
 
 from config.api.errors import InvalidInput
 from findings.models import CheckInfo
@@ -57,9 +58,14 @@ def search_port(queryset, value):
 
 def search_cve(queryset, value):
     """`q[cve]`: a CVE id (`*` wildcard allowed) among the check's CVEs. The catalogue is small;
-    the match runs there, and the findings are then picked by check id."""
+    the match runs there, and the findings are then picked by check id. The same checks' nvts
+    (UPPER, as q[nvt] matches) let PostgreSQL read each check's findings from the nvt index in
+    the list's order rather than walk the whole severity order looking for them."""
     if not CVE.match(value):
         raise ValueError("must be a CVE id such as CVE-2021-44228")
     pattern = value.upper().replace("*", ".*")
     checks = CheckInfo.objects.filter(cves__iregex=f'"{pattern}"')
-    return queryset.filter(check_info_id__in=checks.values("pk"))
+    return queryset.alias(upper_nvt=Upper(Cast("nvt", TextField()))).filter(
+        check_info_id__in=checks.values("pk"),
+        upper_nvt__in=checks.annotate(upper_nvt=Upper(Cast("nvt", TextField()))).values("upper_nvt"),
+    )

@@ -4,17 +4,19 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from findings.api import pages
 from findings.api.base import FindingsViewSet
 from findings.api.params import search_cve, search_host, search_port
 from findings.api.serializers import HostSerializer, VulnerabilitySerializer
 from findings.models import Finding, Host
-from findings.services import statistics
+from findings.services import list_counts, statistics
 
 
 class VulnerabilityViewSet(FindingsViewSet):
     queryset = Finding.objects.select_related("check_info", "host")
     serializer_class = VulnerabilitySerializer
-    sort_fields = {"severity": "severity", "last_seen": "last_seen", "name": "name"}
+    # Equal severities by last_seen, as in the default order: both directions read one index.
+    sort_fields = {"severity": ("severity", "last_seen"), "last_seen": "last_seen", "name": "name"}
     default_sort = ("-severity", "-last_seen")
     date_field = "last_seen"
 
@@ -26,6 +28,13 @@ class VulnerabilityViewSet(FindingsViewSet):
 
     def list(self, request):
         return self.respond_list(self.filter_queryset(self.get_queryset()).filter(qod__gte=self.min_qod))
+
+    def count_rows(self, queryset):
+        return list_counts.counted(queryset, self.request.user, self.request.query_params)
+
+    def page_of(self, queryset, total, offset, size):
+        """A `q[name]=prefix*` page (see findings.api.pages), or None for the plain slice."""
+        return pages.prefix_match_page(queryset, self.request.query_params.get("q[name]"), total, offset, size)
 
     def retrieve(self, request, pk=None):
         return self.respond(self.get_object())

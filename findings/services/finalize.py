@@ -23,6 +23,7 @@ from scanning.choices import RunStatus
 from scanning.models import RunHost, ScanRun
 
 from .counts import DEFAULT_MIN_QOD, refresh_hosts, run_summaries, save_run_numbers
+from .list_counts import findings_changed
 
 CHUNK = 5000  # ids per UPDATE ... WHERE id IN (...)
 
@@ -121,6 +122,8 @@ def fix_unseen_findings(run, scope, now):
     for start in range(0, len(ids), CHUNK):
         Finding.objects.filter(pk__in=ids[start:start + CHUNK]).update(status=FindingStatus.FIXED, fixed_at=now,
                                                                         updated_at=now)
+    if ids:
+        findings_changed(run.organization_id)  # after the writes: outside a transaction it acts at once
     return len(ids)
 
 

@@ -21,6 +21,7 @@ from scanning.models import RunHost, ScanRun
 from .bulk import upsert
 from .catalogue import upsert_check_info
 from .ingest_ids import natural_id
+from .list_counts import findings_changed
 from .matching import active_exceptions, exception_for, port_label
 
 # Rows are plain tuples in these column orders (bulk.upsert streams them).
@@ -70,6 +71,7 @@ def store_hosts(run, hosts, now=None):
         checks = upsert_check_info(run.organization_id, [hit.finding for hit in hits])
         exceptions = active_exceptions(run.organization_id, run.product, {hit.finding.nvt for hit in hits}, now)
         findings = upsert_findings(run, hits, host_ids, checks, exceptions, now)
+        findings_changed(run.organization_id)
         store_results(run, hits, findings, previously_found(run, hits), now)
 
 

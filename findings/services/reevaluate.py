@@ -16,6 +16,7 @@ from scanning.models import Scan, ScanRun
 
 from .counts import refresh_hosts, run_summaries, save_run_numbers
 from .finalize import refresh_exception_counts
+from .list_counts import findings_changed
 from .matching import in_force, scope_filter
 
 
@@ -57,6 +58,7 @@ def reevaluate(organization_id, product, nvts, now=None):
                 severity=exception.new_severity, severity_level=severity_level(exception.new_severity),
                 exception=exception, updated_at=now,
             )
+    findings_changed(organization_id)  # after the writes: outside a transaction it acts at once
     recount(organization_id, product, findings, results)
 
 
