@@ -64,9 +64,9 @@ class LabClient:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                if self.http.get(self.base + "/healthz", timeout=2).status_code == 200:
+                if self.http.get(self.base + "/healthz", timeout=5).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:  # listening, workers still booting
                 pass
             time.sleep(0.2)
         raise SystemExit("the web server did not come up (see the product log)")
