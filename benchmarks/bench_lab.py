@@ -92,14 +92,21 @@ def run_scans(client, lab_ports, runs, max_seconds, catalogue_family):
         ok &= not problems
         results.append({(f["nvt"], f["port"]): f["detection"] for f in everything})
     for number, later in enumerate(results[1:], start=2):
-        if later != results[0]:
-            ok = False
-            changed = sorted(set(later.items()) ^ set(results[0].items()))
-            print(f"MISSED TARGET: run {number} differs from run 1 in {len(changed)} (fingerprint, evidence) pairs: "
-                  f"{changed[:6]}")
-        else:
-            print(f"run {number}: the same {len(later)} fingerprints with the same evidence as run 1")
+        ok &= same_findings(results[0], later, number)
     return ok
+
+
+def same_findings(first, later, number) -> bool:
+    """The same fingerprints (nvt, port) with the same evidence as the first run."""
+    if later == first:
+        print(f"run {number}: the same {len(later)} fingerprints with the same evidence as run 1")
+        return True
+    for key in sorted(set(first) ^ set(later)):
+        print(f"MISSED TARGET: fingerprint {key} only in run {1 if key in first else number}")
+    for key in sorted(set(first) & set(later)):
+        if first[key] != later[key]:
+            print(f"MISSED TARGET: {key} evidence changed between runs: {first[key]!r} -> {later[key]!r}")
+    return False
 
 
 def main():
