@@ -22,12 +22,22 @@ from pathlib import Path
 from tests.daemons import Daemon, binary, free_port
 from tests.scanning.engine.checks import legacy_servers, nginx_lab
 from tests.scanning.engine.checks.certs import make_cert
+from tests.scanning.engine.checks.fakes import elasticsearch_handler, mongodb_handler
 from tests.scanning.engine.checks.servicechecks import shared_dir
 from tests.scanning.engine.checks.test_databases import PG_BIN, as_postgres, postgres, redis
 from tests.scanning.engine.checks.test_dns import dnsmasq
 from tests.scanning.engine.checks.test_ftp import COMMON as FTP_COMMON
 from tests.scanning.engine.checks.test_ftp import PROFILES as FTP_PROFILES
-from tests.scanning.engine.checks.test_mail import EXIM_COMMON, EXIM_PROFILES
+from tests.scanning.engine.checks.test_mail import (
+    EXIM_COMMON,
+    EXIM_PROFILES,
+    IMAP_CLEAR,
+    IMAP_TLS,
+    POP3_CLEAR,
+    POP3_TLS,
+    imap,
+    pop3,
+)
 from tests.scanning.engine.checks.test_remote import WEAK as SSH_WEAK
 from tests.scanning.engine.checks.test_remote import inetd, sshd_config
 from tests.scanning.engine.checks.test_snmp import answers as snmp_answers
@@ -149,6 +159,24 @@ def exim(stack, work):
             lab_port("Exim hardened", "mail", HARDENED, ports[HARDENED], distribution=True)]
 
 
+def mail_fakes(stack, work):
+    """POP3 and IMAP as Dovecot answers, with and without disable_plaintext_auth (not installed here)."""
+    return [lab_port("POP3 USER without STLS", "mail", WEAK, _thread(stack, pop3(POP3_CLEAR)), expected={"CG-5002"}),
+            lab_port("IMAP LOGIN in clear", "mail", WEAK, _thread(stack, imap(IMAP_CLEAR)), expected={"CG-5002"}),
+            lab_port("POP3 STLS", "mail", HARDENED, _thread(stack, pop3(POP3_TLS))),
+            lab_port("IMAP STARTTLS + LOGINDISABLED", "mail", HARDENED, _thread(stack, imap(IMAP_TLS)))]
+
+
+def nosql_fakes(stack, work):
+    """MongoDB and Elasticsearch with and without access control (not in Debian)."""
+    return [lab_port("MongoDB without access control", "databases", WEAK, _thread(stack, mongodb_handler(auth=False)),
+                     expected={"CG-6003"}),
+            lab_port("MongoDB with access control", "databases", HARDENED, _thread(stack, mongodb_handler(auth=True))),
+            lab_port("Elasticsearch without security", "databases", WEAK,
+                     _thread(stack, elasticsearch_handler(auth=False)), expected={"CG-6004"}),
+            lab_port("Elasticsearch answering 401", "databases", HARDENED, _thread(stack, elasticsearch_handler(auth=True)))]
+
+
 def caches(stack, work):
     tmp = _scratch(stack)
     (open_redis, open_port), (locked_redis, locked_port) = redis(tmp), redis(tmp, "--requirepass", "s3cret-Pass")
@@ -225,13 +253,20 @@ def versions(stack, work):
                  _thread(stack, http(PAGE, b"Apache/2.2.34 (Unix)")), expected={"CG-9001", "CG-2005"}, allowed=HEADER_LOGS),
         lab_port("Apache 2.4.62", "known_vulnerable_versions", HARDENED,
                  _thread(stack, http(PAGE, b"Apache/2.4.62 (Unix)")), allowed=web),
+        lab_port("OpenSSH 7.4 (upstream) banner", "known_vulnerable_versions", WEAK,
+                 _thread(stack, banner(b"SSH-2.0-OpenSSH_7.4\r\n")), expected={"CG-CVE-2018-15473"}),
         lab_port("OpenSSH 9.2p1 Debian-2+deb12u3 banner", "known_vulnerable_versions", HARDENED,
                  _thread(stack, banner(b"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n")), distribution=True),
+        lab_port("OpenSSH 7.4p1 Debian-10+deb9u7 banner", "known_vulnerable_versions", HARDENED,
+                 _thread(stack, banner(b"SSH-2.0-OpenSSH_7.4p1 Debian-10+deb9u7\r\n")), distribution=True),
+        lab_port("Apache 2.4.56 (Debian) + PHP 7.4.33 build", "known_vulnerable_versions", HARDENED,
+                 _thread(stack, http(PAGE, b"Apache/2.4.56 (Debian)\r\nX-Powered-By: PHP/7.4.33-1+deb11u5")),
+                 allowed=web, distribution=True),
     ]
 
 
 GROUPS = {"nginx": nginx, "legacy_tls": legacy_tls, "web": web_fakes, "ssh": sshd, "ftp": vsftpd, "mail": exim,
-          "caches": caches, "postgresql": postgresql, "snmp": snmpd, "dns": dns, "versions": versions}
+          "mail_fakes": mail_fakes, "caches": caches, "nosql": nosql_fakes, "postgresql": postgresql, "snmp": snmpd, "dns": dns, "versions": versions}
 
 
 def start_lab(stack: contextlib.ExitStack, work: Path, groups=None):
