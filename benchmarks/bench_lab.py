@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)
 
 from benchmarks.harness import ScratchDatabase  # noqa: E402
-from benchmarks.lab_api import LabClient, cpu_seconds, create_tenant  # noqa: E402
+from benchmarks.lab_api import LabClient, backend_cpu_seconds, cpu_seconds, create_tenant  # noqa: E402
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 
@@ -64,21 +64,23 @@ def process(argv, env, log):
             proc.wait(5)
 
 
-def run_scans(client, lab_ports, runs, max_seconds, catalogue_family):
+def run_scans(client, lab_ports, runs, max_seconds, catalogue_family, database_url):
     from tests.lab.scorecard import render, score
 
     scan_id = client.create_scan(lab_ports)
     results, ok = [], True
     for number in range(1, runs + 1):
-        worker_cpu = cpu_seconds(client.worker_pid)
+        worker_cpu, database_cpu = cpu_seconds(client.worker_pid), backend_cpu_seconds(database_url)
         seconds, run = client.run_scan(scan_id, timeout=max(300, 3 * max_seconds))
         worker_cpu = cpu_seconds(client.worker_pid) - worker_cpu
+        database_cpu = backend_cpu_seconds(database_url) - database_cpu
         findings = client.vulnerabilities(scan_id, run["id"])
         everything = client.vulnerabilities(scan_id, run["id"], min_qod=0)
         card = score(lab_ports, findings, catalogue_family, everything)
         load = os.getloadavg()
         print(f"\n## run {number}: status {run['status']}, wall {seconds:.1f} s (product's duration "
-              f"{run['duration_seconds']} s), worker CPU {worker_cpu:.1f} s, load average "
+              f"{run['duration_seconds']} s), CPU: worker and its children {worker_cpu:.1f} s, PostgreSQL backends "
+              f"{database_cpu:.1f} s; load average "
               f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; {len(findings)} findings listed, "
               f"{len(everything)} with min_qod=0; PCI {run['pci_status']}")
         print(render(card))
@@ -146,7 +148,7 @@ def main():
             worker = stack.enter_context(process([PYTHON, "manage.py", "db_worker", "--queue-name", "*",
                                                   "--no-reload", "--interval", "0.2"], env, log))
             client = LabClient(f"http://127.0.0.1:{web_port}", tenant, worker.pid)
-            ok = run_scans(client, lab_ports, args.runs, args.max_seconds, lambda nvt: CATALOGUE[nvt].family)
+            ok = run_scans(client, lab_ports, args.runs, args.max_seconds, lambda nvt: CATALOGUE[nvt].family, database.url)
     finally:
         log.close()
         from django.db import connections

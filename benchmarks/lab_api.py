@@ -41,14 +41,42 @@ def create_tenant() -> Tenant:
     return Tenant(user.username, password, secret)
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (and its waited-for children), from /proc."""
+def _stat(pid) -> list[str] | None:
     try:
         with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
+            return stat.read().rsplit(")", 1)[1].split()
     except OSError:
+        return None
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and of its descendants, live (nmap, telnet probes ...)
+    or reaped, from /proc."""
+    stats = {int(entry): _stat(entry) for entry in os.listdir("/proc") if entry.isdigit()}
+    children = {}
+    for child, fields in stats.items():
+        if fields:
+            children.setdefault(int(fields[1]), []).append(child)
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        fields = stats.get(current)
+        if fields:
+            total += sum(int(value) for value in fields[11:15])
+            todo.extend(children.get(current, []))
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def backend_cpu_seconds(database_url: str) -> float:
+    """CPU time of the PostgreSQL backends serving the database (0 on SQLite)."""
+    if not database_url.startswith("postgres"):
         return 0.0
-    return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        pids = [row[0] for row in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                                               "AND pid <> pg_backend_pid()")]
+    return sum(cpu_seconds(pid) for pid in pids)
 
 
 class LabClient:

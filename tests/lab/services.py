@@ -7,9 +7,8 @@ exactly the daemons those tests prove each check against.
         ...scan every port.label of 127.0.0.1...
 
 Real Debian daemons where Debian ships one (nginx, OpenSSH, inetutils telnetd, vsftpd, Exim,
-Redis, memcached, PostgreSQL 15, net-snmp, dnsmasq); protocol-faithful servers in threads for
-what Debian no longer ships (SSLv2/SSLv3 with RC4 and EXPORT suites, SSH-1, TRACE echo, old
-and current product banners)."""
+Redis, memcached, MariaDB, PostgreSQL 15, net-snmp, dnsmasq); protocol-faithful servers in
+threads (fakes.py, and SSH-1 here) for what Debian does not ship."""
 
 import contextlib
 import os
@@ -20,49 +19,27 @@ import subprocess
 from pathlib import Path
 
 from tests.daemons import Daemon, binary, free_port
-from tests.scanning.engine.checks import legacy_servers, nginx_lab
-from tests.scanning.engine.checks.certs import make_cert
-from tests.scanning.engine.checks.fakes import elasticsearch_handler, mongodb_handler
+from tests.scanning.engine.checks import nginx_lab
 from tests.scanning.engine.checks.servicechecks import shared_dir
-from tests.scanning.engine.checks.test_databases import PG_BIN, as_postgres, postgres, redis
+from tests.scanning.engine.checks.test_databases import PG_BIN, as_postgres, mariadbd, postgres, redis
 from tests.scanning.engine.checks.test_dns import dnsmasq
 from tests.scanning.engine.checks.test_ftp import COMMON as FTP_COMMON
 from tests.scanning.engine.checks.test_ftp import PROFILES as FTP_PROFILES
-from tests.scanning.engine.checks.test_mail import (
-    EXIM_COMMON,
-    EXIM_PROFILES,
-    IMAP_CLEAR,
-    IMAP_TLS,
-    POP3_CLEAR,
-    POP3_TLS,
-    imap,
-    pop3,
-)
+from tests.scanning.engine.checks.test_mail import EXIM_COMMON, EXIM_PROFILES
 from tests.scanning.engine.checks.test_remote import WEAK as SSH_WEAK
 from tests.scanning.engine.checks.test_remote import inetd, sshd_config
 from tests.scanning.engine.checks.test_snmp import answers as snmp_answers
-from tests.scanning.engine.servers import TcpService, banner, http
+from tests.scanning.engine.servers import banner
 
+from . import fakes
 from .ports import HARDENED, HEADER_LOGS, WEAK, lab_port
 
-SSL2, SSL3 = 0x0002, 0x0300
-RC4_SHA, DES3_SHA, EXPORT_RC4_40 = 0x0005, 0x000A, 0x0003
-PAGE = b"<!DOCTYPE html><html><head><title>Orders</title></head><body>Shop</body></html>"
-APACHE_2449 = {"CG-CVE-2021-41773", "CG-CVE-2021-42013", "CG-CVE-2021-41524", "CG-CVE-2021-44790",
-               "CG-CVE-2022-22720", "CG-CVE-2022-23943", "CG-CVE-2022-31813", "CG-CVE-2023-25690",
-               "CG-CVE-2024-38476"}
 # expired, self-signed, for another host (weak.example.test, no address: scanned by address, it is
 # judged against 127.0.0.1's reverse name, localhost), 1024-bit
 CERT_FAULTS = {"CG-1010", "CG-1012", "CG-1014", "CG-1015"}
 # nginx 1.22's default ssl_protocols still include TLS 1.0 and 1.1, and ALL has the anonymous suites
 # (no 3DES, RC4 or EXPORT: Debian's OpenSSL 3.0 has none of them; the SSLv2/SSLv3 stack plants those)
 LEGACY_DEFAULTS = {"CG-1003", "CG-1004", "CG-1009"}
-
-
-def _thread(stack, handler) -> int:
-    service = TcpService(handler, "127.0.0.1")
-    stack.callback(service.close)
-    return service.port
 
 
 def _scratch(stack, owner=None) -> str:
@@ -93,18 +70,6 @@ def nginx(stack, work: Path):
     ]
 
 
-def legacy_tls(stack, work):
-    server = legacy_servers.LegacyTls({SSL2, SSL3}, (EXPORT_RC4_40, RC4_SHA, DES3_SHA), make_cert().der)
-    port = _thread(stack, server)
-    return [lab_port("SSLv2/SSLv3 stack", "ssl_tls", WEAK, port,
-                     expected={"CG-1001", "CG-1002", "CG-1005", "CG-1006", "CG-1008", "CG-1012"})]
-
-
-def web_fakes(stack, work):
-    return [lab_port("TRACE echo", "web_servers", WEAK, _thread(stack, legacy_servers.trace_echo),
-                     expected={"CG-2006"}, allowed=HEADER_LOGS)]
-
-
 def sshd(stack, work):
     executable, keygen = binary("sshd"), binary("ssh-keygen")
     root = _scratch(stack)
@@ -117,8 +82,8 @@ def sshd(stack, work):
     os.makedirs("/run/sshd", exist_ok=True)  # the privilege-separation directory sshd insists on
     for variant, conf in configs.items():
         stack.enter_context(Daemon([executable, "-D", "-e", "-f", conf, "-p", str(ports[variant])], ports[variant]))
-    telnet = _thread(stack, inetd(binary("telnetd")))
-    ssh1 = _thread(stack, banner(b"SSH-1.5-1.2.33\r\n"))
+    telnet = fakes.thread(stack, inetd(binary("telnetd")))
+    ssh1 = fakes.thread(stack, banner(b"SSH-1.5-1.2.33\r\n"))
     return [
         lab_port("sshd weak", "remote_access", WEAK, ports[WEAK], distribution=True,
                  expected={"CG-3003", "CG-3004", "CG-3005", "CG-3006"}),
@@ -159,24 +124,6 @@ def exim(stack, work):
             lab_port("Exim hardened", "mail", HARDENED, ports[HARDENED], distribution=True)]
 
 
-def mail_fakes(stack, work):
-    """POP3 and IMAP as Dovecot answers, with and without disable_plaintext_auth (not installed here)."""
-    return [lab_port("POP3 USER without STLS", "mail", WEAK, _thread(stack, pop3(POP3_CLEAR)), expected={"CG-5002"}),
-            lab_port("IMAP LOGIN in clear", "mail", WEAK, _thread(stack, imap(IMAP_CLEAR)), expected={"CG-5002"}),
-            lab_port("POP3 STLS", "mail", HARDENED, _thread(stack, pop3(POP3_TLS))),
-            lab_port("IMAP STARTTLS + LOGINDISABLED", "mail", HARDENED, _thread(stack, imap(IMAP_TLS)))]
-
-
-def nosql_fakes(stack, work):
-    """MongoDB and Elasticsearch with and without access control (not in Debian)."""
-    return [lab_port("MongoDB without access control", "databases", WEAK, _thread(stack, mongodb_handler(auth=False)),
-                     expected={"CG-6003"}),
-            lab_port("MongoDB with access control", "databases", HARDENED, _thread(stack, mongodb_handler(auth=True))),
-            lab_port("Elasticsearch without security", "databases", WEAK,
-                     _thread(stack, elasticsearch_handler(auth=False)), expected={"CG-6004"}),
-            lab_port("Elasticsearch answering 401", "databases", HARDENED, _thread(stack, elasticsearch_handler(auth=True)))]
-
-
 def caches(stack, work):
     tmp = _scratch(stack)
     (open_redis, open_port), (locked_redis, locked_port) = redis(tmp), redis(tmp, "--requirepass", "s3cret-Pass")
@@ -210,6 +157,20 @@ def postgresql(stack, work):
             lab_port("PostgreSQL scram-sha-256", "databases", HARDENED, ports[HARDENED])]
 
 
+def mysql(stack, work):
+    """MariaDB: grant tables skipped (root without password) vs root by unix socket only."""
+    executable, install = binary("mariadbd"), binary("mariadb-install-db")
+    root = _scratch(stack)
+    subprocess.run([install, "--no-defaults", f"--datadir={root}/socket_auth", "--user=root",  # noqa: S603
+                    "--auth-root-authentication-method=socket", "--skip-test-db"], check=True, capture_output=True, timeout=120)
+    shutil.copytree(f"{root}/socket_auth", f"{root}/no_grants", symlinks=True)
+    ports = {WEAK: free_port(), HARDENED: free_port()}
+    stack.enter_context(mariadbd(executable, root, "no_grants", ports[WEAK], "--skip-grant-tables"))
+    stack.enter_context(mariadbd(executable, root, "socket_auth", ports[HARDENED]))
+    return [lab_port("MariaDB without grant tables", "databases", WEAK, ports[WEAK], distribution=True, expected={"CG-6006"}),
+            lab_port("MariaDB root by socket only", "databases", HARDENED, ports[HARDENED], distribution=True)]
+
+
 def snmpd(stack, work):
     executable = binary("snmpd")
     root = _scratch(stack)
@@ -241,32 +202,9 @@ def dns(stack, work):
                      allowed=version) for protocol in ("tcp", "udp")]
 
 
-def versions(stack, work):
-    """Banners of known-vulnerable, end-of-life, current and distribution builds."""
-    web = {"CG-2005", *HEADER_LOGS}  # a Server header with a version: true, low
-    return [
-        lab_port("vsFTPd 2.3.4 banner", "known_vulnerable_versions", WEAK, _thread(stack, banner(b"220 (vsFTPd 2.3.4)\r\n")),
-                 expected={"CG-CVE-2011-2523"}),
-        lab_port("Apache 2.4.49", "known_vulnerable_versions", WEAK, _thread(stack, http(PAGE, b"Apache/2.4.49 (Unix)")),
-                 expected={*APACHE_2449, "CG-2005"}, allowed=HEADER_LOGS),
-        lab_port("Apache 2.2.34 (end of life)", "known_vulnerable_versions", WEAK,
-                 _thread(stack, http(PAGE, b"Apache/2.2.34 (Unix)")), expected={"CG-9001", "CG-2005"}, allowed=HEADER_LOGS),
-        lab_port("Apache 2.4.62", "known_vulnerable_versions", HARDENED,
-                 _thread(stack, http(PAGE, b"Apache/2.4.62 (Unix)")), allowed=web),
-        lab_port("OpenSSH 7.4 (upstream) banner", "known_vulnerable_versions", WEAK,
-                 _thread(stack, banner(b"SSH-2.0-OpenSSH_7.4\r\n")), expected={"CG-CVE-2018-15473"}),
-        lab_port("OpenSSH 9.2p1 Debian-2+deb12u3 banner", "known_vulnerable_versions", HARDENED,
-                 _thread(stack, banner(b"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n")), distribution=True),
-        lab_port("OpenSSH 7.4p1 Debian-10+deb9u7 banner", "known_vulnerable_versions", HARDENED,
-                 _thread(stack, banner(b"SSH-2.0-OpenSSH_7.4p1 Debian-10+deb9u7\r\n")), distribution=True),
-        lab_port("Apache 2.4.56 (Debian) + PHP 7.4.33 build", "known_vulnerable_versions", HARDENED,
-                 _thread(stack, http(PAGE, b"Apache/2.4.56 (Debian)\r\nX-Powered-By: PHP/7.4.33-1+deb11u5")),
-                 allowed=web, distribution=True),
-    ]
-
-
-GROUPS = {"nginx": nginx, "legacy_tls": legacy_tls, "web": web_fakes, "ssh": sshd, "ftp": vsftpd, "mail": exim,
-          "mail_fakes": mail_fakes, "caches": caches, "nosql": nosql_fakes, "postgresql": postgresql, "snmp": snmpd, "dns": dns, "versions": versions}
+GROUPS = {"nginx": nginx, "legacy_tls": fakes.legacy_tls, "web": fakes.web_fakes, "ssh": sshd, "ftp": vsftpd,
+          "mail": exim, "mail_fakes": fakes.mail_fakes, "caches": caches, "nosql": fakes.nosql_fakes, "mysql": mysql,
+          "postgresql": postgresql, "snmp": snmpd, "dns": dns, "versions": fakes.versions}
 
 
 def start_lab(stack: contextlib.ExitStack, work: Path, groups=None):
