@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)
 
 from benchmarks.harness import ScratchDatabase  # noqa: E402
-from benchmarks.lab_api import LabClient, backend_cpu_seconds, cpu_seconds, create_tenant  # noqa: E402
+from benchmarks.lab_api import LabClient, backend_cpu, backend_cpu_since, cpu_seconds, create_tenant  # noqa: E402
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 
@@ -47,7 +47,8 @@ def free_port() -> int:
 def product_env(database_url: str) -> dict:
     return {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "config.settings",
             "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
-            "DJANGO_SECURE_SSL_REDIRECT": "false", "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost"}
+            "DJANGO_SECURE_SSL_REDIRECT": "false", "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DATABASE_CONN_MAX_AGE": "600"}  # connections (and so PostgreSQL backends) live through a run
 
 
 @contextlib.contextmanager
@@ -70,10 +71,10 @@ def run_scans(client, lab_ports, runs, max_seconds, catalogue_family, database_u
     scan_id = client.create_scan(lab_ports)
     results, ok = [], True
     for number in range(1, runs + 1):
-        worker_cpu, database_cpu = cpu_seconds(client.worker_pid), backend_cpu_seconds(database_url)
+        worker_cpu, database_cpu = cpu_seconds(client.worker_pid), backend_cpu(database_url)
         seconds, run = client.run_scan(scan_id, timeout=max(300, 3 * max_seconds))
         worker_cpu = cpu_seconds(client.worker_pid) - worker_cpu
-        database_cpu = backend_cpu_seconds(database_url) - database_cpu
+        database_cpu = backend_cpu_since(database_cpu, database_url)
         findings = client.vulnerabilities(scan_id, run["id"])
         everything = client.vulnerabilities(scan_id, run["id"], min_qod=0)
         card = score(lab_ports, findings, catalogue_family, everything)

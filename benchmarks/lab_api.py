@@ -67,16 +67,21 @@ def cpu_seconds(pid: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def backend_cpu_seconds(database_url: str) -> float:
-    """CPU time of the PostgreSQL backends serving the database (0 on SQLite)."""
+def backend_cpu(database_url: str) -> dict:
+    """{pid: CPU seconds} of the PostgreSQL backends serving the database ({} on SQLite)."""
     if not database_url.startswith("postgres"):
-        return 0.0
+        return {}
     import psycopg
 
     with psycopg.connect(database_url, autocommit=True) as conn:
         pids = [row[0] for row in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
                                                "AND pid <> pg_backend_pid()")]
-    return sum(cpu_seconds(pid) for pid in pids)
+    return {pid: cpu_seconds(pid) for pid in pids}
+
+
+def backend_cpu_since(before: dict, database_url: str) -> float:
+    """CPU the backends used since `before` (a backend that ended in between is not counted)."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in backend_cpu(database_url).items())
 
 
 class LabClient:
