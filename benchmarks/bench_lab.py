@@ -65,10 +65,10 @@ def process(argv, env, log):
             proc.wait(5)
 
 
-def run_scans(client, lab_ports, runs, max_seconds, catalogue_family, database_url):
+def run_scans(client, lab_ports, runs, max_seconds, catalogue_family, database_url, hosts):
     from tests.lab.scorecard import render, score
 
-    scan_id = client.create_scan(lab_ports)
+    scan_id = client.create_scan(lab_ports, hosts)
     results, ok = [], True
     for number in range(1, runs + 1):
         worker_cpu, database_cpu = cpu_seconds(client.worker_pid), backend_cpu(database_url)
@@ -133,6 +133,7 @@ def main():
     parser.add_argument("--runs", type=int, default=2, help="scans of the same lab (fingerprints compared)")
     parser.add_argument("--groups", default="", help="comma-separated lab groups (default: all)")
     parser.add_argument("--max-seconds", type=float, default=120.0, help="target wall time of one scan")
+    parser.add_argument("--hosts", default="127.0.0.1", help="the target's hosts: 127.0.0.1 or localhost (by name)")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-lab-"))
@@ -164,7 +165,8 @@ def main():
             worker = stack.enter_context(process([PYTHON, "manage.py", "db_worker", "--queue-name", "*",
                                                   "--no-reload", "--interval", "0.2"], env, log))
             client = LabClient(f"http://127.0.0.1:{web_port}", tenant, worker.pid)
-            ok = run_scans(client, lab_ports, args.runs, args.max_seconds, lambda nvt: CATALOGUE[nvt].family, database.url)
+            ok = run_scans(client, lab_ports, args.runs, args.max_seconds, lambda nvt: CATALOGUE[nvt].family, database.url,
+                           args.hosts)
     finally:
         log.close()
         from django.db import connections

@@ -110,14 +110,14 @@ class LabClient:
             raise SystemExit(f"{method.upper()} {path}: {response.status_code} {response.text[:500]}")
         return response.json()
 
-    def create_scan(self, lab_ports) -> str:
+    def create_scan(self, lab_ports, hosts="127.0.0.1") -> str:
         tcp = sorted({p.port for p in lab_ports if p.protocol == "tcp"})
         udp = sorted({p.port for p in lab_ports if p.protocol == "udp"})
         ranges = ",".join(filter(None, ["T:" + ",".join(map(str, tcp)) if tcp else "",
                                         "U:" + ",".join(map(str, udp)) if udp else ""]))
         port_list = self.call("post", "/v2/port_lists", {"port_list": {"name": "Lab ports", "port_ranges": ranges}})
         target = self.call("post", "/v2/targets", {"target": {
-            "name": "Lab", "hosts": "127.0.0.1", "alive_test": "consider_alive",
+            "name": "Lab", "hosts": hosts, "alive_test": "consider_alive",
             "port_list_id": port_list["data"]["id"]}})
         scan = self.call("post", "/v2/scans", {"scan": {"name": "Lab scan", "target_id": target["data"]["id"]}})
         profile = scan["data"]["attributes"]["scan_profile"]["name"]
