@@ -51,8 +51,9 @@ def _scratch(stack, owner=None) -> str:
 def nginx(stack, work: Path):
     weak_daemon, weak = nginx_lab.start(work, weak=True)
     hardened_daemon, hard = nginx_lab.start(work, weak=False)
-    stack.enter_context(weak_daemon)
-    stack.enter_context(hardened_daemon)
+    listing_daemon, listing = nginx_lab.start_listing(work, "/backup/", linked=False)
+    for daemon in (weak_daemon, hardened_daemon, listing_daemon):
+        stack.enter_context(daemon)
     disclosed = {"CG-2005"}  # server_tokens on: nginx/1.22.1 in every Server header of the weak one
     return [
         lab_port("nginx weak TLS", "ssl_tls", WEAK, weak.tls, distribution=True,
@@ -67,6 +68,8 @@ def nginx(stack, work: Path):
         # a private CA the scanner does not trust: CG-1013 is low on purpose (docs/checks.md)
         lab_port("nginx hardened TLS", "ssl_tls", HARDENED, hard.tls, allowed={"CG-1013"}),
         lab_port("nginx hardened HTTP", "web_servers", HARDENED, hard.http),
+        lab_port("nginx autoindex on /backup/", "web_servers", WEAK, listing, distribution=True, expected={"CG-2007"},
+                 allowed={*HEADER_LOGS, *disclosed}),  # server_tokens left at its default (on)
     ]
 
 
