@@ -32,6 +32,7 @@ from tests.scanning.engine.checks.test_snmp import answers as snmp_answers
 from tests.scanning.engine.servers import banner
 
 from . import fakes
+from .apache import apache
 from .ports import HARDENED, HEADER_LOGS, WEAK, lab_port
 
 # expired, self-signed, for another host (weak.example.test, no address: scanned by address, it is
@@ -207,7 +208,7 @@ def dns(stack, work):
 
 GROUPS = {"nginx": nginx, "legacy_tls": fakes.legacy_tls, "web": fakes.web_fakes, "ssh": sshd, "ftp": vsftpd,
           "mail": exim, "mail_fakes": fakes.mail_fakes, "caches": caches, "nosql": fakes.nosql_fakes, "mysql": mysql,
-          "postgresql": postgresql, "snmp": snmpd, "dns": dns, "versions": fakes.versions}
+          "postgresql": postgresql, "snmp": snmpd, "dns": dns, "versions": fakes.versions, "apache": apache}
 
 
 def start_lab(stack: contextlib.ExitStack, work: Path, groups=None):
