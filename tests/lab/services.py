@@ -33,6 +33,8 @@ from tests.scanning.engine.servers import banner
 
 from . import fakes
 from .apache import apache
+from .bind import bind
+from .dovecot import dovecot
 from .ports import HARDENED, HEADER_LOGS, WEAK, lab_port
 
 # expired, self-signed, for another host (weak.example.test, no address: scanned by address, it is
@@ -208,7 +210,8 @@ def dns(stack, work):
 
 GROUPS = {"nginx": nginx, "legacy_tls": fakes.legacy_tls, "web": fakes.web_fakes, "ssh": sshd, "ftp": vsftpd,
           "mail": exim, "mail_fakes": fakes.mail_fakes, "caches": caches, "nosql": fakes.nosql_fakes, "mysql": mysql,
-          "postgresql": postgresql, "snmp": snmpd, "dns": dns, "versions": fakes.versions, "apache": apache}
+          "postgresql": postgresql, "snmp": snmpd, "dns": dns, "versions": fakes.versions, "apache": apache,
+          "dovecot": dovecot, "bind": bind}
 
 
 def start_lab(stack: contextlib.ExitStack, work: Path, groups=None):
