@@ -7,8 +7,9 @@ exactly the daemons those tests prove each check against.
         ...scan every port.label of 127.0.0.1...
 
 Real Debian daemons where Debian ships one (nginx, OpenSSH, inetutils telnetd, vsftpd, Exim,
-Redis, memcached, MariaDB, PostgreSQL 15, net-snmp, dnsmasq); protocol-faithful servers in
-threads (fakes.py, and SSH-1 here) for what Debian does not ship."""
+Redis, memcached, MariaDB, PostgreSQL 15, net-snmp, dnsmasq here; Apache httpd, Dovecot and BIND
+in their own modules); protocol-faithful servers in threads (fakes.py, and SSH-1 here) for what
+Debian does not ship."""
 
 import contextlib
 import os
