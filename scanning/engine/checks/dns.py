@@ -66,7 +66,7 @@ class DnsOpenRecursion(DnsCheck):
         for name, reply in zip(PROBE_NAMES, replies, strict=True):
             if reply is None or reply.rcode() != dns.rcode.NOERROR or not reply.flags & dns.flags.RA:
                 continue
-            records = [str(rrset) for rrset in reply.answer if rrset.name == dns.name.from_text(name)]
+            records = answer_records(reply, name)
             if records:
                 upstreams = await forwarders(ctx, host.ip, port.port)
                 if upstreams == "":
@@ -76,6 +76,14 @@ class DnsOpenRecursion(DnsCheck):
                 evidence += f" (forwards to {upstreams})" if upstreams else ""
                 return [self.finding(port, clip(evidence))]
         return []
+
+
+def answer_records(reply, name: str) -> list[str]:
+    """The answer's records for `name` without their TTL and in sorted order: a cache counts TTLs
+    down and servers rotate records, and the evidence must read the same on every run."""
+    owner = dns.name.from_text(name)
+    return sorted(f"{rrset.name} {dns.rdataclass.to_text(rrset.rdclass)} {dns.rdatatype.to_text(rrset.rdtype)} {rdata}"
+                  for rrset in reply.answer if rrset.name == owner for rdata in rrset)
 
 
 def servers_bind_probe():
@@ -106,7 +114,8 @@ class _UpstreamList:
             size = self.rdata[i]
             strings.append(self.rdata[i + 1 : i + 1 + size].decode("utf-8", "replace"))
             i += 1 + size
-        return ", ".join(strings)
+        # dnsmasq writes "address#port queries-sent queries-failed": the counters change every run
+        return ", ".join(sorted(string.split(" ")[0] for string in strings))
 
 
 def _first_rdata(reply: bytes, offset: int) -> bytes | None:

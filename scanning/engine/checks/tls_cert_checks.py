@@ -2,6 +2,8 @@
 the one certificate fetched per port (tls_certificate.py); the evidence is the certificate field
 and its value."""
 
+import asyncio
+import socket
 from datetime import UTC, datetime
 from ipaddress import ip_address
 
@@ -22,6 +24,20 @@ from .tls_certificate import (
 
 WEAK_HASHES = {"md2", "md4", "md5", "sha1"}
 MIN_BITS = {"RSA": 2048, "DSA": 2048, "EC": 224}
+
+
+async def reverse_name(ctx, ip: str) -> str:
+    """The name the address resolves back to ("" when none), looked up once per address per run."""
+
+    async def lookup():
+        try:
+            name, _port = await asyncio.wait_for(asyncio.get_running_loop().getnameinfo((ip, 0), socket.NI_NAMEREQD),
+                                                 ctx.timeout)
+        except (OSError, TimeoutError):
+            return ""
+        return "" if name == ip else name
+
+    return await ctx.memo(("reverse-name", ip), lookup)
 
 
 class CertificateCheck(TlsCheck):
@@ -146,9 +162,17 @@ class CertificateWrongHost(CertificateCheck):
             if any(name_matches(pattern, host.hostname) for pattern in candidates):
                 return ""
             return f"Host name {host.hostname} not in the certificate's names: {listed}"
-        if addresses and ip_address(host.ip) not in {ip_address(a) for a in addresses}:
-            return f"Address {host.ip} not in the certificate's addresses: {listed}"
-        return ""  # scanned by address and the certificate names none: nothing to compare
+        if addresses:
+            if ip_address(host.ip) not in {ip_address(a) for a in addresses}:
+                return f"Address {host.ip} not in the certificate's addresses: {listed}"
+            return ""
+        # Scanned by address, and the certificate names no address: judge it by the address's own
+        # name (reverse DNS, /etc/hosts for loopback), as Greenbone does; no name, no judgement.
+        reverse = await reverse_name(ctx, host.ip)
+        candidates = dns_names or ([common_name] if common_name else [])
+        if not reverse or any(name_matches(pattern, reverse) for pattern in candidates):
+            return ""
+        return f"Host name {reverse} (reverse DNS of {host.ip}) not in the certificate's names: {listed}"
 
 
 @register

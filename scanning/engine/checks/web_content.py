@@ -1,10 +1,13 @@
 """Web servers family, CG-2006..2008: what the server does and shows. TRACE is its own request
-(with a marker header the echo must carry back); directory listings and default pages are read
-from the shared GET / and only from a 200 answer (a 404 page is no default page)."""
+(with a marker header the echo must carry back); default pages are read from the shared GET / and
+only from a 200 answer (a 404 page is no default page); directory listings from GET / and, when it
+is none, from the directories it links to and a few usual ones (`/files/`, `/backup/` ...)."""
 
+import asyncio
 import re
 
 from .base import register
+from .service_io import NET_ERRORS
 from .web_http import WebCheck, exchange, front_page
 
 TRACE_MARKER = "X-CG-Trace-Probe: cg-scanner-trace-check"
@@ -21,6 +24,10 @@ DEFAULT_TITLES = (
 )
 DEFAULT_TITLE_PATTERNS = re.compile(r"^Apache Tomcat/\d[\w.-]*$")  # Tomcat's ROOT application names its version
 APACHE_IT_WORKS = re.compile(r"^\s*<html><body><h1>It works!</h1>", re.IGNORECASE)
+# where unlisted files are usually left: asked when the front page is no listing itself
+COMMON_DIRECTORIES = ("/files/", "/uploads/", "/upload/", "/backup/", "/backups/", "/data/", "/downloads/", "/pub/",
+                      "/images/", "/static/", "/assets/", "/logs/")
+LINKED_DIRECTORY = re.compile(r"""href\s*=\s*["'](?!https?:|//|mailto:|#)([\w./-]*/)["']""", re.IGNORECASE)
 
 
 @register
@@ -64,12 +71,41 @@ class DirectoryListing(WebCheck):
 
     async def run(self, ctx, host, port):
         response = await front_page(ctx, host, port)
-        if response is None or response.status != 200:
+        if response is None:
             return []
-        title = response.title
-        if LISTING_TITLES.match(title) or (IIS_LISTING in response.body and title.endswith(" - /")):
-            return [self.finding(port, f"GET / answered {response.status_line} with a directory listing titled {title!r}")]
+        if is_listing(response):
+            return [self.finding(port, f"GET / answered {response.status_line} with a directory listing titled {response.title!r}")]
+        # The directories the front page links to, then the usual names; the first listing in that
+        # order is the evidence (the requests go out together, bounded by the context's sockets).
+        paths = directories_to_try(response)
+        answers = await asyncio.gather(*(self.get(ctx, host, port, path) for path in paths))
+        for path, answer in zip(paths, answers, strict=True):
+            if answer is not None and is_listing(answer):
+                return [self.finding(port, f"GET {path} answered {answer.status_line} with a directory listing titled "
+                                           f"{answer.title!r}")]
         return []
+
+    @staticmethod
+    async def get(ctx, host, port, path):
+        try:
+            return await exchange(ctx, host, port, "GET", path)
+        except NET_ERRORS:
+            return None
+
+
+def is_listing(response) -> bool:
+    title = response.title
+    return response.status == 200 and bool(LISTING_TITLES.match(title) or (IIS_LISTING in response.body and " - /" in title))
+
+
+def directories_to_try(front) -> list[str]:
+    """Same-site directories the front page links to (up to 8), then COMMON_DIRECTORIES."""
+    linked = []
+    for href in LINKED_DIRECTORY.findall(front.body if front.status < 400 else ""):
+        path = "/" + href.lstrip("./").lstrip("/")
+        if path != "/" and path not in linked and ".." not in path:
+            linked.append(path)
+    return list(dict.fromkeys([*linked[:8], *COMMON_DIRECTORIES]))
 
 
 @register

@@ -62,10 +62,28 @@ def _announced(port) -> str:
     return " ".join(part for part in parts if isinstance(part, str) and part)
 
 
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*(?:[+-]\d{2}:?\d{2}|Z|[A-Z]{2,5}\b))?(?:\s*\([A-Z]{2,5}\))?"
+# The date and time some greetings carry (Exim and Sendmail: "Sun, 06 Dec 2026 03:10:58 +0000"; asctime;
+# ISO 8601): evidence must read the same on every run, so it is left out of the quoted banner.
+BANNER_DATE = re.compile(
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+)?"
+    rf"(?:\d{{1,2}}[\s-]+{_MONTH}[\s-]+\d{{2,4}}\s+{_CLOCK}"  # 06 Dec 2026 03:10:58 +0000
+    rf"|{_MONTH}\s+\d{{1,2}}\s+{_CLOCK}(?:\s+\d{{4}})?"  # Dec  6 03:10:58 2026
+    rf"|\d{{4}}-\d{{2}}-\d{{2}}[T ]{_CLOCK})",  # 2026-12-06T03:10:58Z
+    re.IGNORECASE,
+)
+
+
+def timeless(banner: str) -> str:
+    """The banner with any date and time in it replaced by `<date>`."""
+    return BANNER_DATE.sub("<date>", banner)
+
+
 def _evidence(port) -> str:
     parts = []
     if port.banner:
-        parts.append(f"banner {port.banner.strip()[:200]!r}")
+        parts.append(f"banner {timeless(port.banner.strip())[:200]!r}")
     http = (port.extra or {}).get("http", {}) if isinstance(port.extra, dict) else {}
     if isinstance(http, dict) and http.get("server"):
         parts.append(f"Server header {http['server'][:200]!r}")

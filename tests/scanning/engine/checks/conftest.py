@@ -37,8 +37,8 @@ def findings_of(host, port=None):
     return {f.nvt: f.detection for f in host.findings if port is None or f.port == port}
 
 
-def check_host(ports, hostname="localhost", **options):
-    [host] = run_checks([HostResult("127.0.0.1", hostname, ports=list(ports))], **options)
+def check_host(ports, hostname="localhost", ip="127.0.0.1", **options):
+    [host] = run_checks([HostResult(ip, hostname, ports=list(ports))], **options)
     return host
 
 

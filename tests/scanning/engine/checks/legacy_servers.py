@@ -52,7 +52,7 @@ class LegacyTls:
         self.tls(conn, _read_exactly(conn, length))
 
     def ssl2(self, conn, body: bytes) -> None:
-        if body[0] != 1 or SSL2 not in self.versions:
+        if body[:1] != b"\x01" or SSL2 not in self.versions:
             return  # an SSLv2-less server just closes
         specs_length, session_length, challenge_length = struct.unpack("!HHH", body[3:9])
         specs = body[9:9 + specs_length]
@@ -66,7 +66,7 @@ class LegacyTls:
         conn.sendall(struct.pack("!H", 0x8000 | len(reply)) + reply)
 
     def tls(self, conn, record: bytes) -> None:
-        if record[0] != 1:
+        if record[:1] != b"\x01":
             return
         hello = record[4:]
         client_version = struct.unpack("!H", hello[:2])[0]

@@ -124,3 +124,27 @@ def sha1_certificate(cert_path, key_path) -> None:
          "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-days", "30"],
         check=True, capture_output=True,
     )
+
+
+LISTINGS = """
+  server {{
+    listen 127.0.0.1:{port};
+    root {d}/site; index index.html;
+    location {listed} {{ autoindex on; }}
+  }}
+"""
+
+
+def start_listing(tmp_path, listed: str, linked: bool) -> tuple[Daemon, int]:
+    """nginx serving a page at / and an automatic index of `listed` (a directory with a file in it),
+    linked from the page or not."""
+    d = tmp_path / f"listing{listed.replace('/', '-')}{'linked' if linked else ''}"
+    (d / "site" / listed.strip("/")).mkdir(parents=True)
+    (d / "site" / listed.strip("/") / "customers.csv").write_text("id,name\n")
+    link = f'<a href="{listed.lstrip("/")}">documents</a>' if linked else ""
+    (d / "site" / "index.html").write_text(f"<!DOCTYPE html><html><head><title>Shop</title></head><body>{link}</body></html>")
+    port = free_port()
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    conf = d / "nginx.conf"
+    conf.write_text(BASE.format(user=user, d=d, servers=LISTINGS.format(port=port, d=d, listed=listed)))
+    return Daemon([binary("nginx"), "-c", str(conf), "-g", "daemon off;"], port), port

@@ -179,3 +179,37 @@ def test_mail_checks_do_not_fire_on_an_ftp_server(tcp_service):
     ftp = tcp_service(banner(b"220 (vsFTPd 3.0.3)\r\n"))
     assert run_check(SmtpOpenRelay, ftp.port, "smtp", timeout=1) == []
     assert run_check(CleartextMailAuthentication, ftp.port, "smtp", timeout=1) == []
+
+
+def test_exims_version_evidence_leaves_the_greetings_date_out(exim):
+    """Exim's greeting carries the time of day: the known-vulnerable-versions evidence quotes the
+    banner without it, so the same finding reads the same on every run (and Debian's 4.96 is a
+    distribution build: QoD 30)."""
+    import time
+
+    from scanning.engine import ScanPlan, run
+
+    def version_findings():
+        plan = ScanPlan(addresses=["127.0.0.1"], tcp_ports=[exim["hardened"]], alive_test="consider_alive", use_nmap=False,
+                        families=("known_vulnerable_versions",))
+        [host] = run(plan, Quiet())
+        return {f.nvt: f for f in host.findings}
+
+    first = version_findings()
+    time.sleep(1.1)
+    second = version_findings()
+    assert first and {nvt: f.detection for nvt, f in first.items()} == {nvt: f.detection for nvt, f in second.items()}
+    for finding in first.values():
+        assert finding.detection.startswith("banner '220 mail.test ESMTP Exim 4.") and " <date>'" in finding.detection
+        assert finding.qod == 30 and "distribution build" in finding.detection
+
+
+class Quiet:
+    def progress(self, stage, percent):
+        pass
+
+    def should_stop(self):
+        return False
+
+    def store_hosts(self, hosts):
+        pass

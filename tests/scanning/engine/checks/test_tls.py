@@ -128,6 +128,28 @@ def test_address_not_among_the_certificate_addresses(legacy):
     assert found["CG-1014"] == "Address 127.0.0.1 not in the certificate's addresses: internal.example, 10.0.0.1"
 
 
+def test_scanned_by_address_a_certificate_for_another_name_is_judged_by_reverse_dns(weak_nginx, legacy):
+    """127.0.0.1 is `localhost` (/etc/hosts): the weak nginx's certificate (CN=weak.example.test, no
+    addresses) is for another host; one made for localhost, without addresses, is not."""
+    found = findings_of(check_host([tls_port(weak_nginx.tls)], hostname="", families=["ssl_tls"]))
+    assert found["CG-1014"] == ("Host name localhost (reverse DNS of 127.0.0.1) not in the certificate's names: "
+                                "CN=weak.example.test")
+    for certificate in (make_cert("localhost", dns=("localhost",), ips=()), make_cert("localhost", dns=(), ips=())):
+        port, _server = legacy({TLS12}, certificate=certificate)
+        assert "CG-1014" not in findings_of(check_host([silent_port(port)], hostname="", families=["ssl_tls"]))
+
+
+def test_an_address_without_a_reverse_name_is_not_judged(legacy, loopback_ips):
+    [ip] = loopback_ips(1)  # 127.x.y.z: no name in /etc/hosts or DNS
+    server = legacy_servers.LegacyTls({TLS12}, (AES128_SHA,), make_cert("weak.example.test", dns=(), ips=()).der)
+    service = legacy_servers.TcpService(server, ip)
+    try:
+        host = check_host([silent_port(service.port)], hostname="", families=["ssl_tls"], ip=ip)
+    finally:
+        service.close()
+    assert "CG-1014" not in findings_of(host) and "CG-1012" in findings_of(host)
+
+
 def test_wildcard_names_match_one_label(legacy):
     port, _server = legacy({TLS12}, certificate=make_cert("*.example.test", dns=("*.example.test",), ips=()))
     assert "CG-1014" not in findings_of(check_host([silent_port(port)], hostname="www.example.test", families=["ssl_tls"]))

@@ -8,7 +8,7 @@ import pytest
 from scanning.engine.checks import CATALOGUE
 
 from ..servers import tls
-from . import legacy_servers
+from . import legacy_servers, nginx_lab
 from .conftest import check_host, findings_of, http_port, tls_port
 
 HEADER_CHECKS = {"CG-2001", "CG-2002", "CG-2003", "CG-2004"}
@@ -50,6 +50,22 @@ def test_weak_plain_http_shows_the_welcome_page_and_no_hsts_finding(weak_nginx):
     assert found["CG-2005"] == "Server: nginx/1.22.1"
     assert "CG-2001" not in found  # HSTS belongs to HTTPS
     assert "CG-2007" not in found
+
+
+@pytest.mark.parametrize("listed, linked", [("/backup/", False), ("/documents/", True)])
+def test_a_listing_below_the_front_page_is_found(tmp_path, listed, linked):
+    """Debian's nginx with a page at / and autoindex on one directory: a usual name (/backup/) is
+    asked for, and so is a directory the page links to (/documents/, a name no list holds)."""
+    daemon, port = nginx_lab.start_listing(tmp_path, listed, linked)
+    with daemon:
+        found = findings_of(web([http_port(port)]))
+    assert found["CG-2007"] == f"GET {listed} answered 200 OK with a directory listing titled 'Index of {listed}'"
+
+
+def test_a_page_without_listings_anywhere_is_not_reported(tmp_path):
+    daemon, port = nginx_lab.start_listing(tmp_path, "/documents/", linked=False)  # an unlinked, unusual name
+    with daemon:
+        assert "CG-2007" not in findings_of(web([http_port(port)]))
 
 
 def test_hardened_nginx_has_no_web_finding(hardened_nginx):

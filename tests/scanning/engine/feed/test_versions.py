@@ -3,6 +3,7 @@ around it, and the order of versions (dpkg's rules on a normalised upstream stri
 
 import pytest
 
+from scanning.engine.feed.components import timeless
 from scanning.engine.feed.versions import Version, detect_version, package_version_compare, upstream_of
 
 
@@ -68,3 +69,15 @@ def test_upstream_of_odd_strings():
     assert upstream_of("") == ""
     assert upstream_of("unknown") == ""
     assert upstream_of("2.4.49") == "2.4.49"
+
+
+@pytest.mark.parametrize("banner, quoted", [
+    ("220 mail.test ESMTP Exim 4.96 Sun, 06 Dec 2026 03:10:58 +0000", "220 mail.test ESMTP Exim 4.96 <date>"),
+    ("220 mx ESMTP Sendmail 8.15.2/8.15.2; Sun, 6 Dec 2026 03:10:58 +0100 (CET)", "220 mx ESMTP Sendmail 8.15.2/8.15.2; <date>"),
+    ("* OK Dovecot ready. Sun Dec  6 03:10:58 2026", "* OK Dovecot ready. <date>"),
+    ("220 ftp 2026-12-06T03:10:58Z ready", "220 ftp <date> ready"),
+    ("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3", "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3"),
+    ("220 ProFTPD 1.3.5 Server (Debian) [127.0.0.1]", "220 ProFTPD 1.3.5 Server (Debian) [127.0.0.1]"),
+])
+def test_the_date_in_a_banner_is_left_out_of_the_evidence(banner, quoted):
+    assert timeless(banner) == quoted
