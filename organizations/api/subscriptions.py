@@ -7,7 +7,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from config.api.errors import InvalidInput
-from config.api.filtering import apply_list_params
 from config.api.uuids import parse_uuid
 from config.api.viewsets import ResourceViewSet
 from organizations.api.subscription_serializers import (
@@ -20,12 +19,12 @@ from organizations.api.subscription_serializers import (
     plan_requests,
 )
 from organizations.choices import LIVE_STATUSES
+from organizations.filtersets import PlanFilterSet, SubscriptionFilterSet
 from organizations.models import Organization, Plan, Product, Subscription
 from organizations.services.limits import catalogue_codes, usage_map
 from organizations.services.subscriptions import offered_plans, subscribe, unsubscribe, update_subscription
 from organizations.services.tree import descendants
 
-SUBSCRIPTION_SEARCH = {"status": "status", "product_code": "product__code"}
 SUBSCRIPTION_SORT = ("created_at", "start_date", "end_date", "status")
 
 
@@ -44,9 +43,7 @@ class SubscriptionResponses:
 
     def respond_subscriptions(self, queryset):
         # The subscription columns, whatever viewset (organizations, user) this is mixed into.
-        queryset = apply_list_params(
-            queryset, self.request.query_params, search_fields=SUBSCRIPTION_SEARCH, sort_fields=SUBSCRIPTION_SORT,
-        )
+        queryset = self.filter_list(queryset, SubscriptionFilterSet, SUBSCRIPTION_SORT)
         page = self.paginate_queryset(queryset)
         context = self.subscription_context(page, catalogue_codes() if page else None)
         data = SubscriptionSerializer(page, many=True, context=context).data
@@ -107,7 +104,7 @@ class OrganizationSubscriptionViewSet(SubscriptionResponses, ResourceViewSet):
     queryset = Subscription.objects.select_related("plan", "product")
     serializer_class = SubscriptionSerializer
     resource_name = "subscription"
-    search_fields = SUBSCRIPTION_SEARCH
+    filterset_class = SubscriptionFilterSet
     sort_fields = SUBSCRIPTION_SORT
     write_role = "Partner"
     lookup_url_kwarg = "subscription_id"  # /v2/organizations/{id}/subscriptions/{subscription_id}
@@ -149,7 +146,7 @@ class CatalogueViewSet(ResourceViewSet):
 
     queryset = Plan.objects.select_related("product").prefetch_related("features").filter(active=True)
     serializer_class = PlanSerializer
-    search_fields = {"product_code": "product__code", "code": "code", "kind": "kind"}
+    filterset_class = PlanFilterSet
     sort_fields = {"code": "code", "name": "name", "price": "price", "created_at": "created_at"}
     default_sort = ("product__position", "code")
     list_actions = ("plans",)
