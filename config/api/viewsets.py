@@ -88,6 +88,10 @@ class ResourceViewSet(GenericViewSet):
         return filter_list(queryset, self.request.query_params, filterset_class, sort_fields=sort_fields,
                            default_sort=default_sort, request=self.request, view=self)
 
+    def check_write(self):
+        """Called before every create, update and destroy (after the record is found): for
+        rules beyond the role, e.g. a permission flag of the caller's plan."""
+
     # --- bodies and responses ---
     def payload(self, name=None):
         return unwrap(self.request.data, name or self.resource_name)
@@ -150,10 +154,6 @@ class WriteDeclarations:
     delete_service = None
     update_answers_empty = False  # PUT answers `{}` (users, organizations: conventions.md)
     reread_after_write = False  # answer with the record read again through get_queryset()
-
-    def check_write(self):
-        """Called before every create, update and destroy (after the record is found): for
-        rules beyond the role, e.g. a permission flag of the caller's plan."""
 
     def written(self, instance):
         return self.get_queryset().get(pk=instance.pk) if self.reread_after_write else instance
