@@ -73,7 +73,6 @@ class WebhookEventViewSet(ResourceViewSet):
     """GET /v2/webhook_events: what a webhook can subscribe to, with a sample payload."""
 
     serializer_class = ResourceSerializer
-    search_fields = {}
 
     def list(self, request):
         items = EventCatalogue(_event_body(name) for name in catalogue.SUBSCRIBABLE)
