@@ -26,7 +26,6 @@ class UserViewSet(UserContextMixin, BulkDestroyMixin, ModelResourceViewSet):
     serializer_class = UserSerializer
     input_serializer_class = UserInputSerializer
     create_serializer_class = UserCreateSerializer
-    schema_requests = {"create": UserCreateSerializer}
     resource_name = "user"
     filterset_class = UserFilterSet
     sort_fields = ("email", "username", "created_at", "last_sign_in_at")

@@ -1,7 +1,7 @@
 """OpenAPI generation for /v2/schema: what drf-spectacular cannot guess from our base viewsets.
 
-- request bodies come from `schema_requests` ({action: serializer}) or `input_serializer_class`
-  (the viewsets render with one serializer and validate with another); plain APIViews without a
+- request bodies come from `schema_requests` ({action: serializer}), `create_serializer_class`
+  or `input_serializer_class` (the viewsets render with one serializer and validate with another); plain APIViews without a
   serializer document a free-form JSON object instead of failing;
 - list endpoints (and the actions named in `list_actions`) document `page`/`per_page`, a
   `q[<column>]` for each filter of the view's FilterSet, the date range and `sort_by`;
@@ -38,6 +38,9 @@ class ResourceAutoSchema(AutoSchema):
         declared = getattr(self.view, "schema_requests", {}).get(self._action())
         if declared is not None:
             return declared
+        create_class = getattr(self.view, "create_serializer_class", None)
+        if create_class is not None and self._action() == "create":
+            return create_class
         input_class = getattr(self.view, "input_serializer_class", None)
         if input_class is not None and self._action() in WRITE_ACTIONS:
             return input_class

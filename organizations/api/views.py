@@ -24,7 +24,6 @@ class OrganizationViewSet(OrganizationSubscribeMixin, ModelResourceViewSet):
     serializer_class = OrganizationSerializer
     input_serializer_class = OrganizationInputSerializer
     create_serializer_class = OrganizationCreateSerializer
-    schema_requests = {"create": OrganizationCreateSerializer}
     resource_name = "organization"
     organization_field = "pk"
     filterset_class = OrganizationFilterSet
