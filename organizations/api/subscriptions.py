@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from config.api.errors import InvalidInput
 from config.api.uuids import parse_uuid
-from config.api.viewsets import ResourceViewSet
+from config.api.viewsets import ListMixin, ResourceViewSet, RetrieveMixin, UpdateMixin
 from organizations.api.subscription_serializers import (
     PlanRequestSerializer,
     PlanSerializer,
@@ -100,16 +100,17 @@ class OrganizationSubscribeMixin(SubscriptionResponses):
         return self.respond_subscriptions(subscriptions_of(descendants(organization.pk)))
 
 
-class OrganizationSubscriptionViewSet(SubscriptionResponses, ResourceViewSet):
+class OrganizationSubscriptionViewSet(SubscriptionResponses, ListMixin, RetrieveMixin, UpdateMixin, ResourceViewSet):
     queryset = Subscription.objects.select_related("plan", "product")
     serializer_class = SubscriptionSerializer
+    input_serializer_class = SubscriptionUpdateSerializer
+    update_service = update_subscription
     resource_name = "subscription"
     filterset_class = SubscriptionFilterSet
     sort_fields = SUBSCRIPTION_SORT
     write_role = "Partner"
     lookup_url_kwarg = "subscription_id"  # /v2/organizations/{id}/subscriptions/{subscription_id}
     list_actions = ("active",)
-    schema_requests = {"update": SubscriptionUpdateSerializer, "partial_update": SubscriptionUpdateSerializer}
 
     def organization(self):
         if not hasattr(self, "_organization"):
@@ -122,23 +123,13 @@ class OrganizationSubscriptionViewSet(SubscriptionResponses, ResourceViewSet):
     def get_queryset(self):
         return super().get_queryset().filter(organization=self.organization())
 
-    def list(self, request, **kwargs):
-        return self.respond_subscriptions(self.get_queryset())
+    def records_context(self, records):
+        listing = self.action in ("list", "active")  # every product's usage, so the query count is fixed
+        return self.subscription_context(records, catalogue_codes() if listing and records else None)
 
     @action(detail=False, methods=["get"])
     def active(self, request, **kwargs):
-        return self.respond_subscriptions(self.get_queryset().filter(status__in=LIVE_STATUSES))
-
-    def retrieve(self, request, **kwargs):
-        return self.respond_subscription(self.get_object())
-
-    def update(self, request, **kwargs):
-        subscription = self.get_object()
-        data = self.validated(serializer_class=SubscriptionUpdateSerializer, partial=True)
-        update_subscription(request.user, subscription, dict(data))
-        return self.respond_subscription(subscription)
-
-    partial_update = update
+        return self.respond_list(self.filter_queryset(self.get_queryset().filter(status__in=LIVE_STATUSES)))
 
 
 class CatalogueViewSet(ResourceViewSet):
