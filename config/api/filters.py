@@ -8,11 +8,12 @@ ResourceViewSet's filter backend) maps the query string onto it:
 the viewset's `sort_fields`. The matching rules themselves (quotes, NUL, wildcards, case,
 typed exact matches) are config.api.filtering's, applied by the two filter classes here.
 
-    class TargetFilterSet(ResourceFilterSet):
-        name = SearchFilter("name")           # text: case-insensitive, `*` wildcards
-        port_list_id = SearchFilter()          # field_name defaults to the filter's name
-        in_use = CustomSearchFilter(search=in_use_search)  # (queryset, value) -> queryset
-"""
+    class WebhookFilterSet(ResourceFilterSet):
+        name = SearchFilter("name")                  # text: case-insensitive, `*` wildcards
+        active = SearchFilter()                      # field_name defaults to the filter's name
+        event = CustomSearchFilter(subscribed_to)    # (queryset, value) -> queryset
+
+docs/resources.md tells how a resource declares it."""
 
 from functools import lru_cache
 
