@@ -15,6 +15,7 @@ typed exact matches) are config.api.filtering's, applied by the two filter class
 
 docs/resources.md tells how a resource declares it."""
 
+import copy
 from functools import lru_cache
 
 import django_filters
@@ -79,11 +80,26 @@ class ResourceFilterSet(django_filters.FilterSet):
     date_field = "created_at"
 
     def __init__(self, data=None, queryset=None, *, request=None, view=None):
-        super().__init__(data, queryset, request=request)
-        self.view = view
+        # As django-filter's, but with shallow copies of the filters: they keep no state besides
+        # the attributes set here, and deep copies were most of a filtered list's filtering time.
+        self.is_bound = data is not None
+        self.data = data or {}
+        self.queryset = queryset if queryset is not None else self._meta.model._default_manager.all()
+        self.request, self.view, self.form_prefix = request, view, None
         self.distinct = False
-        for column, filter_ in self.filters.items():
-            filter_.column = column
+        self.filters = {}
+        for column, declared in self.base_filters.items():
+            filter_ = copy.copy(declared)
+            filter_.model, filter_.parent, filter_.column = self.queryset.model, self, column
+            self.filters[column] = filter_
+
+    def get_form_class(self):
+        """Built once per FilterSet class (django-filter builds a form class per instance)."""
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            type(self)._form_class = form_class
+        return form_class
 
     @classmethod
     def columns(cls):
