@@ -1,7 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.http import StreamingHttpResponse
 
-from accounts.models import User
 from config.admin_forms import ServiceAdminMixin
 from organizations.admin_deletion import OrganizationDeletionMixin
 from organizations.admin_forms import OrganizationForm
@@ -12,7 +12,7 @@ from organizations.services.export import record_export
 
 
 class MemberInline(admin.TabularInline):
-    model = User
+    model = get_user_model()
     fields = ("username", "email", "role", "is_active", "last_sign_in_at")
     readonly_fields = ("last_sign_in_at",)
     extra = 0

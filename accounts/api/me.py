@@ -30,7 +30,7 @@ class CurrentUserViewSet(ImpersonationGuardMixin, UserContextMixin, ResourceView
     action_roles = {"organization_update": "Manager", "transfer_resources": "Admin"}
     write_role = "Viewer"  # own profile, password and tokens: every role
     not_while_impersonating = ("password", "generate_access_token", "revoke_access_token", "delete_me")
-    search_fields = UserViewSet.search_fields  # GET /v2/user/members filters like GET /v2/users
+    filterset_class = UserViewSet.filterset_class  # GET /v2/user/members filters like GET /v2/users
     sort_fields = UserViewSet.sort_fields
     list_actions = ("members",)  # documented with the list parameters in /v2/schema
     schema_requests = {"update_me": SelfUpdateSerializer, "organization_update": OrganizationInputSerializer}

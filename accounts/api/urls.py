@@ -1,6 +1,7 @@
 from django.urls import re_path
 
 from accounts.api.auth_views import SignInView, SignOutView
+from accounts.api.customers import CustomerViewSet
 from accounts.api.identity_views import ConfirmationView, InvitationView, PasswordView, SsoLinkView
 from accounts.api.me import CurrentUserViewSet
 from accounts.api.mfa import MfaViewSet
@@ -13,6 +14,7 @@ from accounts.api.views import UserViewSet
 def register(router):
     router.register("users", UserViewSet, basename="user")
     router.register("users", UserActionViewSet, basename="user-action")  # invite, impersonate
+    router.register("users", CustomerViewSet, basename="customer")  # create_customer
     router.register("user/mfa", MfaViewSet, basename="user-mfa")
     router.register("user/preferences", PreferenceViewSet, basename="user-preference")
     router.register("user", CurrentUserViewSet, basename="current-user")

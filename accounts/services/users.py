@@ -68,10 +68,12 @@ def _set_password(user, password):
 @transaction.atomic
 def create_user(actor, fields, password=None):
     """A new user in the actor's organization unless `organization` is given. Without a
-    password the account is created unconfirmed and an invitation is sent."""
+    password (given alone or among `fields`) the account is created unconfirmed and an
+    invitation is sent."""
     if not has_role(actor, "Manager"):
         raise Forbidden("Your role does not allow managing users")
     fields = dict(fields)
+    password = fields.pop("password", None) or password
     organization = fields.pop("organization", None) or actor.organization
     check_visible_organization(actor, organization)
     if organization.pk != actor.organization_id and not has_role(actor, "Partner"):

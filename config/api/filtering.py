@@ -1,5 +1,7 @@
-"""Query-string filtering shared by every /v2 list endpoint: `q[<column>]` search, absolute and
-relative date ranges, and `sort_by`. Pure query-string -> ORM logic: no HTTP, no serializers.
+"""The rules of the /v2 list parameters: `q[<column>]` search values, absolute and relative
+date ranges, and `sort_by`. Pure query-string -> ORM logic: no HTTP, no serializers. The
+django-filter classes and the filter backend that apply them to a resource's FilterSet are in
+config.api.filters.
 Every bad value raises InvalidInput naming the offending parameter, which the API turns into a 422.
 """
 
@@ -39,28 +41,10 @@ def apply_list_params(queryset, params, *, search_fields, sort_fields, date_fiel
     paths, sorted in the same direction); `default_sort`
     holds ORM order_by() terms. Raises InvalidInput on any bad parameter.
     """
-    multi_valued = False
-    for column, value in parse_search(params, search_fields).items():
-        target = search_fields[column]
-        if callable(target):
-            queryset = _apply_custom_search(queryset, column, target, value)
-            continue
-        field, many = _resolve_field(queryset.model, target)
-        multi_valued |= many
-        lookup = _search_lookup(field, target, f"q[{column}]", value)
-        queryset = queryset.filter(**lookup) if lookup is not None else queryset.none()
-    if multi_valued:
-        # Matching through a to-many relation yields one row per matching related row.
-        queryset = queryset.distinct()
+    from config.api.filters import ResourceFilterSet, filter_list
 
-    date_range = parse_date_range(params)
-    if date_range.start is not None:
-        queryset = queryset.filter(**{f"{date_field}__gte": date_range.start})
-    if date_range.end is not None:
-        comparison = "lt" if date_range.end_exclusive else "lte"
-        queryset = queryset.filter(**{f"{date_field}__{comparison}": date_range.end})
-
-    return queryset.order_by(*parse_sort(params, sort_fields, default_sort))
+    filterset_class = ResourceFilterSet.for_columns(search_fields, date_field)
+    return filter_list(queryset, params, filterset_class, sort_fields=sort_fields, default_sort=default_sort)
 
 
 # --- search -----------------------------------------------------------------------------------
@@ -88,14 +72,6 @@ def _strip_quotes(value):
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
         return value[1:-1]
     return value
-
-
-def _apply_custom_search(queryset, column, search, value):
-    # A custom column rejects a value with ValueError; it doesn't need to know the parameter name.
-    try:
-        return search(queryset, value)
-    except ValueError as error:
-        raise InvalidInput.field(f"q[{column}]", str(error)) from error
 
 
 def _resolve_field(model, path):

@@ -1,10 +1,10 @@
 """OpenAPI generation for /v2/schema: what drf-spectacular cannot guess from our base viewsets.
 
-- request bodies come from `schema_requests` ({action: serializer}) or `input_serializer_class`
-  (the viewsets render with one serializer and validate with another); plain APIViews without a
+- request bodies come from `schema_requests` ({action: serializer}), `create_serializer_class`
+  or `input_serializer_class` (the viewsets render with one serializer and validate with another); plain APIViews without a
   serializer document a free-form JSON object instead of failing;
-- list endpoints (and the actions named in `list_actions`) document `page`/`per_page`, every
-  declared `q[<column>]`, the date range and `sort_by`;
+- list endpoints (and the actions named in `list_actions`) document `page`/`per_page`, a
+  `q[<column>]` for each filter of the view's FilterSet, the date range and `sort_by`;
 - paths are documented without the optional trailing slash, as the contract writes them.
 """
 
@@ -38,6 +38,9 @@ class ResourceAutoSchema(AutoSchema):
         declared = getattr(self.view, "schema_requests", {}).get(self._action())
         if declared is not None:
             return declared
+        create_class = getattr(self.view, "create_serializer_class", None)
+        if create_class is not None and self._action() == "create":
+            return create_class
         input_class = getattr(self.view, "input_serializer_class", None)
         if input_class is not None and self._action() in WRITE_ACTIONS:
             return input_class
@@ -70,8 +73,7 @@ class ResourceAutoSchema(AutoSchema):
                 _query("page", "Page number (default 1)", OpenApiTypes.INT),
                 _query("per_page", f"Rows per page (default 10, at most {MAX_PER_PAGE})", OpenApiTypes.INT),
             ]
-        for column in getattr(view, "search_fields", {}):
-            parameters.append(_query(f"q[{column}]", f"Search {column}: `*` is a wildcard, quotes are stripped"))
+        parameters += filterset_parameters(view)
         sortable = getattr(view, "sort_fields", ())
         if sortable:
             columns = ", ".join(sortable)
@@ -82,6 +84,19 @@ class ResourceAutoSchema(AutoSchema):
             _query("relative_date_range", "Last N units (`10d`, `6h`, `1M`) or a quarter (`1q2020`)"),
         ]
         return parameters
+
+
+def filterset_parameters(view):
+    """One `q[<column>]` per filter of the view's FilterSet (its `help_text` when declared)."""
+    get_filterset_class = getattr(view, "get_filterset_class", None)
+    filterset_class = get_filterset_class() if get_filterset_class else None
+    if filterset_class is None:
+        return []
+    return [
+        _query(f"q[{column}]", filter_.extra.get("help_text")
+               or f"Search {column}: `*` is a wildcard, quotes are stripped")
+        for column, filter_ in filterset_class.base_filters.items()
+    ]
 
 
 def _describable(serializer):

@@ -1,5 +1,6 @@
 """The base viewsets every /v2 resource uses: scoping (fail closed), envelope, list parameters,
-bulk delete and role requirements are written once here."""
+the CRUD actions (list, retrieve, create, update, destroy, bulk destroy) and role requirements
+are written once here; a resource declares what differs (docs/resources.md)."""
 
 from django.db import transaction
 from django.http import Http404
@@ -9,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
 from .errors import InvalidInput
-from .filtering import apply_list_params
+from .filters import ListFilterBackend, ResourceFilterSet, filter_list
 from .parsers import unwrap
 from .scoping import visible_to
 from .uuids import parse_uuid, split_uuids
@@ -17,15 +18,18 @@ from .uuids import parse_uuid, split_uuids
 
 class ResourceViewSet(GenericViewSet):
     """Declarations a subclass gives: `queryset`, `serializer_class`, `resource_name` (singular
-    wrapper of request bodies), `search_fields`, `sort_fields`, `date_field`, `read_role`,
-    `write_role`, `action_roles` ({"action": "Role"}), `organization_field` (path to the owning
-    organization; "pk" for the organization itself), `product_field` (scanning resources)."""
+    wrapper of request bodies), `filterset_class` (its `q[...]` columns and date column),
+    `sort_fields`, `default_sort`, `read_role`, `write_role`, `action_roles` ({"action": "Role"}),
+    `organization_field` (path to the owning organization; "pk" for the organization itself),
+    `product_field` (scanning resources). The CRUD mixins below add theirs."""
 
     resource_name = None
-    search_fields = {}
+    filterset_class = None
+    search_fields = {}  # the older spelling of filterset_class: {column: ORM path or callable}
     sort_fields = ("created_at",)
     date_field = "created_at"
     default_sort = ("-created_at",)
+    filter_backends = [ListFilterBackend]
     read_role = "Viewer"
     write_role = "User"
     action_roles = {}
@@ -75,16 +79,18 @@ class ResourceViewSet(GenericViewSet):
             raise InvalidInput.field(name, "was not found")
         return obj
 
-    def filter_queryset(self, queryset):
-        """q[...], date ranges and sort_by: for list-like actions (they call it explicitly)."""
-        return apply_list_params(
-            queryset,
-            self.request.query_params,
-            search_fields=self.search_fields,
-            sort_fields=self.sort_fields,
-            date_field=self.date_field,
-            default_sort=self.default_sort,
-        )
+    def get_filterset_class(self):
+        return self.filterset_class or ResourceFilterSet.for_columns(self.search_fields, self.date_field)
+
+    def filter_list(self, queryset, filterset_class, sort_fields, default_sort=("-created_at",)):
+        """q[...], date ranges and sort_by for a nested list (a scan's runs, a webhook's
+        deliveries) whose columns are not the resource's own."""
+        return filter_list(queryset, self.request.query_params, filterset_class, sort_fields=sort_fields,
+                           default_sort=default_sort, request=self.request, view=self)
+
+    def check_write(self):
+        """Called before every create, update and destroy (after the record is found): for
+        rules beyond the role, e.g. a permission flag of the caller's plan."""
 
     def count_rows(self, queryset):
         """The list's exact `total_count` (the paginator asks; a subclass may answer from a cache)."""
@@ -98,14 +104,25 @@ class ResourceViewSet(GenericViewSet):
         return self.get_serializer(instance, **kwargs).data
 
     def respond(self, instance, status=http.HTTP_200_OK, **kwargs):
+        context = self.records_context([instance])
+        if context:
+            kwargs["context"] = {**self.get_serializer_context(), **context}
         return Response({"data": self.serialize(instance, **kwargs)}, status=status)
 
     def respond_list(self, queryset, rows=None):
-        """One page of `queryset` in the list envelope. `rows(queryset)` (optional) reads the
-        page's records as the serializer wants them (e.g. plain rows with nested blocks), for the
-        page alone (see `PagePagination.paginate_queryset`)."""
-        page = self.paginator.paginate_queryset(queryset, self.request, view=self, rows=rows)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        """One page of `queryset` in the list envelope. `rows(queryset)` (default: the
+        `list_rows` declaration) reads the page's records as the serializer wants them (e.g.
+        plain rows with nested blocks), for the page alone (see `PagePagination.paginate_queryset`)."""
+        page = self.paginator.paginate_queryset(queryset, self.request, view=self, rows=rows or self.list_rows)
+        context = {**self.get_serializer_context(), **self.records_context(page)}
+        return self.get_paginated_response(self.get_serializer(page, many=True, context=context).data)
+
+    list_rows = None  # optional `list_rows(queryset) -> rows` for lists (config/api/rows.py)
+
+    def records_context(self, records):
+        """Serializer context computed for the records shown at once (a page, or the one record),
+        e.g. which of them are in use, in one query for all: override to add some."""
+        return {}
 
     def validated(self, instance=None, partial=False, data=None, serializer_class=None, **kwargs):
         """Validate the (unwrapped) body with `input_serializer_class`; 422 on failure."""
@@ -118,17 +135,81 @@ class ResourceViewSet(GenericViewSet):
         return serializer.validated_data
 
 
-class ReadOnlyResourceViewSet(ResourceViewSet):
+class ListMixin:
     def list(self, request, *args, **kwargs):
         return self.respond_list(self.filter_queryset(self.get_queryset()))
 
+
+class RetrieveMixin:
     def retrieve(self, request, *args, **kwargs):
         return self.respond(self.get_object())
 
 
-class BulkDestroyMixin:
-    """`DELETE /v2/<collection>` with `{"ids": [...]}` → `{"deleted", "ids", "not_found"}`.
-    Subclasses may override `destroy_instances(instances)` to apply domain rules."""
+class WriteDeclarations:
+    """What the write mixins read. Services are plain functions, called as
+    `create_service(actor, data)`, `update_service(actor, instance, data)` (returning the saved
+    record) and `delete_service(actor, instances)` (a list: single and bulk deletes alike; without
+    one, each record is deleted). `data` is the body validated by `create_serializer_class` /
+    `input_serializer_class`."""
+
+    create_serializer_class = None
+    create_service = None
+    update_service = None
+    delete_service = None
+    update_answers_empty = False  # PUT answers `{}` (users, organizations: conventions.md)
+    reread_after_write = False  # answer with the record read again through get_queryset()
+
+    def written(self, instance):
+        return self.get_queryset().get(pk=instance.pk) if self.reread_after_write else instance
+
+    def destroy_instances(self, instances):
+        if self.delete_service is None:
+            for instance in instances:
+                instance.delete()
+        else:
+            type(self).delete_service(self.request.user, instances)
+
+
+class CreateMixin(WriteDeclarations):
+    def create(self, request, *args, **kwargs):
+        self.check_write()
+        data = dict(self.validated(serializer_class=self.create_serializer_class))
+        instance = type(self).create_service(request.user, data)
+        return self.respond(self.written(instance), status=http.HTTP_201_CREATED)
+
+
+class UpdateMixin(WriteDeclarations):
+    def update(self, request, *args, **kwargs):
+        instance = self.get_object()
+        self.check_write()
+        data = dict(self.validated(instance=instance, partial=True))
+        instance = type(self).update_service(request.user, instance, data)
+        return Response({}) if self.update_answers_empty else self.respond(self.written(instance))
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, **kwargs)
+
+
+class DestroyMixin(WriteDeclarations):
+    def destroy(self, request, *args, **kwargs):
+        instance = self.get_object()
+        self.check_write()
+        with transaction.atomic():
+            self.destroy_instances([instance])
+        return Response({})
+
+
+class ReadOnlyResourceViewSet(ListMixin, RetrieveMixin, ResourceViewSet):
+    pass
+
+
+class ModelResourceViewSet(CreateMixin, UpdateMixin, DestroyMixin, ReadOnlyResourceViewSet):
+    """A resource with every CRUD route; add BulkDestroyMixin for `DELETE /v2/<collection>`."""
+
+
+class BulkDestroyMixin(WriteDeclarations):
+    """`DELETE /v2/<collection>` with `{"ids": [...]}` → `{"deleted", "ids", "not_found"}`,
+    through `delete_service` (or `destroy_instances`)."""
 
     def bulk_destroy(self, request, *args, **kwargs):
         body = self.payload()
@@ -147,7 +228,3 @@ class BulkDestroyMixin:
                 "not_found": [str(i) for i in valid if str(i) not in found_ids] + malformed,
             }
         )
-
-    def destroy_instances(self, instances):
-        for instance in instances:
-            instance.delete()

@@ -4,8 +4,9 @@ file: webhooks.py, whitelabel.py)."""
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from config.api.viewsets import ReadOnlyResourceViewSet, ResourceViewSet
+from config.api.viewsets import DestroyMixin, ReadOnlyResourceViewSet
 from events.api.serializers import AuditEventSerializer, NotificationSerializer
+from events.filtersets import AuditEventFilterSet, NotificationFilterSet
 from events.models import AuditEvent, Notification
 from events.services.notifications import mark
 
@@ -18,17 +19,16 @@ class AuditEventViewSet(ReadOnlyResourceViewSet):
     serializer_class = AuditEventSerializer
     organization_field = "organization_id"
     read_role = "Manager"
-    search_fields = {"action": "action", "actor_id": "actor_id", "resource_type": "resource_type",
-                     "resource_id": "resource_id", "ip": "ip", "request_id": "request_id", "source": "source"}
+    filterset_class = AuditEventFilterSet
     sort_fields = ("created_at", "action")
 
 
-class NotificationViewSet(ResourceViewSet):
+class NotificationViewSet(DestroyMixin, ReadOnlyResourceViewSet):
     """The caller's own notifications; nobody else's are reachable (404), whatever the role."""
 
     queryset = Notification.objects.all()
     serializer_class = NotificationSerializer
-    search_fields = {"kind": "kind", "read": "read", "seen": "seen", "event": "event"}
+    filterset_class = NotificationFilterSet
     sort_fields = ("created_at", "kind")
     write_role = "User"  # deleting; marking read/seen is open to every role (conventions.md)
     action_roles = {"read": "Viewer", "seen": "Viewer", "read_all": "Viewer", "seen_all": "Viewer"}
@@ -40,16 +40,6 @@ class NotificationViewSet(ResourceViewSet):
         if not getattr(user, "is_authenticated", False):
             return Notification.objects.none()
         return Notification.objects.filter(user=user)
-
-    def list(self, request):
-        return self.respond_list(self.filter_queryset(self.get_queryset()))
-
-    def retrieve(self, request, pk=None):
-        return self.respond(self.get_object())
-
-    def destroy(self, request, pk=None):
-        self.get_object().delete()
-        return Response({})
 
     @action(detail=True, methods=["put"])
     def read(self, request, pk=None):

@@ -48,6 +48,26 @@ def create_webhook(actor, organization, fields):
     return webhook
 
 
+def create_webhook_for(actor, fields):
+    """POST /v2/webhooks: for the caller's organization, or `organization_id` among the
+    organizations it can see (staff: any; partners: their customers too)."""
+    fields = dict(fields)
+    return create_webhook(actor, _organization_for(actor, fields.pop("organization_id", None)), fields)
+
+
+def _organization_for(actor, organization_id):
+    organizations = apps.get_model("organizations", "Organization").objects.all()
+    if organization_id is None:
+        return organizations.get(pk=actor.organization_id)
+    visible = actor.visible_organization_ids()
+    if visible is not None:
+        organizations = organizations.filter(pk__in=visible)
+    organization = organizations.filter(pk=organization_id).first()
+    if organization is None:
+        raise InvalidInput.field("organization_id", "was not found")
+    return organization
+
+
 @transaction.atomic
 def update_webhook(actor, webhook, fields):
     _apply(webhook, fields, webhook.organization)

@@ -7,15 +7,13 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from config.api.filtering import apply_list_params
 from config.api.uuids import parse_uuid
-from findings.api.params import min_qod, search_host, search_port
+from findings.api.params import min_qod
 from findings.api.serializers import ResultSerializer
+from findings.filtersets import ResultFilterSet
 from findings.models import Result
 from findings.services import statistics
 
-RESULT_SEARCH = {"name": "name", "nvt": "nvt", "host": search_host, "port": search_port,
-                 "severity_level": "severity_level", "delta": "delta"}
 RESULT_SORT = {"severity": "severity", "name": "name", "nvt": "nvt", "host": "ip", "port": "port",
                "created_at": "created_at"}
 
@@ -42,10 +40,8 @@ class ScanResultsMixin:
         scan = self.get_object()
         lowest = min_qod(request.query_params)
         run = self._hosts_run(scan)
-        queryset = apply_list_params(
-            self._results(run).select_related("check_info", "finding"), request.query_params,
-            search_fields=RESULT_SEARCH, sort_fields=RESULT_SORT, default_sort=("-severity", "nvt"),
-        ).filter(qod__gte=lowest)
+        queryset = self.filter_list(self._results(run).select_related("check_info", "finding"), ResultFilterSet,
+                                    RESULT_SORT, default_sort=("-severity", "nvt")).filter(qod__gte=lowest)
         page = self.paginate_queryset(queryset)
         context = {"host_ids": self.run_host_ids(run, {r.ip for r in page})}
         return self.get_paginated_response(ResultSerializer(page, many=True, context=context).data)

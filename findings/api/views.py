@@ -4,27 +4,22 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from config.api.viewsets import ListMixin, ReadOnlyResourceViewSet
 from findings.api import pages
 from findings.api.base import FindingsViewSet
-from findings.api.params import search_cve, search_host, search_port
 from findings.api.serializers import HostSerializer, VulnerabilitySerializer
+from findings.filtersets import HostFilterSet, VulnerabilityFilterSet
 from findings.models import Finding, Host
 from findings.services import list_counts, statistics
 
 
-class VulnerabilityViewSet(FindingsViewSet):
+class VulnerabilityViewSet(ReadOnlyResourceViewSet, FindingsViewSet):
     queryset = Finding.objects.select_related("check_info", "host")
     serializer_class = VulnerabilitySerializer
+    filterset_class = VulnerabilityFilterSet
     # Equal severities by last_seen, as in the default order: both directions read one index.
     sort_fields = {"severity": ("severity", "last_seen"), "last_seen": "last_seen", "name": "name"}
     default_sort = ("-severity", "-last_seen")
-    date_field = "last_seen"
-
-    @property
-    def search_fields(self):
-        return {"name": "name", "nvt": "nvt", "cve": search_cve, "host": search_host,
-                "port": search_port, "severity_level": "severity_level", "status": "status",
-                "scan_id": self.visible_scan_search()}
 
     def list(self, request):
         return self.respond_list(self.filter_queryset(self.get_queryset()).filter(qod__gte=self.min_qod))
@@ -35,9 +30,6 @@ class VulnerabilityViewSet(FindingsViewSet):
     def page_of(self, queryset, total, offset, size):
         """A `q[name]=prefix*` page (see findings.api.pages), or None for the plain slice."""
         return pages.prefix_match_page(queryset, self.request.query_params.get("q[name]"), total, offset, size)
-
-    def retrieve(self, request, pk=None):
-        return self.respond(self.get_object())
 
     @extend_schema(operation_id="vulnerabilities_total")
     @action(detail=False, methods=["get"])
@@ -62,13 +54,12 @@ class VulnerabilityViewSet(FindingsViewSet):
         return Response({"data": statistics.pci_by_target(shown, self.scope(Scan.objects.all()))})
 
 
-class HostViewSet(FindingsViewSet):
+class HostViewSet(ListMixin, FindingsViewSet):
     queryset = Host.objects.all()
     serializer_class = HostSerializer
-    search_fields = {"ip": "ip", "hostname": "hostname", "os": "os"}
+    filterset_class = HostFilterSet
     sort_fields = ("ip", "last_seen", "max_severity", "vulnerability_count")
     default_sort = ("-last_seen",)
-    date_field = "last_seen"
 
     def host_counts(self, host_ids):
         shown = statistics.open_findings(self.findings().filter(host_id__in=host_ids), self.min_qod)
@@ -78,11 +69,12 @@ class HostViewSet(FindingsViewSet):
         context = {**self.get_serializer_context(), "host_counts": self.host_counts([h.pk for h in hosts]), **context}
         return HostSerializer(hosts, many=True, context=context).data
 
-    def list(self, request):
-        queryset = self.filter_queryset(self.get_queryset())
+    def filter_queryset(self, queryset):
         self.min_qod  # noqa: B018 - a bad min_qod is a 422 before anything is read
-        page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(self.respond_hosts(page))
+        return super().filter_queryset(queryset)
+
+    def records_context(self, records):
+        return {"host_counts": self.host_counts([h.pk for h in records])} if self.action == "list" else {}
 
     def retrieve(self, request, pk=None):
         host = self.get_object()

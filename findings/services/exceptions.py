@@ -40,6 +40,11 @@ def create_exception(actor, organization, product, data) -> FindingException:
     return exception
 
 
+def create_own_exception(actor, data) -> FindingException:
+    """POST /v2/exceptions: in the caller's organization and active product."""
+    return create_exception(actor, actor.organization, actor.current_product(), data)
+
+
 @transaction.atomic
 def update_exception(actor, exception, data) -> FindingException:
     fields = clean_fields(exception.organization, exception.product, data, creating=False)

@@ -11,19 +11,15 @@ from organizations.api.subscription_serializers import (
     ProductSerializer,
     SubscriptionSerializer,
 )
-from organizations.api.subscriptions import (
-    SUBSCRIPTION_SEARCH,
-    SUBSCRIPTION_SORT,
-    SubscriptionResponses,
-    subscriptions_of,
-)
+from organizations.api.subscriptions import SUBSCRIPTION_SORT, SubscriptionResponses, subscriptions_of
+from organizations.filtersets import SubscriptionFilterSet
 from organizations.models import Subscription
 from organizations.services import products
 
 
 class ProductContextViewSet(SubscriptionResponses, ResourceViewSet):
     queryset = Subscription.objects.none()
-    search_fields = SUBSCRIPTION_SEARCH
+    filterset_class = SubscriptionFilterSet
     sort_fields = SUBSCRIPTION_SORT
     write_role = "Viewer"  # switching one's own product is self-service
     list_actions = ("subscriptions_history",)  # documented with the list parameters in /v2/schema

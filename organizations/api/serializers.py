@@ -1,10 +1,10 @@
 import json
 
+from django.contrib.auth import get_user_model
 from django.db.models import OuterRef
 from django.db.models.functions import JSONArray
 from rest_framework import serializers
 
-from accounts.models import User
 from config.api.fields import StrictCharField, StrictEmailField
 from config.api.permissions import has_role
 from config.api.rows import JSONRows, Row, UUIDText, listed_values
@@ -17,7 +17,7 @@ from organizations.models.organization import DETAIL_FIELDS
 def member_items():
     """Each listed organization's members as one JSON column of the page query (ids as text, by
     username, as the detail route's prefetch orders them)."""
-    members = User.objects.filter(organization_id=OuterRef("pk")).order_by("username")
+    members = get_user_model().objects.filter(organization_id=OuterRef("pk")).order_by("username")
     return JSONRows(members.annotate(item=JSONArray(UUIDText("id"), "username", "role")).values("item"))
 
 
@@ -112,3 +112,18 @@ class OrganizationInputSerializer(serializers.Serializer):
         if isinstance(data, dict) and isinstance(data.get("details"), dict):
             data = {**data["details"], **{k: v for k, v in data.items() if k != "details"}}
         return super().to_internal_value(data)
+
+
+
+class OrganizationCreateSerializer(OrganizationInputSerializer):
+    """POST /v2/organizations: the organization and the plans it starts with (`plans`: plan
+    codes or `{plan, interval, ...}`, read once the organization's fields are valid; an error
+    names `plans.<i>.<field>`)."""
+
+    plans = serializers.JSONField(required=False, write_only=True)
+
+    def validate(self, attrs):
+        from organizations.api.subscription_serializers import plan_requests
+
+        attrs["plans"] = plan_requests(self.initial_data.get("plans") or [], prefix="plans")
+        return attrs

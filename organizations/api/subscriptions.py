@@ -7,9 +7,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from config.api.errors import InvalidInput
-from config.api.filtering import apply_list_params
 from config.api.uuids import parse_uuid
-from config.api.viewsets import ResourceViewSet
+from config.api.viewsets import ListMixin, ResourceViewSet, RetrieveMixin, UpdateMixin
 from organizations.api.subscription_serializers import (
     PlanRequestSerializer,
     PlanSerializer,
@@ -20,12 +19,12 @@ from organizations.api.subscription_serializers import (
     plan_requests,
 )
 from organizations.choices import LIVE_STATUSES
+from organizations.filtersets import PlanFilterSet, SubscriptionFilterSet
 from organizations.models import Organization, Plan, Product, Subscription
 from organizations.services.limits import catalogue_codes, usage_map
 from organizations.services.subscriptions import offered_plans, subscribe, unsubscribe, update_subscription
 from organizations.services.tree import descendants
 
-SUBSCRIPTION_SEARCH = {"status": "status", "product_code": "product__code"}
 SUBSCRIPTION_SORT = ("created_at", "start_date", "end_date", "status")
 
 
@@ -44,9 +43,7 @@ class SubscriptionResponses:
 
     def respond_subscriptions(self, queryset):
         # The subscription columns, whatever viewset (organizations, user) this is mixed into.
-        queryset = apply_list_params(
-            queryset, self.request.query_params, search_fields=SUBSCRIPTION_SEARCH, sort_fields=SUBSCRIPTION_SORT,
-        )
+        queryset = self.filter_list(queryset, SubscriptionFilterSet, SUBSCRIPTION_SORT)
         page = self.paginate_queryset(queryset)
         context = self.subscription_context(page, catalogue_codes() if page else None)
         data = SubscriptionSerializer(page, many=True, context=context).data
@@ -103,16 +100,17 @@ class OrganizationSubscribeMixin(SubscriptionResponses):
         return self.respond_subscriptions(subscriptions_of(descendants(organization.pk)))
 
 
-class OrganizationSubscriptionViewSet(SubscriptionResponses, ResourceViewSet):
+class OrganizationSubscriptionViewSet(SubscriptionResponses, ListMixin, RetrieveMixin, UpdateMixin, ResourceViewSet):
     queryset = Subscription.objects.select_related("plan", "product")
     serializer_class = SubscriptionSerializer
+    input_serializer_class = SubscriptionUpdateSerializer
+    update_service = update_subscription
     resource_name = "subscription"
-    search_fields = SUBSCRIPTION_SEARCH
+    filterset_class = SubscriptionFilterSet
     sort_fields = SUBSCRIPTION_SORT
     write_role = "Partner"
     lookup_url_kwarg = "subscription_id"  # /v2/organizations/{id}/subscriptions/{subscription_id}
     list_actions = ("active",)
-    schema_requests = {"update": SubscriptionUpdateSerializer, "partial_update": SubscriptionUpdateSerializer}
 
     def organization(self):
         if not hasattr(self, "_organization"):
@@ -125,23 +123,13 @@ class OrganizationSubscriptionViewSet(SubscriptionResponses, ResourceViewSet):
     def get_queryset(self):
         return super().get_queryset().filter(organization=self.organization())
 
-    def list(self, request, **kwargs):
-        return self.respond_subscriptions(self.get_queryset())
+    def records_context(self, records):
+        listing = self.action in ("list", "active")  # every product's usage, so the query count is fixed
+        return self.subscription_context(records, catalogue_codes() if listing and records else None)
 
     @action(detail=False, methods=["get"])
     def active(self, request, **kwargs):
-        return self.respond_subscriptions(self.get_queryset().filter(status__in=LIVE_STATUSES))
-
-    def retrieve(self, request, **kwargs):
-        return self.respond_subscription(self.get_object())
-
-    def update(self, request, **kwargs):
-        subscription = self.get_object()
-        data = self.validated(serializer_class=SubscriptionUpdateSerializer, partial=True)
-        update_subscription(request.user, subscription, dict(data))
-        return self.respond_subscription(subscription)
-
-    partial_update = update
+        return self.respond_list(self.filter_queryset(self.get_queryset().filter(status__in=LIVE_STATUSES)))
 
 
 class CatalogueViewSet(ResourceViewSet):
@@ -149,7 +137,7 @@ class CatalogueViewSet(ResourceViewSet):
 
     queryset = Plan.objects.select_related("product").prefetch_related("features").filter(active=True)
     serializer_class = PlanSerializer
-    search_fields = {"product_code": "product__code", "code": "code", "kind": "kind"}
+    filterset_class = PlanFilterSet
     sort_fields = {"code": "code", "name": "name", "price": "price", "created_at": "created_at"}
     default_sort = ("product__position", "code")
     list_actions = ("plans",)

@@ -1,5 +1,4 @@
 from config.api.viewsets import ResourceViewSet
-from organizations.api.customers import CustomerViewSet
 from organizations.api.product_context import ProductContextViewSet
 from organizations.api.subscriptions import CatalogueViewSet, OrganizationSubscriptionViewSet
 from organizations.api.views import OrganizationViewSet
@@ -15,4 +14,3 @@ def register(router):
     )
     router.register("subscriptions", CatalogueViewSet, basename="catalogue")
     router.register("user", ProductContextViewSet, basename="user-products")
-    router.register("users", CustomerViewSet, basename="customer")

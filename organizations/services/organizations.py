@@ -52,7 +52,7 @@ def _check_parent(actor, parent):
 
 
 @transaction.atomic
-def create_organization(actor, fields, after_create=()):
+def create_organization(actor, fields):
     """Partners create customers below themselves (by default); staff anywhere."""
     if not has_role(actor, "Partner"):
         raise Forbidden("Only partners and platform staff can create organizations")
@@ -63,10 +63,7 @@ def create_organization(actor, fields, after_create=()):
     if parent is None and actor.role == "Partner":
         parent = actor.organization
     _check_parent(actor, parent)
-    organization = Organization.objects.create(parent=parent, **fields)
-    for hook in after_create:
-        hook(organization)
-    return organization
+    return Organization.objects.create(parent=parent, **fields)
 
 
 def _check_move(actor, organization, parent):
@@ -89,6 +86,7 @@ def _check_move(actor, organization, parent):
 @transaction.atomic
 def update_organization(actor, organization, fields):
     fields = dict(fields)
+    fields.pop("skip_default_subscription", None)  # a creation option
     if "partner" in fields and fields["partner"] != organization.partner and actor.role != "Admin":
         raise InvalidInput.field("partner", "can only be changed by platform staff")
     if "parent" in fields and fields["parent"] != organization.parent:

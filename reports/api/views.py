@@ -4,14 +4,14 @@ from rest_framework.decorators import action
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
-from config.api.viewsets import BulkDestroyMixin
+from config.api.viewsets import BulkDestroyMixin, DestroyMixin, ModelResourceViewSet, ReadOnlyResourceViewSet
 from reports.api.inputs import AdvancedReportInput, GenerateInput
 from reports.api.serializers import AdvancedReportSerializer, ReportSerializer
 from reports.choices import CONTENT_TYPES, FileStatus
+from reports.filtersets import AdvancedReportFilterSet, ReportFilterSet
 from reports.models import AdvancedReport, Report, ReportFile
 from reports.services import advanced, generate, records
 from scanning.api.base import ScanningViewSet
-from scanning.services.common import require_product
 
 
 class FormatIsAParameter(DefaultContentNegotiation):
@@ -25,14 +25,6 @@ class FileActions:
     """generate / download / file_exists / verify, shared by reports and advanced reports."""
 
     content_negotiation_class = FormatIsAParameter
-    remove = None  # the service deleting a list of records with their files
-
-    def destroy(self, request, pk=None):
-        type(self).remove(request.user, [self.get_object()])
-        return Response({})
-
-    def destroy_instances(self, instances):
-        type(self).remove(self.request.user, instances)
 
     @extend_schema(request=GenerateInput)
     @action(detail=True, methods=["post"])
@@ -69,14 +61,16 @@ class FileActions:
         return response
 
 
-class ReportViewSet(FileActions, BulkDestroyMixin, ScanningViewSet):
+class ReportViewSet(FileActions, BulkDestroyMixin, DestroyMixin, ReadOnlyResourceViewSet, ScanningViewSet):
+    """Reports are made by finished runs: read, generate, download and delete only."""
+
     queryset = Report.objects.prefetch_related("files")
     serializer_class = ReportSerializer
     resource_name = "report"
-    search_fields = {"scan_id": "scan_id", "status": "status", "pci_status": "pci_status"}
+    filterset_class = ReportFilterSet
     sort_fields = ("created_at",)
     action_roles = {"file_exists": "Viewer", "verify": "Viewer", "download": "Viewer"}
-    remove = staticmethod(records.delete_reports)
+    delete_service = records.delete_reports
 
     @action(detail=True, methods=["get"])
     def file_exists(self, request, pk=None):
@@ -96,24 +90,15 @@ class ReportViewSet(FileActions, BulkDestroyMixin, ScanningViewSet):
         return Response({"valid": generate.verify(file, body.get("sha256", request.query_params.get("sha256")))})
 
 
-class AdvancedReportViewSet(FileActions, BulkDestroyMixin, ScanningViewSet):
+class AdvancedReportViewSet(FileActions, BulkDestroyMixin, ModelResourceViewSet, ScanningViewSet):
     queryset = AdvancedReport.objects.prefetch_related("files")
     serializer_class = AdvancedReportSerializer
     input_serializer_class = AdvancedReportInput
     resource_name = "advanced_report"
-    search_fields = {"name": "name", "group_by": "group_by", "format": "format", "type": "type"}
+    filterset_class = AdvancedReportFilterSet
     sort_fields = ("name", "created_at", "last_generated_at")
     action_roles = {"download": "Viewer"}
-    remove = staticmethod(advanced.delete_advanced_reports)
-
-    def create(self, request):
-        data = dict(self.validated())
-        report = advanced.create_advanced_report(request.user, request.user.organization, require_product(request.user), data)
-        return self.respond(self.get_queryset().get(pk=report.pk), status=201)
-
-    def update(self, request, pk=None):
-        report = advanced.update_advanced_report(request.user, self.get_object(), dict(self.validated(partial=True)))
-        return self.respond(self.get_queryset().get(pk=report.pk))
-
-    partial_update = update
-
+    create_service = advanced.create_own_advanced_report
+    update_service = advanced.update_advanced_report
+    delete_service = advanced.delete_advanced_reports
+    reread_after_write = True  # with its files

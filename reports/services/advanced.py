@@ -25,6 +25,13 @@ def create_advanced_report(actor, organization, product, data) -> AdvancedReport
     )
 
 
+def create_own_advanced_report(actor, data) -> AdvancedReport:
+    """POST /v2/advanced_reports: in the caller's organization and active product."""
+    from scanning.services.common import require_product
+
+    return create_advanced_report(actor, actor.organization, require_product(actor), data)
+
+
 def update_advanced_report(actor, report, data) -> AdvancedReport:
     if any(key in data for key in ("filters", *FLAT_FILTERS)):
         report.filters = validate_filters(definition(data, report.filters), report.organization_id, report.product)

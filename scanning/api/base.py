@@ -1,13 +1,20 @@
-"""Shared plumbing of the scanning viewsets: product scoping, scoped related-id lookups."""
+"""Shared plumbing of the scanning viewsets: product scoping, scoped related-id lookups, the
+permission flag some writes need."""
 
 from django.db.models import Q
 
+from accounts.services.permissions import permissions_for
+from config.api.errors import Forbidden
 from config.api.viewsets import ResourceViewSet
 from scanning.models import PortList, Scanner, ScanProfile, Schedule, Target
 
 
 class ScanningViewSet(ResourceViewSet):
+    """Scoping for the scanning resources; combine with the CRUD bases, e.g.
+    `class TargetViewSet(BulkDestroyMixin, ModelResourceViewSet, ScanningViewSet)`."""
+
     product_field = "product"
+    write_flag = None  # a permission flag (GET /v2/user/permissions) every write needs
 
     def shared_or_own(self, queryset):
         """Built-in rows (no organization) plus the caller's visible ones."""
@@ -18,6 +25,11 @@ class ScanningViewSet(ResourceViewSet):
         """Rows of the caller's own organization and active product: what new records may point at."""
         user = self.request.user
         return queryset.filter(organization_id=user.organization_id, product=user.current_product())
+
+    def check_write(self):
+        flag = self.write_flag
+        if flag and not permissions_for(self.request.user, [flag])[flag]:
+            raise Forbidden(f"{flag} is required")
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -32,8 +44,10 @@ class ScanningViewSet(ResourceViewSet):
         }
         return context
 
-    def list(self, request, *args, **kwargs):
-        return self.respond_list(self.filter_queryset(self.get_queryset()))
 
-    def retrieve(self, request, *args, **kwargs):
-        return self.respond(self.get_object())
+def in_use_ids(model_field, records):
+    """The ids among `records` that a scan points at (`model_field`: "target_id", ...)."""
+    from scanning.models import Scan
+
+    ids = [record.pk for record in records]
+    return set(Scan.objects.filter(**{f"{model_field}__in": ids}).values_list(model_field, flat=True))

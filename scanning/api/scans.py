@@ -5,40 +5,28 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from config.api.uuids import parse_uuid
-from config.api.viewsets import BulkDestroyMixin
+from config.api.viewsets import BulkDestroyMixin, ModelResourceViewSet
 from findings.api.imports import ScanImportMixin
 from findings.api.scan_results import ScanResultsMixin
 from scanning.api.base import ScanningViewSet
 from scanning.api.inputs import ScanInput, WizardInput
 from scanning.api.serializers import RunHostSerializer, ScanRunSerializer, ScanSerializer
 from scanning.choices import ACTIVE_RUN_STATUSES, FINISHED_RUN_STATUSES
+from scanning.filtersets import RunHostFilterSet, ScanFilterSet, ScanRunFilterSet
 from scanning.models import RunHost, Scan, ScanRun
 from scanning.services import runs, scans
 
 
-class ScanViewSet(ScanImportMixin, ScanResultsMixin, BulkDestroyMixin, ScanningViewSet):
+class ScanViewSet(ScanImportMixin, ScanResultsMixin, BulkDestroyMixin, ModelResourceViewSet, ScanningViewSet):
     queryset = Scan.objects.select_related("target", "scan_profile", "scanner", "schedule")
     serializer_class = ScanSerializer
     input_serializer_class = ScanInput
     resource_name = "scan"
-    search_fields = {"name": "name", "status": "status", "target_id": "target_id", "schedule_id": "schedule_id"}
+    filterset_class = ScanFilterSet
     sort_fields = ("name", "created_at", "last_run_at", "next_run_at", "status")
-
-    def create(self, request):
-        return self.respond(scans.create_scan(request.user, dict(self.validated())), status=201)
-
-    def update(self, request, pk=None):
-        scan = self.get_object()
-        return self.respond(scans.update_scan(request.user, scan, dict(self.validated(partial=True))))
-
-    partial_update = update
-
-    def destroy(self, request, pk=None):
-        scans.delete_scans(request.user, [self.get_object()])
-        return Response({})
-
-    def destroy_instances(self, instances):
-        scans.delete_scans(self.request.user, instances)
+    create_service = scans.create_scan
+    update_service = scans.update_scan
+    delete_service = scans.delete_scans
 
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
@@ -89,8 +77,8 @@ class ScanViewSet(ScanImportMixin, ScanResultsMixin, BulkDestroyMixin, ScanningV
 
     @action(detail=True, methods=["get"])
     def histories(self, request, pk=None):
-        queryset = self.filter_params(self._runs(self.get_object()), {"status": "status", "triggered_by": "triggered_by"},
-                                      ("created_at", "started_at", "finished_at", "status"))
+        queryset = self.filter_list(self._runs(self.get_object()), ScanRunFilterSet,
+                                    ("created_at", "started_at", "finished_at", "status"))
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(ScanRunSerializer(page, many=True).data)
 
@@ -109,7 +97,7 @@ class ScanViewSet(ScanImportMixin, ScanResultsMixin, BulkDestroyMixin, ScanningV
     def hosts(self, request, pk=None):
         run = self._hosts_run(self.get_object())
         queryset = RunHost.objects.filter(run=run) if run else RunHost.objects.none()
-        queryset = self.filter_params(queryset, {"ip": "ip", "hostname": "hostname"}, ("ip", "hostname", "created_at"), ("ip",))
+        queryset = self.filter_list(queryset, RunHostFilterSet, ("ip", "hostname", "created_at"), ("ip",))
         page = self.paginate_queryset(queryset)
         context = {"host_counts": self.run_host_counts(run, [h.ip for h in page]) if page else {}}
         return self.get_paginated_response(RunHostSerializer(page, many=True, context=context).data)
@@ -123,9 +111,3 @@ class ScanViewSet(ScanImportMixin, ScanResultsMixin, BulkDestroyMixin, ScanningV
             raise Http404
         context = {"host_counts": self.run_host_counts(host.run_id, [host.ip])}
         return Response({"data": RunHostSerializer(host, context=context).data})
-
-    def filter_params(self, queryset, search_fields, sort_fields, default_sort=("-created_at",)):
-        from config.api.filtering import apply_list_params
-
-        return apply_list_params(queryset, self.request.query_params, search_fields=search_fields,
-                                 sort_fields=sort_fields, default_sort=default_sort)

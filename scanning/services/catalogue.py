@@ -77,6 +77,33 @@ def delete_scanner(actor, scanner):
     scanner.delete()
 
 
+# The API's create / update / delete (the admin calls save_* and delete_* directly).
+def create_port_list(actor, fields):
+    return save_port_list(actor, fields)
+
+
+def update_port_list(actor, port_list, fields):
+    return save_port_list(actor, fields, port_list)
+
+
+def delete_port_lists(actor, port_lists):
+    for port_list in port_lists:
+        delete_port_list(actor, port_list)
+
+
+def create_scanner(actor, fields):
+    return save_scanner(actor, fields)
+
+
+def update_scanner(actor, scanner, fields):
+    return save_scanner(actor, fields, scanner)
+
+
+def delete_scanners(actor, scanners):
+    for scanner in scanners:
+        delete_scanner(actor, scanner)
+
+
 def verify_scanner(scanner):
     """Is the scanner there? The built-in one is whenever a worker can run; a gvm scanner when
     it answers GMP's get_version over TLS, at an address the network guard allows. Answers

@@ -45,6 +45,14 @@ def save_schedule(actor, fields, schedule=None):
     return schedule
 
 
+def create_schedule(actor, fields):
+    return save_schedule(actor, fields)
+
+
+def update_schedule(actor, schedule, fields):
+    return save_schedule(actor, fields, schedule)
+
+
 @transaction.atomic
 def delete_schedules(actor, schedules):
     in_use = [str(s.pk) for s in schedules if s.scans.exists()]

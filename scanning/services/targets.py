@@ -4,7 +4,7 @@ from ipaddress import ip_address
 
 from django.db import transaction
 
-from config.api.errors import Conflict, InvalidInput
+from config.api.errors import Conflict, Forbidden, InvalidInput
 from organizations.services import check_limit
 from scanning.choices import ACTIVE_RUN_STATUSES
 from scanning.models import Scan, Target
@@ -94,11 +94,27 @@ def apply_credentials(target, credentials):
     }
 
 
+def checked_fields(actor, fields):
+    """The rules on what a target may be given, whoever writes it: credentials only by a
+    caller whose plan and role allow setting them; no port list (or null) means the default."""
+    fields = dict(fields)
+    if "credentials" in fields:
+        from accounts.services.permissions import permissions_for
+
+        if actor is not None and not permissions_for(actor, ["TARGET_CREATE_CREDENTIALS"])["TARGET_CREATE_CREDENTIALS"]:
+            raise Forbidden("Your role does not allow setting target credentials")
+    if fields.get("port_list") is None:
+        from .scans import default_port_list
+
+        fields["port_list"] = default_port_list()
+    return fields
+
+
 @transaction.atomic
 def create_target(actor, fields, *, organization=None, product=None):
     """The API creates in the caller's organization and active product; the admin names both."""
     product = product or require_product(actor)
-    fields = dict(fields)
+    fields = checked_fields(actor, fields)
     credentials = fields.pop("credentials", None)
     organization = organization or actor.organization
     target_set = parsed_hosts(fields["hosts"], fields.get("exclude_hosts", ""), organization)
@@ -117,6 +133,8 @@ def running_scans(target):
 
 @transaction.atomic
 def update_target(actor, target, fields):
+    if "credentials" in fields or "port_list" in fields:
+        fields = checked_fields(actor, fields)
     if running_scans(target).exists():
         raise Conflict("The target cannot change while one of its scans runs")
     if "hosts" in fields or "exclude_hosts" in fields:

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from accounts.api.serializers import UserCreateSerializer, UserSerializer
 from accounts.api.views import UserContextMixin
+from accounts.services.customers import create_customer
 from config.api.errors import InvalidInput
 from config.api.exceptions import flatten_errors, validation_message
 from config.api.params import truthy
@@ -13,7 +14,6 @@ from config.api.viewsets import ResourceViewSet
 from organizations.api.serializers import OrganizationInputSerializer, OrganizationSerializer
 from organizations.api.subscription_serializers import PlanRequestSerializer, SubscriptionSerializer, plan_requests
 from organizations.models import Organization
-from organizations.services.customers import create_customer
 
 # The parts of the body whose fields the services' rules name bare ("role", "partner").
 PARTS = (("user", UserCreateSerializer), ("organization", OrganizationInputSerializer))
