@@ -90,7 +90,7 @@ class Finding(FindingFields):
     # What ingestion last wrote of the finding's content (ingest.content_hash_of); 0 = unknown. A
     # run that finds the same content only moves status, run, scan and last_seen. Any other writer
     # of the content columns (exceptions' re-evaluation) sets it back to 0.
-    content_hash = models.BigIntegerField(default=0)
+    content_hash = models.BigIntegerField(default=0, db_default=0)  # db_default: raw INSERTs (benchmark seeds) need none
 
     class Meta:
         ordering = ("-severity", "-last_seen")

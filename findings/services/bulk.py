@@ -1,17 +1,18 @@
 """Bulk writes of plain rows for the ingestion path: one statement per table per batch.
 
-On PostgreSQL the rows are streamed with COPY into a temporary table, then moved with one
-INSERT ... SELECT ... ON CONFLICT DO UPDATE: no model instances and no per-value parameter
-escaping on the way (Django's bulk_create builds a model per row and sends every value as an
-escaped literal; that cost about ten times the database's own work here, benchmarks/README.md).
-Elsewhere (SQLite) Django's bulk_create(update_conflicts=True) does the same job."""
+On PostgreSQL the rows are streamed with COPY into a staging table, then moved with one
+INSERT ... SELECT ... ON CONFLICT DO UPDATE (or UPDATE ... FROM): no model instances and no
+per-value parameter escaping on the way (Django's bulk_create builds a model per row and sends
+every value as an escaped literal; that cost about ten times the database's own work here,
+benchmarks/README.md). A staging table is a temporary table of the connection, created once per
+table and column list and emptied before each use (creating and dropping one per call cost more
+than its COPY). Elsewhere (SQLite) Django's bulk_create(update_conflicts=True) and bulk_update do
+the same job."""
 
-import itertools
 import json
+import zlib
 
 from django.db import connection, models
-
-_names = itertools.count()
 
 
 def upsert(model, columns, rows, unique=(), update=()):
@@ -32,34 +33,9 @@ def upsert(model, columns, rows, unique=(), update=()):
         model.objects.bulk_create(objects)
 
 
-def _column(model, name):
-    return connection.ops.quote_name(model._meta.get_field(name).column)
-
-
-def _copy_upsert(model, columns, rows, unique, update):
-    meta = model._meta
-    table = connection.ops.quote_name(meta.db_table)
-    names = ", ".join(_column(model, name) for name in columns)
-    temporary = connection.ops.quote_name(f"bulk_{meta.db_table}_{next(_names)}")
-    json_positions = [i for i, name in enumerate(columns) if isinstance(meta.get_field(name), models.JSONField)]
-    with connection.cursor() as cursor:
-        # Only quoted identifiers from the model's metadata are formatted in; values go through COPY.
-        cursor.execute(f"CREATE TEMPORARY TABLE {temporary} AS SELECT {names} FROM {table} WITH NO DATA")  # noqa: S608
-        with cursor.cursor.copy(f"COPY {temporary} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(_json_dumped(row, json_positions))
-        conflict = ""
-        if unique:
-            target = ", ".join(_column(model, name) for name in unique)
-            assignments = ", ".join(f"{_column(model, name)} = EXCLUDED.{_column(model, name)}" for name in update)
-            conflict = f" ON CONFLICT ({target}) " + (f"DO UPDATE SET {assignments}" if update else "DO NOTHING")
-        cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {temporary}{conflict}")  # noqa: S608
-        cursor.execute(f"DROP TABLE {temporary}")
-
-
 def update_rows(model, columns, rows):
     """Set `columns[1:]` of the rows whose primary key is `columns[0]` (rows: tuples in that
-    order). PostgreSQL: COPY into a temporary table, then one UPDATE ... FROM; elsewhere Django's
+    order). PostgreSQL: COPY into a staging table, then one UPDATE ... FROM; elsewhere Django's
     bulk_update (one CASE statement per 1,000 rows)."""
     if not rows:
         return
@@ -67,21 +43,46 @@ def update_rows(model, columns, rows):
         objects = [model(**dict(zip(columns, row, strict=True))) for row in rows]
         model.objects.bulk_update(objects, list(columns[1:]), batch_size=1000)
         return
-    meta = model._meta
-    table = connection.ops.quote_name(meta.db_table)
-    names = ", ".join(_column(model, name) for name in columns)
-    temporary = connection.ops.quote_name(f"bulk_{meta.db_table}_{next(_names)}")
-    json_positions = [i for i, name in enumerate(columns) if isinstance(meta.get_field(name), models.JSONField)]
+    table = connection.ops.quote_name(model._meta.db_table)
     key = _column(model, columns[0])
     assignments = ", ".join(f"{_column(model, name)} = source.{_column(model, name)}" for name in columns[1:])
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMPORARY TABLE {temporary} AS SELECT {names} FROM {table} WITH NO DATA")  # noqa: S608
-        with cursor.cursor.copy(f"COPY {temporary} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(_json_dumped(row, json_positions))
-        cursor.execute(f"UPDATE {table} SET {assignments} FROM {temporary} AS source "  # noqa: S608
+        staging = _staged(cursor, model, columns, rows)
+        cursor.execute(f"UPDATE {table} SET {assignments} FROM {staging} AS source "  # noqa: S608
                        f"WHERE {table}.{key} = source.{key}")
-        cursor.execute(f"DROP TABLE {temporary}")
+
+
+def _column(model, name):
+    return connection.ops.quote_name(model._meta.get_field(name).column)
+
+
+def _copy_upsert(model, columns, rows, unique, update):
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(_column(model, name) for name in columns)
+    conflict = ""
+    if unique:
+        target = ", ".join(_column(model, name) for name in unique)
+        assignments = ", ".join(f"{_column(model, name)} = EXCLUDED.{_column(model, name)}" for name in update)
+        conflict = f" ON CONFLICT ({target}) " + (f"DO UPDATE SET {assignments}" if update else "DO NOTHING")
+    with connection.cursor() as cursor:
+        staging = _staged(cursor, model, columns, rows)
+        cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {staging}{conflict}")  # noqa: S608
+
+
+def _staged(cursor, model, columns, rows):
+    """The quoted name of the connection's staging table for these columns, holding `rows` only.
+    Only quoted identifiers from the model's metadata are formatted into SQL; values go through COPY."""
+    meta = model._meta
+    names = ", ".join(_column(model, name) for name in columns)
+    staging = connection.ops.quote_name(f"staging_{meta.db_table}_{zlib.crc32(names.encode()):08x}")
+    cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} AS "  # noqa: S608
+                   f"SELECT {names} FROM {connection.ops.quote_name(meta.db_table)} WITH NO DATA")
+    cursor.execute(f"TRUNCATE {staging}")
+    json_positions = [i for i, name in enumerate(columns) if isinstance(meta.get_field(name), models.JSONField)]
+    with cursor.cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(_json_dumped(row, json_positions))
+    return staging
 
 
 def _json_dumped(row, positions):

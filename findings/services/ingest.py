@@ -7,6 +7,7 @@ batch's keys and written with one bulk statement (`bulk_create(update_conflicts=
 INSERT ... ON CONFLICT DO UPDATE on SQLite and PostgreSQL alike). New rows get ids derived from
 their natural key (uuid5), so two writers racing on the same fingerprint agree on its id."""
 
+import hashlib
 import uuid
 from dataclasses import dataclass
 
@@ -18,7 +19,7 @@ from findings.models import Finding, Host, Result
 from scanning.choices import RunStatus
 from scanning.models import RunHost, ScanRun
 
-from .bulk import upsert
+from .bulk import update_rows, upsert
 from .catalogue import upsert_check_info
 from .ingest_ids import natural_id
 from .matching import active_exceptions, exception_for, port_label
@@ -29,8 +30,9 @@ SHARED_COLUMNS = ("check_info_id", "nvt", "name", "ip", "hostname", "port", "pro
 SHARED_UPDATES = ("check_info", "name", "hostname", "severity", "original_severity", "severity_level", "cvss_vector",
                   "qod", "detection", "pci_fail", "exception", "updated_at")
 FINDING_COLUMNS = ("id", "created_at", "updated_at", "organization_id", "product", *SHARED_COLUMNS, "host_id", "scan_id",
-                   "run_id", "status", "first_seen", "last_seen", "fixed_at")
-FINDING_UPDATES = (*SHARED_UPDATES, "host", "scan", "run", "status", "last_seen", "fixed_at")
+                   "run_id", "status", "first_seen", "last_seen", "fixed_at", "content_hash")
+FINDING_UPDATES = (*SHARED_UPDATES, "host", "scan", "run", "status", "last_seen", "fixed_at", "content_hash")
+TOUCH_COLUMNS = ("id", "status", "run_id", "scan_id", "last_seen", "updated_at", "fixed_at")  # a finding seen again
 FINGERPRINT = ("organization", "product", "nvt", "ip", "port", "protocol")
 RESULT_COLUMNS = ("id", "created_at", "updated_at", "organization_id", "product", *SHARED_COLUMNS, "run_id", "scan_id",
                   "finding_id", "delta")
@@ -143,32 +145,53 @@ class Stored:
 
 
 def upsert_findings(run, hits, host_ids, checks, exceptions, now):
-    """{fingerprint key: Stored} after one upsert; statuses move new → open, fixed → reopened."""
+    """{fingerprint key: Stored}; statuses move new → open, fixed → reopened.
+
+    Most findings of a run were there before with the same content (about 84% in the benchmark):
+    their rows only get the new status, run, scan and last_seen (a narrow UPDATE, `TOUCH_COLUMNS`);
+    new findings and changed ones are written whole with one INSERT ... ON CONFLICT DO UPDATE.
+    Whether the content changed is told by `content_hash`, so the stored text is never read back."""
     organization_id, product = run.organization_id, run.product
     existing = {
-        (nvt, ip, port, protocol): (pk, status, run_id, first_seen)
-        for pk, nvt, ip, port, protocol, status, run_id, first_seen in Finding.objects.filter(
+        (nvt, ip, port, protocol): (pk, status, run_id, content_hash)
+        for pk, nvt, ip, port, protocol, status, run_id, content_hash in Finding.objects.filter(
             organization_id=organization_id, product=product, ip__in={hit.host.ip for hit in hits},
             nvt__in={hit.finding.nvt for hit in hits},
-        ).values_list("id", "nvt", "ip", "port", "protocol", "status", "run_id", "first_seen")
+        ).values_list("id", "nvt", "ip", "port", "protocol", "status", "run_id", "content_hash")
     }
-    stored, rows = {}, []
+    stored, rows, touched = {}, [], []
     for hit in hits:
         old = existing.get(hit.key)
-        pk = old[0] if old else natural_id("finding", organization_id, product, *hit.key)
         status = next_status(old, run)
         shared = shared_fields(run, hit, checks, exceptions)
+        host_id = host_ids[hit.host.ip]
+        digest = content_hash_of(shared, host_id)
+        if old is None:
+            pk = natural_id("finding", organization_id, product, *hit.key)
+        else:
+            pk = old[0]
+            if old[3] == digest:
+                touched.append((pk, status, run.pk, run.scan_id, now, now, None))
+                stored[hit.key] = Stored(pk, status, shared)
+                continue
         stored[hit.key] = Stored(pk, status, shared)
-        rows.append((pk, now, now, organization_id, product, *shared, host_ids[hit.host.ip], run.scan_id, run.pk,
-                     status, old[3] if old else now, now, None))
+        rows.append((pk, now, now, organization_id, product, *shared, host_id, run.scan_id, run.pk, status, now, now,
+                     None, digest))
     upsert(Finding, FINDING_COLUMNS, rows, unique=FINGERPRINT, update=FINDING_UPDATES)
+    update_rows(Finding, TOUCH_COLUMNS, touched)
     return stored
+
+
+def content_hash_of(shared, host_id):
+    """A stable, non-zero 63-bit digest of what a finding row holds besides its sighting."""
+    digest = hashlib.blake2b(repr((shared, host_id)).encode(), digest_size=8).digest()
+    return (int.from_bytes(digest, "big") >> 1) | 1
 
 
 def next_status(old, run):
     if old is None:
         return FindingStatus.NEW
-    _pk, status, run_id, _first_seen = old
+    _pk, status, run_id, _content_hash = old
     if run_id == run.pk:  # the same run stored again: nothing moved
         return status
     return FindingStatus.REOPENED if status == FindingStatus.FIXED else FindingStatus.OPEN
