@@ -9,10 +9,14 @@ table and column list and emptied before each use (creating and dropping one per
 than its COPY). Elsewhere (SQLite) Django's bulk_create(update_conflicts=True) and bulk_update do
 the same job."""
 
-import json
+import ipaddress
 import zlib
+from functools import lru_cache
 
 from django.db import connection, models
+from psycopg.types.json import Jsonb
+
+_types = {}  # staging table name -> the type oids of its columns (the same for every connection)
 
 
 def upsert(model, columns, rows, unique=(), update=()):
@@ -77,18 +81,31 @@ def _staged(cursor, model, columns, rows):
     staging = connection.ops.quote_name(f"staging_{meta.db_table}_{zlib.crc32(names.encode()):08x}")
     cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} AS "  # noqa: S608
                    f"SELECT {names} FROM {connection.ops.quote_name(meta.db_table)} WITH NO DATA")
-    cursor.execute(f"TRUNCATE {staging}")
-    json_positions = [i for i, name in enumerate(columns) if isinstance(meta.get_field(name), models.JSONField)]
-    with cursor.cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
+    if staging not in _types:
+        cursor.execute(f"SELECT {names} FROM {staging} LIMIT 0")  # noqa: S608
+        _types[staging] = [column.type_code for column in cursor.description]
+    else:
+        cursor.execute(f"TRUNCATE {staging}")
+    # Binary COPY: a quarter of the text format's cost on both sides (no number, uuid or timestamp
+    # formatting and parsing); it needs JSON wrapped and addresses as ipaddress objects.
+    adapted = {i: Jsonb for i, name in enumerate(columns) if isinstance(meta.get_field(name), models.JSONField)}
+    adapted |= {i: _address for i, name in enumerate(columns)
+                if isinstance(meta.get_field(name), models.GenericIPAddressField)}
+    with cursor.cursor.copy(f"COPY {staging} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types(_types[staging])
+        if not adapted:
+            for row in rows:
+                copy.write_row(row)
+            return staging
         for row in rows:
-            copy.write_row(_json_dumped(row, json_positions))
+            row = list(row)
+            for i, adapt in adapted.items():
+                if row[i] is not None:
+                    row[i] = adapt(row[i])
+            copy.write_row(row)
     return staging
 
 
-def _json_dumped(row, positions):
-    if not positions:
-        return row
-    row = list(row)
-    for i in positions:
-        row[i] = json.dumps(row[i])
-    return row
+@lru_cache(maxsize=65536)
+def _address(text):
+    return ipaddress.ip_address(text)
