@@ -1,16 +1,18 @@
 """Bulk writes of plain rows for the ingestion path: one statement per table per batch.
 
-On PostgreSQL the rows are streamed with COPY into a staging table, then moved with one
+On PostgreSQL the rows are streamed with binary COPY into a staging table, then moved with one
 INSERT ... SELECT ... ON CONFLICT DO UPDATE (or UPDATE ... FROM): no model instances and no
 per-value parameter escaping on the way (Django's bulk_create builds a model per row and sends
 every value as an escaped literal; that cost about ten times the database's own work here,
 benchmarks/README.md). A staging table is a temporary table of the connection, created once per
 table and column list and emptied before each use (creating and dropping one per call cost more
-than its COPY). Elsewhere (SQLite) Django's bulk_create(update_conflicts=True) and bulk_update do
-the same job."""
+than its COPY). `write(..., meanwhile=f)` sends the statements in pipeline mode and runs `f`
+while the server works, so Python and PostgreSQL use both cores. Elsewhere (SQLite) Django's
+bulk_create(update_conflicts=True) and bulk_update do the same job, one after the other."""
 
 import ipaddress
 import zlib
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django.db import connection, models
@@ -19,68 +21,108 @@ from psycopg.types.json import Jsonb
 _types = {}  # staging table name -> the type oids of its columns (the same for every connection)
 
 
-def upsert(model, columns, rows, unique=(), update=()):
+@dataclass
+class Upsert:
     """Insert `rows` (tuples in the order of `columns`, attribute names such as `host_id`, every
     column of the table: the database has no defaults of its own); on a conflict over `unique`
     (field names) update the `update` fields (none: keep the row)."""
-    if not rows:
-        return
+
+    model: type
+    columns: tuple
+    rows: list
+    unique: tuple = ()
+    update: tuple = ()
+
+    def statement(self, staging):
+        names = _names(self.model, self.columns)
+        conflict = ""
+        if self.unique:
+            target = _names(self.model, self.unique)
+            assignments = ", ".join(f"{_column(self.model, name)} = EXCLUDED.{_column(self.model, name)}"
+                                    for name in self.update)
+            conflict = f" ON CONFLICT ({target}) " + (f"DO UPDATE SET {assignments}" if self.update else "DO NOTHING")
+        return f"INSERT INTO {_table(self.model)} ({names}) SELECT {names} FROM {staging}{conflict}"  # noqa: S608
+
+    def run_with_orm(self):
+        model, unique, update = self.model, self.unique, self.update
+        objects = [model(**dict(zip(self.columns, row, strict=True))) for row in self.rows]
+        if unique:
+            model.objects.bulk_create(objects, update_conflicts=bool(update), ignore_conflicts=not update,
+                                      unique_fields=list(unique) if update else None, update_fields=list(update) or None)
+        else:
+            model.objects.bulk_create(objects)
+
+
+@dataclass
+class Update:
+    """Set `columns[1:]` of the rows whose primary key is `columns[0]` (rows: tuples in that order)."""
+
+    model: type
+    columns: tuple
+    rows: list
+
+    def statement(self, staging):
+        table, key = _table(self.model), _column(self.model, self.columns[0])
+        assignments = ", ".join(f"{_column(self.model, name)} = source.{_column(self.model, name)}"
+                                for name in self.columns[1:])
+        return f"UPDATE {table} SET {assignments} FROM {staging} AS source WHERE {table}.{key} = source.{key}"  # noqa: S608
+
+    def run_with_orm(self):
+        objects = [self.model(**dict(zip(self.columns, row, strict=True))) for row in self.rows]
+        self.model.objects.bulk_update(objects, list(self.columns[1:]), batch_size=1000)
+
+
+def upsert(model, columns, rows, unique=(), update=()):
     assert len(columns) == len(model._meta.concrete_fields), f"{model.__name__}: every column is needed"
-    if connection.vendor == "postgresql":
-        _copy_upsert(model, columns, rows, unique, update)
-        return
-    objects = [model(**dict(zip(columns, row, strict=True))) for row in rows]
-    if unique:
-        model.objects.bulk_create(objects, update_conflicts=bool(update), ignore_conflicts=not update,
-                                  unique_fields=list(unique) if update else None, update_fields=list(update) or None)
-    else:
-        model.objects.bulk_create(objects)
+    write(Upsert(model, columns, rows, unique, update))
 
 
 def update_rows(model, columns, rows):
-    """Set `columns[1:]` of the rows whose primary key is `columns[0]` (rows: tuples in that
-    order). PostgreSQL: COPY into a staging table, then one UPDATE ... FROM; elsewhere Django's
+    """PostgreSQL: COPY into a staging table, then one UPDATE ... FROM; elsewhere Django's
     bulk_update (one CASE statement per 1,000 rows)."""
-    if not rows:
-        return
+    write(Update(model, columns, rows))
+
+
+def write(*writes, meanwhile=None):
+    """Apply the writes (those with rows) in order, and return `meanwhile()`, which runs while the
+    database applies them (PostgreSQL) or after (elsewhere)."""
+    writes = [w for w in writes if w.rows]
     if connection.vendor != "postgresql":
-        objects = [model(**dict(zip(columns, row, strict=True))) for row in rows]
-        model.objects.bulk_update(objects, list(columns[1:]), batch_size=1000)
-        return
-    table = connection.ops.quote_name(model._meta.db_table)
-    key = _column(model, columns[0])
-    assignments = ", ".join(f"{_column(model, name)} = source.{_column(model, name)}" for name in columns[1:])
+        for w in writes:
+            w.run_with_orm()
+        return meanwhile() if meanwhile else None
     with connection.cursor() as cursor:
-        staging = _staged(cursor, model, columns, rows)
-        cursor.execute(f"UPDATE {table} SET {assignments} FROM {staging} AS source "  # noqa: S608
-                       f"WHERE {table}.{key} = source.{key}")
+        statements = [w.statement(_staged(cursor, w.model, w.columns, w.rows)) for w in writes]
+        if not statements or meanwhile is None:
+            for statement in statements:
+                cursor.execute(statement)
+            return meanwhile() if meanwhile else None
+        with connection.connection.pipeline():  # COPY is not allowed in here: the rows are staged before
+            for statement in statements:
+                cursor.execute(statement)
+            return meanwhile()
+
+
+def _table(model):
+    return connection.ops.quote_name(model._meta.db_table)
 
 
 def _column(model, name):
     return connection.ops.quote_name(model._meta.get_field(name).column)
 
 
-def _copy_upsert(model, columns, rows, unique, update):
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(_column(model, name) for name in columns)
-    conflict = ""
-    if unique:
-        target = ", ".join(_column(model, name) for name in unique)
-        assignments = ", ".join(f"{_column(model, name)} = EXCLUDED.{_column(model, name)}" for name in update)
-        conflict = f" ON CONFLICT ({target}) " + (f"DO UPDATE SET {assignments}" if update else "DO NOTHING")
-    with connection.cursor() as cursor:
-        staging = _staged(cursor, model, columns, rows)
-        cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {staging}{conflict}")  # noqa: S608
+def _names(model, fields):
+    return ", ".join(_column(model, name) for name in fields)
 
 
 def _staged(cursor, model, columns, rows):
     """The quoted name of the connection's staging table for these columns, holding `rows` only.
     Only quoted identifiers from the model's metadata are formatted into SQL; values go through COPY."""
     meta = model._meta
-    names = ", ".join(_column(model, name) for name in columns)
+    names = _names(model, columns)
     staging = connection.ops.quote_name(f"staging_{meta.db_table}_{zlib.crc32(names.encode()):08x}")
     cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} AS "  # noqa: S608
-                   f"SELECT {names} FROM {connection.ops.quote_name(meta.db_table)} WITH NO DATA")
+                   f"SELECT {names} FROM {_table(model)} WITH NO DATA")
     if staging not in _types:
         cursor.execute(f"SELECT {names} FROM {staging} LIMIT 0")  # noqa: S608
         _types[staging] = [column.type_code for column in cursor.description]
