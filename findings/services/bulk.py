@@ -19,6 +19,11 @@ from django.db import connection, models
 from psycopg.types.json import Jsonb
 
 _types = {}  # staging table name -> the type oids of its columns (the same for every connection)
+# UPDATE ... FROM a staging table of a thousand rows: the planner, which knows nothing of the
+# staging table, prefers a hash join that reads the whole table to be updated (every finding of
+# every organization) once per batch; looking each row up by primary key is what it should do.
+BY_PRIMARY_KEY = ("SET LOCAL enable_hashjoin = off", "SET LOCAL enable_mergejoin = off")
+PLANNER_DEFAULTS = ("RESET enable_hashjoin", "RESET enable_mergejoin")
 
 
 @dataclass
@@ -108,6 +113,8 @@ def write(*writes, meanwhile=None):
         return meanwhile() if meanwhile else None
     with connection.cursor() as cursor:
         statements = [w.statement(_staged(cursor, w.model, w.columns, w.rows)) for w in writes]
+        if any(isinstance(w, Update) for w in writes):
+            statements = [*BY_PRIMARY_KEY, *statements, *PLANNER_DEFAULTS]
         if not statements or meanwhile is None:
             for statement in statements:
                 cursor.execute(statement)
