@@ -123,6 +123,17 @@ def one_run(scan, number, args, counter):
             "finalize_queries": finalize_queries, "delta": run.delta, "pci_status": summary and run.pci_status}
 
 
+def analyze_tables():
+    """Statistics for the tables the first run filled, outside the clock. Production tables have
+    them (autovacuum analyzes a table within a minute of a large insert); without them the planner
+    reads a batch's findings through an arbitrary (organization, product) index, 50 times slower."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 def main(argv=None):
     args = parse_args(argv)
     database = harness.ScratchDatabase(args.database_url, ROOT / "benchmarks" / "bench_ingest.sqlite3")
@@ -143,6 +154,8 @@ def main(argv=None):
         total_seconds = total_findings = total_cpu = 0
         for number in range(args.runs):
             result = one_run(scan, number, args, counter)
+            if number == 0:
+                analyze_tables()
             total_seconds += result["seconds"]
             total_findings += result["findings"]
             total_cpu = None if total_cpu is None or result["cpu"] is None else total_cpu + result["cpu"]

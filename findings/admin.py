@@ -64,6 +64,7 @@ class FindingAdmin(FindingRowAdmin):
     list_display = ("name", "nvt", "ip", "port_label", "severity", "severity_level", "status", "qod", "family",
                     "last_seen", "organization")
     list_filter = ("severity_level", "status", "check_info__family", NvtFilter, HostIpFilter, "product")
+    exclude = ("content_hash",)  # ingestion's bookkeeping, nothing a person reads
 
 
 @admin.register(Host)

@@ -11,13 +11,20 @@ class FindingFields(TimestampedModel):
 
     These are the two big tables (millions of rows, written in bulk by every run): each index
     costs every insert, so single-column indexes that a composite one covers, or that only a rare
-    deletion would use, are left out; rows with an exception are found through a partial index."""
+    deletion would use, are left out; rows with an exception are found through a partial index.
+
+    Their foreign keys have no constraint in the database (`db_constraint=False`): a checked key
+    costs a lookup and a row lock per inserted row at commit, about as much as the insert itself
+    (benchmarks/README.md, "Findings ingestion"). Only the ingestion service writes these ids, from
+    rows it has just read or written in the same transaction, and Django's `on_delete` (emulated by
+    the ORM, not the database) still cascades and nulls them."""
 
     created_at = models.DateTimeField(auto_now_add=True)
     organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+",
-                                     db_index=False)
+                                     db_index=False, db_constraint=False)
     product = models.CharField(max_length=32)
-    check_info = models.ForeignKey("findings.CheckInfo", on_delete=models.PROTECT, related_name="+", db_index=False)
+    check_info = models.ForeignKey("findings.CheckInfo", on_delete=models.PROTECT, related_name="+", db_index=False,
+                                   db_constraint=False)
     nvt = models.CharField(max_length=128)  # = check_info.nvt, kept for filters and the fingerprint
     name = models.CharField(max_length=512, blank=True, default="")  # the finding's own (a version match names its CVEs)
     ip = models.GenericIPAddressField()
@@ -32,7 +39,7 @@ class FindingFields(TimestampedModel):
     detection = models.TextField(blank=True, default="")
     pci_fail = models.BooleanField(default=False)  # an automatic PCI failure (per finding: a version match may differ)
     exception = models.ForeignKey("findings.FindingException", null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+", db_index=False)
+                                  related_name="+", db_index=False, db_constraint=False)
 
     class Meta:
         abstract = True
@@ -45,10 +52,11 @@ class FindingFields(TimestampedModel):
 class Result(FindingFields):
     """One check that hit one host and port in one run (GET /v2/scans/{id}/vulnerabilities)."""
 
-    run = models.ForeignKey("scanning.ScanRun", on_delete=models.CASCADE, related_name="results", db_index=False)
-    scan = models.ForeignKey("scanning.Scan", on_delete=models.CASCADE, related_name="+")
+    run = models.ForeignKey("scanning.ScanRun", on_delete=models.CASCADE, related_name="results", db_index=False,
+                            db_constraint=False)
+    scan = models.ForeignKey("scanning.Scan", on_delete=models.CASCADE, related_name="+", db_constraint=False)
     finding = models.ForeignKey("findings.Finding", null=True, blank=True, on_delete=models.SET_NULL, related_name="results",
-                                db_index=False)
+                                db_index=False, db_constraint=False)
     delta = models.CharField(max_length=16, choices=Delta.choices, default=Delta.NEW)
 
     class Meta:
@@ -67,13 +75,22 @@ class Result(FindingFields):
 class Finding(FindingFields):
     """The current state of one fingerprint (organization, product, nvt, ip, port, protocol)."""
 
-    scan = models.ForeignKey("scanning.Scan", null=True, on_delete=models.SET_NULL, related_name="+")
-    run = models.ForeignKey("scanning.ScanRun", null=True, on_delete=models.SET_NULL, related_name="+")  # last seen in
-    host = models.ForeignKey("findings.Host", on_delete=models.CASCADE, related_name="findings", db_index=False)
+    # scan and run change on every sighting: an index of their own would be one more entry written
+    # per persisting finding per run ((organization, product, scan) serves the lists).
+    scan = models.ForeignKey("scanning.Scan", null=True, on_delete=models.SET_NULL, related_name="+", db_index=False,
+                             db_constraint=False)
+    run = models.ForeignKey("scanning.ScanRun", null=True, on_delete=models.SET_NULL, related_name="+",  # last seen in
+                            db_index=False, db_constraint=False)
+    host = models.ForeignKey("findings.Host", on_delete=models.CASCADE, related_name="findings", db_index=False,
+                             db_constraint=False)
     status = models.CharField(max_length=16, choices=FindingStatus.choices, default=FindingStatus.NEW)
     first_seen = models.DateTimeField()
     last_seen = models.DateTimeField()
     fixed_at = models.DateTimeField(null=True, blank=True)
+    # What ingestion last wrote of the finding's content (ingest.content_hash_of); 0 = unknown. A
+    # run that finds the same content only moves status, run, scan and last_seen. Any other writer
+    # of the content columns (exceptions' re-evaluation) sets it back to 0.
+    content_hash = models.BigIntegerField(default=0, db_default=0)  # db_default: raw INSERTs (benchmark seeds) need none
 
     class Meta:
         ordering = ("-severity", "-last_seen")

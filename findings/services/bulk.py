@@ -1,93 +1,175 @@
 """Bulk writes of plain rows for the ingestion path: one statement per table per batch.
 
-On PostgreSQL the rows are streamed with COPY into a temporary table, then moved with one
-INSERT ... SELECT ... ON CONFLICT DO UPDATE: no model instances and no per-value parameter
-escaping on the way (Django's bulk_create builds a model per row and sends every value as an
-escaped literal; that cost about ten times the database's own work here, benchmarks/README.md).
-Elsewhere (SQLite) Django's bulk_create(update_conflicts=True) does the same job."""
+On PostgreSQL the rows are streamed with binary COPY into a staging table, then moved with one
+INSERT ... SELECT ... ON CONFLICT DO UPDATE (or UPDATE ... FROM): no model instances and no
+per-value parameter escaping on the way (Django's bulk_create builds a model per row and sends
+every value as an escaped literal; that cost about ten times the database's own work here,
+benchmarks/README.md). A staging table is a temporary table of the connection, created once per
+table and column list and emptied before each use (creating and dropping one per call cost more
+than its COPY). `write(..., meanwhile=f)` sends the statements in pipeline mode and runs `f`
+while the server works, so Python and PostgreSQL use both cores. Elsewhere (SQLite) Django's
+bulk_create(update_conflicts=True) and bulk_update do the same job, one after the other."""
 
-import itertools
-import json
+import ipaddress
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db import connection, models
+from psycopg.types.json import Jsonb
 
-_names = itertools.count()
+_types = {}  # staging table name -> the type oids of its columns (the same for every connection)
+# UPDATE ... FROM a staging table of a thousand rows: the planner, which knows nothing of the
+# staging table, prefers a hash join that reads the whole table to be updated (every finding of
+# every organization) once per batch; looking each row up by primary key is what it should do.
+BY_PRIMARY_KEY = ("SET LOCAL enable_hashjoin = off", "SET LOCAL enable_mergejoin = off")
+PLANNER_DEFAULTS = ("RESET enable_hashjoin", "RESET enable_mergejoin")
 
 
-def upsert(model, columns, rows, unique=(), update=()):
+@dataclass
+class Upsert:
     """Insert `rows` (tuples in the order of `columns`, attribute names such as `host_id`, every
     column of the table: the database has no defaults of its own); on a conflict over `unique`
     (field names) update the `update` fields (none: keep the row)."""
-    if not rows:
-        return
+
+    model: type
+    columns: tuple
+    rows: list
+    unique: tuple = ()
+    update: tuple = ()
+
+    def statement(self, staging):
+        names = _names(self.model, self.columns)
+        conflict = ""
+        if self.unique:
+            target = _names(self.model, self.unique)
+            assignments = ", ".join(f"{_column(self.model, name)} = EXCLUDED.{_column(self.model, name)}"
+                                    for name in self.update)
+            conflict = f" ON CONFLICT ({target}) " + (f"DO UPDATE SET {assignments}" if self.update else "DO NOTHING")
+        return f"INSERT INTO {_table(self.model)} ({names}) SELECT {names} FROM {staging}{conflict}"  # noqa: S608
+
+    def run_with_orm(self):
+        model, unique, update = self.model, self.unique, self.update
+        objects = [model(**dict(zip(self.columns, row, strict=True))) for row in self.rows]
+        if unique:
+            model.objects.bulk_create(objects, update_conflicts=bool(update), ignore_conflicts=not update,
+                                      unique_fields=list(unique) if update else None, update_fields=list(update) or None)
+        else:
+            model.objects.bulk_create(objects)
+
+
+@dataclass
+class Update:
+    """Set `columns[1:]` of the rows whose primary key is `columns[0]` (rows: tuples in that order)."""
+
+    model: type
+    columns: tuple
+    rows: list
+
+    def statement(self, staging):
+        table, key = _table(self.model), _column(self.model, self.columns[0])
+        assignments = ", ".join(f"{_column(self.model, name)} = source.{_column(self.model, name)}"
+                                for name in self.columns[1:])
+        return f"UPDATE {table} SET {assignments} FROM {staging} AS source WHERE {table}.{key} = source.{key}"  # noqa: S608
+
+    def run_with_orm(self):
+        """Rows that share their values (findings seen again: a handful of statuses) are one
+        UPDATE ... WHERE id IN (...) per 500 ids; others go through bulk_update's CASE statements,
+        whose cost on SQLite grows with the square of the batch."""
+        names = list(self.columns[1:])
+        groups = {}
+        try:
+            for pk, *values in self.rows:
+                groups.setdefault(tuple(values), []).append(pk)
+        except TypeError:  # JSON values: no grouping
+            groups = None
+        if groups is None or len(groups) > 8:
+            objects = [self.model(**dict(zip(self.columns, row, strict=True))) for row in self.rows]
+            self.model.objects.bulk_update(objects, names, batch_size=1000)
+            return
+        for values, ids in groups.items():
+            for start in range(0, len(ids), 500):
+                self.model.objects.filter(pk__in=ids[start:start + 500]).update(**dict(zip(names, values, strict=True)))
+
+
+def upsert(model, columns, rows, unique=(), update=()):
     assert len(columns) == len(model._meta.concrete_fields), f"{model.__name__}: every column is needed"
-    if connection.vendor == "postgresql":
-        _copy_upsert(model, columns, rows, unique, update)
-        return
-    objects = [model(**dict(zip(columns, row, strict=True))) for row in rows]
-    if unique:
-        model.objects.bulk_create(objects, update_conflicts=bool(update), ignore_conflicts=not update,
-                                  unique_fields=list(unique) if update else None, update_fields=list(update) or None)
-    else:
-        model.objects.bulk_create(objects)
+    write(Upsert(model, columns, rows, unique, update))
+
+
+def update_rows(model, columns, rows):
+    """PostgreSQL: COPY into a staging table, then one UPDATE ... FROM; elsewhere Django's
+    bulk_update (one CASE statement per 1,000 rows)."""
+    write(Update(model, columns, rows))
+
+
+def write(*writes, meanwhile=None):
+    """Apply the writes (those with rows) in order, and return `meanwhile()`, which runs while the
+    database applies them (PostgreSQL) or after (elsewhere)."""
+    writes = [w for w in writes if w.rows]
+    if connection.vendor != "postgresql":
+        for w in writes:
+            w.run_with_orm()
+        return meanwhile() if meanwhile else None
+    with connection.cursor() as cursor:
+        statements = [w.statement(_staged(cursor, w.model, w.columns, w.rows)) for w in writes]
+        if any(isinstance(w, Update) for w in writes):
+            statements = [*BY_PRIMARY_KEY, *statements, *PLANNER_DEFAULTS]
+        if not statements or meanwhile is None:
+            for statement in statements:
+                cursor.execute(statement)
+            return meanwhile() if meanwhile else None
+        with connection.connection.pipeline():  # COPY is not allowed in here: the rows are staged before
+            for statement in statements:
+                cursor.execute(statement)
+            return meanwhile()
+
+
+def _table(model):
+    return connection.ops.quote_name(model._meta.db_table)
 
 
 def _column(model, name):
     return connection.ops.quote_name(model._meta.get_field(name).column)
 
 
-def _copy_upsert(model, columns, rows, unique, update):
+def _names(model, fields):
+    return ", ".join(_column(model, name) for name in fields)
+
+
+def _staged(cursor, model, columns, rows):
+    """The quoted name of the connection's staging table for these columns, holding `rows` only.
+    Only quoted identifiers from the model's metadata are formatted into SQL; values go through COPY."""
     meta = model._meta
-    table = connection.ops.quote_name(meta.db_table)
-    names = ", ".join(_column(model, name) for name in columns)
-    temporary = connection.ops.quote_name(f"bulk_{meta.db_table}_{next(_names)}")
-    json_positions = [i for i, name in enumerate(columns) if isinstance(meta.get_field(name), models.JSONField)]
-    with connection.cursor() as cursor:
-        # Only quoted identifiers from the model's metadata are formatted in; values go through COPY.
-        cursor.execute(f"CREATE TEMPORARY TABLE {temporary} AS SELECT {names} FROM {table} WITH NO DATA")  # noqa: S608
-        with cursor.cursor.copy(f"COPY {temporary} ({names}) FROM STDIN") as copy:
+    names = _names(model, columns)
+    staging = connection.ops.quote_name(f"staging_{meta.db_table}_{zlib.crc32(names.encode()):08x}")
+    cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} AS "  # noqa: S608
+                   f"SELECT {names} FROM {_table(model)} WITH NO DATA")
+    if staging not in _types:
+        cursor.execute(f"SELECT {names} FROM {staging} LIMIT 0")  # noqa: S608
+        _types[staging] = [column.type_code for column in cursor.description]
+    else:
+        cursor.execute(f"TRUNCATE {staging}")
+    # Binary COPY: a quarter of the text format's cost on both sides (no number, uuid or timestamp
+    # formatting and parsing); it needs JSON wrapped and addresses as ipaddress objects.
+    adapted = {i: Jsonb for i, name in enumerate(columns) if isinstance(meta.get_field(name), models.JSONField)}
+    adapted |= {i: _address for i, name in enumerate(columns)
+                if isinstance(meta.get_field(name), models.GenericIPAddressField)}
+    with cursor.cursor.copy(f"COPY {staging} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types(_types[staging])
+        if not adapted:
             for row in rows:
-                copy.write_row(_json_dumped(row, json_positions))
-        conflict = ""
-        if unique:
-            target = ", ".join(_column(model, name) for name in unique)
-            assignments = ", ".join(f"{_column(model, name)} = EXCLUDED.{_column(model, name)}" for name in update)
-            conflict = f" ON CONFLICT ({target}) " + (f"DO UPDATE SET {assignments}" if update else "DO NOTHING")
-        cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {temporary}{conflict}")  # noqa: S608
-        cursor.execute(f"DROP TABLE {temporary}")
+                copy.write_row(row)
+            return staging
+        for row in rows:
+            row = list(row)
+            for i, adapt in adapted.items():
+                if row[i] is not None:
+                    row[i] = adapt(row[i])
+            copy.write_row(row)
+    return staging
 
 
-def update_rows(model, columns, rows):
-    """Set `columns[1:]` of the rows whose primary key is `columns[0]` (rows: tuples in that
-    order). PostgreSQL: COPY into a temporary table, then one UPDATE ... FROM; elsewhere Django's
-    bulk_update (one CASE statement per 1,000 rows)."""
-    if not rows:
-        return
-    if connection.vendor != "postgresql":
-        objects = [model(**dict(zip(columns, row, strict=True))) for row in rows]
-        model.objects.bulk_update(objects, list(columns[1:]), batch_size=1000)
-        return
-    meta = model._meta
-    table = connection.ops.quote_name(meta.db_table)
-    names = ", ".join(_column(model, name) for name in columns)
-    temporary = connection.ops.quote_name(f"bulk_{meta.db_table}_{next(_names)}")
-    json_positions = [i for i, name in enumerate(columns) if isinstance(meta.get_field(name), models.JSONField)]
-    key = _column(model, columns[0])
-    assignments = ", ".join(f"{_column(model, name)} = source.{_column(model, name)}" for name in columns[1:])
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMPORARY TABLE {temporary} AS SELECT {names} FROM {table} WITH NO DATA")  # noqa: S608
-        with cursor.cursor.copy(f"COPY {temporary} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(_json_dumped(row, json_positions))
-        cursor.execute(f"UPDATE {table} SET {assignments} FROM {temporary} AS source "  # noqa: S608
-                       f"WHERE {table}.{key} = source.{key}")
-        cursor.execute(f"DROP TABLE {temporary}")
-
-
-def _json_dumped(row, positions):
-    if not positions:
-        return row
-    row = list(row)
-    for i in positions:
-        row[i] = json.dumps(row[i])
-    return row
+@lru_cache(maxsize=65536)
+def _address(text):
+    return ipaddress.ip_address(text)

@@ -14,7 +14,6 @@ but never a verdict or a delta, and never turns a finding fixed."""
 import bisect
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from findings.choices import FindingStatus
@@ -84,26 +83,25 @@ def summarize_partial(run):
     return summary
 
 
-def same_fingerprint_in(run_id):
-    return Result.objects.filter(run_id=run_id, nvt=OuterRef("nvt"), ip=OuterRef("ip"), port=OuterRef("port"),
-                                 protocol=OuterRef("protocol"))
-
-
 def alive_ips(run):
     return RunHost.objects.filter(run_id=run.pk, alive=True).values("ip")
 
 
 def count_fixed(run, previous, scope):
     """Counted results of the previous run that this run, looking at the same host, port and
-    family, no longer found."""
+    family, no longer found. An EXCEPT of the two runs' fingerprints: the run's own results are
+    too new for the planner's statistics, and a correlated NOT EXISTS planned for "a handful of
+    rows" probed 10,000 results per previous result (seconds per run)."""
     if previous is None:
         return 0
-    gone = (Result.objects.filter(run_id=previous.pk, qod__gte=DEFAULT_MIN_QOD, severity__gte=0, ip__in=alive_ips(run))
-            .exclude(Exists(same_fingerprint_in(run.pk))))
+    counted = (Result.objects.filter(run_id=previous.pk, qod__gte=DEFAULT_MIN_QOD, severity__gte=0,
+                                     ip__in=alive_ips(run), check_info__source__in=scope.sources))
     if scope.families is not None:
-        gone = gone.filter(check_info__family__in=scope.families)
-    gone = gone.filter(check_info__source__in=scope.sources)
-    return sum(1 for port, protocol in gone.values_list("port", "protocol") if scope.scanned(port, protocol))
+        counted = counted.filter(check_info__family__in=scope.families)
+    fingerprint = ("nvt", "ip", "port", "protocol")
+    seen = Result.objects.filter(run_id=run.pk).order_by().values_list(*fingerprint)
+    gone = counted.order_by().values_list(*fingerprint).difference(seen)
+    return sum(1 for _nvt, _ip, port, protocol in gone if scope.scanned(port, protocol))
 
 
 def fix_unseen_findings(run, scope, now):

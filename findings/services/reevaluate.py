@@ -48,7 +48,7 @@ def reevaluate(organization_id, product, nvts, now=None):
     for rows in (findings, results):
         rows.filter(Q(exception__isnull=False) | ~Q(severity=F("original_severity"))).update(
             severity=F("original_severity"), severity_level=level_of("original_severity"), exception=None,
-            updated_at=now,
+            updated_at=now, **content_changed(rows),
         )
     exceptions = FindingException.objects.filter(in_force(now), organization_id=organization_id, product=product,
                                                  nvt__in=nvts).order_by("created_at")
@@ -56,10 +56,16 @@ def reevaluate(organization_id, product, nvts, now=None):
         for rows in (findings, results):
             rows.filter(scope_filter(exception)).update(
                 severity=exception.new_severity, severity_level=severity_level(exception.new_severity),
-                exception=exception, updated_at=now,
+                exception=exception, updated_at=now, **content_changed(rows),
             )
     findings_changed(organization_id)  # after the writes: outside a transaction it acts at once
     recount(organization_id, product, findings, results)
+
+
+def content_changed(rows):
+    """A finding whose content is changed here no longer matches its `content_hash`: 0 makes the
+    next run that sees it write it whole (ingest.upsert_findings)."""
+    return {"content_hash": 0} if rows.model is Finding else {}
 
 
 def recount(organization_id, product, findings, results):

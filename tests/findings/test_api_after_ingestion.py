@@ -1,9 +1,14 @@
 """The API over rows the real ingestion and finalize services wrote: two complete runs of a scan,
 the weakness removed in between, and what every read route then shows."""
 
-import pytest
+from datetime import timedelta
 
-from .ingest_support import BANNER, HTTP_HEADERS, OLD_VERSION, TELNET, complete_run, host, new_scan
+import pytest
+from django.utils import timezone
+
+from findings.models import FindingException
+
+from .ingest_support import BANNER, HTTP_HEADERS, OLD_VERSION, TELNET, complete_run, finding, host, new_scan
 
 pytestmark = pytest.mark.usefixtures("subscribed")
 
@@ -60,3 +65,49 @@ def test_a_false_positive_turns_the_verdict(api, world):
     client.put("/v2/exceptions/reset", {"ids": [created.json()["data"]["id"]]})
     assert data(client.get("/v2/vulnerabilities/pci_compliance"))["pci_status"] == "fail"
     assert data(client.get(f"/v2/scans/{scan.pk}/statistics"))["pci_status"] == "fail"
+
+
+def only_finding(client, nvt):
+    items = data(client.get("/v2/vulnerabilities", {"q[nvt]": nvt, "min_qod": 0}))
+    assert len(items) == 1, items
+    return items[0]["attributes"]
+
+
+def test_a_finding_seen_again_keeps_first_seen_and_moves_last_seen(api, world):
+    """Most findings of a run were there before with the same content: ingestion only moves their
+    sighting (status, run, last_seen); what the API shows is the same as a full rewrite."""
+    scan = new_scan(world.customer)
+    first = complete_run(scan, [host("192.0.2.10", HTTP_HEADERS, BANNER)])
+    client = api.as_user(world.viewer)
+    before = only_finding(client, HTTP_HEADERS)
+    assert (before["status"], before["history"]["id"]) == ("new", str(first.pk))
+
+    second = complete_run(scan, [host("192.0.2.10", HTTP_HEADERS, BANNER)])
+    after = only_finding(client, HTTP_HEADERS)
+    assert (after["status"], after["history"]["id"], after["first_seen"]) == ("open", str(second.pk), before["first_seen"])
+    assert after["last_seen"] > before["last_seen"]
+    assert {k: after[k] for k in ("severity", "detection", "name")} == {k: before[k] for k in ("severity", "detection", "name")}
+    listed = data(client.get("/v2/vulnerabilities", {"sort": "-last_seen", "min_qod": 0}))
+    assert [item["attributes"]["last_seen"] for item in listed] == sorted((item["attributes"]["last_seen"] for item in listed),
+                                                                        reverse=True)
+    assert second.delta == {"new": 0, "fixed": 0, "persisting": 2}
+
+    changed = finding(HTTP_HEADERS, detection="X-Frame-Options: missing, now also CSP")
+    complete_run(scan, [host("192.0.2.10", findings=[changed, finding(BANNER)])])
+    assert only_finding(client, HTTP_HEADERS)["detection"] == "X-Frame-Options: missing, now also CSP"
+
+
+def test_an_expired_exception_is_undone_by_the_next_run(api, world):
+    """A finding changed by an exception's re-evaluation is written whole by the next run, so an
+    exception past its end time (the expiry job not run yet) no longer shows."""
+    scan = new_scan(world.customer)
+    complete_run(scan, [host("192.0.2.10", HTTP_HEADERS)])
+    client = api.as_user(world.user)
+    created = client.post("/v2/exceptions", {"exception": {"text": "Proxy sets them", "nvt": HTTP_HEADERS,
+                                                           "new_severity": 2.0}})
+    assert created.status_code == 201, created.content
+    assert (only_finding(client, HTTP_HEADERS)["severity"], only_finding(client, HTTP_HEADERS)["excepted"]) == (2.0, True)
+    FindingException.objects.update(end_time=timezone.now() - timedelta(minutes=1))  # expired, not yet switched off
+    complete_run(scan, [host("192.0.2.10", HTTP_HEADERS)])
+    seen = only_finding(client, HTTP_HEADERS)
+    assert (seen["severity"], seen["excepted"], seen["status"]) == (5.3, False, "open")

@@ -34,7 +34,7 @@ def drop_upper_indexes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('findings', '0004_list_order_indexes'),
+        ('findings', '0005_ingest_hot_path'),
         ('organizations', '0006_plan_audience'),
         ('scanning', '0003_run_slots_and_target_address_space'),
     ]
