@@ -121,6 +121,12 @@ CASES = {
         greeting_then(mysql_packet(b"\xff" + (1130).to_bytes(2, "little") + b"Host '127.0.0.1' is not allowed")),
         ("mysql", "", ""),
     ),
+    "mariadb-refusal": (
+        greeting_then(mysql_packet(b"\xff" + (1130).to_bytes(2, "little") + b"Host '10.0.0.9' is not allowed to connect to this MariaDB server")),
+        ("mysql", "MariaDB", ""),
+    ),
+    "proftpd-no-version": (greeting_then(b"220 ProFTPD Server (Debian) [127.0.0.1]\r\n", lambda r: b"500 what?\r\n"), ("ftp", "ProFTPD", "")),
+    "proftpd": (greeting_then(b"220 ProFTPD 1.3.5e Server (Debian) [::ffff:10.0.0.1]\r\n", lambda r: b"500 what?\r\n"), ("ftp", "ProFTPD", "1.3.5e")),
     "postgresql": (answering(postgres_answer), ("postgresql", "PostgreSQL", "")),
     "mongodb": (answering(mongo_answer), ("mongodb", "MongoDB", "6.0.5")),
     "memcached": (answering(lambda r: b"VERSION 1.6.21\r\n" if r == b"version\r\n" else None), ("memcached", "Memcached", "1.6.21")),

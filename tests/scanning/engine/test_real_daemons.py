@@ -7,11 +7,11 @@ import time
 import pytest
 
 from scanning.engine import ScanPlan, run
-from tests.real_services import LAUNCHERS, running_services
+from tests.real_services import ALL_SERVICES, running_services
 
 from .conftest import RecordingReporter
 
-SERVICES = [*LAUNCHERS, "dnsmasq-udp"]
+SERVICES = ALL_SERVICES
 
 
 class TimedReporter(RecordingReporter):
