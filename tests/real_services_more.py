@@ -1,5 +1,5 @@
 """More real Debian daemons for the detection tests and benchmark (see tests/real_services.py):
-Apache, lighttpd, MariaDB, Dovecot (POP3, IMAP and their TLS ports) and BIND, each on 127.0.0.1
+Apache, lighttpd, MariaDB, Dovecot (POP3, IMAP and their TLS ports), BIND, OpenLDAP and Squid, each on 127.0.0.1
 high ports with its own configuration. A launcher returns (daemon, [Service, ...]): one record
 per port and protocol the daemon answers on."""
 
@@ -184,7 +184,44 @@ options {{
     ]
 
 
-LAUNCHERS = {"apache": _apache, "lighttpd": _lighttpd, "mariadb": _mariadb, "dovecot": _dovecot, "bind": _bind}
+def _slapd(work, port):
+    """OpenLDAP with one empty database: its root DSE names it (objectClass OpenLDAProotDSE)."""
+    (work / "db").mkdir(exist_ok=True)
+    conf = work / "slapd.conf"
+    conf.write_text(f"""
+include /etc/ldap/schema/core.schema
+pidfile {work}/slapd.pid
+modulepath /usr/lib/ldap
+moduleload back_mdb
+database mdb
+maxsize 10485760
+suffix "dc=example,dc=test"
+directory {work}/db
+""")
+    argv = [binary("slapd"), "-d", "0", "-h", f"ldap://127.0.0.1:{port}/", "-f", str(conf)]
+    return Daemon(argv, port), [Service("openldap", port, "tcp", "openldap", "", "cpe:/a:openldap:openldap", "ldap")]
+
+
+def _squid(work, port):
+    work = _shared_scratch("scan-test-squid-", "proxy")
+    conf = work / "squid.conf"
+    conf.write_text(f"""
+http_port 127.0.0.1:{port}
+pid_filename {work}/squid.pid
+cache_log {work}/cache.log
+access_log none
+coredump_dir {work}
+cache deny all
+http_access deny all
+shutdown_lifetime 0 seconds
+""")
+    version = package_version("squid")
+    daemon = Daemon([binary("squid"), "-N", "-f", str(conf)], port, timeout=30)
+    daemon.scratch = work
+    return daemon, [Service("squid", port, "tcp", "squid", version, f"cpe:/a:squid-cache:squid:{version}", "http")]
+
+
+LAUNCHERS = {"apache": _apache, "lighttpd": _lighttpd, "mariadb": _mariadb, "dovecot": _dovecot, "bind": _bind, "openldap": _slapd, "squid": _squid}
 # the services each launcher starts, by name (one launcher, several ports or protocols)
 SERVICE_NAMES = {
     "dovecot": ["dovecot-pop3", "dovecot-imap", "dovecot-pop3s", "dovecot-imaps"],

@@ -25,6 +25,8 @@ KNOWN_SERVERS = {
     "gunicorn": ("Gunicorn", "gunicorn", "gunicorn"),
     "werkzeug": ("Werkzeug httpd", "palletsprojects", "werkzeug"),
     "basehttp": ("BaseHTTPServer", "python", "basehttpserver"),
+    "squid": ("Squid http proxy", "squid-cache", "squid"),
+    "cups": ("CUPS", "openprinting", "cups"),
 }
 
 
