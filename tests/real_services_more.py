@@ -1,5 +1,5 @@
 """More real Debian daemons for the detection tests and benchmark (see tests/real_services.py):
-Apache, lighttpd, MariaDB, Dovecot (POP3, IMAP and their TLS ports), BIND, OpenLDAP and Squid, each on 127.0.0.1
+Apache, lighttpd, MariaDB, Dovecot (POP3, IMAP and their TLS ports), BIND, OpenLDAP, Squid, Mosquitto (MQTT) and NATS, each on 127.0.0.1
 high ports with its own configuration. A launcher returns (daemon, [Service, ...]): one record
 per port and protocol the daemon answers on."""
 
@@ -221,7 +221,22 @@ shutdown_lifetime 0 seconds
     return daemon, [Service("squid", port, "tcp", "squid", version, f"cpe:/a:squid-cache:squid:{version}", "http")]
 
 
-LAUNCHERS = {"apache": _apache, "lighttpd": _lighttpd, "mariadb": _mariadb, "dovecot": _dovecot, "bind": _bind, "openldap": _slapd, "squid": _squid}
+def _mosquitto(work, port):
+    conf = work / "mosquitto.conf"
+    conf.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stdout\n")
+    version = package_version("mosquitto")
+    daemon = Daemon([binary("mosquitto"), "-c", str(conf)], port)
+    return daemon, [Service("mosquitto", port, "tcp", "mosquitto", version, f"cpe:/a:eclipse:mosquitto:{version}", "mqtt")]
+
+
+def _nats(work, port):
+    version = package_version("nats-server")
+    daemon = Daemon([binary("nats-server"), "-a", "127.0.0.1", "-p", str(port)], port)
+    return daemon, [Service("nats", port, "tcp", "nats", version, f"cpe:/a:linuxfoundation:nats-server:{version}", "nats")]
+
+
+LAUNCHERS = {"apache": _apache, "lighttpd": _lighttpd, "mariadb": _mariadb, "dovecot": _dovecot, "bind": _bind, "openldap": _slapd, "squid": _squid,
+             "mosquitto": _mosquitto, "nats": _nats}
 # the services each launcher starts, by name (one launcher, several ports or protocols)
 SERVICE_NAMES = {
     "dovecot": ["dovecot-pop3", "dovecot-imap", "dovecot-pop3s", "dovecot-imaps"],

@@ -105,6 +105,27 @@ def rdp_answer(request):
     return bytes.fromhex("03000013" "0ed000001234" "00" "0200080001000000")
 
 
+def amqp_start(product: bytes, version: bytes) -> bytes:
+    def text(name, value):
+        return bytes([len(name)]) + name + b"S" + struct.pack("!I", len(value)) + value
+
+    capabilities = bytes([len(b"capabilities")]) + b"capabilities" + b"F" + struct.pack("!I", 8) + bytes([5]) + b"basic" + b"t\x01"
+    table = capabilities + text(b"product", product) + text(b"version", version) + bytes([8]) + b"platform" + b"V"
+    payload = b"\x00\x0a\x00\x0a\x00\x09" + struct.pack("!I", len(table)) + table + struct.pack("!I", 5) + b"PLAIN" + struct.pack("!I", 5) + b"en_US"
+    return b"\x01\x00\x00" + struct.pack("!I", len(payload)) + payload + b"\xce"
+
+
+def mqtt_answer(request):
+    if request[:1] == b"\x10":  # CONNECT: accepted
+        return b"\x20\x02\x00\x00"
+    if request[:1] == b"\x82":  # SUBSCRIBE: granted, then the retained version
+        topic, payload = b"$SYS/broker/version", b"mosquitto version 2.0.18"
+        body = struct.pack("!H", len(topic)) + topic + payload
+        return b"\x90\x03\x00\x01\x00" + b"\x30" + bytes([len(body)]) + body
+    return None
+
+
+NATS_INFO = b'INFO {"server_id":"NABC","server_name":"n1","version":"2.10.4","proto":1,"go":"go1.21.3","auth_required":true}\r\n'
 ELASTIC = json.dumps({"name": "node-1", "cluster_name": "prod", "version": {"number": "8.11.1"}}).encode()
 
 CASES = {
@@ -127,6 +148,11 @@ CASES = {
     ),
     "proftpd-no-version": (greeting_then(b"220 ProFTPD Server (Debian) [127.0.0.1]\r\n", lambda r: b"500 what?\r\n"), ("ftp", "ProFTPD", "")),
     "proftpd": (greeting_then(b"220 ProFTPD 1.3.5e Server (Debian) [::ffff:10.0.0.1]\r\n", lambda r: b"500 what?\r\n"), ("ftp", "ProFTPD", "1.3.5e")),
+    "rabbitmq": (answering(lambda r: amqp_start(b"RabbitMQ", b"3.12.1") if r.startswith(b"AMQP") else None), ("amqp", "RabbitMQ", "3.12.1")),
+    "amqp-other-version": (answering(lambda r: b"AMQP\x01\x01\x00\x0a" if r.startswith(b"AMQP") else None), ("amqp", "", "")),
+    "mosquitto": (answering(mqtt_answer), ("mqtt", "Mosquitto", "2.0.18")),
+    "mqtt-refusal": (answering(lambda r: b"\x20\x02\x00\x05" if r[:1] == b"\x10" else None), ("mqtt", "", "")),
+    "nats": (greeting_then(NATS_INFO), ("nats", "NATS Server", "2.10.4")),
     "postgresql": (answering(postgres_answer), ("postgresql", "PostgreSQL", "")),
     "mongodb": (answering(mongo_answer), ("mongodb", "MongoDB", "6.0.5")),
     "memcached": (answering(lambda r: b"VERSION 1.6.21\r\n" if r == b"version\r\n" else None), ("memcached", "Memcached", "1.6.21")),
@@ -143,6 +169,17 @@ def test_protocol_is_recognised(name, tcp_service):
     result, _os = detect(service.ip, service.port)
     assert (result.service, result.product, result.version) == expected
     assert result.state == "open" and result.protocol == "tcp" and not result.tls
+
+
+@pytest.mark.parametrize(
+    ("name", "cpe"),
+    [("rabbitmq", "cpe:/a:vmware:rabbitmq:3.12.1"), ("mosquitto", "cpe:/a:eclipse:mosquitto:2.0.18"),
+     ("nats", "cpe:/a:linuxfoundation:nats-server:2.10.4"), ("mariadb-refusal", "cpe:/a:mariadb:mariadb"),
+     ("proftpd-no-version", "cpe:/a:proftpd:proftpd"), ("mqtt-refusal", "")],
+)  # fmt: skip
+def test_brokers_and_versionless_servers_get_nvd_cpes(name, cpe, tcp_service):
+    service = tcp_service(CASES[name][0])
+    assert detect(service.ip, service.port)[0].cpe == cpe
 
 
 def test_protocol_details_land_in_extra(tcp_service):
