@@ -1,5 +1,5 @@
 """More real Debian daemons for the detection tests and benchmark (see tests/real_services.py):
-Apache, lighttpd, MariaDB, Dovecot (POP3, IMAP and their TLS ports), BIND, OpenLDAP, Squid, Mosquitto (MQTT) and NATS, each on 127.0.0.1
+Apache, lighttpd, MariaDB, Dovecot (POP3, IMAP and their TLS ports), BIND, OpenLDAP, Squid, HAProxy, Mosquitto (MQTT) and NATS, each on 127.0.0.1
 high ports with its own configuration. A launcher returns (daemon, [Service, ...]): one record
 per port and protocol the daemon answers on."""
 
@@ -235,8 +235,26 @@ def _nats(work, port):
     return daemon, [Service("nats", port, "tcp", "nats", version, f"cpe:/a:linuxfoundation:nats-server:{version}", "nats")]
 
 
+def _haproxy(work, port):
+    """An HTTP frontend whose backend has no server: HAProxy's own 503 page, no Server header."""
+    conf = work / "haproxy.cfg"
+    conf.write_text(f"""
+defaults
+  mode http
+  timeout connect 1s
+  timeout client 5s
+  timeout server 5s
+frontend web
+  bind 127.0.0.1:{port}
+  default_backend down
+backend down
+""")
+    daemon = Daemon([binary("haproxy"), "-db", "-f", str(conf)], port)
+    return daemon, [Service("haproxy", port, "tcp", "haproxy", "", "cpe:/a:haproxy:haproxy", "http")]  # it tells no version
+
+
 LAUNCHERS = {"apache": _apache, "lighttpd": _lighttpd, "mariadb": _mariadb, "dovecot": _dovecot, "bind": _bind, "openldap": _slapd, "squid": _squid,
-             "mosquitto": _mosquitto, "nats": _nats}
+             "mosquitto": _mosquitto, "nats": _nats, "haproxy": _haproxy}
 # the services each launcher starts, by name (one launcher, several ports or protocols)
 SERVICE_NAMES = {
     "dovecot": ["dovecot-pop3", "dovecot-imap", "dovecot-pop3s", "dovecot-imaps"],
