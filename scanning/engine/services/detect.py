@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 PROBE_ERRORS = (OSError, TimeoutError, ssl.SSLError, ValueError, IndexError, KeyError, struct.error, EOFError, UnicodeError)
 TLS_GREETING_WAIT = 1.0
 ASK_DELAY = 0.5
+TLS_SETTLE = 0.5  # how long a handshake under way may still win over a cleartext answer
 
 
 def greeting_complete(data: bytes) -> bool:
@@ -104,11 +105,14 @@ async def detect_port(dialer, ip: str, port: int, hostname: str = "") -> tuple[P
                 if asked is not None and secure in pending:
                     # A TLS port answers cleartext probes too (nginx: "plain HTTP request was sent
                     # to HTTPS port"): a handshake under way still wins over what the asks heard.
-                    await asyncio.wait({secure})
-                    pending.discard(secure)
-                    facts, tls_found, tls_greeting = secure.result()
-                    if facts is not None:
-                        found, greeting = tls_found, tls_greeting or greeting
+                    # A handshake still hanging then is a server waiting for more of what it took
+                    # for its own protocol (Redis, DNS over TCP): bounded, not the whole time-out.
+                    await asyncio.wait({secure}, timeout=TLS_SETTLE)
+                    if secure.done():
+                        pending.discard(secure)
+                        facts, tls_found, tls_greeting = secure.result()
+                        if facts is not None:
+                            found, greeting = tls_found, tls_greeting or greeting
                 if facts is None:
                     found = asked
         await _cancel(pending)

@@ -6,6 +6,7 @@ import json
 import os
 import socket
 import struct
+import time
 
 import pytest
 
@@ -213,3 +214,26 @@ def test_the_real_server_of_this_machine(port, service):
     assert result.service == service
     if service == "redis" and not result.extra["redis"]["auth_required"]:
         assert result.version.count(".") == 2
+
+
+def redis_waiting_for_a_line(conn, _service):
+    """Answers PING and INFO; anything else (a TLS ClientHello) waits, as Redis does, for the rest
+    of a line that never comes."""
+    data = b""
+    while chunk := conn.recv(4096):
+        data += chunk
+        while b"\r\n" in data:
+            line, data = data.split(b"\r\n", 1)
+            if line == b"PING":
+                conn.sendall(b"+PONG\r\n")
+            elif line.startswith(b"INFO"):
+                body = b"# Server\r\nredis_version:7.0.15\r\n"
+                conn.sendall(b"$%d\r\n%s\r\n" % (len(body), body))
+
+
+def test_a_cleartext_answer_does_not_wait_out_a_hanging_handshake(tcp_service):
+    service = tcp_service(redis_waiting_for_a_line)
+    started = time.monotonic()
+    result, _os = detect(service.ip, service.port, timeout=4.0)
+    assert (result.service, result.version, result.tls) == ("redis", "7.0.15", False)
+    assert time.monotonic() - started < 2.5  # ASK_DELAY + the bounded TLS wait, not the 4 s time-out
