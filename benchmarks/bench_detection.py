@@ -1,12 +1,12 @@
 """Service-detection benchmark (issue #14): the built-in engine (discovery + detection, with nmap's
 second opinion as configured by default) against `nmap -sT -sV` (and -sU -sV for the UDP port) on
-the same real Debian daemons (tests/real_services.py: nginx, OpenSSH, vsftpd, Redis, memcached,
-dnsmasq over TCP and UDP, snmpd, exim, PostgreSQL, telnetd, Apache, lighttpd, MariaDB, Dovecot POP3/
-IMAP/POP3S/IMAPS, BIND over TCP and UDP, OpenLDAP, Squid), started on 127.0.0.1 high ports, in the
-same run. Wall and CPU time (user + system, the engine's process and its nmap children; nmap's
-process) are measured for both. Per service: product + version + CPE fully right (the truth is the installed Debian
-package and NVD's CPE names). Then 4 engine scans started together against the time of the
-longest.
+the same real Debian daemons (tests/real_services.py and real_services_more.py: nginx, OpenSSH,
+vsftpd, Redis, memcached, dnsmasq over TCP and UDP, snmpd, exim, PostgreSQL, telnetd, Apache,
+lighttpd, MariaDB, Dovecot POP3/IMAP/POP3S/IMAPS, BIND over TCP and UDP, OpenLDAP, Squid, HAProxy,
+Mosquitto, NATS), started on 127.0.0.1 high ports, in the same run. Wall and CPU time (user +
+system: the engine's process and its nmap children; nmap's process) are measured for both. Per
+service: product + version + CPE fully right (the truth is the installed Debian package and NVD's
+CPE names). Then 4 engine scans started together against the time of the longest.
 
     .venv/bin/python benchmarks/bench_detection.py [--no-nmap-pass] [--nmap-port-timeout 15]
 
