@@ -1,5 +1,5 @@
 """More real Debian daemons for the detection tests and benchmark (see tests/real_services.py):
-Apache, lighttpd, MariaDB, Dovecot (POP3, IMAP and their TLS ports), BIND, OpenLDAP, Squid, HAProxy, Mosquitto (MQTT) and NATS, each on 127.0.0.1
+Apache, lighttpd, MariaDB, Dovecot (POP3, IMAP and their TLS ports), BIND, OpenLDAP, Squid, HAProxy, Mosquitto (MQTT), NATS and Samba, each on 127.0.0.1
 high ports with its own configuration. A launcher returns (daemon, [Service, ...]): one record
 per port and protocol the daemon answers on."""
 
@@ -253,8 +253,35 @@ backend down
     return daemon, [Service("haproxy", port, "tcp", "haproxy", "", "cpe:/a:haproxy:haproxy", "http")]  # it tells no version
 
 
+def _samba(work, port):
+    """smbd, standalone, SMB2 only (Debian's default): it names itself in its SPNEGO token but never
+    its version (nmap says "Samba smbd 4.6.2" for every such Samba)."""
+    for name in ("lock", "state", "cache", "private", "ncalrpc"):
+        (work / name).mkdir(exist_ok=True)
+    conf = work / "smb.conf"
+    conf.write_text(f"""[global]
+  smb ports = {port}
+  interfaces = 127.0.0.1
+  bind interfaces only = yes
+  disable netbios = yes
+  server role = standalone server
+  workgroup = TEST
+  pid directory = {work}
+  lock directory = {work}/lock
+  state directory = {work}/state
+  cache directory = {work}/cache
+  private dir = {work}/private
+  ncalrpc dir = {work}/ncalrpc
+  load printers = no
+  printcap name = /dev/null
+  disable spoolss = yes
+""")
+    argv = [binary("smbd"), "--foreground", "--no-process-group", "--debug-stdout", "-s", str(conf)]
+    return Daemon(argv, port, timeout=30), [Service("samba", port, "tcp", "samba", "", "cpe:/a:samba:samba", "microsoft-ds")]
+
+
 LAUNCHERS = {"apache": _apache, "lighttpd": _lighttpd, "mariadb": _mariadb, "dovecot": _dovecot, "bind": _bind, "openldap": _slapd, "squid": _squid,
-             "mosquitto": _mosquitto, "nats": _nats, "haproxy": _haproxy}
+             "mosquitto": _mosquitto, "nats": _nats, "haproxy": _haproxy, "samba": _samba}
 # the services each launcher starts, by name (one launcher, several ports or protocols)
 SERVICE_NAMES = {
     "dovecot": ["dovecot-pop3", "dovecot-imap", "dovecot-pop3s", "dovecot-imaps"],

@@ -12,6 +12,7 @@ from .files import banner_ftp, banner_ftp_fallback, banner_vsftpd_refusal
 from .mail import banner_imap, banner_pop3, banner_smtp
 from .messaging import banner_nats, probe_amqp, probe_mqtt
 from .remote import banner_ssh, banner_telnet, banner_vnc, probe_rdp
+from .smb import probe_smb
 from .web import probe_http
 
 
@@ -48,6 +49,7 @@ ASKS = [
     Probe("dns", (53, 5353), ask=probe_dns_tcp),
     Probe("amqp", (5671, 5672), ask=probe_amqp),
     Probe("mqtt", (1883, 8883), ask=probe_mqtt),
+    Probe("smb", (445,), ask=probe_smb),
 ]
 
 
