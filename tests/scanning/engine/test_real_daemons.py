@@ -88,7 +88,7 @@ def test_nmap_second_opinion_loses_nothing(with_nmap, daemons, name):
 def test_exactly_the_daemons_ports_are_open(engine_alone, daemons):
     found, _reporter, seconds = engine_alone
     assert set(found) == {(s.port, s.protocol) for s in daemons.values()}
-    assert seconds < 3  # about 1 s here: no port waits out another port's greeting or a hanging handshake
+    assert seconds < 5  # about 1.3 s here (load 10-15): no port waits out another's greeting wait or a hanging handshake
 
 
 def test_only_the_unnamed_port_went_to_nmap_and_its_answer_is_kept(with_nmap, daemons):
