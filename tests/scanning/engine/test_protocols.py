@@ -126,6 +126,19 @@ def mqtt_answer(request):
     return None
 
 
+def smb2_negotiate_answer(token: bytes, security_mode: int = 0x01):
+    def answer(request):
+        if request[4:8] != b"\xfeSMB":
+            return None
+        header = b"\xfeSMB" + struct.pack("<HHIHHII", 64, 0, 0, 0, 1, 1, 0) + bytes(40)
+        body = struct.pack("<HHHH", 65, security_mode, 0x0302, 0) + bytes(16) + struct.pack("<IIII", 0x7F, 65536, 65536, 65536)
+        body += bytes(16) + struct.pack("<HHI", 64 + 64, len(token), 0)
+        message = header + body + token
+        return struct.pack(">I", len(message)) + message
+
+    return answer
+
+
 NATS_INFO = b'INFO {"server_id":"NABC","server_name":"n1","version":"2.10.4","proto":1,"go":"go1.21.3","auth_required":true}\r\n'
 ELASTIC = json.dumps({"name": "node-1", "cluster_name": "prod", "version": {"number": "8.11.1"}}).encode()
 
@@ -154,6 +167,8 @@ CASES = {
     "mosquitto": (answering(mqtt_answer), ("mqtt", "Mosquitto", "2.0.18")),
     "mqtt-refusal": (answering(lambda r: b"\x20\x02\x00\x05" if r[:1] == b"\x10" else None), ("mqtt", "", "")),
     "nats": (greeting_then(NATS_INFO), ("nats", "NATS Server", "2.10.4")),
+    "samba": (answering(smb2_negotiate_answer(b"\x60\x20...not_defined_in_RFC4178@please_ignore")), ("microsoft-ds", "Samba smbd", "")),
+    "smb-not-samba": (answering(smb2_negotiate_answer(b"\x60\x20 a token without a hint", 0x03)), ("microsoft-ds", "", "")),
     "postgresql": (answering(postgres_answer), ("postgresql", "PostgreSQL", "")),
     "mongodb": (answering(mongo_answer), ("mongodb", "MongoDB", "6.0.5")),
     "memcached": (answering(lambda r: b"VERSION 1.6.21\r\n" if r == b"version\r\n" else None), ("memcached", "Memcached", "1.6.21")),
@@ -176,7 +191,8 @@ def test_protocol_is_recognised(name, tcp_service):
     ("name", "cpe"),
     [("rabbitmq", "cpe:/a:vmware:rabbitmq:3.12.1"), ("mosquitto", "cpe:/a:eclipse:mosquitto:2.0.18"),
      ("nats", "cpe:/a:linuxfoundation:nats-server:2.10.4"), ("mariadb-refusal", "cpe:/a:mariadb:mariadb"),
-     ("proftpd-no-version", "cpe:/a:proftpd:proftpd"), ("mqtt-refusal", "")],
+     ("proftpd-no-version", "cpe:/a:proftpd:proftpd"), ("mqtt-refusal", ""), ("samba", "cpe:/a:samba:samba"),
+     ("smb-not-samba", "")],
 )  # fmt: skip
 def test_brokers_and_versionless_servers_get_nvd_cpes(name, cpe, tcp_service):
     service = tcp_service(CASES[name][0])
