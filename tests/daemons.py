@@ -8,11 +8,13 @@ with its own configuration in a temporary directory, and stopped at the end.
 (CI=true), so a missing install step can never pass silently."""
 
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import time
+from dataclasses import dataclass, field
 
 import pytest
 
@@ -111,3 +113,23 @@ class Daemon:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+@dataclass
+class Service:
+    name: str
+    port: int
+    protocol: str
+    product: str  # a word the product name must contain (case-insensitive)
+    version: str
+    cpe: str  # exact, as nmap writes it: cpe:/a:vendor:product:version
+    service: str
+    extra: dict = field(default_factory=dict)
+
+
+def package_version(package: str) -> str:
+    """Upstream version of an installed Debian package: 1:9.2p1-2+deb12u10 -> 9.2p1."""
+    out = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", package], capture_output=True, text=True).stdout  # noqa: S603,S607
+    version = re.sub(r"^\d+:", "", out.strip())
+    version = re.sub(r"-[^-]*$", "", version)
+    return re.sub(r"\+dfsg.*$", "", version)

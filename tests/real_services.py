@@ -8,37 +8,17 @@ what it really is (product, version from the installed Debian package, CPE as NV
 
 import contextlib
 import os
-import re
 import shutil
 import socket
 import subprocess
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.daemons import Daemon, binary, free_port
+from tests.daemons import Daemon, Service, binary, free_port, package_version
+from tests.real_services_more import LAUNCHERS as MORE_LAUNCHERS
+from tests.real_services_more import SERVICE_NAMES as MORE_SERVICE_NAMES
 
 PG_BIN = "/usr/lib/postgresql/15/bin"
-
-
-@dataclass
-class Service:
-    name: str
-    port: int
-    protocol: str
-    product: str  # a word the product name must contain (case-insensitive)
-    version: str
-    cpe: str  # exact, as nmap writes it: cpe:/a:vendor:product:version
-    service: str
-    extra: dict = field(default_factory=dict)
-
-
-def package_version(package: str) -> str:
-    """Upstream version of an installed Debian package: 1:9.2p1-2+deb12u10 -> 9.2p1."""
-    out = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", package], capture_output=True, text=True).stdout  # noqa: S603,S607
-    version = re.sub(r"^\d+:", "", out.strip())
-    version = re.sub(r"-[^-]*$", "", version)
-    return re.sub(r"\+dfsg.*$", "", version)
 
 
 def _nginx(work, port):
@@ -185,13 +165,17 @@ def _telnetd(work, port):
 LAUNCHERS = {
     "nginx": _nginx, "openssh": _sshd, "vsftpd": _vsftpd, "redis": _redis, "memcached": _memcached,
     "dnsmasq": _dnsmasq, "snmpd": _snmpd, "exim": _exim, "postgresql": _postgres, "telnetd": _telnetd,
+    **MORE_LAUNCHERS,
 }
+# every service the launchers start, by name: a daemon on several ports or protocols is several
+SERVICE_NAMES = {name: [name] for name in LAUNCHERS} | {"dnsmasq": ["dnsmasq", "dnsmasq-udp"]} | MORE_SERVICE_NAMES
+ALL_SERVICES = [service for names in SERVICE_NAMES.values() for service in names]
 
 
 @contextlib.contextmanager
 def running_services(work, names=None):
-    """Start the named daemons (all by default) in `work`; yields their Service records. dnsmasq
-    answers on UDP too: its UDP twin is listed as a second Service."""
+    """Start the named daemons (all by default) in `work`; yields their Service records, one per
+    port and protocol (dnsmasq's UDP twin, Dovecot's four ports, BIND's UDP twin)."""
     names = list(names or LAUNCHERS)
     with contextlib.ExitStack() as stack:
         services = []
@@ -203,7 +187,7 @@ def running_services(work, names=None):
             if getattr(daemon, "scratch", None):
                 stack.callback(shutil.rmtree, daemon.scratch, True)
             stack.enter_context(daemon)
-            services.append(expected)
+            services.extend(expected if isinstance(expected, list) else [expected])
             if name == "dnsmasq":
                 services.append(Service("dnsmasq-udp", port, "udp", expected.product, expected.version, expected.cpe, "dns"))
         yield services

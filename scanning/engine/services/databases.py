@@ -43,8 +43,11 @@ async def banner_mysql(conn, greeting: bytes) -> Match | None:
     if payload[0] == 0xFF and len(payload) > 3:  # an error packet: "Host ... is not allowed to connect"
         code = struct.unpack("<H", payload[1:3])[0]
         message = text(payload[3:].lstrip(b"#"))
-        if 1000 <= code < 5000:
-            return Match("mysql", banner=message, extra={"mysql": {"error_code": code, "error": message}})
+        if 1000 <= code < 5000:  # "Host '192.0.2.9' is not allowed to connect to this MariaDB server"
+            product = next((name for name in ("MariaDB", "MySQL") if name.lower() in message.lower()), "")
+            vendor = {"MariaDB": ("mariadb", "mariadb"), "MySQL": ("oracle", "mysql")}.get(product)
+            cpe_uri = cpe(*vendor) if vendor else ""  # the product, never a version it did not say
+            return Match("mysql", product, "", cpe_uri, banner=message, extra={"mysql": {"error_code": code, "error": message}})
     return None
 
 

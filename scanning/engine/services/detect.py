@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 PROBE_ERRORS = (OSError, TimeoutError, ssl.SSLError, ValueError, IndexError, KeyError, struct.error, EOFError, UnicodeError)
 TLS_GREETING_WAIT = 1.0
 ASK_DELAY = 0.5
+TLS_SETTLE = 0.5  # how long a handshake under way may still win over a cleartext answer
 
 
 def greeting_complete(data: bytes) -> bool:
@@ -40,10 +41,13 @@ async def match_greeting(conn, greeting: bytes):
     return None
 
 
-async def session(dialer, ip, port, tls, hostname, wait):
-    """(TLS facts or None, greeting Match or None, greeting bytes) of one connection."""
+async def session(dialer, ip, port, tls, hostname, wait, connected=None):
+    """(TLS facts or None, greeting Match or None, greeting bytes) of one connection; `connected`
+    (an asyncio.Event) is set once the connection, and its handshake, are up."""
     try:
         async with dialer.connect(ip, port, tls, hostname) as conn:
+            if connected is not None:
+                connected.set()
             facts = conn.tls_facts() if tls else None
             greeting = await conn.read(wait, until=greeting_complete)
             found = await match_greeting(conn, greeting) if greeting else None
@@ -82,7 +86,8 @@ async def detect_port(dialer, ip: str, port: int, hostname: str = "") -> tuple[P
     """(the port's PortResult, an OS hint from its banner or "")"""
     timeout = dialer.timeout
     plain = asyncio.ensure_future(session(dialer, ip, port, False, hostname, timeout))
-    secure = asyncio.ensure_future(session(dialer, ip, port, True, hostname, min(TLS_GREETING_WAIT, timeout)))
+    handshake = asyncio.Event()
+    secure = asyncio.ensure_future(session(dialer, ip, port, True, hostname, min(TLS_GREETING_WAIT, timeout), handshake))
     result = PortResult(port, "tcp")
     asks = None
     try:
@@ -104,11 +109,14 @@ async def detect_port(dialer, ip: str, port: int, hostname: str = "") -> tuple[P
                 if asked is not None and secure in pending:
                     # A TLS port answers cleartext probes too (nginx: "plain HTTP request was sent
                     # to HTTPS port"): a handshake under way still wins over what the asks heard.
-                    await asyncio.wait({secure})
-                    pending.discard(secure)
-                    facts, tls_found, tls_greeting = secure.result()
-                    if facts is not None:
-                        found, greeting = tls_found, tls_greeting or greeting
+                    # A handshake still hanging then is a server waiting for more of what it took
+                    # for its own protocol (Redis, DNS over TCP): bounded, not the whole time-out.
+                    if await _handshake_settles(handshake, secure):
+                        await asyncio.wait({secure})  # up: its greeting wait is bounded
+                        pending.discard(secure)
+                        facts, tls_found, tls_greeting = secure.result()
+                        if facts is not None:
+                            found, greeting = tls_found, tls_greeting or greeting
                 if facts is None:
                     found = asked
         await _cancel(pending)
@@ -128,6 +136,16 @@ async def detect_port(dialer, ip: str, port: int, hostname: str = "") -> tuple[P
     result.banner = found.banner or text(greeting)
     result.extra.update(found.extra)
     return result, found.os
+
+
+async def _handshake_settles(handshake, secure) -> bool:
+    """True once the TLS session is up or over, False when it is still hanging after TLS_SETTLE."""
+    waiter = asyncio.ensure_future(handshake.wait())
+    try:
+        await asyncio.wait({secure, waiter}, timeout=TLS_SETTLE, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        waiter.cancel()
+    return handshake.is_set() or secure.done()
 
 
 async def _cancel(tasks) -> None:

@@ -1,9 +1,12 @@
 """LDAP: an anonymous simple bind, then the root DSE (vendor, version, naming contexts)."""
 
 from .. import ber
-from .base import Match
+from .base import Match, cpe
 
-ROOT_DSE_ATTRIBUTES = ("namingContexts", "vendorName", "vendorVersion", "supportedLDAPVersion", "dnsHostName", "serverName")
+# root DSE facts that name a server when vendorName is absent -> (product as nmap writes it, CPE vendor, product)
+ROOT_DSE_PRODUCTS = {"openldaprootdse": ("OpenLDAP", "openldap", "openldap")}  # OpenLDAP's root DSE class
+
+ROOT_DSE_ATTRIBUTES = ("objectClass", "namingContexts", "vendorName", "vendorVersion", "supportedLDAPVersion", "dnsHostName", "serverName")
 BIND_RESPONSE, SEARCH_ENTRY, SEARCH_DONE = 0x61, 0x64, 0x65
 
 
@@ -63,4 +66,7 @@ async def probe_ldap(conn) -> Match | None:
     vendor = (dse.get("vendorName") or [""])[0]
     version = (dse.get("vendorVersion") or [""])[0]
     extra = {"ldap": {"anonymous_bind": result_code == 0, "bind_result": result_code, "root_dse": dse}}
+    known = next((ROOT_DSE_PRODUCTS[c.lower()] for c in dse.get("objectClass", []) if c.lower() in ROOT_DSE_PRODUCTS), None)
+    if known and not vendor:  # OpenLDAP tells no version: the product and a CPE without one
+        return Match("ldap", known[0], "", cpe(known[1], known[2]), extra=extra)
     return Match("ldap", vendor, version, extra=extra)

@@ -6,8 +6,9 @@ from .base import Match, cpe, first_line
 from .mail import FTP_WORDS, product_of
 
 FTP_PRODUCTS = [
-    (re.compile(r"vsFTPd (?P<version>\d[\w.]*)", re.I), ("vsftpd", "beasts", "vsftpd")),
-    (re.compile(r"ProFTPD (?P<version>\d[\w.]*)", re.I), ("ProFTPD", "proftpd", "proftpd")),
+    (re.compile(r"vsFTPd(?: (?P<version>\d[\w.]*))?", re.I), ("vsftpd", "beasts", "vsftpd")),
+    # ProFTPD 1.3.6+ hides its version by default: "220 ProFTPD Server (Debian) [127.0.0.1]"
+    (re.compile(r"ProFTPD(?: (?P<version>\d[\w.]*))?", re.I), ("ProFTPD", "proftpd", "proftpd")),
     (re.compile(r"Pure-FTPd", re.I), ("Pure-FTPd", "pureftpd", "pure-ftpd")),
     (re.compile(r"FileZilla Server (?:version )?(?P<version>\d[\w.]*)", re.I), ("FileZilla ftpd", "filezilla-project", "filezilla_server")),
     (re.compile(r"Microsoft FTP Service", re.I), ("Microsoft ftpd", "microsoft", "ftp_service")),

@@ -21,7 +21,9 @@ NMAP_PARALLEL = 8  # nmap processes at once, over the whole run
 class ServiceStage:
     def __init__(self, plan, guard, on_host_done, on_port_done):
         self.plan = plan
-        per_host = max(4, min(plan.per_host_concurrency, 32))
+        # a silent port holds its greeting wait, a handshake and up to a dozen asks at once: fewer
+        # sockets per host than the plan allows made ports wait seconds for each other's greeting waits
+        per_host = max(4, min(plan.per_host_concurrency, 128))
         self.dialer = Dialer(guard, plan.service_timeout, max_sockets=min(plan.max_concurrency, 256), per_host=per_host)
         self.on_host_done, self.on_port_done = on_host_done, on_port_done
         self.use_nmap = plan.use_nmap and nmap.nmap_binary() is not None

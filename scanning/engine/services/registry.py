@@ -10,7 +10,9 @@ from .directory import probe_ldap
 from .dns import probe_dns_tcp
 from .files import banner_ftp, banner_ftp_fallback, banner_vsftpd_refusal
 from .mail import banner_imap, banner_pop3, banner_smtp
+from .messaging import banner_nats, probe_amqp, probe_mqtt
 from .remote import banner_ssh, banner_telnet, banner_vnc, probe_rdp
+from .smb import probe_smb
 from .web import probe_http
 
 
@@ -33,6 +35,7 @@ GREETINGS = [
     Probe("vsftpd-refusal", greeting=banner_vsftpd_refusal),
     Probe("pop3", greeting=banner_pop3),
     Probe("imap", greeting=banner_imap),
+    Probe("nats", greeting=banner_nats),
 ]
 
 ASKS = [
@@ -44,6 +47,9 @@ ASKS = [
     Probe("ldap", (389, 636, 3268, 3269), ask=probe_ldap),
     Probe("rdp", (3389,), ask=probe_rdp),
     Probe("dns", (53, 5353), ask=probe_dns_tcp),
+    Probe("amqp", (5671, 5672), ask=probe_amqp),
+    Probe("mqtt", (1883, 8883), ask=probe_mqtt),
+    Probe("smb", (445,), ask=probe_smb),
 ]
 
 

@@ -25,7 +25,15 @@ KNOWN_SERVERS = {
     "gunicorn": ("Gunicorn", "gunicorn", "gunicorn"),
     "werkzeug": ("Werkzeug httpd", "palletsprojects", "werkzeug"),
     "basehttp": ("BaseHTTPServer", "python", "basehttpserver"),
+    "squid": ("Squid http proxy", "squid-cache", "squid"),
+    "cups": ("CUPS", "openprinting", "cups"),
 }
+
+# servers that send no Server header but answer with their own built-in pages (no version in them)
+BUILT_IN_PAGES = [
+    (re.compile(r"No server is available to handle this request\.|Request forbidden by administrative rules\.|"
+                r"Your browser didn't send a complete request in time\."), ("HAProxy http proxy", "haproxy", "haproxy")),
+]  # fmt: skip
 
 
 def request(host: str, path: str = "/") -> bytes:
@@ -72,6 +80,13 @@ def server_product(server: str) -> tuple[str, str, str]:
     return product, version, cpe(vendor, cpe_product, version)
 
 
+def built_in_page(body: str) -> tuple[str, str, str]:
+    for pattern, (product, vendor, cpe_product) in BUILT_IN_PAGES:
+        if pattern.search(body):
+            return product, "", cpe(vendor, cpe_product)
+    return "", "", ""
+
+
 def elasticsearch(http: dict) -> Match | None:
     try:
         document = json.loads(http["body"])
@@ -101,6 +116,6 @@ async def probe_http(conn) -> Match | None:
     found = elasticsearch(http) if http["body"].lstrip().startswith("{") else None
     if found:
         return found
-    product, version, cpe_uri = server_product(http["server"]) if http["server"] else ("", "", "")
+    product, version, cpe_uri = server_product(http["server"]) if http["server"] else built_in_page(http["body"])
     status_line = reply.split(b"\n", 1)[0].decode("latin-1").strip()
     return Match("http", product, version, cpe_uri, banner=status_line, extra={"http": http})

@@ -4,7 +4,7 @@ import asyncio
 import socket
 import time
 
-from scanning.engine import ScanPlan, run
+from scanning.engine import ScanPlan, connect, run
 from scanning.engine.connect import CLOSED, FILTERED, OPEN, ConnectScanner
 from scanning.engine.guard import Guard
 from scanning.engine.rtt import RoundTrip
@@ -24,7 +24,9 @@ def test_finds_exactly_the_open_ports_on_several_hosts(tcp_service, reporter, lo
         ips[1]: [tcp_service(silent, ips[1])],
         ips[2]: [],
     }
-    ports = sorted({s.port for group in listening.values() for s in group} | {closed_port(ips[2])} | set(range(20000, 20400)))
+    ports = sorted(
+        {s.port for group in listening.values() for s in group} | {closed_port(ips[2])} | set(range(20000, 20400))
+    )
 
     hosts = run(ScanPlan(addresses=ips, tcp_ports=ports, service_detection=False, use_nmap=False), reporter)
 
@@ -94,7 +96,8 @@ def test_a_port_that_never_answers_is_retried_once_then_filtered_never_open_or_c
         sock.close()
 
 
-def test_connect_scanner_respects_the_per_host_and_global_limits(tcp_service):
+def test_connect_scanner_respects_the_per_host_and_global_limits(tcp_service, monkeypatch):
+    monkeypatch.setattr(connect, "EAGER_MISSES", 0)  # every connect waits in poll(), as on a real network
     service = tcp_service(silent)
     peak = {"global": 0}
 
@@ -115,6 +118,47 @@ def test_connect_scanner_respects_the_per_host_and_global_limits(tcp_service):
     assert len(results) == 401
     assert ("127.0.0.1", service.port, OPEN) in results
     assert ("127.0.0.2", 23000, CLOSED) in results or 23000 in kernel_listeners("127.0.0.2")
+
+
+def test_answers_known_when_connect_returns_give_the_same_verdicts_as_poll(tcp_service, monkeypatch):
+    # loopback answers before connect() returns: the scanner settles those ports at once, reusing
+    # the refused socket; an open port after a run of closed ones is still open, on both families
+    services = [tcp_service(silent), tcp_service(banner(b"220 hi\r\n"))]
+    work = {
+        "127.0.0.1": [*range(23000, 23100), services[0].port, *range(23100, 23150), services[1].port],
+        "::1": range(23000, 23050),
+    }
+    verdicts = {}
+    for misses in (connect.EAGER_MISSES, 0):
+        monkeypatch.setattr(connect, "EAGER_MISSES", misses)
+        scanner, results = scan(work, report_closed=True)
+        verdicts[misses] = sorted(results)
+        assert scanner.completed == scanner.total == 202
+    assert verdicts[connect.EAGER_MISSES] == verdicts[0]
+    opened = {port for ip, port, state in verdicts[0] if state == OPEN and ip == "127.0.0.1"}
+    assert opened == set(work["127.0.0.1"]) & kernel_listeners("127.0.0.1")
+    assert {services[0].port, services[1].port} <= opened
+
+
+def test_a_host_that_never_answers_at_once_is_no_longer_asked_twice():
+    # a listener whose accept queue is full drops new SYNs: no answer is ever there when connect() returns
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(0)
+    port = sock.getsockname()[1]
+    fillers = [socket.socket() for _ in range(3)]
+    for filler in fillers:
+        filler.setblocking(False)
+        filler.connect_ex(("127.0.0.1", port))
+    time.sleep(0.2)
+    try:
+        scanner, results = scan({"127.0.0.1": [port] * (connect.EAGER_MISSES + 8)}, timeout=0.2)
+        assert {state for _ip, _port, state in results} == {FILTERED}
+        assert scanner.hosts["127.0.0.1"].misses == connect.EAGER_MISSES
+    finally:
+        for filler in fillers:
+            filler.close()
+        sock.close()
 
 
 def test_round_trip_time_out_adapts_within_bounds():

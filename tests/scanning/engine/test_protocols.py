@@ -6,6 +6,7 @@ import json
 import os
 import socket
 import struct
+import time
 
 import pytest
 
@@ -105,6 +106,40 @@ def rdp_answer(request):
     return bytes.fromhex("03000013" "0ed000001234" "00" "0200080001000000")
 
 
+def amqp_start(product: bytes, version: bytes) -> bytes:
+    def text(name, value):
+        return bytes([len(name)]) + name + b"S" + struct.pack("!I", len(value)) + value
+
+    capabilities = bytes([len(b"capabilities")]) + b"capabilities" + b"F" + struct.pack("!I", 8) + bytes([5]) + b"basic" + b"t\x01"
+    table = capabilities + text(b"product", product) + text(b"version", version) + bytes([8]) + b"platform" + b"V"
+    payload = b"\x00\x0a\x00\x0a\x00\x09" + struct.pack("!I", len(table)) + table + struct.pack("!I", 5) + b"PLAIN" + struct.pack("!I", 5) + b"en_US"
+    return b"\x01\x00\x00" + struct.pack("!I", len(payload)) + payload + b"\xce"
+
+
+def mqtt_answer(request):
+    if request[:1] == b"\x10":  # CONNECT: accepted
+        return b"\x20\x02\x00\x00"
+    if request[:1] == b"\x82":  # SUBSCRIBE: granted, then the retained version
+        topic, payload = b"$SYS/broker/version", b"mosquitto version 2.0.18"
+        body = struct.pack("!H", len(topic)) + topic + payload
+        return b"\x90\x03\x00\x01\x00" + b"\x30" + bytes([len(body)]) + body
+    return None
+
+
+def smb2_negotiate_answer(token: bytes, security_mode: int = 0x01):
+    def answer(request):
+        if request[4:8] != b"\xfeSMB":
+            return None
+        header = b"\xfeSMB" + struct.pack("<HHIHHII", 64, 0, 0, 0, 1, 1, 0) + bytes(40)
+        body = struct.pack("<HHHH", 65, security_mode, 0x0302, 0) + bytes(16) + struct.pack("<IIII", 0x7F, 65536, 65536, 65536)
+        body += bytes(16) + struct.pack("<HHI", 64 + 64, len(token), 0)
+        message = header + body + token
+        return struct.pack(">I", len(message)) + message
+
+    return answer
+
+
+NATS_INFO = b'INFO {"server_id":"NABC","server_name":"n1","version":"2.10.4","proto":1,"go":"go1.21.3","auth_required":true}\r\n'
 ELASTIC = json.dumps({"name": "node-1", "cluster_name": "prod", "version": {"number": "8.11.1"}}).encode()
 
 CASES = {
@@ -121,6 +156,19 @@ CASES = {
         greeting_then(mysql_packet(b"\xff" + (1130).to_bytes(2, "little") + b"Host '127.0.0.1' is not allowed")),
         ("mysql", "", ""),
     ),
+    "mariadb-refusal": (
+        greeting_then(mysql_packet(b"\xff" + (1130).to_bytes(2, "little") + b"Host '10.0.0.9' is not allowed to connect to this MariaDB server")),
+        ("mysql", "MariaDB", ""),
+    ),
+    "proftpd-no-version": (greeting_then(b"220 ProFTPD Server (Debian) [127.0.0.1]\r\n", lambda r: b"500 what?\r\n"), ("ftp", "ProFTPD", "")),
+    "proftpd": (greeting_then(b"220 ProFTPD 1.3.5e Server (Debian) [::ffff:10.0.0.1]\r\n", lambda r: b"500 what?\r\n"), ("ftp", "ProFTPD", "1.3.5e")),
+    "rabbitmq": (answering(lambda r: amqp_start(b"RabbitMQ", b"3.12.1") if r.startswith(b"AMQP") else None), ("amqp", "RabbitMQ", "3.12.1")),
+    "amqp-other-version": (answering(lambda r: b"AMQP\x01\x01\x00\x0a" if r.startswith(b"AMQP") else None), ("amqp", "", "")),
+    "mosquitto": (answering(mqtt_answer), ("mqtt", "Mosquitto", "2.0.18")),
+    "mqtt-refusal": (answering(lambda r: b"\x20\x02\x00\x05" if r[:1] == b"\x10" else None), ("mqtt", "", "")),
+    "nats": (greeting_then(NATS_INFO), ("nats", "NATS Server", "2.10.4")),
+    "samba": (answering(smb2_negotiate_answer(b"\x60\x20...not_defined_in_RFC4178@please_ignore")), ("microsoft-ds", "Samba smbd", "")),
+    "smb-not-samba": (answering(smb2_negotiate_answer(b"\x60\x20 a token without a hint", 0x03)), ("microsoft-ds", "", "")),
     "postgresql": (answering(postgres_answer), ("postgresql", "PostgreSQL", "")),
     "mongodb": (answering(mongo_answer), ("mongodb", "MongoDB", "6.0.5")),
     "memcached": (answering(lambda r: b"VERSION 1.6.21\r\n" if r == b"version\r\n" else None), ("memcached", "Memcached", "1.6.21")),
@@ -137,6 +185,18 @@ def test_protocol_is_recognised(name, tcp_service):
     result, _os = detect(service.ip, service.port)
     assert (result.service, result.product, result.version) == expected
     assert result.state == "open" and result.protocol == "tcp" and not result.tls
+
+
+@pytest.mark.parametrize(
+    ("name", "cpe"),
+    [("rabbitmq", "cpe:/a:vmware:rabbitmq:3.12.1"), ("mosquitto", "cpe:/a:eclipse:mosquitto:2.0.18"),
+     ("nats", "cpe:/a:linuxfoundation:nats-server:2.10.4"), ("mariadb-refusal", "cpe:/a:mariadb:mariadb"),
+     ("proftpd-no-version", "cpe:/a:proftpd:proftpd"), ("mqtt-refusal", ""), ("samba", "cpe:/a:samba:samba"),
+     ("smb-not-samba", "")],
+)  # fmt: skip
+def test_brokers_and_versionless_servers_get_nvd_cpes(name, cpe, tcp_service):
+    service = tcp_service(CASES[name][0])
+    assert detect(service.ip, service.port)[0].cpe == cpe
 
 
 def test_protocol_details_land_in_extra(tcp_service):
@@ -170,3 +230,26 @@ def test_the_real_server_of_this_machine(port, service):
     assert result.service == service
     if service == "redis" and not result.extra["redis"]["auth_required"]:
         assert result.version.count(".") == 2
+
+
+def redis_waiting_for_a_line(conn, _service):
+    """Answers PING and INFO; anything else (a TLS ClientHello) waits, as Redis does, for the rest
+    of a line that never comes."""
+    data = b""
+    while chunk := conn.recv(4096):
+        data += chunk
+        while b"\r\n" in data:
+            line, data = data.split(b"\r\n", 1)
+            if line == b"PING":
+                conn.sendall(b"+PONG\r\n")
+            elif line.startswith(b"INFO"):
+                body = b"# Server\r\nredis_version:7.0.15\r\n"
+                conn.sendall(b"$%d\r\n%s\r\n" % (len(body), body))
+
+
+def test_a_cleartext_answer_does_not_wait_out_a_hanging_handshake(tcp_service):
+    service = tcp_service(redis_waiting_for_a_line)
+    started = time.monotonic()
+    result, _os = detect(service.ip, service.port, timeout=4.0)
+    assert (result.service, result.version, result.tls) == ("redis", "7.0.15", False)
+    assert time.monotonic() - started < 2.5  # ASK_DELAY + the bounded TLS wait, not the 4 s time-out

@@ -7,11 +7,11 @@ import time
 import pytest
 
 from scanning.engine import ScanPlan, run
-from tests.real_services import LAUNCHERS, running_services
+from tests.real_services import ALL_SERVICES, running_services
 
 from .conftest import RecordingReporter
 
-SERVICES = [*LAUNCHERS, "dnsmasq-udp"]
+SERVICES = ALL_SERVICES
 
 
 class TimedReporter(RecordingReporter):
@@ -88,7 +88,7 @@ def test_nmap_second_opinion_loses_nothing(with_nmap, daemons, name):
 def test_exactly_the_daemons_ports_are_open(engine_alone, daemons):
     found, _reporter, seconds = engine_alone
     assert set(found) == {(s.port, s.protocol) for s in daemons.values()}
-    assert seconds < 10
+    assert seconds < 5  # about 1.3 s here (load 10-15): no port waits out another's greeting wait or a hanging handshake
 
 
 def test_only_the_unnamed_port_went_to_nmap_and_its_answer_is_kept(with_nmap, daemons):
