@@ -4,14 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from findings.importers import ReportError, read_report
+from findings.importers import RESTART, HostReader, ReportError, read_report
+from findings.importers.reader import read_hosts
 
 DATA = Path(__file__).parent / "data"
 
 
 def hosts_of(path, format_name):
-    with read_report(path, format_name) as report:
-        return {host.ip: host for batch in report.host_batches(2) for host in batch}
+    return {host.ip: host for host in read_report(path, format_name)}
 
 
 def by_nvt(host):
@@ -170,9 +170,39 @@ def test_a_report_without_hosts_is_refused(tmp_path):
         read_report(path, "nmap_xml")
 
 
-def test_spool_file_is_removed(tmp_path):
-    report = read_report(DATA / "nmap7.xml", "nmap_xml")
-    path = Path(report.path)
-    assert path.exists()
-    report.close()
-    assert not path.exists()
+@pytest.mark.parametrize("name,format_name", [("nmap7.xml", "nmap_xml"), ("gvm22.xml", "gvm_xml"), ("gvm22.csv", "gvm_csv"),
+                                              ("nessus_v2.nessus", "nessus"), ("nessus_v1.nessus", "nessus")])
+def test_a_child_process_reads_the_same_hosts(name, format_name):
+    def read(child):
+        hosts = []
+        with HostReader(DATA / name, format_name, child=child) as reader:
+            for host in reader:
+                hosts = [] if host == RESTART else [*hosts, host]
+        return hosts
+
+    assert read(True) == read(False) == read_report(DATA / name, format_name)
+
+
+def test_a_child_process_reports_a_bad_file(tmp_path):
+    path = tmp_path / "cut.nessus"
+    path.write_bytes((DATA / "nessus_v2.nessus").read_bytes()[:2500])
+    with pytest.raises(ReportError, match="truncated"), HostReader(path, "nessus", child=True) as reader:
+        list(reader)
+
+
+def test_hosts_listed_together_come_out_as_the_file_is_read():
+    # nessus_v2 lists each host in one ReportHost: no restart, hosts in the file's order.
+    assert [h.ip for h in read_hosts(DATA / "nessus_v2.nessus", "nessus")] == ["192.0.2.10", "192.0.2.20", "2001:db8::20"]
+
+
+def test_a_scattered_report_restarts_from_a_spool_that_is_removed(tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    # Greenbone lists the host details after all results: 192.0.2.10 turns up again.
+    seen = list(read_hosts(DATA / "gvm22.xml", "gvm_xml"))
+    restart = seen.index(RESTART)
+    after = [h.ip for h in seen[restart + 1:]]
+    assert after == sorted(after) and set(after) == {"192.0.2.10", "192.0.2.12", "2001:db8::10"}
+    assert next(h for h in seen[restart + 1:] if h.ip == "192.0.2.10").os == "Debian GNU/Linux 12"
+    assert list(tmp_path.iterdir()) == []
