@@ -31,7 +31,7 @@ def parse_csv(path, progress=None):
         try:
             for line, row in enumerate(reader):
                 if progress is not None and line % 4096 == 0:
-                    progress(handle.buffer.tell() / size)
+                    progress(handle.buffer.tell() / size, None)
                 if None in row:  # more cells than the header: a broken or truncated line
                     raise ReportError(f"Line {reader.line_num} has more cells than the header")
                 record = row_record(row)

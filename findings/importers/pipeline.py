@@ -41,19 +41,22 @@ def from_wire(item: tuple) -> HostResult:
 
 
 def child_main(fd, path, format_name):
-    """The child: read the report and send ("hosts", [host | RESTART, ...], fraction read)
-    messages on the pipe `fd`, then ("end",) or ("error", message)."""
+    """The child: read the report and send ("hosts", [host | RESTART, ...], fraction read, hosts
+    expected or None) messages on the pipe `fd`, then ("end",) or ("error", message)."""
     connection = Connection(fd, readable=False)
-    read = [0.0]
+    read = [0.0, None]
     pending, weight = [], 0
+
+    def progress(fraction, hosts):
+        read[:] = fraction, hosts
 
     def send():
         nonlocal pending, weight
-        connection.send(("hosts", pending, read[0]))
+        connection.send(("hosts", pending, *read))
         pending, weight = [], 0
 
     try:
-        for host in read_hosts(path, format_name, progress=lambda fraction: read.__setitem__(0, fraction)):
+        for host in read_hosts(path, format_name, progress):
             if host == RESTART:
                 pending.append(RESTART)
                 continue
@@ -106,9 +109,9 @@ class HostReader:
                 raise ReportError(message[1])
             if message[0] == "failed":
                 raise RuntimeError(f"The report reader failed: {message[1]}")
-            _kind, items, fraction = message
+            _kind, items, fraction, hosts = message
             if self.progress is not None:
-                self.progress(fraction)
+                self.progress(fraction, hosts)
             for item in items:
                 yield RESTART if item == RESTART else from_wire(item)
 

@@ -2,12 +2,13 @@
 host once, its findings de-duplicated per fingerprint (nvt, port, protocol: the highest severity
 wins).
 
-Most reports list each host's items together (Nessus `ReportHost`, nmap `host`, Greenbone files
+Most reports list each host's items together (Nessus `ReportHost`, nmap `host`, Greenbone CSV
 sorted by host): their hosts are handed over as the parser closes them, while the rest of the file
-is still being read. When a host turns up again after it was handed over (a Greenbone report
-sorted by severity, or its host details at the end), `RESTART` is yielded: the consumer forgets
+is still being read. When a host turns up again after it was handed over (a Greenbone CSV sorted
+by severity, two Nessus ReportHosts of one address), `RESTART` is yielded: the consumer forgets
 what it received, and the file is read again into a spool (a temporary SQLite file, so memory stays
-bounded) whose hosts then come out in address order."""
+bounded) whose hosts then come out in address order. Greenbone XML goes to the spool directly
+(SPOOLED)."""
 
 import ipaddress
 import marshal
@@ -29,6 +30,9 @@ FORMATS = {
     "gvm_csv": gvm_csv.parse_csv,
     "nessus": nessus.parse,
 }
+# Greenbone's XML lists each host's details (OS, MAC, names) after all results: its hosts are
+# only complete at the end of the file, so it goes to the spool directly.
+SPOOLED = {"gvm_xml"}
 RESTART = "restart"  # a marker in read_hosts' output: forget the hosts so far, all come again
 FINDING_FIELDS = attrgetter(*(f.name for f in fields(Finding)))  # a Finding as a tuple, Finding(*t) back
 PORT_FIELDS = attrgetter(*(f.name for f in fields(PortResult)))
@@ -47,20 +51,23 @@ def parser_for(format_name: str):
 
 def read_hosts(path, format_name: str, progress=None):
     """Yield the report's hosts (HostResults), each once and complete, or RESTART (see above);
-    ReportError on anything wrong, possibly after some hosts were yielded. `progress(fraction)`
-    hears how much of the file was read."""
+    ReportError on anything wrong, possibly after some hosts were yielded. `progress(fraction,
+    hosts)` hears how much of the file was read, and the number of hosts once it is known."""
     parse = parser_for(format_name)
     if os.path.getsize(path) == 0:
         raise ReportError("The file is empty")
-    try:
-        yield from grouped(parse(path, progress), Addresses())
-        return
-    except Scattered:
-        yield RESTART
+    if format_name not in SPOOLED:
+        try:
+            yield from grouped(parse(path, progress), Addresses())
+            return
+        except Scattered:
+            yield RESTART
     with Spool() as spool:
         for record in parse(path, progress):
             spool.add(record)
         spool.finish()
+        if progress is not None:
+            progress(1.0, len(spool.groups))
         yield from spool.hosts()
 
 

@@ -39,8 +39,8 @@ def stream(path, wanted: dict[str, str], roots: set[str], format_name: str, prog
     """Yield (tag, element) for every element whose tag is a key of `wanted` and whose parent's
     tag is its value, when it ends (so a <host> inside a <result> is not a report's <host>). The
     root element must be one of `roots`, else the file is not a `format_name` report. The caller
-    must not keep references to yielded elements' parents. `progress(fraction)` hears how much of
-    the file was read, every megabyte."""
+    must not keep references to yielded elements' parents. `progress(fraction, None)` hears how
+    much of the file was read, every megabyte."""
     builder, parser = TreeBuilder(), hardened_parser()
     open_elements, done = [], []
     build_start, build_end = builder.start, builder.end
@@ -71,7 +71,7 @@ def stream(path, wanted: dict[str, str], roots: set[str], format_name: str, prog
                 yield from done
                 done.clear()
                 if progress is not None:
-                    progress(handle.tell() / size)
+                    progress(handle.tell() / size, None)
             parser.Parse(b"", True)
             yield from done
     except DefusedXmlException as exc:

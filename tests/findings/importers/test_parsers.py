@@ -195,14 +195,28 @@ def test_hosts_listed_together_come_out_as_the_file_is_read():
     assert [h.ip for h in read_hosts(DATA / "nessus_v2.nessus", "nessus")] == ["192.0.2.10", "192.0.2.20", "2001:db8::20"]
 
 
-def test_a_scattered_report_restarts_from_a_spool_that_is_removed(tmp_path, monkeypatch):
+def test_greenbone_xml_is_spooled_its_host_details_coming_last(tmp_path, monkeypatch):
     import tempfile
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    # Greenbone lists the host details after all results: 192.0.2.10 turns up again.
     seen = list(read_hosts(DATA / "gvm22.xml", "gvm_xml"))
+    assert RESTART not in seen and [h.ip for h in seen] == ["192.0.2.10", "192.0.2.12", "2001:db8::10"]
+    assert seen[0].os == "Debian GNU/Linux 12"
+    assert list(tmp_path.iterdir()) == []  # the spool is gone
+
+
+def test_a_host_listed_twice_restarts_from_a_spool_that_is_removed(tmp_path, monkeypatch):
+    import tempfile
+
+    text = (DATA / "nessus_v2.nessus").read_text()
+    first = text[text.index("<ReportHost"):text.index("</ReportHost>") + len("</ReportHost>")]
+    path = tmp_path / "twice.nessus"
+    path.write_text(text.replace("</Report>", first + "</Report>"))
+    spool_dir = tmp_path / "spool"
+    spool_dir.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spool_dir))
+    seen = list(read_hosts(path, "nessus"))
     restart = seen.index(RESTART)
-    after = [h.ip for h in seen[restart + 1:]]
-    assert after == sorted(after) and set(after) == {"192.0.2.10", "192.0.2.12", "2001:db8::10"}
-    assert next(h for h in seen[restart + 1:] if h.ip == "192.0.2.10").os == "Debian GNU/Linux 12"
-    assert list(tmp_path.iterdir()) == []
+    assert restart > 0 and [h.ip for h in seen[restart + 1:]] == ["192.0.2.10", "192.0.2.20", "2001:db8::20"]
+    assert seen[restart + 1:] == read_report(DATA / "nessus_v2.nessus", "nessus")  # the copy merged away
+    assert list(spool_dir.iterdir()) == []
