@@ -101,8 +101,10 @@ def refs_of(nvt, about) -> tuple[tuple, tuple]:
             cves.append(ref_id)
         elif kind == "url":
             urls.append(ref_id)
-    cves.extend(split_list(about.get("cve", "")))
-    urls.extend(x.removeprefix("URL:") for x in split_list(about.get("xref", "")))
+    if about.get("cve"):
+        cves.extend(split_list(about["cve"]))
+    if about.get("xref"):
+        urls.extend(x.removeprefix("URL:") for x in split_list(about["xref"]))
     return tuple(dict.fromkeys(cves)), tuple(dict.fromkeys(r for r in urls if r.startswith("http")))
 
 

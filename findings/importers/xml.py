@@ -37,49 +37,64 @@ def hardened_parser():
 
 def stream(path, wanted: dict[str, str], roots: set[str], format_name: str, progress=None):
     """Yield (tag, element) for every element whose tag is a key of `wanted` and whose parent's
-    tag is its value, when it ends (so a <host> inside a <result> is not a report's <host>). The
+    tag is its value, once complete (so a <host> inside a <result> is not a report's <host>). The
     root element must be one of `roots`, else the file is not a `format_name` report. The caller
     must not keep references to yielded elements' parents. `progress(fraction, None)` hears how
-    much of the file was read, every megabyte."""
+    much of the file was read, every megabyte.
+
+    Expat calls the C TreeBuilder directly (no Python per element); after each chunk the
+    complete elements are taken out of the tree (see `harvest`)."""
     builder, parser = TreeBuilder(), hardened_parser()
-    open_elements, done = [], []
-    build_start, build_end = builder.start, builder.end
+    tree = []  # [the root element] once it starts
 
-    def start(tag, attributes):
-        if not open_elements and tag not in roots:
+    def first_element(tag, attributes):
+        if tag not in roots:
             raise ReportError(f"This is not a {format_name} file: its root element is <{tag}>")
-        open_elements.append(build_start(tag, attributes))
+        tree.append(builder.start(tag, attributes))
+        parser.StartElementHandler = builder.start
 
-    def end(tag):
-        element = build_end(tag)
-        open_elements.pop()
-        if tag in wanted and open_elements:
-            parent = open_elements[-1]
-            if parent.tag == wanted[tag]:
-                done.append((tag, element))
-                del parent[-1]  # the element just ended is its parent's last child
-
-    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, builder.data
-    seen_element = False
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = first_element, builder.end, builder.data
     try:
         with open(path, "rb") as handle:
             size = max(1, handle.seek(0, 2))
             handle.seek(0)
             while chunk := handle.read(CHUNK):
                 parser.Parse(chunk, False)
-                seen_element = seen_element or bool(open_elements) or bool(done)
-                yield from done
-                done.clear()
+                if tree:
+                    yield from harvest(tree[0], wanted, final=False)
                 if progress is not None:
                     progress(handle.tell() / size, None)
             parser.Parse(b"", True)
-            yield from done
+            yield from harvest(tree[0], wanted, final=True)
     except DefusedXmlException as exc:
         raise ReportError(f"The file declares XML entities, which are refused for safety ({exc.__class__.__name__})") from None
     except pyexpat.ExpatError as exc:
-        if exc.code == pyexpat.errors.codes[pyexpat.errors.XML_ERROR_NO_ELEMENTS] and not seen_element and not open_elements:
+        if exc.code == pyexpat.errors.codes[pyexpat.errors.XML_ERROR_NO_ELEMENTS] and not tree:
             raise ReportError("The file is empty") from None
         raise ReportError(f"The file is not well-formed XML or is truncated ({exc})") from None
+
+
+def harvest(node, wanted, final, found=None):
+    """Take the complete children out of the open elements' path (each open element is its
+    parent's last child, so the path is node[-1][-1]...; every child before the last is complete,
+    and at the end of the file all are): [(tag, element)] of the wanted ones, in document order.
+    A complete child that is not wanted may hold wanted ones (a closed <results>): it is searched
+    before it goes. Wanted elements are the caller's: nothing inside them is searched."""
+    found = [] if found is None else found
+    while len(node):
+        last = node[-1]
+        complete = len(node) if final else len(node) - 1
+        if complete:
+            for child in node[:complete]:
+                if wanted.get(child.tag) == node.tag:
+                    found.append((child.tag, child))
+                elif len(child):
+                    harvest(child, wanted, True, found)
+            del node[:complete]
+        if final or wanted.get(last.tag) == node.tag:
+            break
+        node = last
+    return found
 
 
 def text(element, name: str, default: str = "") -> str:
