@@ -15,7 +15,7 @@ import shutil
 import tempfile
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -175,11 +175,38 @@ def store_batch(run, batch, fmt, tally, progress_to):
     store_hosts(run, batch)
     tally.hosts_alive += sum(1 for host in batch if host.alive)
     tally.stored += len(batch)
-    total = tally.estimate()
-    ScanRun.objects.filter(pk=run.pk).update(progress=min(99, int(100 * tally.stored / max(1, total))),
-                                             heartbeat_at=timezone.now())
     if progress_to is not None:
-        progress_to(tally.stored, total)
+        progress_to(tally.stored, tally.estimate())
+
+
+class OutsideProgress:
+    """`progress_to` of a queued import: the run's progress and heartbeat written on a connection
+    of their own, as the import's transaction hides its own writes until it commits (and the
+    reconciler interrupts a run whose heartbeat stops). The import never locks the run's row
+    before it finishes (its rows' foreign keys take only KEY SHARE locks). PostgreSQL only: SQLite
+    takes one writer at a time, so there the run shows its progress when done."""
+
+    def __init__(self, run):
+        self.run_id, self.side = run.pk, None
+        if connection.vendor == "postgresql":
+            self.side = connections.create_connection(DEFAULT_DB_ALIAS)
+            with self.side.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '2s'")
+
+    def __call__(self, done, total):
+        if self.side is None:
+            return
+        table = self.side.ops.quote_name(ScanRun._meta.db_table)
+        try:
+            with self.side.cursor() as cursor:  # only a quoted table name is formatted in
+                cursor.execute(f"UPDATE {table} SET progress = %s, heartbeat_at = %s WHERE id = %s AND status = %s",  # noqa: S608
+                               [min(99, int(100 * done / max(1, total))), timezone.now(), self.run_id, RunStatus.RUNNING])
+        except DatabaseError:
+            logger.warning("Could not write the progress of run %s", self.run_id, exc_info=True)
+
+    def close(self):
+        if self.side is not None:
+            self.side.close()
 
 
 def match_versions(hosts):
@@ -250,14 +277,19 @@ def run_queued_import(run_id, path, fmt):
         if run is None or not set_status(run, RunStatus.RUNNING, only_from=(RunStatus.QUEUED,), started_at=timezone.now(),
                                          heartbeat_at=timezone.now()):
             return None
+        progress = None
         try:
             allowed = target_filter(run.scan)
+            progress = OutsideProgress(run)
             with transaction.atomic():
-                return record(run, path, fmt, allowed)
+                return record(run, path, fmt, allowed, progress)
         except OutsideTarget as exc:
             return finish(run, RunStatus.INTERRUPTED, Tally(), error=f"The report could not be used: {exc}")
         except ReportError as exc:
             return finish(run, RunStatus.INTERRUPTED, Tally(), error=f"The report could not be read: {exc}")
+        finally:
+            if progress is not None:
+                progress.close()
     finally:
         if os.path.exists(path):
             os.unlink(path)

@@ -258,3 +258,33 @@ def test_a_report_read_in_a_child_process_with_a_host_listed_twice(api, world, s
     assert (run.status, run.hosts_alive, run.host_count) == ("done", 3, 3)
     assert RunHost.objects.filter(run=run).count() == 3 and Result.objects.filter(run=run).count() == 7
     assert {k: run.severity_counts[k] for k in ("high", "medium", "low", "log")} == {"high": 2, "medium": 2, "low": 1, "log": 2}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_queued_import_shows_its_progress_while_it_runs(api, world, settings, tmp_path, monkeypatch):
+    from django.db import DEFAULT_DB_ALIAS, connection, connections
+
+    from findings.services import imports
+    from tests.scanning.conftest import run_db_worker_batch
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite takes one writer at a time: the run shows its progress when done")
+    settings.IMPORT_SYNC_MAX_BYTES = 1000
+    settings.IMPORT_SPOOL_DIR = tmp_path
+    monkeypatch.setattr(imports, "BATCH", 1)
+    observer = connections.create_connection(DEFAULT_DB_ALIAS)  # another client, outside the import's transaction
+    seen = []
+
+    def store_and_look(run, hosts, store=imports.store_hosts):
+        store(run, hosts)
+        with observer.cursor() as cursor:
+            cursor.execute("SELECT status, progress FROM scanning_scanrun WHERE id = %s", [run.pk])
+            seen.append(cursor.fetchone())
+
+    monkeypatch.setattr(imports, "store_hosts", store_and_look)
+    scan = ScanFactory(organization=world.customer, target=TargetFactory(organization=world.customer, hosts=HOSTS))
+    assert upload(api.as_user(world.user), scan, "nessus_v2.nessus", "nessus").status_code == 201
+    run_db_worker_batch()
+    observer.close()
+    assert ScanRun.objects.get(scan=scan).status == "done"
+    assert seen[0] == ("running", 0) and seen[1][0] == "running" and 0 < seen[1][1] < 100
