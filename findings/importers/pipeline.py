@@ -9,6 +9,7 @@ their sum. Hosts travel as plain tuples (cheap to pickle); a small report is rea
 A ReportError in the child comes out of the iteration as a ReportError, after the hosts read
 before it: the caller decides whether anything is kept (imports store nothing then)."""
 
+import logging
 import os
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from scanning.engine.types import Finding, HostResult, PortResult
 from .errors import ReportError
 from .reader import FINDING_FIELDS, PORT_FIELDS, RESTART, read_hosts
 
+logger = logging.getLogger("findings.imports")
 CHILD_MIN_BYTES = 4_000_000  # below this a child's start-up (~0.3 s) costs more than it saves
 SEND_EVERY = 2000  # findings (or hosts) per message to the parent
 ROOT = str(Path(__file__).resolve().parents[2])
@@ -95,20 +97,29 @@ class HostReader:
         return self
 
     def __iter__(self):
+        """Hosts; any failure to read (a parser's own bug included) is a ReportError, so the
+        caller can tell it from a failure to store."""
         if not self.child:
-            yield from read_hosts(self.path, self.format_name, self.progress)
+            try:
+                yield from read_hosts(self.path, self.format_name, self.progress)
+            except ReportError:
+                raise
+            except Exception as exc:
+                logger.exception("Reading %s as %s failed", self.path, self.format_name)
+                raise ReportError(f"The file could not be read ({exc.__class__.__name__}: {exc})") from exc
             return
         while True:
             try:
                 message = self.connection.recv()
             except EOFError:
-                raise RuntimeError("The report reader stopped unexpectedly") from None
+                raise ReportError("The file could not be read (the reader process stopped)") from None
             if message[0] == "end":
                 return
             if message[0] == "error":
                 raise ReportError(message[1])
             if message[0] == "failed":
-                raise RuntimeError(f"The report reader failed: {message[1]}")
+                logger.error("Reading %s as %s failed: %s", self.path, self.format_name, message[1])
+                raise ReportError(f"The file could not be read ({message[1]})")
             _kind, items, fraction, hosts = message
             if self.progress is not None:
                 self.progress(fraction, hosts)

@@ -220,3 +220,15 @@ def test_a_host_listed_twice_restarts_from_a_spool_that_is_removed(tmp_path, mon
     assert restart > 0 and [h.ip for h in seen[restart + 1:]] == ["192.0.2.10", "192.0.2.20", "2001:db8::20"]
     assert seen[restart + 1:] == read_report(DATA / "nessus_v2.nessus", "nessus")  # the copy merged away
     assert list(spool_dir.iterdir()) == []
+
+
+def test_a_reader_that_breaks_is_a_report_error(monkeypatch):
+    from findings.importers import reader
+
+    def broken(path, progress=None):
+        yield from ()
+        raise KeyError("pluginID")
+
+    monkeypatch.setitem(reader.FORMATS, "nessus", broken)
+    with pytest.raises(ReportError, match="could not be read.*KeyError"), HostReader(DATA / "nessus_v2.nessus", "nessus") as hosts:
+        list(hosts)
