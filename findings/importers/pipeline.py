@@ -11,8 +11,10 @@ before it: the caller decides whether anything is kept (imports store nothing th
 
 import logging
 import os
+import queue
 import subprocess
 import sys
+import threading
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from .reader import FINDING_FIELDS, PORT_FIELDS, RESTART, read_hosts
 logger = logging.getLogger("findings.imports")
 CHILD_MIN_BYTES = 4_000_000  # below this a child's start-up (~0.3 s) costs more than it saves
 SEND_EVERY = 2000  # findings (or hosts) per message to the parent
+AHEAD = 12  # messages received ahead of the caller (~24,000 findings, ~30 MB)
 ROOT = str(Path(__file__).resolve().parents[2])
 # A plain interpreter rather than multiprocessing: no fork of a process holding database
 # connections and threads, and no re-import of the caller's __main__ (spawn's requirement).
@@ -94,7 +97,27 @@ class HostReader:
             finally:
                 os.close(sender)
             self.connection = Connection(receiver, writable=False)
+            self.messages, self.stopping = queue.Queue(maxsize=AHEAD), threading.Event()
+            self.drainer = threading.Thread(target=self.drain, name="report-reader-pipe", daemon=True)
+            self.drainer.start()
         return self
+
+    def drain(self):
+        """Receive the child's messages as they come (the child runs ahead by up to AHEAD of
+        them while the caller stores a batch; a pipe alone would hold it back at 64 KB)."""
+        while True:
+            try:
+                message = self.connection.recv()
+            except (EOFError, OSError):
+                message = ("lost",)
+            while not self.stopping.is_set():
+                try:
+                    self.messages.put(message, timeout=0.2)
+                    break
+                except queue.Full:
+                    continue
+            if message[0] != "hosts" or self.stopping.is_set():
+                return
 
     def __iter__(self):
         """Hosts; any failure to read (a parser's own bug included) is a ReportError, so the
@@ -109,12 +132,11 @@ class HostReader:
                 raise ReportError(f"The file could not be read ({exc.__class__.__name__}: {exc})") from exc
             return
         while True:
-            try:
-                message = self.connection.recv()
-            except EOFError:
-                raise ReportError("The file could not be read (the reader process stopped)") from None
+            message = self.messages.get()
             if message[0] == "end":
                 return
+            if message[0] == "lost":
+                raise ReportError("The file could not be read (the reader process stopped)")
             if message[0] == "error":
                 raise ReportError(message[1])
             if message[0] == "failed":
@@ -128,8 +150,10 @@ class HostReader:
 
     def __exit__(self, *exc):
         if self.process is not None:
-            self.connection.close()
+            self.stopping.set()
             if self.process.poll() is None:
                 self.process.terminate()
             self.process.wait()
+            self.drainer.join()
+            self.connection.close()
             self.process = None
