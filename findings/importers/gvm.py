@@ -9,7 +9,7 @@ import re
 from scanning.engine.types import Finding
 
 from .records import LEVEL_SCORES, FindingRecord, HostRecord, parse_port, split_list, to_float
-from .xml import children, leaf_texts, stream, text
+from .xml import children, elements_after, leaf_texts, stream, text
 
 TAG = re.compile(r"(?:^|\|)(\w+)=", re.M)
 LOG_QOD_DEFAULT = 70
@@ -116,3 +116,10 @@ def host_details(host):
     os_name = details.get("best_os_txt", "") or details.get("OS", "")
     return HostRecord(ip=ip, hostname=details.get("hostname", ""), os=os_name, mac=details.get("MAC", ""))
 
+
+def trailing_host_details(path) -> list:
+    """Greenbone writes the hosts' details (OS, MAC, names) after all results: read from the
+    file's end first, they let each host go out complete as soon as its results are read
+    (reader.grouped checks them against the real pass)."""
+    records = (host_details(element) for element in elements_after(path, b"</results>", "host"))
+    return [record for record in records if record is not None]

@@ -7,8 +7,8 @@ sorted by host): their hosts are handed over as the parser closes them, while th
 is still being read. When a host turns up again after it was handed over (a Greenbone CSV sorted
 by severity, two Nessus ReportHosts of one address), `RESTART` is yielded: the consumer forgets
 what it received, and the file is read again into a spool (a temporary SQLite file, so memory stays
-bounded) whose hosts then come out in address order. Greenbone XML goes to the spool directly
-(SPOOLED)."""
+bounded) whose hosts then come out in address order. Greenbone XML lists the hosts' details after
+all results: they are read from the end of the file first (HINTS) and checked as the file is read."""
 
 import ipaddress
 import marshal
@@ -30,9 +30,9 @@ FORMATS = {
     "gvm_csv": gvm_csv.parse_csv,
     "nessus": nessus.parse,
 }
-# Greenbone's XML lists each host's details (OS, MAC, names) after all results: its hosts are
-# only complete at the end of the file, so it goes to the spool directly.
-SPOOLED = {"gvm_xml"}
+# Greenbone's XML lists each host's details (OS, MAC, names) after all results: they are read from
+# the file's end first, as hints (gvm.trailing_host_details).
+HINTS = {"gvm_xml": gvm.trailing_host_details}
 RESTART = "restart"  # a marker in read_hosts' output: forget the hosts so far, all come again
 FINDING_FIELDS = attrgetter(*(f.name for f in fields(Finding)))  # a Finding as a tuple, Finding(*t) back
 PORT_FIELDS = attrgetter(*(f.name for f in fields(PortResult)))
@@ -56,12 +56,16 @@ def read_hosts(path, format_name: str, progress=None):
     parse = parser_for(format_name)
     if os.path.getsize(path) == 0:
         raise ReportError("The file is empty")
-    if format_name not in SPOOLED:
-        try:
-            yield from grouped(parse(path, progress), Addresses())
-            return
-        except Scattered:
-            yield RESTART
+    addresses = Addresses()
+    try:
+        hints = {addresses[record.ip]: record for record in HINTS[format_name](path)} if format_name in HINTS else {}
+    except ReportError:  # an odd address in the hint: the real pass will say
+        hints = {}
+    try:
+        yield from grouped(parse(path, progress), addresses, hints)
+        return
+    except Scattered:
+        yield RESTART
     with Spool() as spool:
         for record in parse(path, progress):
             spool.add(record)
@@ -94,22 +98,39 @@ class Addresses(dict):
         return canonical
 
 
-def grouped(records, addresses):
-    """Complete hosts from records that list each host's items together; Scattered otherwise."""
-    current, closed = None, set()
+def grouped(records, addresses, hints=None):
+    """Complete hosts from records that list each host's items together; Scattered otherwise.
+    `hints` ({ip: HostRecord}, the host records the file has further on) are merged into their
+    host when it closes; the real record then only confirms its hint (any difference, or a hint
+    the file never confirms, is Scattered)."""
+    hints = hints or {}
+    current, closed, confirmed = None, set(), set()
+
+    def close(group):
+        if group.ip in hints:
+            group.add(hints[group.ip])
+        closed.add(group.ip)
+        return group.result()
+
     for record in records:
         ip = addresses[record.ip]
+        if ip in closed and hints.get(ip) == record:
+            confirmed.add(ip)
+            continue
         if current is None or ip != current.ip:
             if current is not None:
-                closed.add(current.ip)
-                yield current.result()
+                yield close(current)
             if ip in closed:
                 raise Scattered(ip)
             current = HostGroup(ip)
+        if hints.get(ip) == record:
+            confirmed.add(ip)
         current.add(record)
     if current is None:
         raise ReportError("The report holds no hosts")
-    yield current.result()
+    yield close(current)
+    if not closed >= set(hints) or not confirmed >= set(hints):
+        raise Scattered("hints the file did not confirm")
 
 
 class HostGroup:

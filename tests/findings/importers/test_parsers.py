@@ -1,5 +1,6 @@
 """The report parsers, on realistic files of every dialect, and on broken and hostile ones."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -195,14 +196,40 @@ def test_hosts_listed_together_come_out_as_the_file_is_read():
     assert [h.ip for h in read_hosts(DATA / "nessus_v2.nessus", "nessus")] == ["192.0.2.10", "192.0.2.20", "2001:db8::20"]
 
 
-def test_greenbone_xml_is_spooled_its_host_details_coming_last(tmp_path, monkeypatch):
+def gvm_sorted_by_host(tmp_path):
+    """gvm22.xml with its results sorted by host (as Greenbone's "sort=host" filter writes them)."""
+    text = (DATA / "gvm22.xml").read_text()
+    results = re.findall(r"<result id=.*?</result>\n", text, re.S)
+    body = "".join(sorted(results, key=lambda r: re.search(r"<host>\s*([^<\s]+)", r).group(1)))
+    path = tmp_path / "by-host.xml"
+    path.write_text(text.replace("".join(results), body))
+    return path
+
+
+def test_greenbone_host_details_at_the_end_are_read_first(tmp_path, monkeypatch):
     import tempfile
 
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    seen = list(read_hosts(DATA / "gvm22.xml", "gvm_xml"))
-    assert RESTART not in seen and [h.ip for h in seen] == ["192.0.2.10", "192.0.2.12", "2001:db8::10"]
-    assert seen[0].os == "Debian GNU/Linux 12"
-    assert list(tmp_path.iterdir()) == []  # the spool is gone
+    path = gvm_sorted_by_host(tmp_path)
+    spool_dir = tmp_path / "spool"
+    spool_dir.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spool_dir))
+    seen = list(read_hosts(path, "gvm_xml"))
+    assert RESTART not in seen and [h.ip for h in seen] == ["192.0.2.10", "2001:db8::10", "192.0.2.12"]
+    assert sorted(seen, key=lambda h: h.ip) == sorted(read_report(DATA / "gvm22.xml", "gvm_xml"), key=lambda h: h.ip)
+    assert (seen[0].os, seen[0].mac) == ("Debian GNU/Linux 12", "52:54:00:12:34:56")
+    assert list(spool_dir.iterdir()) == []  # no spool was needed
+
+
+def test_greenbone_host_details_that_disagree_with_themselves_restart(tmp_path):
+    text = gvm_sorted_by_host(tmp_path).read_text()
+    details = text[text.index("<host><ip>192.0.2.10</ip>"):text.index("<host><ip>192.0.2.12</ip>")]
+    path = tmp_path / "twice.xml"
+    path.write_text(text.replace(details, details.replace("Debian GNU/Linux 12", "Debian GNU/Linux 11") + details))
+    seen = list(read_hosts(path, "gvm_xml"))
+    assert RESTART in seen
+    after = {h.ip: h for h in seen[seen.index(RESTART) + 1:]}
+    assert after["192.0.2.10"].os == "Debian GNU/Linux 12"  # the last word, as always
+    assert list(after.values()) == sorted(read_report(DATA / "gvm22.xml", "gvm_xml"), key=lambda h: h.ip)
 
 
 def test_a_host_listed_twice_restarts_from_a_spool_that_is_removed(tmp_path, monkeypatch):
