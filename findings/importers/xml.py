@@ -139,7 +139,14 @@ def children(element, name: str):
 def leaf_texts(element, repeated=()):
     """{child tag: its stripped text} for the element's children (the first of each tag, as
     find() would), and the texts of the `repeated` tags in lists: one pass, no per-field search."""
-    found, lists = {}, {tag: [] for tag in repeated}
+    found = {}
+    if not repeated:
+        for child in element:
+            if child.tag not in found:
+                value = child.text
+                found[child.tag] = value.strip() if value else ""
+        return found, {}
+    lists = {tag: [] for tag in repeated}
     for child in element:
         tag, value = child.tag, (child.text or "").strip()
         if tag in lists:
