@@ -259,3 +259,20 @@ def test_a_reader_that_breaks_is_a_report_error(monkeypatch):
     monkeypatch.setitem(reader.FORMATS, "nessus", broken)
     with pytest.raises(ReportError, match="could not be read.*KeyError"), HostReader(DATA / "nessus_v2.nessus", "nessus") as hosts:
         list(hosts)
+
+
+def test_leaving_a_child_reader_early_stops_it(tmp_path):
+    import time
+
+    item = ('<ReportItem port="{port}" protocol="tcp" severity="2" pluginID="{port}" pluginName="Plugin {port}">'
+            f'<plugin_output>{"evidence " * 100}</plugin_output></ReportItem>')
+    hosts = (f'<ReportHost name="10.0.{n // 250}.{n % 250 + 1}">{"".join(item.format(port=p) for p in range(1, 41))}</ReportHost>'
+             for n in range(600))
+    path = tmp_path / "big.nessus"  # ~25 MB, 24,000 findings: more than the pipe and the read-ahead hold
+    path.write_text(f"<NessusClientData_v2><Report>{''.join(hosts)}</Report></NessusClientData_v2>")
+    started = time.monotonic()
+    with HostReader(path, "nessus", child=True) as reader:
+        first = next(iter(reader))
+        process = reader.process
+    assert first.findings and process.poll() is not None  # the child is gone, not left blocked on the pipe
+    assert not reader.drainer.is_alive() and time.monotonic() - started < 30
