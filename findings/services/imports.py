@@ -30,6 +30,7 @@ from .ingest import store_hosts
 
 logger = logging.getLogger("findings.imports")
 BATCH = 500
+FIRST_BATCH = 100  # the first batch goes as soon as the reader has this many: storing starts early
 SOURCES = {"nmap_xml": ("nmap", "version_match"), "gvm_xml": ("gvm",), "gvm_csv": ("gvm",), "nessus": ("nessus",)}
 
 
@@ -160,7 +161,7 @@ def store_report(run, path, fmt, allowed, tally, progress_to=None):
                 tally.left_out += 1
                 continue
             batch.append(host)
-            if len(batch) >= BATCH:
+            if len(batch) >= (BATCH if tally.stored else min(BATCH, FIRST_BATCH)):
                 store_batch(run, batch, fmt, tally, progress_to)
                 batch = []
     store_batch(run, batch, fmt, tally, progress_to)
