@@ -1,15 +1,17 @@
 """Reports of other scanners (nmap, Greenbone XML and CSV, Nessus) read into the engine's own
-records (HostResult with its Findings), so an import takes the same storage, delta, verdict and
-event path as a native run (scanning.md "Other scanners", docs/imports.md).
+records (HostResult with its ports and Findings), so an import takes the same storage, delta,
+verdict and event path as a native run (scanning.md "Other scanners", docs/imports.md).
 
-    report = read_report(path, "gvm_xml")   # parses the whole file first: ReportError on bad input
-    for batch in report.host_batches(500):  # HostResults with their findings, grouped per host
-        ...
+    with HostReader(path, "gvm_xml") as reader:  # a large file is read in a child process
+        for host in reader:                        # complete hosts, or RESTART; ReportError on bad input
+            ...
 
-Parsing is streamed (defusedxml iterparse, csv) and spooled to a temporary SQLite file grouped by
-host, so memory stays bounded whatever the report's size or order."""
+Parsing is streamed (hardened expat, csv); hosts come out as soon as the report has listed all
+of their items, or from a spool when the report scatters them (reader.py), so memory stays
+bounded whatever the report's size or order."""
 
 from .errors import ReportError
-from .reader import FORMATS, read_report
+from .pipeline import HostReader
+from .reader import FORMATS, RESTART, read_report
 
-__all__ = ["FORMATS", "ReportError", "read_report"]
+__all__ = ["FORMATS", "RESTART", "HostReader", "ReportError", "read_report"]

@@ -9,15 +9,15 @@ import re
 from scanning.engine.types import Finding
 
 from .records import LEVEL_SCORES, FindingRecord, HostRecord, parse_port, split_list, to_float
-from .xml import children, stream, text
+from .xml import children, elements_after, leaf_texts, stream, text
 
 TAG = re.compile(r"(?:^|\|)(\w+)=", re.M)
 LOG_QOD_DEFAULT = 70
 
 
-def parse_xml(path):
+def parse_xml(path, progress=None):
     wanted = {"result": "results", "host": "report"}
-    for tag, element in stream(path, wanted, {"report", "get_reports_response"}, "Greenbone XML"):
+    for tag, element in stream(path, wanted, {"report", "get_reports_response"}, "Greenbone XML", progress):
         if tag == "result":
             record = result_record(element)
             if record is not None:
@@ -30,12 +30,8 @@ def parse_xml(path):
 
 def tags(raw: str) -> dict:
     """`cvss_base_vector=AV:N/...|summary=...|insight=...` -> dict (values may contain newlines)."""
-    found = {}
-    marks = list(TAG.finditer(raw or ""))
-    for index, mark in enumerate(marks):
-        end = marks[index + 1].start() if index + 1 < len(marks) else len(raw)
-        found[mark.group(1)] = raw[mark.end():end].strip()
-    return found
+    parts = TAG.split(raw or "")  # [before the first tag, name, value, name, value, ...]
+    return {name: value.strip() for name, value in zip(parts[1::2], parts[2::2], strict=True)}
 
 
 def result_record(result):
@@ -46,36 +42,37 @@ def result_record(result):
     ip = (host.text or "").strip()
     if not ip:
         return None
-    hostname = text(host, "hostname")
-    meta = tags(text(nvt, "tags"))
-    port, protocol = parse_port(text(result, "port"))
-    severity = result_severity(result)
+    fields, _ = leaf_texts(result)
+    about, _ = leaf_texts(nvt)
+    meta = tags(about.get("tags", ""))
+    port, protocol = parse_port(fields.get("port", ""))
     solution = nvt.find("solution")
+    cves, references = refs_of(nvt, about)
     finding = Finding(
-        nvt=nvt.get("oid", "") or text(nvt, "oid"), name=text(nvt, "name") or text(result, "name"),
-        family=text(nvt, "family"), port=port, protocol=protocol,
-        cvss_vector=vector_of(nvt, meta), severity=severity, qod=qod_of(result),
-        detection=text(result, "description"),
+        nvt=nvt.get("oid", "") or about.get("oid", ""), name=about.get("name", "") or fields.get("name", ""),
+        family=about.get("family", ""), port=port, protocol=protocol,
+        cvss_vector=vector_of(nvt, meta), severity=result_severity(fields), qod=qod_of(result),
+        detection=fields.get("description", ""),
         summary=meta.get("summary", ""), insight=meta.get("insight", ""), affected=meta.get("affected", ""),
         impact=meta.get("impact", ""),
-        solution=(solution.text or "").strip() if solution is not None and solution.text else meta.get("solution", ""),
+        solution=about.get("solution", "") if solution is not None and solution.text else meta.get("solution", ""),
         solution_type=(solution.get("type", "") if solution is not None else "") or meta.get("solution_type", ""),
-        cves=cves_of(nvt), references=references_of(nvt), source="gvm",
+        cves=cves, references=references, source="gvm",
     )
     if not finding.nvt:
         return None
-    return FindingRecord(ip=ip, hostname=hostname, finding=finding)
+    return FindingRecord(ip=ip, hostname=text(host, "hostname"), finding=finding)
 
 
-def result_severity(result) -> float:
+def result_severity(fields) -> float:
     """The result's score; without one (old dialects) its threat word's. Greenbone's own negative
     markers (-1 overridden as false positive there, -2 debug, -3 error) fall back to the original
     severity or 0.0: exceptions are this platform's to make."""
-    severity = to_float(text(result, "severity"), None)
+    severity = to_float(fields.get("severity", ""), None)
     if severity is None:
-        severity = LEVEL_SCORES.get(text(result, "threat").lower(), 0.0)
+        severity = LEVEL_SCORES.get(fields.get("threat", "").lower(), 0.0)
     if severity < 0:
-        severity = max(0.0, to_float(text(result, "original_severity"), 0.0))
+        severity = max(0.0, to_float(fields.get("original_severity", ""), 0.0))
     return min(10.0, severity)
 
 
@@ -94,15 +91,21 @@ def vector_of(nvt, meta) -> str:
     return base if base and base.lower() != "none" else ""
 
 
-def cves_of(nvt) -> tuple:
-    refs = [r.get("id", "") for r in nvt.iter("ref") if r.get("type", "").lower() == "cve"]
-    return tuple(dict.fromkeys([r for r in refs if r] + list(split_list(text(nvt, "cve")))))  # OpenVAS 6-8: <cve>
-
-
-def references_of(nvt) -> tuple:
-    refs = [r.get("id", "") for r in nvt.iter("ref") if r.get("type", "").lower() == "url"]
-    xrefs = [x.removeprefix("URL:") for x in split_list(text(nvt, "xref"))]  # OpenVAS 6-8: "URL:https://..."
-    return tuple(dict.fromkeys(r for r in refs + xrefs if r.startswith("http")))
+def refs_of(nvt, about) -> tuple[tuple, tuple]:
+    """(CVEs, http references): <refs><ref type= id=/></refs>, or OpenVAS 6-8's <cve> and
+    <xref> lists ("URL:https://...")."""
+    cves, urls = [], []
+    for ref in nvt.iter("ref"):
+        kind, ref_id = ref.get("type", "").lower(), ref.get("id", "")
+        if kind == "cve" and ref_id:
+            cves.append(ref_id)
+        elif kind == "url":
+            urls.append(ref_id)
+    if about.get("cve"):
+        cves.extend(split_list(about["cve"]))
+    if about.get("xref"):
+        urls.extend(x.removeprefix("URL:") for x in split_list(about["xref"]))
+    return tuple(dict.fromkeys(cves)), tuple(dict.fromkeys(r for r in urls if r.startswith("http")))
 
 
 def host_details(host):
@@ -113,3 +116,10 @@ def host_details(host):
     os_name = details.get("best_os_txt", "") or details.get("OS", "")
     return HostRecord(ip=ip, hostname=details.get("hostname", ""), os=os_name, mac=details.get("MAC", ""))
 
+
+def trailing_host_details(path) -> list:
+    """Greenbone writes the hosts' details (OS, MAC, names) after all results: read from the
+    file's end first, they let each host go out complete as soon as its results are read
+    (reader.grouped checks them against the real pass)."""
+    records = (host_details(element) for element in elements_after(path, b"</results>", "host"))
+    return [record for record in records if record is not None]

@@ -3,6 +3,7 @@ carries no CVSS vector and, before GVM 9, no QoD column; the `CVSS` score wins o
 `Severity` word."""
 
 import csv
+import os
 
 from scanning.engine.types import Finding
 
@@ -13,8 +14,9 @@ REQUIRED = {"IP", "NVT OID", "NVT Name"}
 csv.field_size_limit(16 * 1024 * 1024)  # a result's "Specific Result" can be long
 
 
-def parse_csv(path):
+def parse_csv(path, progress=None):
     with open(path, newline="", encoding="utf-8-sig", errors="replace") as handle:
+        size = max(1, os.fstat(handle.fileno()).st_size)
         head = handle.read(4096)
         if not head.strip():
             raise ReportError("The file is empty")
@@ -27,7 +29,9 @@ def parse_csv(path):
             raise ReportError(f"This is not a Greenbone CSV file: columns {', '.join(sorted(REQUIRED - columns))} are missing")
         seen_hosts = set()
         try:
-            for row in reader:
+            for line, row in enumerate(reader):
+                if progress is not None and line % 4096 == 0:
+                    progress(handle.buffer.tell() / size, None)
                 if None in row:  # more cells than the header: a broken or truncated line
                     raise ReportError(f"Line {reader.line_num} has more cells than the header")
                 record = row_record(row)

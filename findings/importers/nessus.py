@@ -8,7 +8,7 @@ import re
 from scanning.engine.types import Finding, PortResult
 
 from .records import LEVEL_SCORES, FindingRecord, HostRecord, parse_port, split_list, to_float
-from .xml import children, stream, text
+from .xml import children, leaf_texts, stream, text
 
 V2_LEVELS = {0: "info", 1: "low", 2: "medium", 3: "high", 4: "critical"}
 V1_LEVELS = {"security hole": "high", "security warning": "medium", "security note": "low"}
@@ -17,9 +17,9 @@ V1_CVSS = re.compile(r"CVSS Base Score\s*:\s*([\d.]+)\s*(?:\((CVSS2#)?([^)]+)\))
 V1_CVE = re.compile(r"CVE-\d{4}-\d{4,}")
 
 
-def parse(path):
+def parse(path, progress=None):
     wanted = {"ReportHost": "Report"}
-    for _tag, host in stream(path, wanted, {"NessusClientData_v2", "NessusClientData"}, "Nessus"):
+    for _tag, host in stream(path, wanted, {"NessusClientData_v2", "NessusClientData"}, "Nessus", progress):
         if host.find("HostProperties") is not None or host.get("name"):
             yield from v2_host(host)
         else:
@@ -44,23 +44,25 @@ def v2_host(host):
 
 
 def v2_finding(item):
-    port, protocol = int(item.get("port", "0") or 0), item.get("protocol", "tcp")
-    vector3 = text(item, "cvss3_vector")
-    vector2 = text(item, "cvss_vector").replace("CVSS2#", "")
-    score = to_float(text(item, "cvss3_base_score"), None)
+    get = item.get
+    port, protocol = int(get("port", "0") or 0), get("protocol", "tcp")
+    fields, lists = leaf_texts(item, ("cve",))
+    field = fields.get
+    score = to_float(field("cvss3_base_score"), None)
     if score is None:
-        score = to_float(text(item, "cvss_base_score"), None)
+        score = to_float(field("cvss_base_score"), None)
     if score is None:
-        level = V2_LEVELS.get(int(to_float(item.get("severity"), 0) or 0), "info")
+        level = V2_LEVELS.get(int(to_float(get("severity"), 0) or 0), "info")
         score = LEVEL_SCORES[level]
-    see_also = split_list(text(item, "see_also"))
+    see_also = split_list(field("see_also", ""))
     return Finding(
-        nvt=f"nessus:{item.get('pluginID', '')}", name=item.get("pluginName", "") or text(item, "plugin_name"),
-        family=item.get("pluginFamily", ""), port=port if 0 < port < 65536 else 0, protocol=protocol,
-        cvss_vector=vector3 or vector2, severity=min(10.0, max(0.0, score)), qod=70,
-        detection=text(item, "plugin_output"), summary=text(item, "synopsis"), insight=text(item, "description"),
-        solution=text(item, "solution"), solution_type="VendorFix" if text(item, "patch_publication_date") else "",
-        cves=tuple(dict.fromkeys(c.text.strip() for c in item.iter("cve") if c.text)),
+        nvt=f"nessus:{get('pluginID', '')}", name=get("pluginName", "") or field("plugin_name", ""),
+        family=get("pluginFamily", ""), port=port if 0 < port < 65536 else 0, protocol=protocol,
+        cvss_vector=field("cvss3_vector", "") or field("cvss_vector", "").replace("CVSS2#", ""),
+        severity=min(10.0, max(0.0, score)), qod=70,
+        detection=field("plugin_output", ""), summary=field("synopsis", ""), insight=field("description", ""),
+        solution=field("solution", ""), solution_type="VendorFix" if field("patch_publication_date") else "",
+        cves=tuple(dict.fromkeys(lists["cve"])),
         references=tuple(r for r in see_also if r.startswith("http")), source="nessus",
     )
 

@@ -9,8 +9,8 @@ from .xml import children, stream
 OPEN_STATES = ("open", "open|filtered")
 
 
-def parse(path):
-    for _tag, host in stream(path, {"host": "nmaprun"}, {"nmaprun"}, "nmap XML"):
+def parse(path, progress=None):
+    for _tag, host in stream(path, {"host": "nmaprun"}, {"nmaprun"}, "nmap XML", progress):
         record = host_record(host)
         if record is not None:
             yield record

@@ -1,7 +1,8 @@
 """Recording another scanner's report as a finished run of a scan (scanning.md "Other scanners";
-docs/imports.md): the report is read whole first (a bad file is a 422 naming `file`, and nothing
-is stored), then its hosts go through the ingestion service in batches and the run is finished
-like a native one (deltas, fixed findings, verdict, report record, events).
+docs/imports.md): its hosts go through the ingestion service in batches while the report is still
+being read (a large file in a child process, findings/importers/pipeline.py), and the run is
+finished like a native one (deltas, fixed findings, verdict, report record, events). The whole
+import is one transaction: a file found bad half-way (a 422 naming `file`) stores nothing.
 
 Which hosts a report may bring into a scan: those of the scan's target — its addresses after
 `exclude_hosts`, or its host names — and never an address the platform blocks. Every other host
@@ -14,12 +15,12 @@ import shutil
 import tempfile
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from config.api.errors import Conflict, InvalidInput
-from findings.importers import FORMATS, ReportError, read_report
+from findings.importers import FORMATS, RESTART, HostReader, ReportError
 from scanning.choices import RunStatus, TriggeredBy
 from scanning.models import Scan, ScanRun
 from scanning.targets import TargetError, blocked_networks_for, parse_targets
@@ -29,14 +30,37 @@ from .ingest import store_hosts
 
 logger = logging.getLogger("findings.imports")
 BATCH = 500
+FIRST_BATCH = 100  # the first batch goes as soon as the reader has this many: storing starts early
 SOURCES = {"nmap_xml": ("nmap", "version_match"), "gvm_xml": ("gvm",), "gvm_csv": ("gvm",), "nessus": ("nessus",)}
 
 
-class Progress:
-    """What `finish` needs of a reporter; counts the alive hosts stored."""
+class OutsideTarget(ReportError):
+    """None of the report's hosts is in the scan's target."""
+
+
+class Tally:
+    """The import's counts as hosts arrive; what `finish` needs of a reporter (hosts_alive)."""
 
     def __init__(self):
-        self.hosts_alive = 0
+        self.forget()
+
+    def forget(self):
+        self.hosts = self.left_out = self.stored = self.hosts_alive = 0
+        self.fraction, self.expected = 0.0, None
+
+    def read(self, fraction, hosts):
+        self.fraction, self.expected = fraction, hosts or self.expected
+
+    @property
+    def inside(self):
+        return self.hosts - self.left_out
+
+    def estimate(self) -> int:
+        """The hosts inside the target the report will have brought: a guess from the share of
+        the file read until the reader knows."""
+        if self.expected is not None:
+            return max(self.stored, self.expected - self.left_out)
+        return max(self.stored, int(self.stored / self.fraction) if self.fraction else self.stored)
 
 
 def check_format(fmt):
@@ -59,37 +83,16 @@ def target_filter(scan):
     return lambda ip, hostname: guard.allows(ip) and (ip in addresses or (hostname or "").lower().rstrip(".") in names)
 
 
-def read(path, fmt):
-    try:
-        return read_report(path, fmt)
-    except ReportError as exc:
-        raise InvalidInput.field("file", str(exc)) from None
-
-
-def hosts_in_target(spool, allowed):
-    """(how many of the report's hosts the target covers, the run's note on the others);
-    ReportError when it covers none."""
-    inside = sum(1 for ip, name in spool.hosts_with_names() if allowed(ip, name))
-    if not inside:
-        raise ReportError(f"none of the report's {spool.host_count} hosts is in the scan's target")
-    left_out = spool.host_count - inside
-    return inside, f"{left_out} hosts outside the target were left out" if left_out else ""
-
-
 def import_report(scan, path, fmt, actor=None, triggered_by=TriggeredBy.USER, progress_to=None):
     """Read, check and record the report at `path` as a new finished run of `scan`."""
     check_format(fmt)
-    spool = read(path, fmt)
+    allowed = target_filter(scan)
     try:
-        allowed = target_filter(scan)
-        try:
-            inside, note = hosts_in_target(spool, allowed)
-        except ReportError as exc:
-            raise InvalidInput.field("file", str(exc)) from None
-        run = open_run(scan, fmt, triggered_by, inside)
-        return record(run, spool, allowed, fmt, note, progress_to)
-    finally:
-        spool.close()
+        with transaction.atomic():
+            run = open_run(scan, fmt, triggered_by, 0)
+            return record(run, path, fmt, allowed, progress_to)
+    except ReportError as exc:
+        raise InvalidInput.field("file", str(exc)) from None
 
 
 def open_run(scan, fmt, triggered_by, host_count):
@@ -111,32 +114,100 @@ def open_run(scan, fmt, triggered_by, host_count):
     return run
 
 
-def record(run, spool, allowed, fmt, note="", progress_to=None):
-    """Store the spooled hosts in batches, then finish the run as a complete one;
-    `progress_to(done, total)` hears of every batch (the command's progress bar)."""
+def record(run, path, fmt, allowed, progress_to=None):
+    """Store the report's hosts in batches as they are read, then finish the run as a complete
+    one; `progress_to(done, total)` hears of every batch (the command's progress bar). Runs in
+    the caller's transaction: a ReportError (a bad file, no host in the target) is raised for it
+    to roll back; a failure to store finishes the run interrupted with what was stored."""
     from scanning.services.execution import finish
 
-    progress = Progress()
-    done = 0
+    assert connection.in_atomic_block, "an import is one transaction"
+    tally = Tally()
     try:
-        for batch in spool.host_batches(BATCH, allowed):
-            if fmt == "nmap_xml":
-                match_versions(batch)
-            store_hosts(run, batch)
-            progress.hosts_alive += sum(1 for host in batch if host.alive)
-            done += len(batch)
-            ScanRun.objects.filter(pk=run.pk).update(progress=min(99, int(100 * done / max(1, run.host_count))),
-                                                     heartbeat_at=timezone.now())
-            if progress_to is not None:
-                progress_to(done, run.host_count)
+        store_report(run, path, fmt, allowed, tally, progress_to)
+    except ReportError:
+        raise
     except Exception as exc:
         logger.exception("Import into run %s failed", run.pk)
-        return finish(run, RunStatus.INTERRUPTED, progress, error=f"Import failed: {exc.__class__.__name__}: {exc}")
-    run = finish(run, RunStatus.DONE, progress, scope=Scope(families=None, ports=None, sources=SOURCES[fmt]))
-    if note:
+        return finish(run, RunStatus.INTERRUPTED, tally, error=f"Import failed: {exc.__class__.__name__}: {exc}")
+    if not tally.inside:
+        raise OutsideTarget(f"none of the report's {tally.hosts} hosts is in the scan's target")
+    run.host_count = tally.inside
+    ScanRun.objects.filter(pk=run.pk).update(host_count=run.host_count)
+    if progress_to is not None:
+        progress_to(tally.stored, run.host_count)
+    run = finish(run, RunStatus.DONE, tally, scope=Scope(families=None, ports=None, sources=SOURCES[fmt]))
+    if tally.left_out:
+        note = f"{tally.left_out} hosts outside the target were left out"
         ScanRun.objects.filter(pk=run.pk).update(error=note)
         run.error = note
     return run
+
+
+def store_report(run, path, fmt, allowed, tally, progress_to=None):
+    """The reader's hosts inside the target, stored BATCH at a time. RESTART (the report lists a
+    host in two places) rolls back what was stored: every host comes again, merged."""
+    start = transaction.savepoint()
+    batch = []
+    with HostReader(path, fmt, progress=tally.read) as reader:
+        for host in reader:
+            if host == RESTART:
+                transaction.savepoint_rollback(start)
+                start, batch = transaction.savepoint(), []
+                tally.forget()
+                continue
+            tally.hosts += 1
+            if not allowed(host.ip, host.hostname):
+                tally.left_out += 1
+                continue
+            batch.append(host)
+            if len(batch) >= (BATCH if tally.stored else min(BATCH, FIRST_BATCH)):
+                store_batch(run, batch, fmt, tally, progress_to)
+                batch = []
+    store_batch(run, batch, fmt, tally, progress_to)
+    transaction.savepoint_commit(start)
+
+
+def store_batch(run, batch, fmt, tally, progress_to):
+    if not batch:
+        return
+    if fmt == "nmap_xml":
+        match_versions(batch)
+    store_hosts(run, batch)
+    tally.hosts_alive += sum(1 for host in batch if host.alive)
+    tally.stored += len(batch)
+    if progress_to is not None:
+        progress_to(tally.stored, tally.estimate())
+
+
+class OutsideProgress:
+    """`progress_to` of a queued import: the run's progress and heartbeat written on a connection
+    of their own, as the import's transaction hides its own writes until it commits (and the
+    reconciler interrupts a run whose heartbeat stops). The import never locks the run's row
+    before it finishes (its rows' foreign keys take only KEY SHARE locks). PostgreSQL only: SQLite
+    takes one writer at a time, so there the run shows its progress when done."""
+
+    def __init__(self, run):
+        self.run_id, self.side = run.pk, None
+        if connection.vendor == "postgresql":
+            self.side = connections.create_connection(DEFAULT_DB_ALIAS)
+            with self.side.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '2s'")
+
+    def __call__(self, done, total):
+        if self.side is None:
+            return
+        table = self.side.ops.quote_name(ScanRun._meta.db_table)
+        try:
+            with self.side.cursor() as cursor:  # only a quoted table name is formatted in
+                cursor.execute(f"UPDATE {table} SET progress = %s, heartbeat_at = %s WHERE id = %s AND status = %s",  # noqa: S608
+                               [min(99, int(100 * done / max(1, total))), timezone.now(), self.run_id, RunStatus.RUNNING])
+        except DatabaseError:
+            logger.warning("Could not write the progress of run %s", self.run_id, exc_info=True)
+
+    def close(self):
+        if self.side is not None:
+            self.side.close()
 
 
 def match_versions(hosts):
@@ -207,20 +278,19 @@ def run_queued_import(run_id, path, fmt):
         if run is None or not set_status(run, RunStatus.RUNNING, only_from=(RunStatus.QUEUED,), started_at=timezone.now(),
                                          heartbeat_at=timezone.now()):
             return None
-        try:
-            spool = read_report(path, fmt)
-        except ReportError as exc:
-            return finish(run, RunStatus.INTERRUPTED, Progress(), error=f"The report could not be read: {exc}")
+        progress = None
         try:
             allowed = target_filter(run.scan)
-            try:
-                run.host_count, note = hosts_in_target(spool, allowed)
-            except ReportError as exc:
-                return finish(run, RunStatus.INTERRUPTED, Progress(), error=f"The report could not be used: {exc}")
-            ScanRun.objects.filter(pk=run.pk).update(host_count=run.host_count)
-            return record(run, spool, allowed, fmt, note)
+            progress = OutsideProgress(run)
+            with transaction.atomic():
+                return record(run, path, fmt, allowed, progress)
+        except OutsideTarget as exc:
+            return finish(run, RunStatus.INTERRUPTED, Tally(), error=f"The report could not be used: {exc}")
+        except ReportError as exc:
+            return finish(run, RunStatus.INTERRUPTED, Tally(), error=f"The report could not be read: {exc}")
         finally:
-            spool.close()
+            if progress is not None:
+                progress.close()
     finally:
         if os.path.exists(path):
             os.unlink(path)

@@ -224,3 +224,67 @@ def test_nmap_versions_are_matched_against_the_feed(api, world, scan):
     assert ("CG-CVE-2011-2523", 21) in found  # vsftpd 2.3.4, the backdoored release
     backdoor = Result.objects.get(run=run, nvt="CG-CVE-2011-2523")
     assert backdoor.severity >= 9.0 and "vsftpd" in backdoor.detection.lower() and backdoor.check_info.source == "version_match"
+
+
+def test_a_file_found_bad_after_hosts_were_stored_leaves_nothing(api, world, scan, monkeypatch):
+    from findings.models import Host
+    from findings.services import imports
+
+    monkeypatch.setattr(imports, "BATCH", 1)  # every host is stored as soon as it is read
+    stored = []
+    monkeypatch.setattr(imports, "store_hosts", lambda run, hosts, store=imports.store_hosts: stored.append(store(run, hosts)))
+    text = (DATA / "nessus_v2.nessus").read_text()
+    cut = text.rindex("<ReportHost")  # two complete hosts, then the file breaks off
+    response = upload(api.as_user(world.user), scan, "cut.nessus", "nessus", text[: cut + 300].encode())
+    assert "truncated" in assert_error(response, 422, "file")["errors"]["file"][0]
+    assert len(stored) == 1  # a host was stored before the reader found the file broken
+    assert not ScanRun.objects.filter(scan=scan).exists() and not RunHost.objects.exists()
+    assert not Result.objects.exists() and not Finding.objects.exists() and not Host.objects.exists()
+
+
+def test_a_report_read_in_a_child_process_with_a_host_listed_twice(api, world, scan, monkeypatch):
+    from findings.importers import pipeline
+    from findings.services import imports
+
+    monkeypatch.setattr(imports, "BATCH", 1)
+    monkeypatch.setattr(pipeline, "CHILD_MIN_BYTES", 0)
+    used = []
+    monkeypatch.setattr(pipeline.HostReader, "__enter__", lambda self, enter=pipeline.HostReader.__enter__: used.append(self.child) or enter(self))
+    text = (DATA / "nessus_v2.nessus").read_text()
+    first = text[text.index("<ReportHost"):text.index("</ReportHost>") + len("</ReportHost>")]
+    twice = text.replace("</Report>", first + "</Report>")  # stored, then rolled back and stored again merged
+    run = imported(upload(api.as_user(world.user), scan, "twice.nessus", "nessus", twice.encode()))
+    assert used == [True]
+    assert (run.status, run.hosts_alive, run.host_count) == ("done", 3, 3)
+    assert RunHost.objects.filter(run=run).count() == 3 and Result.objects.filter(run=run).count() == 7
+    assert {k: run.severity_counts[k] for k in ("high", "medium", "low", "log")} == {"high": 2, "medium": 2, "low": 1, "log": 2}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_queued_import_shows_its_progress_while_it_runs(api, world, settings, tmp_path, monkeypatch):
+    from django.db import DEFAULT_DB_ALIAS, connection, connections
+
+    from findings.services import imports
+    from tests.scanning.conftest import run_db_worker_batch
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite takes one writer at a time: the run shows its progress when done")
+    settings.IMPORT_SYNC_MAX_BYTES = 1000
+    settings.IMPORT_SPOOL_DIR = tmp_path
+    monkeypatch.setattr(imports, "BATCH", 1)
+    observer = connections.create_connection(DEFAULT_DB_ALIAS)  # another client, outside the import's transaction
+    seen = []
+
+    def store_and_look(run, hosts, store=imports.store_hosts):
+        store(run, hosts)
+        with observer.cursor() as cursor:
+            cursor.execute("SELECT status, progress FROM scanning_scanrun WHERE id = %s", [run.pk])
+            seen.append(cursor.fetchone())
+
+    monkeypatch.setattr(imports, "store_hosts", store_and_look)
+    scan = ScanFactory(organization=world.customer, target=TargetFactory(organization=world.customer, hosts=HOSTS))
+    assert upload(api.as_user(world.user), scan, "nessus_v2.nessus", "nessus").status_code == 201
+    run_db_worker_batch()
+    observer.close()
+    assert ScanRun.objects.get(scan=scan).status == "done"
+    assert seen[0] == ("running", 0) and seen[1][0] == "running" and 0 < seen[1][1] < 100

@@ -1,17 +1,18 @@
 """The report parsers, on realistic files of every dialect, and on broken and hostile ones."""
 
+import re
 from pathlib import Path
 
 import pytest
 
-from findings.importers import ReportError, read_report
+from findings.importers import RESTART, HostReader, ReportError, read_report
+from findings.importers.reader import read_hosts
 
 DATA = Path(__file__).parent / "data"
 
 
 def hosts_of(path, format_name):
-    with read_report(path, format_name) as report:
-        return {host.ip: host for batch in report.host_batches(2) for host in batch}
+    return {host.ip: host for host in read_report(path, format_name)}
 
 
 def by_nvt(host):
@@ -170,9 +171,108 @@ def test_a_report_without_hosts_is_refused(tmp_path):
         read_report(path, "nmap_xml")
 
 
-def test_spool_file_is_removed(tmp_path):
-    report = read_report(DATA / "nmap7.xml", "nmap_xml")
-    path = Path(report.path)
-    assert path.exists()
-    report.close()
-    assert not path.exists()
+@pytest.mark.parametrize("name,format_name", [("nmap7.xml", "nmap_xml"), ("gvm22.xml", "gvm_xml"), ("gvm22.csv", "gvm_csv"),
+                                              ("nessus_v2.nessus", "nessus"), ("nessus_v1.nessus", "nessus")])
+def test_a_child_process_reads_the_same_hosts(name, format_name):
+    def read(child):
+        hosts = []
+        with HostReader(DATA / name, format_name, child=child) as reader:
+            for host in reader:
+                hosts = [] if host == RESTART else [*hosts, host]
+        return hosts
+
+    assert read(True) == read(False) == read_report(DATA / name, format_name)
+
+
+def test_a_child_process_reports_a_bad_file(tmp_path):
+    path = tmp_path / "cut.nessus"
+    path.write_bytes((DATA / "nessus_v2.nessus").read_bytes()[:2500])
+    with pytest.raises(ReportError, match="truncated"), HostReader(path, "nessus", child=True) as reader:
+        list(reader)
+
+
+def test_hosts_listed_together_come_out_as_the_file_is_read():
+    # nessus_v2 lists each host in one ReportHost: no restart, hosts in the file's order.
+    assert [h.ip for h in read_hosts(DATA / "nessus_v2.nessus", "nessus")] == ["192.0.2.10", "192.0.2.20", "2001:db8::20"]
+
+
+def gvm_sorted_by_host(tmp_path):
+    """gvm22.xml with its results sorted by host (as Greenbone's "sort=host" filter writes them)."""
+    text = (DATA / "gvm22.xml").read_text()
+    results = re.findall(r"<result id=.*?</result>\n", text, re.S)
+    body = "".join(sorted(results, key=lambda r: re.search(r"<host>\s*([^<\s]+)", r).group(1)))
+    path = tmp_path / "by-host.xml"
+    path.write_text(text.replace("".join(results), body))
+    return path
+
+
+def test_greenbone_host_details_at_the_end_are_read_first(tmp_path, monkeypatch):
+    import tempfile
+
+    path = gvm_sorted_by_host(tmp_path)
+    spool_dir = tmp_path / "spool"
+    spool_dir.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spool_dir))
+    seen = list(read_hosts(path, "gvm_xml"))
+    assert RESTART not in seen and [h.ip for h in seen] == ["192.0.2.10", "2001:db8::10", "192.0.2.12"]
+    assert sorted(seen, key=lambda h: h.ip) == sorted(read_report(DATA / "gvm22.xml", "gvm_xml"), key=lambda h: h.ip)
+    assert (seen[0].os, seen[0].mac) == ("Debian GNU/Linux 12", "52:54:00:12:34:56")
+    assert list(spool_dir.iterdir()) == []  # no spool was needed
+
+
+def test_greenbone_host_details_that_disagree_with_themselves_restart(tmp_path):
+    text = gvm_sorted_by_host(tmp_path).read_text()
+    details = text[text.index("<host><ip>192.0.2.10</ip>"):text.index("<host><ip>192.0.2.12</ip>")]
+    path = tmp_path / "twice.xml"
+    path.write_text(text.replace(details, details.replace("Debian GNU/Linux 12", "Debian GNU/Linux 11") + details))
+    seen = list(read_hosts(path, "gvm_xml"))
+    assert RESTART in seen
+    after = {h.ip: h for h in seen[seen.index(RESTART) + 1:]}
+    assert after["192.0.2.10"].os == "Debian GNU/Linux 12"  # the last word, as always
+    assert list(after.values()) == sorted(read_report(DATA / "gvm22.xml", "gvm_xml"), key=lambda h: h.ip)
+
+
+def test_a_host_listed_twice_restarts_from_a_spool_that_is_removed(tmp_path, monkeypatch):
+    import tempfile
+
+    text = (DATA / "nessus_v2.nessus").read_text()
+    first = text[text.index("<ReportHost"):text.index("</ReportHost>") + len("</ReportHost>")]
+    path = tmp_path / "twice.nessus"
+    path.write_text(text.replace("</Report>", first + "</Report>"))
+    spool_dir = tmp_path / "spool"
+    spool_dir.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spool_dir))
+    seen = list(read_hosts(path, "nessus"))
+    restart = seen.index(RESTART)
+    assert restart > 0 and [h.ip for h in seen[restart + 1:]] == ["192.0.2.10", "192.0.2.20", "2001:db8::20"]
+    assert seen[restart + 1:] == read_report(DATA / "nessus_v2.nessus", "nessus")  # the copy merged away
+    assert list(spool_dir.iterdir()) == []
+
+
+def test_a_reader_that_breaks_is_a_report_error(monkeypatch):
+    from findings.importers import reader
+
+    def broken(path, progress=None):
+        yield from ()
+        raise KeyError("pluginID")
+
+    monkeypatch.setitem(reader.FORMATS, "nessus", broken)
+    with pytest.raises(ReportError, match="could not be read.*KeyError"), HostReader(DATA / "nessus_v2.nessus", "nessus") as hosts:
+        list(hosts)
+
+
+def test_leaving_a_child_reader_early_stops_it(tmp_path):
+    import time
+
+    item = ('<ReportItem port="{port}" protocol="tcp" severity="2" pluginID="{port}" pluginName="Plugin {port}">'
+            f'<plugin_output>{"evidence " * 100}</plugin_output></ReportItem>')
+    hosts = (f'<ReportHost name="10.0.{n // 250}.{n % 250 + 1}">{"".join(item.format(port=p) for p in range(1, 41))}</ReportHost>'
+             for n in range(600))
+    path = tmp_path / "big.nessus"  # ~25 MB, 24,000 findings: more than the pipe and the read-ahead hold
+    path.write_text(f"<NessusClientData_v2><Report>{''.join(hosts)}</Report></NessusClientData_v2>")
+    started = time.monotonic()
+    with HostReader(path, "nessus", child=True) as reader:
+        first = next(iter(reader))
+        process = reader.process
+    assert first.findings and process.poll() is not None  # the child is gone, not left blocked on the pipe
+    assert not reader.drainer.is_alive() and time.monotonic() - started < 30
