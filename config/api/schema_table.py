@@ -1,0 +1,129 @@
+"""What the schema cannot read from a viewset's declarations, in one table (config/api/schema.py
+uses it): the summaries of the standard actions, the routes that answer the documented `{}`, the
+item serializer of list actions, and the success bodies of the special actions. Keys are
+`<ViewSet class>.<action>`; serializers are named by dotted path (config/api imports no app)."""
+
+from .schema_bodies import OPEN_ATTRIBUTES, resource_item
+
+STANDARD_SUMMARIES = {
+    "list": "List {many}",
+    "retrieve": "Get one {one}",
+    "create": "Create a {one}",
+    "update": "Update a {one}",
+    "partial_update": "Update some fields of a {one}",
+    "destroy": "Delete a {one}",
+    "bulk_destroy": "Delete {many} by id (`ids`)",
+}
+
+# Updates that answer `200 {}` (endpoints.md), besides every `destroy`.
+EMPTY_ANSWERS = {
+    "UserViewSet.update", "UserViewSet.partial_update",
+    "OrganizationViewSet.update", "OrganizationViewSet.partial_update",
+    "CurrentUserViewSet.delete_me", "CurrentUserViewSet.organization_update",
+    "SignOutView.delete", "WhitelabelViewSet.bulk_destroy",
+}
+
+# List actions whose rows are not the viewset's own serializer.
+LIST_ITEMS = {}
+
+OBJECT = {"type": "object", "additionalProperties": True}
+STRING, INTEGER, BOOLEAN, NUMBER = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}, {"type": "number"}
+NULLABLE_STRING = {"type": "string", "nullable": True}
+STRINGS = {"type": "array", "items": STRING}
+SINGLE, LIST = ("single", None), ("list", None)  # a resource (its own attributes), a page of them
+ITEM = resource_item(OPEN_ATTRIBUTES, None)
+FILE = "file"  # a file download (CSV, PDF, ...), not JSON
+
+
+def obj(**properties):
+    return {"type": "object", "properties": properties, "required": list(properties)}
+
+
+def data(schema):
+    return obj(data=schema)
+
+
+SEVERITY_COUNTS = {"type": "object", "additionalProperties": INTEGER}
+UPDATED = obj(updated=INTEGER, ids=STRINGS, not_found=STRINGS)
+SIGN_IN = {"type": "object", "required": ["token", "username"], "additionalProperties": True,
+           "properties": {"token": STRING, "username": STRING, "role": STRING}}
+
+# key -> (status, schema | SINGLE | LIST | ("single"|"list", "dotted.Serializer"))
+RESPONSES = {
+    # the signed-in user
+    "CurrentUserViewSet.me": ("200", SINGLE),
+    "CurrentUserViewSet.update_me": ("200", SINGLE),
+    "CurrentUserViewSet.organization": ("200", SINGLE),
+    "CurrentUserViewSet.can_be_deleted": ("200", obj(can_be_deleted=BOOLEAN, reasons=STRINGS)),
+    "CurrentUserViewSet.generate_access_token": ("200", obj(token=STRING, username=STRING, message=STRING)),
+    "CurrentUserViewSet.revoke_access_token": ("200", obj(message=STRING, revoked=BOOLEAN)),
+    "CurrentUserViewSet.password": ("200", obj(message=STRING)),
+    "CurrentUserViewSet.transfer_resources": ("200", obj(transferred=SEVERITY_COUNTS, from_user_id=STRING, to_user_id=STRING)),
+    "CurrentUserViewSet.permissions": ("200", obj(permissions={"type": "object", "additionalProperties": BOOLEAN})),
+    "CurrentUserViewSet.validate_token": ("200", obj(valid=BOOLEAN, kind=STRING, expires_at=NULLABLE_STRING)),
+    "ProductContextViewSet.products": ("200", LIST),
+    "ProductContextViewSet.active_plans": ("200", LIST),
+    "ProductContextViewSet.change_product": ("200", obj(active_product=STRING)),
+    "PreferenceViewSet.notification": ("200", SINGLE),
+    "UserActionViewSet.invite": ("200", SINGLE),
+    "UserActionViewSet.impersonate": ("200", SIGN_IN),
+    "CustomerViewSet.create_customer": ("201", OBJECT),
+    # organizations and subscriptions
+    "OrganizationViewSet.move": ("200", SINGLE),
+    "OrganizationViewSet.subscribe": ("201", SINGLE),
+    "OrganizationViewSet.subscribe_own": ("200", SINGLE),
+    "OrganizationViewSet.unsubscribe": ("200", SINGLE),
+    "OrganizationViewSet.dependent_subscriptions": ("200", LIST),
+    "CatalogueViewSet.products": ("200", LIST),
+    "CatalogueViewSet.plan": ("200", SINGLE),
+    # scanning
+    "ScanViewSet.start": ("200", SINGLE),
+    "ScanViewSet.stop": ("200", SINGLE),
+    "ScanViewSet.wizard": ("201", SINGLE),
+    "ScanViewSet.recent": ("200", LIST),
+    "ScanViewSet.running": ("200", LIST),
+    "ScanViewSet.upcoming": ("200", LIST),
+    "ScanViewSet.histories": ("200", LIST),
+    "ScanViewSet.history": ("200", SINGLE),
+    "ScanViewSet.hosts": ("200", LIST),
+    "ScanViewSet.host": ("200", SINGLE),
+    "ScanViewSet.vulnerabilities": ("200", LIST),
+    "ScanViewSet.vulnerability": ("200", SINGLE),
+    "ScanViewSet.statistics": ("200", data(OBJECT)),
+    "ScanViewSet.import_report": ("201", SINGLE),
+    "ScannerViewSet.verify": ("200", obj(online=BOOLEAN, version=NULLABLE_STRING)),
+    "TargetViewSet.calculate_hosts": ("200", obj(host_count=INTEGER, hosts=STRINGS, errors=OBJECT)),
+    # findings
+    "ExceptionViewSet.activate": ("200", UPDATED),
+    "ExceptionViewSet.reset": ("200", UPDATED),
+    "ExceptionViewSet.details": ("200", SINGLE),
+    "ExceptionViewSet.statistics": ("200", data({"type": "object", "additionalProperties": INTEGER})),
+    "HostViewSet.most_vulnerable": ("200", data({"type": "array", "items": ITEM})),
+    "VulnerabilityViewSet.total": ("200", data(obj(severity_counts=SEVERITY_COUNTS, total=INTEGER, min_qod=INTEGER))),
+    "VulnerabilityViewSet.top": ("200", data({"type": "array", "items": obj(
+        nvt=STRING, name=STRING, severity=NUMBER, severity_level=STRING, count=INTEGER, hosts=INTEGER)})),
+    "VulnerabilityViewSet.pci_compliance": ("200", data(obj(pci_status=STRING, targets={"type": "array", "items": OBJECT},
+                                                            counts=SEVERITY_COUNTS))),
+    # reports
+    "ReportViewSet.file_exists": ("200", obj(exists=BOOLEAN, status=NULLABLE_STRING, sha256=NULLABLE_STRING,
+                                             error=NULLABLE_STRING)),
+    "ReportViewSet.verify": ("200", obj(valid=BOOLEAN)),
+    "ReportViewSet.generate": ("202", OBJECT),
+    "ReportViewSet.download": ("200", FILE),
+    "AdvancedReportViewSet.download": ("200", FILE),
+    "OrganizationViewSet.export": ("200", FILE),
+    "AdvancedReportViewSet.generate": ("202", OBJECT),
+    # events
+    "NotificationViewSet.read": ("200", SINGLE),
+    "NotificationViewSet.seen": ("200", SINGLE),
+    "NotificationViewSet.read_all": ("200", obj(updated=INTEGER)),
+    "NotificationViewSet.seen_all": ("200", obj(updated=INTEGER)),
+    "WebhookViewSet.test": ("200", SINGLE),
+    "WebhookViewSet.deliveries": ("200", LIST),
+    "WebhookViewSet.delivery": ("200", SINGLE),
+    "WebhookViewSet.redeliver": ("202", SINGLE),
+    "WhitelabelViewSet.list": ("200", SINGLE),
+    "WhitelabelViewSet.update_collection": ("200", SINGLE),
+    "WhitelabelSettingsViewSet.list": ("200", SINGLE),
+    "WhitelabelSettingsViewSet.update_collection": ("200", SINGLE),
+}
