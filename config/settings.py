@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "findings",
     "reports",
     "events",
+    "operations",  # periodic jobs and run_scheduler (above the domain apps)
+    "demo",  # seed_demo (above the domain apps)
 ]
 
 MIDDLEWARE = [
