@@ -13,7 +13,6 @@
   and its error responses (401, 403, 404, 409, 422) with the error body.
 """
 
-from django.utils.module_loading import import_string
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -24,6 +23,7 @@ from . import schema_bodies as bodies
 from . import schema_table as table
 from .pagination import MAX_PER_PAGE
 from .permissions import AllowAnyClient
+from .schema_attributes import attributes_schema
 from .serializers import ResourceSerializer
 
 WRITE_ACTIONS = {"create", "update", "partial_update"}
@@ -114,7 +114,7 @@ class ResourceAutoSchema(AutoSchema):
         if action == "bulk_destroy":
             return {"200": bodies.json_response(bodies.ref(bodies.DELETED))}
         if self._lists():
-            item = self._item(table.LIST_ITEMS.get(key) or self.get_response_serializers(), direction)
+            item = self._item(self.get_response_serializers(), direction)
             return {"200": bodies.json_response(bodies.listed(item))}
         if action in SINGLE_ACTIONS:
             item = self._item(self.get_response_serializers(), direction)
@@ -125,27 +125,27 @@ class ResourceAutoSchema(AutoSchema):
         return responses
 
     def _declared(self, schema, direction):
-        """A table entry: a schema, FILE, or ("single"|"list", "dotted.Serializer" or None)."""
+        """A table entry: a schema, FILE, or ("single"|"list", resource type)."""
         if schema == table.FILE:
             return {"description": "The file", "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}}
         if isinstance(schema, tuple):
-            shape, dotted = schema
-            item = self._item(import_string(dotted), direction) if dotted else bodies.resource_item(bodies.OPEN_ATTRIBUTES, None)
+            shape, resource_type = schema
+            item = table.item(resource_type)
             return bodies.json_response(bodies.single(item) if shape == "single" else bodies.listed(item))
         return bodies.json_response(schema)
 
     def _item(self, serializer, direction):
-        if isinstance(serializer, str):
-            serializer = import_string(serializer)
         cls = serializer if isinstance(serializer, type) else type(serializer)
         if not (isinstance(cls, type) and issubclass(cls, serializers.BaseSerializer)):
             return {"type": "object"}
         component = self.resolve_serializer(serializer, direction)
         attributes = component.ref if component else {"type": "object"}
+        resource_type = getattr(cls, "resource_type", None)
         if component and set(component.schema.get("properties", {})) <= {"id"}:
-            attributes = bodies.OPEN_ATTRIBUTES  # built by hand in `attributes()`: not declared as fields
+            # built by hand in `attributes()`, not declared as fields: the table documents them
+            attributes = attributes_schema(resource_type) or bodies.OPEN_ATTRIBUTES
         if issubclass(cls, ResourceSerializer):
-            return bodies.resource_item(attributes, getattr(cls, "resource_type", None))
+            return bodies.resource_item(attributes, resource_type)
         return attributes
 
     def _error_responses(self):

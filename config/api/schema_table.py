@@ -3,7 +3,8 @@ uses it): the summaries of the standard actions, the routes that answer the docu
 item serializer of list actions, and the success bodies of the special actions. Keys are
 `<ViewSet class>.<action>`; serializers are named by dotted path (config/api imports no app)."""
 
-from .schema_bodies import OPEN_ATTRIBUTES, resource_item
+from .schema_attributes import attributes_schema
+from .schema_bodies import resource_item
 
 STANDARD_SUMMARIES = {
     "list": "List {many}",
@@ -23,16 +24,16 @@ EMPTY_ANSWERS = {
     "SignOutView.delete", "WhitelabelViewSet.bulk_destroy",
 }
 
-# List actions whose rows are not the viewset's own serializer.
-LIST_ITEMS = {}
-
 OBJECT = {"type": "object", "additionalProperties": True}
 STRING, INTEGER, BOOLEAN, NUMBER = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}, {"type": "number"}
 NULLABLE_STRING = {"type": "string", "nullable": True}
 STRINGS = {"type": "array", "items": STRING}
-SINGLE, LIST = ("single", None), ("list", None)  # a resource (its own attributes), a page of them
-ITEM = resource_item(OPEN_ATTRIBUTES, None)
 FILE = "file"  # a file download (CSV, PDF, ...), not JSON
+
+
+def item(resource_type):
+    """One rendered resource of `resource_type` (its attributes: config/api/schema_attributes.py)."""
+    return resource_item(attributes_schema(resource_type), resource_type)
 
 
 def obj(**properties):
@@ -48,12 +49,12 @@ UPDATED = obj(updated=INTEGER, ids=STRINGS, not_found=STRINGS)
 SIGN_IN = {"type": "object", "required": ["token", "username"], "additionalProperties": True,
            "properties": {"token": STRING, "username": STRING, "role": STRING}}
 
-# key -> (status, schema | SINGLE | LIST | ("single"|"list", "dotted.Serializer"))
+# key -> (status, schema | FILE | ("single"|"list", resource type of config/api/schema_attributes.py))
 RESPONSES = {
     # the signed-in user
-    "CurrentUserViewSet.me": ("200", SINGLE),
-    "CurrentUserViewSet.update_me": ("200", SINGLE),
-    "CurrentUserViewSet.organization": ("200", SINGLE),
+    "CurrentUserViewSet.me": ("200", ("single", "user")),
+    "CurrentUserViewSet.update_me": ("200", ("single", "user")),
+    "CurrentUserViewSet.organization": ("200", ("single", "organization")),
     "CurrentUserViewSet.can_be_deleted": ("200", obj(can_be_deleted=BOOLEAN, reasons=STRINGS)),
     "CurrentUserViewSet.generate_access_token": ("200", obj(token=STRING, username=STRING, message=STRING)),
     "CurrentUserViewSet.revoke_access_token": ("200", obj(message=STRING, revoked=BOOLEAN)),
@@ -61,44 +62,44 @@ RESPONSES = {
     "CurrentUserViewSet.transfer_resources": ("200", obj(transferred=SEVERITY_COUNTS, from_user_id=STRING, to_user_id=STRING)),
     "CurrentUserViewSet.permissions": ("200", obj(permissions={"type": "object", "additionalProperties": BOOLEAN})),
     "CurrentUserViewSet.validate_token": ("200", obj(valid=BOOLEAN, kind=STRING, expires_at=NULLABLE_STRING)),
-    "ProductContextViewSet.products": ("200", LIST),
-    "ProductContextViewSet.active_plans": ("200", LIST),
+    "ProductContextViewSet.products": ("200", ("list", "product")),
+    "ProductContextViewSet.active_plans": ("200", ("list", "plan")),
     "ProductContextViewSet.change_product": ("200", obj(active_product=STRING)),
-    "PreferenceViewSet.notification": ("200", SINGLE),
-    "UserActionViewSet.invite": ("200", SINGLE),
+    "PreferenceViewSet.notification": ("200", ("single", "preference")),
+    "UserActionViewSet.invite": ("200", ("single", "user")),
     "UserActionViewSet.impersonate": ("200", SIGN_IN),
     "CustomerViewSet.create_customer": ("201", OBJECT),
     # organizations and subscriptions
-    "OrganizationViewSet.move": ("200", SINGLE),
-    "OrganizationViewSet.subscribe": ("201", SINGLE),
-    "OrganizationViewSet.subscribe_own": ("200", SINGLE),
-    "OrganizationViewSet.unsubscribe": ("200", SINGLE),
-    "OrganizationViewSet.dependent_subscriptions": ("200", LIST),
-    "CatalogueViewSet.products": ("200", LIST),
-    "CatalogueViewSet.plan": ("200", SINGLE),
+    "OrganizationViewSet.move": ("200", ("single", "organization")),
+    "OrganizationViewSet.subscribe": ("201", ("single", "subscription")),
+    "OrganizationViewSet.subscribe_own": ("200", ("single", "subscription")),
+    "OrganizationViewSet.unsubscribe": ("200", ("single", "subscription")),
+    "OrganizationViewSet.dependent_subscriptions": ("200", ("list", "subscription")),
+    "CatalogueViewSet.products": ("200", ("list", "product")),
+    "CatalogueViewSet.plan": ("200", ("single", "plan")),
     # scanning
-    "ScanViewSet.start": ("200", SINGLE),
-    "ScanViewSet.stop": ("200", SINGLE),
-    "ScanViewSet.wizard": ("201", SINGLE),
-    "ScanViewSet.recent": ("200", LIST),
-    "ScanViewSet.running": ("200", LIST),
-    "ScanViewSet.upcoming": ("200", LIST),
-    "ScanViewSet.histories": ("200", LIST),
-    "ScanViewSet.history": ("200", SINGLE),
-    "ScanViewSet.hosts": ("200", LIST),
-    "ScanViewSet.host": ("200", SINGLE),
-    "ScanViewSet.vulnerabilities": ("200", LIST),
-    "ScanViewSet.vulnerability": ("200", SINGLE),
+    "ScanViewSet.start": ("200", ("single", "scan_history")),
+    "ScanViewSet.stop": ("200", ("single", "scan_history")),
+    "ScanViewSet.wizard": ("201", ("single", "scan")),
+    "ScanViewSet.recent": ("200", ("list", "scan")),
+    "ScanViewSet.running": ("200", ("list", "scan")),
+    "ScanViewSet.upcoming": ("200", ("list", "scan")),
+    "ScanViewSet.histories": ("200", ("list", "scan_history")),
+    "ScanViewSet.history": ("200", ("single", "scan_history")),
+    "ScanViewSet.hosts": ("200", ("list", "host")),
+    "ScanViewSet.host": ("200", ("single", "host")),
+    "ScanViewSet.vulnerabilities": ("200", ("list", "vulnerability")),
+    "ScanViewSet.vulnerability": ("200", ("single", "vulnerability")),
     "ScanViewSet.statistics": ("200", data(OBJECT)),
-    "ScanViewSet.import_report": ("201", SINGLE),
+    "ScanViewSet.import_report": ("201", ("single", "scan_history")),
     "ScannerViewSet.verify": ("200", obj(online=BOOLEAN, version=NULLABLE_STRING)),
     "TargetViewSet.calculate_hosts": ("200", obj(host_count=INTEGER, hosts=STRINGS, errors=OBJECT)),
     # findings
     "ExceptionViewSet.activate": ("200", UPDATED),
     "ExceptionViewSet.reset": ("200", UPDATED),
-    "ExceptionViewSet.details": ("200", SINGLE),
+    "ExceptionViewSet.details": ("200", ("single", "exception")),
     "ExceptionViewSet.statistics": ("200", data({"type": "object", "additionalProperties": INTEGER})),
-    "HostViewSet.most_vulnerable": ("200", data({"type": "array", "items": ITEM})),
+    "HostViewSet.most_vulnerable": ("200", data({"type": "array", "items": item("host")})),
     "VulnerabilityViewSet.total": ("200", data(obj(severity_counts=SEVERITY_COUNTS, total=INTEGER, min_qod=INTEGER))),
     "VulnerabilityViewSet.top": ("200", data({"type": "array", "items": obj(
         nvt=STRING, name=STRING, severity=NUMBER, severity_level=STRING, count=INTEGER, hosts=INTEGER)})),
@@ -114,16 +115,16 @@ RESPONSES = {
     "OrganizationViewSet.export": ("200", FILE),
     "AdvancedReportViewSet.generate": ("202", OBJECT),
     # events
-    "NotificationViewSet.read": ("200", SINGLE),
-    "NotificationViewSet.seen": ("200", SINGLE),
+    "NotificationViewSet.read": ("200", ("single", "notification")),
+    "NotificationViewSet.seen": ("200", ("single", "notification")),
     "NotificationViewSet.read_all": ("200", obj(updated=INTEGER)),
     "NotificationViewSet.seen_all": ("200", obj(updated=INTEGER)),
-    "WebhookViewSet.test": ("200", SINGLE),
-    "WebhookViewSet.deliveries": ("200", LIST),
-    "WebhookViewSet.delivery": ("200", SINGLE),
-    "WebhookViewSet.redeliver": ("202", SINGLE),
-    "WhitelabelViewSet.list": ("200", SINGLE),
-    "WhitelabelViewSet.update_collection": ("200", SINGLE),
-    "WhitelabelSettingsViewSet.list": ("200", SINGLE),
-    "WhitelabelSettingsViewSet.update_collection": ("200", SINGLE),
+    "WebhookViewSet.test": ("200", ("single", "webhook_delivery")),
+    "WebhookViewSet.deliveries": ("200", ("list", "webhook_delivery")),
+    "WebhookViewSet.delivery": ("200", ("single", "webhook_delivery")),
+    "WebhookViewSet.redeliver": ("202", ("single", "webhook_delivery")),
+    "WhitelabelViewSet.list": ("200", ("single", "whitelabel")),
+    "WhitelabelViewSet.update_collection": ("200", ("single", "whitelabel")),
+    "WhitelabelSettingsViewSet.list": ("200", ("single", "whitelabel")),
+    "WhitelabelSettingsViewSet.update_collection": ("200", ("single", "whitelabel")),
 }

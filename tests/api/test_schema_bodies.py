@@ -2,6 +2,8 @@
 its error bodies; every route answers, with a seeded database, what its operation documents
 (tests/api/schema_check.py). A route missing from the request tables fails here."""
 
+import json
+
 import pytest
 from django.conf import settings
 
@@ -64,6 +66,14 @@ def test_every_operation_has_a_summary_a_success_body_and_its_errors():
         assert {"401"} <= set(responses) <= ERROR_CODES | set(success), f"{where}: {sorted(responses)}"
         if "{" in path:
             assert "404" in responses, f"{where} names a record but documents no 404"
+
+
+def test_every_resource_documents_its_attributes():
+    """No resource is documented as an open object: hand-built attributes are in the table of
+    config/api/schema_attributes.py."""
+    from config.api.schema_bodies import OPEN_ATTRIBUTES
+
+    assert OPEN_ATTRIBUTES["description"] not in json.dumps(schema_document())
 
 
 def test_write_bodies_carry_the_resource_wrapper():
