@@ -70,8 +70,12 @@ class ResourceAutoSchema(AutoSchema):
         if declared:
             return declared
         action = self._action()
+        if self._key() in table.SUMMARIES:
+            return table.SUMMARIES[self._key()]
         if action in table.STANDARD_SUMMARIES:
-            return table.STANDARD_SUMMARIES[action].format(one=self._resource_words(), many=self._collection_words())
+            one = self._resource_words()
+            article = "an" if one[:1] in "aeiou" else "a"
+            return table.STANDARD_SUMMARIES[action].format(one=one, a=article, many=self._collection_words())
         handler = getattr(self.view, action or self.method.lower(), None)
         doc = (getattr(handler, "__doc__", None) or "").strip()
         if doc:
