@@ -27,6 +27,7 @@ from .schema_attributes import attributes_schema
 from .serializers import ResourceSerializer
 
 WRITE_ACTIONS = {"create", "update", "partial_update"}
+PARTIAL_UPDATES = {"update", "update_me", "organization_update", "update_collection"}
 SINGLE_ACTIONS = {"retrieve": "200", "create": "201", "update": "200", "partial_update": "200"}
 
 
@@ -93,15 +94,31 @@ class ResourceAutoSchema(AutoSchema):
 
     # --- request body: the resource wrapper ---
     def _get_request_body(self, direction="request"):
+        key = self._key()
+        if key in table.REQUESTS or self._action() == "bulk_destroy":
+            schema = table.REQUESTS.get(key, table.IDS)
+            return {"content": {"application/json": {"schema": schema}}, "required": True}
         body = super()._get_request_body(direction)
-        name = getattr(self.view, "resource_name", None)
+        name = table.WRAPPED_REQUESTS.get(key)
+        if name is None and self._action() in WRITE_ACTIONS:
+            name = getattr(self.view, "resource_name", None)
         json_body = (body or {}).get("content", {}).get("application/json")
-        if json_body and name and self._action() in WRITE_ACTIONS:
+        if json_body and name:
             json_body["schema"] = {
                 "type": "object", "properties": {name: json_body["schema"]}, "required": [name],
                 "description": f"The attributes wrapped in `{name}`; the bare attributes object is accepted too.",
             }
         return body
+
+    def _get_request_for_media_type(self, serializer, direction="request"):
+        """Updates validate partially (every field optional), PUT as PATCH: document them so."""
+        if self.method != "PUT" or self._action() not in PARTIAL_UPDATES:
+            return super()._get_request_for_media_type(serializer, direction)
+        self.method = "PATCH"
+        try:
+            return super()._get_request_for_media_type(serializer, direction)
+        finally:
+            self.method = "PUT"
 
     # --- responses ---
     def _get_response_bodies(self, direction="response"):

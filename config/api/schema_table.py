@@ -129,6 +129,40 @@ UPDATED = obj(updated=INTEGER, ids=STRINGS, not_found=STRINGS)
 SIGN_IN = {"type": "object", "required": ["token", "username"], "additionalProperties": True,
            "properties": {"token": STRING, "username": STRING, "role": STRING}}
 
+IDS = obj(ids=STRINGS)
+UUID = {"type": "string", "format": "uuid"}
+NEW_PASSWORD = {"password": STRING, "password_confirmation": STRING}
+
+# Request bodies the views read by hand (no input serializer): key -> schema.
+REQUESTS = {
+    "SignInView.post": {"type": "object", "required": ["username", "password"], "properties": {
+        "username": STRING, "password": STRING, "otp_attempt": STRING, "otp_method": STRING,
+        "otp_session_state": STRING}},
+    "CurrentUserViewSet.password": obj(current_password=STRING, **NEW_PASSWORD),
+    "CurrentUserViewSet.transfer_resources": obj(from_user_id=UUID, to_user_id=UUID),
+    "OrganizationViewSet.move": obj(user_id=UUID, organization_id=UUID),
+    "TargetViewSet.calculate_hosts": {"type": "object", "required": ["hosts"],
+                                      "properties": {"hosts": STRING, "exclude_hosts": STRING}},
+    "ExceptionViewSet.activate": IDS,
+    "ExceptionViewSet.reset": IDS,
+    "ReportViewSet.verify": {"type": "object", "required": ["sha256"],
+                             "properties": {"sha256": STRING, "format": STRING, "type": STRING}},
+    "ScanViewSet.wizard": obj(wizard={"type": "object", "required": ["name", "hosts"], "properties": {
+        "name": STRING, "hosts": STRING, "exclude_hosts": STRING, "port_list_id": UUID, "scan_profile_id": UUID,
+        "scanner_id": UUID, "schedule": OBJECT, "start_now": BOOLEAN}}),
+}
+
+# Special actions whose body is wrapped like a resource's (`{"customer": {...}}`): key -> wrapper.
+WRAPPED_REQUESTS = {
+    "CurrentUserViewSet.update_me": "user",
+    "CurrentUserViewSet.organization_update": "organization",
+    "CustomerViewSet.create_customer": "customer",
+    "PreferenceViewSet.notification": "preference",
+    "WhitelabelViewSet.update_collection": "whitelabel",
+    "WhitelabelSettingsViewSet.update_collection": "whitelabel",
+    "ReportViewSet.generate": "report",
+}
+
 # key -> (status, schema | FILE | ("single"|"list", resource type of config/api/schema_attributes.py))
 RESPONSES = {
     # the signed-in user

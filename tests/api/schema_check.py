@@ -51,19 +51,41 @@ def _components():
     return _strict(schema_document().get("components", {}))
 
 
-def check_answer(method, path, response):
-    """Fails (AssertionError) when the answer is not what the schema documents."""
+def _validate(schema, value, where):
+    root = {**_strict(schema), "components": _components()}
+    errors = sorted(jsonschema.Draft7Validator(root).iter_errors(value), key=lambda e: list(e.absolute_path))
+    assert not errors, f"{where} differs from the schema:\n" + "\n".join(
+        f"  at {'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message[:300]}" for e in errors[:8])
+
+
+def _operation(method, path):
     template = template_of(path)
     assert template, f"{method.upper()} {path}: no schema path"
     operation = schema_document()["paths"][template].get(method.lower())
     assert operation, f"{method.upper()} {template} is not in the schema"
+    return template, operation
+
+
+def check_request(method, path, body):
+    """A request the API accepts must fit the documented request body (a bare body is checked as
+    the wrapped one it stands for)."""
+    template, operation = _operation(method, path)
+    content = operation.get("requestBody", {}).get("content", {}).get("application/json")
+    assert content, f"{method.upper()} {template} takes a body it does not document: {body!r}"[:300]
+    schema = content["schema"]
+    wrapper = schema.get("required", [None])[0] if schema.get("description", "").startswith("The attributes wrapped") else None
+    if wrapper and wrapper not in body:
+        body = {wrapper: body}
+    _validate(schema, body, f"the {method.upper()} {template} request")
+
+
+def check_answer(method, path, response):
+    """Fails (AssertionError) when the answer is not what the schema documents."""
+    template, operation = _operation(method, path)
     status = str(response.status_code)
     documented = operation["responses"].get(status)
     assert documented, f"{method.upper()} {template} answered {status}, which it does not document ({list(operation['responses'])})"
     content = documented.get("content", {}).get("application/json")
     assert content, f"{method.upper()} {template} {status}: no JSON body documented"
-    root = {**_strict(content["schema"]), "components": _components()}
-    errors = sorted(jsonschema.Draft7Validator(root).iter_errors(response.json()), key=lambda e: list(e.absolute_path))
-    assert not errors, f"{method.upper()} {template} {status} differs from the schema:\n" + "\n".join(
-        f"  at {'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message[:300]}" for e in errors[:8])
+    _validate(content["schema"], response.json(), f"{method.upper()} {template} {status}")
 

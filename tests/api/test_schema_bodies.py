@@ -1,6 +1,7 @@
 """/v2/schema describes what the API does: every operation has a summary, its success body and
-its error bodies; every route answers, with a seeded database, what its operation documents
-(tests/api/schema_check.py). A route missing from the request tables fails here."""
+its error bodies; every route answers, with a seeded database, what its operation documents,
+and every accepted write request fits its documented body (tests/api/schema_check.py). A route
+missing from the request tables fails here."""
 
 import json
 
@@ -13,7 +14,7 @@ from tests.conftest import PASSWORD
 from tests.events.audit_findings_routes import Upload
 from tests.events.audit_routes import NOT_AUDITED, requests_table, unsafe_routes
 
-from .schema_check import check_answer, schema_document, template_of_regex
+from .schema_check import check_answer, check_request, schema_document, template_of_regex
 from .schema_routes import FILE_ROUTES, GET_ROUTES, seed
 
 WRITES = {key: (method, regex) for key, method, regex, _ in unsafe_routes()}
@@ -119,3 +120,5 @@ def test_write_answers_match_the_schema(api, world, key, settings):
     else:
         response = client._call(method, path, body)
     check_answer(method, path, response)
+    if body and not isinstance(body, Upload) and response.status_code < 300:
+        check_request(method, path, body)
