@@ -97,7 +97,7 @@ class ResourceAutoSchema(AutoSchema):
         key = self._key()
         if key in table.REQUESTS or self._action() == "bulk_destroy":
             schema = table.REQUESTS.get(key, table.IDS)
-            return {"content": {"application/json": {"schema": schema}}, "required": True}
+            return None if schema is None else {"content": {"application/json": {"schema": schema}}, "required": True}
         body = super()._get_request_body(direction)
         name = table.WRAPPED_REQUESTS.get(key)
         if name is None and self._action() in WRITE_ACTIONS:

@@ -133,8 +133,9 @@ IDS = obj(ids=STRINGS)
 UUID = {"type": "string", "format": "uuid"}
 NEW_PASSWORD = {"password": STRING, "password_confirmation": STRING}
 
-# Request bodies the views read by hand (no input serializer): key -> schema.
+# Request bodies the views read by hand (no input serializer): key -> schema (None: no body).
 REQUESTS = {
+    "WhitelabelViewSet.bulk_destroy": None,  # resets the branding: no ids
     "SignInView.post": {"type": "object", "required": ["username", "password"], "properties": {
         "username": STRING, "password": STRING, "otp_attempt": STRING, "otp_method": STRING,
         "otp_session_state": STRING}},
