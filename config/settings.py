@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "findings",
     "reports",
     "events",
+    "operations",  # periodic jobs and run_scheduler (above the domain apps)
+    "demo",  # seed_demo (above the domain apps)
 ]
 
 MIDDLEWARE = [
@@ -230,6 +232,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.api.schema.strip_trailing_slashes",
+        "config.api.schema_bodies.add_shared_components",
     ],
     # The schema and the docs describe the API, not tenant data: a browser opens them without an
     # X-API-KEY header (it could not send one). Every operation they list still requires one.

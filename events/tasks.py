@@ -19,19 +19,3 @@ def send_notification_emails(user_ids, kind, title, message, organization_id=Non
 
     return send(user_ids, kind, title, message, organization_id, resource_type=resource_type,
                 resource_id=resource_id, members_only=members_only)
-
-
-@task()
-def overdue_pci_reminder():
-    """Daily: remind organizations whose last passing PCI scan is older than PCI_SCAN_WINDOW_DAYS."""
-    from events.services.pci import send_reminders
-
-    return send_reminders()
-
-
-@task()
-def prune_audit_events(days=None):
-    """Daily: delete audit events older than AUDIT_RETENTION_DAYS."""
-    from events.services.audit import prune
-
-    return prune(days)

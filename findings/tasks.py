@@ -2,15 +2,6 @@ from django_tasks import task
 
 
 @task()
-def expire_exceptions():
-    """The exception expiry (also run by every `run_scheduler` pass), for deployments that drive
-    periodic work through the task queue."""
-    from findings.services.exceptions import expire_exceptions as expire
-
-    return expire()
-
-
-@task()
 def import_report_file(run_id, path, fmt):
     """A large imported report, read and recorded by a worker (findings/services/imports.py)."""
     from findings.services.imports import run_queued_import

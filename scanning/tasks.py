@@ -11,17 +11,3 @@ def execute_run(run_id):
     """One scan run on a worker; the queue is chosen per scanner when it is enqueued."""
     execute(run_id, worker=f"{socket.gethostname()}:{os.getpid()}")
     return run_id
-
-
-@task()
-def reconcile_runs():
-    from scanning.services.runs import interrupt_stale_runs
-
-    return len(interrupt_stale_runs())
-
-
-@task()
-def scheduler_tick():
-    from scanning.services.scheduler import start_due_scans
-
-    return len(start_due_scans())

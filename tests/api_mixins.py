@@ -1,10 +1,12 @@
 """The generic API test mixin (GUIDE.md, Tests; modelled on NetBox's APIViewTestCases).
 
-A test class for one /v2 resource subclasses `ApiResourceTests`, declares the resource
-(`collection`, `resource_type`, `resource_name`, `endpoints`, `write_roles`, `create_body`,
-`update_body`, `invalid_body`, `update_answers_empty`) and a factory `make(world, organization)`;
-the mixin gives it the list/get/create/update/delete/bulk-delete tests, the envelope and error
-shapes, the cross-organization 404, the Viewer 403 and the query-count check. Optional hooks:
+A test class for one /v2 resource composes the capability mixins of the routes it has
+(`ListTests`, `RetrieveTests`, `CreateTests`, `UpdateTests`, `DeleteTests`, `BulkDeleteTests`, or
+`CrudTests` for all six), declares the resource (`collection`, `resource_type`, `resource_name`,
+`write_roles`, `create_body`, `update_body`, `invalid_body`, `update_answers_empty`) and a factory
+`make(world, organization)`; the mixins give it the envelope and error shapes, the
+cross-organization 404, the role refusals and the query-count check. No test is generated only
+to be skipped, and every class checks that it composes one mixin per route the URLconf has. Optional hooks:
 `caller`, `visible_row`, `foreign_row`, `get_create_body`, `get_update_body`, `assert_created`,
 `assert_updated`. The callers come from the `world` fixture (tests/conftest.py): by default the
 Manager of the customer organization; foreign rows live in `world.other_org`.
@@ -15,10 +17,12 @@ import uuid
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import Resolver404, resolve
 
 ERROR_KEYS = {"status", "status_text", "message", "errors"}
 META_KEYS = {"current_page", "per_page", "total_pages", "total_count"}
 LINK_KEYS = {"self", "first", "prev", "next", "last"}
+STANDARD_ACTIONS = {"list", "retrieve", "create", "update", "destroy", "bulk_destroy"}
 ROLE_USERS = {"Viewer": "viewer", "User": "user", "Manager": "manager", "Partner": "partner", "Admin": "admin"}
 
 
@@ -36,6 +40,19 @@ def assert_error(response, status, field=None):
     return body
 
 
+def routed_actions(collection):
+    """The standard actions the URLconf routes for a collection and its members."""
+    actions = set()
+    for path, methods in ((collection, ("get", "post", "delete")), (f"{collection}/{uuid.uuid4()}", ("get", "put", "delete"))):
+        try:
+            match = resolve(path)
+        except Resolver404:
+            continue
+        routed = getattr(match.func, "actions", {})
+        actions |= {routed[m] for m in methods if routed.get(m) in STANDARD_ACTIONS}
+    return actions
+
+
 def assert_resource(item, resource_type):
     assert set(item) >= {"id", "type", "attributes"}, item
     assert item["type"] == resource_type
@@ -51,11 +68,12 @@ def assert_list_envelope(body, resource_type):
         assert_resource(item, resource_type)
 
 
-class ApiResourceTests:
+class ResourceTestCase:
+    """The declarations and helpers every capability mixin below shares (it generates no test)."""
+
     collection = None          # "/v2/users"
     resource_type = None       # "user"
     resource_name = None       # body wrapper, "user"
-    endpoints = {"list", "get", "create", "update", "delete", "bulk_delete"}
     # Roles that may write; a dict {"create"|"update"|"delete": roles} when they differ per action.
     write_roles = ("Manager", "Partner", "Admin")
     update_answers_empty = False  # True for the documented `200 {}` updates
@@ -105,16 +123,22 @@ class ApiResourceTests:
         """The world's users whose role may not `action`, lowest role first."""
         return [getattr(world, ROLE_USERS[r]) for r in ROLE_USERS if r not in self.roles_for(action)]
 
-    def requires(self, endpoint):
-        if endpoint not in self.endpoints:
-            pytest.skip(f"{self.collection} has no {endpoint} endpoint")
-
     def client_for(self, api, world, action="list"):
         return api.as_user(self.caller(world, action))
 
-    # --- list ---
+    # --- the one test every resource class gets ---
+    def test_a_test_mixin_for_every_route_of_the_resource(self):
+        """The class composes exactly the capability mixins its routes need: a route added later
+        (or a mixin left out) fails here instead of going untested."""
+        routed = {ROUTE_MIXINS[action] for action in routed_actions(self.collection)}
+        composed = {mixin for mixin in ROUTE_MIXINS.values() if isinstance(self, mixin)}
+        assert {m.__name__ for m in composed} == {m.__name__ for m in routed}
+
+
+class ListTests(ResourceTestCase):
+    """GET <collection>: envelope, scoping, credentials, a query count that does not grow."""
+
     def test_list_envelope(self, api, world):
-        self.requires("list")
         self.make(world, self.caller(world).organization)
         response = self.client_for(api, world).get(self.collection)
         assert response.status_code == 200
@@ -124,18 +148,15 @@ class ApiResourceTests:
         assert (body["meta"]["current_page"], body["meta"]["per_page"]) == (1, 10)
 
     def test_list_hides_other_organizations(self, api, world):
-        self.requires("list")
         foreign = self.foreign_row(world)
         response = self.client_for(api, world).get(self.collection, {"per_page": 100})
         assert str(foreign.pk) not in {item["id"] for item in response.json()["data"]}
 
     def test_list_needs_credentials(self, api, world):
-        self.requires("list")
         assert_error(api.get(self.collection), 401)
 
     @pytest.mark.parametrize("role", ["admin", "partner", "manager"])
     def test_list_query_count_does_not_grow_with_page_size(self, api, world, role):
-        self.requires("list")
         caller = getattr(world, role)
         for _ in range(12):
             self.make(world, caller.organization)
@@ -149,9 +170,12 @@ class ApiResourceTests:
             counts.append(len(queries))
         assert counts[0] == counts[1], f"queries for per_page=5 vs 50: {counts}"
 
-    # --- get ---
+
+
+class RetrieveTests(ResourceTestCase):
+    """GET <collection>/{id}: the resource, trailing slash, 404s, credentials."""
+
     def test_get(self, api, world):
-        self.requires("get")
         row = self.make(world, self.caller(world).organization)
         response = self.client_for(api, world).get(self.member(row))
         body = response.json()
@@ -160,27 +184,26 @@ class ApiResourceTests:
         assert body["data"]["id"] == str(row.pk)
 
     def test_get_trailing_slash(self, api, world):
-        self.requires("get")
         row = self.make(world, self.caller(world).organization)
         assert self.client_for(api, world).get(self.member(row) + "/").status_code == 200
 
     def test_get_other_organization_is_404(self, api, world):
-        self.requires("get")
         assert_error(self.client_for(api, world).get(self.member(self.foreign_row(world))), 404)
 
     @pytest.mark.parametrize("raw_id", ["not-a-uuid", "12345", "7d4f1c2e-0b6a-4c8e-9f3a-5e2d1b0c9a87"])
     def test_get_malformed_or_unknown_id_is_404(self, api, world, raw_id):
-        self.requires("get")
         assert_error(self.client_for(api, world).get(f"{self.collection}/{raw_id}"), 404)
 
     def test_get_needs_credentials(self, api, world):
-        self.requires("get")
         row = self.make(world, world.customer)
         assert_error(api.get(self.member(row)), 401)
 
-    # --- create ---
+
+
+class CreateTests(ResourceTestCase):
+    """POST <collection>: 201, unwrapped bodies, 422 naming the field, roles below refused."""
+
     def test_create(self, api, world):
-        self.requires("create")
         response = self.client_for(api, world, "create").post(self.collection, self.wrap(self.get_create_body(world)))
         assert response.status_code == 201, response.content
         body = response.json()
@@ -191,24 +214,24 @@ class ApiResourceTests:
         assert read.status_code == 200
 
     def test_create_accepts_unwrapped_body(self, api, world):
-        self.requires("create")
         response = self.client_for(api, world, "create").post(self.collection, self.get_create_body(world))
         assert response.status_code == 201, response.content
 
     def test_create_invalid_is_422_naming_the_field(self, api, world):
-        self.requires("create")
         body, field = self.invalid_body
         base = {**self.get_create_body(world), **body}
         assert_error(self.client_for(api, world, "create").post(self.collection, self.wrap(base)), 422, field)
 
     def test_create_refused_to_roles_below(self, api, world):
-        self.requires("create")
         for user in self.denied_users(world, "create"):
             assert_error(api.as_user(user).post(self.collection, self.wrap(self.get_create_body(world))), 403)
 
-    # --- update ---
+
+
+class UpdateTests(ResourceTestCase):
+    """PUT <collection>/{id}: 200 (or the documented `{}`), 404s, roles, 422."""
+
     def test_update(self, api, world):
-        self.requires("update")
         row = self.make(world, self.caller(world, "update").organization)
         client = self.client_for(api, world, "update")
         response = client.put(self.member(row), self.wrap(self.get_update_body(world)))
@@ -221,36 +244,34 @@ class ApiResourceTests:
         self.assert_updated(read.json()["data"]["attributes"])
 
     def test_update_accepts_unwrapped_body(self, api, world):
-        self.requires("update")
         row, client = self.make(world, self.caller(world, "update").organization), self.client_for(api, world, "update")
         assert client.put(self.member(row), self.get_update_body(world)).status_code == 200
         self.assert_updated(client.get(self.member(row), self.detail_params).json()["data"]["attributes"])
 
     def test_update_other_organization_is_404(self, api, world):
-        self.requires("update")
         client = self.client_for(api, world, "update")
         assert_error(client.put(self.member(self.foreign_row(world)), self.wrap(self.get_update_body(world))), 404)
 
     def test_update_malformed_id_is_404(self, api, world):
-        self.requires("update")
         client = self.client_for(api, world, "update")
         assert_error(client.put(f"{self.collection}/nope", self.wrap(self.get_update_body(world))), 404)
 
     def test_update_refused_to_roles_below(self, api, world):
-        self.requires("update")
         for user in self.denied_users(world, "update"):
             row = self.visible_row(world, user)
             assert_error(api.as_user(user).put(self.member(row), self.wrap(self.get_update_body(world))), 403)
 
     def test_update_invalid_is_422_naming_the_field(self, api, world):
-        self.requires("update")
         body, field = self.invalid_body
         row = self.make(world, self.caller(world, "update").organization)
         assert_error(self.client_for(api, world, "update").put(self.member(row), self.wrap(body)), 422, field)
 
-    # --- delete ---
+
+
+class DeleteTests(ResourceTestCase):
+    """DELETE <collection>/{id}: 200 `{}`, foreign 404, roles below refused."""
+
     def test_delete(self, api, world):
-        self.requires("delete")
         row = self.make(world, self.caller(world, "delete").organization)
         client = self.client_for(api, world, "delete")
         response = client.delete(self.member(row))
@@ -259,21 +280,22 @@ class ApiResourceTests:
         assert_error(client.get(self.member(row)), 404)
 
     def test_delete_other_organization_is_404(self, api, world):
-        self.requires("delete")
         foreign = self.foreign_row(world)
         assert_error(self.client_for(api, world, "delete").delete(self.member(foreign)), 404)
         assert type(foreign).objects.filter(pk=foreign.pk).exists()
 
     def test_delete_refused_to_roles_below(self, api, world):
-        self.requires("delete")
         for user in self.denied_users(world, "delete"):
             row = self.visible_row(world, user)
             assert_error(api.as_user(user).delete(self.member(row)), 403)
             assert type(row).objects.filter(pk=row.pk).exists()
 
-    # --- bulk delete ---
+
+
+class BulkDeleteTests(ResourceTestCase):
+    """DELETE <collection> with `{"ids": [...]}`: counts, not_found, roles, 422."""
+
     def test_bulk_delete(self, api, world):
-        self.requires("bulk_delete")
         caller = self.caller(world, "delete")
         rows = [self.make(world, caller.organization) for _ in range(2)]
         foreign, unknown = self.foreign_row(world), str(uuid.uuid4())
@@ -289,11 +311,17 @@ class ApiResourceTests:
         assert type(foreign).objects.filter(pk=foreign.pk).exists()
 
     def test_bulk_delete_refused_to_roles_below(self, api, world):
-        self.requires("bulk_delete")
         for user in self.denied_users(world, "delete"):
             row = self.visible_row(world, user)
             assert_error(api.as_user(user).delete(self.collection, {"ids": [str(row.pk)]}), 403)
 
     def test_bulk_delete_ids_must_be_a_list(self, api, world):
-        self.requires("bulk_delete")
         assert_error(self.client_for(api, world, "delete").delete(self.collection, {"ids": "x"}), 422, "ids")
+
+
+ROUTE_MIXINS = {"list": ListTests, "retrieve": RetrieveTests, "create": CreateTests, "update": UpdateTests,
+                "destroy": DeleteTests, "bulk_destroy": BulkDeleteTests}
+
+
+class CrudTests(ListTests, RetrieveTests, CreateTests, UpdateTests, DeleteTests, BulkDeleteTests):
+    """A resource with every standard route."""

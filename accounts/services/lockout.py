@@ -14,10 +14,6 @@ from .tokens import revoke_other_sessions
 LOCK_DURATION = timedelta(days=365 * 100)  # until a staff member unlocks
 
 
-def is_locked(user):
-    return bool(user.locked_until and user.locked_until > timezone.now())
-
-
 @transaction.atomic
 def lock(user, actor):
     user.locked_until = timezone.now() + LOCK_DURATION

@@ -59,6 +59,3 @@ def recently_issued(user, purpose, seconds):
     since = timezone.now() - timedelta(seconds=seconds)
     return OneTimeToken.objects.filter(user=user, purpose=purpose, used_at__isnull=True, created_at__gt=since).exists()
 
-
-def retire(user, purpose):
-    OneTimeToken.objects.filter(user=user, purpose=purpose, used_at__isnull=True).update(used_at=timezone.now())

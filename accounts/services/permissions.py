@@ -1,5 +1,4 @@
-"""The permission flags of GET /v2/user/permissions, derived from the role (and, through
-`FLAG_PROVIDERS`, from the organization's plans once subscriptions register a provider)."""
+"""The permission flags of GET /v2/user/permissions, derived from the role."""
 
 from config.api.permissions import has_role
 
@@ -20,15 +19,9 @@ ROLE_MINIMUM = {
     "TARGET_CREATE_CREDENTIALS": "Manager",
 }
 
-# Callables (user) -> {flag: bool} that can only narrow the role-based flags (e.g. plan features).
-FLAG_PROVIDERS = []
-
 
 def permissions_for(user, names=None):
     flags = {name: name in ROLE_MINIMUM and has_role(user, ROLE_MINIMUM[name]) for name in PERMISSION_NAMES}
-    for provider in FLAG_PROVIDERS:
-        for name, allowed in provider(user).items():
-            flags[name] = flags.get(name, False) and allowed
     if names:
         flags = {name: flags.get(name, False) for name in names}
     return flags

@@ -7,18 +7,17 @@ import pytest
 from django.core import mail
 
 from accounts.models import User
-from tests.api_mixins import ApiResourceTests, assert_error, assert_list_envelope
+from tests.api_mixins import CrudTests, assert_error, assert_list_envelope
 from tests.conftest import PASSWORD
 from tests.factories import OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-class TestUsersResource(ApiResourceTests):
+class TestUsersResource(CrudTests):
     collection = "/v2/users"
     resource_type = "user"
     resource_name = "user"
-    endpoints = {"list", "get", "create", "update", "delete", "bulk_delete"}
     write_roles = ("Manager", "Partner", "Admin")
     update_answers_empty = True
     create_body = {"username": "newbie", "email": "newbie@example.com", "role": "User",

@@ -8,7 +8,7 @@ from django.core import mail
 
 from events.emit import emit
 from events.models import Notification, Whitelabel
-from tests.api_mixins import ApiResourceTests, assert_error, assert_list_envelope
+from tests.api_mixins import DeleteTests, ListTests, RetrieveTests, assert_error, assert_list_envelope
 from tests.events.conftest import run_worker
 
 
@@ -17,10 +17,9 @@ def make_notification(user, **extra):
     return Notification.objects.create(user=user, organization_id=user.organization_id, **{**values, **extra})
 
 
-class TestNotificationsApi(ApiResourceTests):
+class TestNotificationsApi(ListTests, RetrieveTests, DeleteTests):
     collection = "/v2/notifications"
     resource_type = "notification"
-    endpoints = {"list", "get", "delete"}
     write_roles = ("User", "Manager", "Partner", "Admin")
 
     def make(self, world, organization):

@@ -6,7 +6,15 @@ import uuid
 import pytest
 
 from events.models import Webhook, WebhookDelivery
-from tests.api_mixins import ApiResourceTests, assert_error, assert_list_envelope
+from tests.api_mixins import (
+    CreateTests,
+    DeleteTests,
+    ListTests,
+    RetrieveTests,
+    UpdateTests,
+    assert_error,
+    assert_list_envelope,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -19,11 +27,10 @@ def make_webhook(organization, **extra):
                                   events=["scan_completed"], **extra)
 
 
-class TestWebhooksApi(ApiResourceTests):
+class TestWebhooksApi(ListTests, RetrieveTests, CreateTests, UpdateTests, DeleteTests):
     collection = "/v2/webhooks"
     resource_type = "webhook"
     resource_name = "webhook"
-    endpoints = {"list", "get", "create", "update", "delete"}
     write_roles = ("Manager", "Partner", "Admin")
     create_body = {"name": "SIEM", "url": "https://93.184.215.14/cg", "events": ["scan_completed", "scan_failed"],
                    "secret": "abc"}

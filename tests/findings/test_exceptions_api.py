@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from findings.models import Finding, FindingException
-from tests.api_mixins import ApiResourceTests, assert_error, assert_list_envelope
+from tests.api_mixins import CrudTests, assert_error, assert_list_envelope
 
 from .factories import CheckInfoFactory, ExceptionFactory, FindingFactory, HostFactory
 
@@ -15,7 +15,7 @@ NVT = "1.3.6.1.4.1.60000.7.1"
 USERS_AND_ABOVE = ("User", "Manager", "Partner", "Admin")
 
 
-class TestExceptionResource(ApiResourceTests):
+class TestExceptionResource(CrudTests):
     collection = "/v2/exceptions"
     resource_type = "exception"
     resource_name = "exception"

@@ -134,12 +134,13 @@ def test_expiry_through_the_job(world, scanned, django_capture_on_commit_callbac
     assert expire_exceptions(now=soon + timedelta(days=1)) == 0
 
 
-def test_the_expiry_task(world, scanned):
-    from findings.tasks import expire_exceptions as task
+def test_the_expiry_is_a_periodic_job(world, scanned):
+    from operations.periodic import JOBS
 
+    job = next(job for job in JOBS if job.name == "exception expiry")
     create(world, new_severity=0.0, end_time=timezone.now() - timedelta(seconds=1))
     assert set(severities().values()) == {7.5}  # already past its end: never in force
-    assert task.call() == 1
+    assert job.run() == 1
     assert FindingException.objects.get().expired_at is not None
 
 

@@ -4,17 +4,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.api_mixins import ApiResourceTests, assert_error
+from tests.api_mixins import ListTests, RetrieveTests, assert_error
 
 from .factories import FindingFactory, HostFactory
 
 pytestmark = pytest.mark.usefixtures("subscribed")
 
 
-class TestHostResource(ApiResourceTests):
+class TestHostResource(ListTests, RetrieveTests):
     collection = "/v2/hosts"
     resource_type = "host"
-    endpoints = {"list", "get"}
 
     def make(self, world, organization):
         host = HostFactory(organization=organization)

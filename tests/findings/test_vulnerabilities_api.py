@@ -2,17 +2,16 @@
 
 import pytest
 
-from tests.api_mixins import ApiResourceTests, assert_error, assert_list_envelope
+from tests.api_mixins import ListTests, RetrieveTests, assert_error, assert_list_envelope
 
 from .factories import CheckInfoFactory, FindingFactory, HostFactory
 
 pytestmark = pytest.mark.usefixtures("subscribed")
 
 
-class TestVulnerabilityResource(ApiResourceTests):
+class TestVulnerabilityResource(ListTests, RetrieveTests):
     collection = "/v2/vulnerabilities"
     resource_type = "vulnerability"
-    endpoints = {"list", "get"}
 
     def make(self, world, organization):
         return FindingFactory(organization=organization)

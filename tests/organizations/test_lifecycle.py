@@ -1,5 +1,5 @@
 """The subscription lifecycle: expiry past the end date, auto-renewal, idempotence, the
-management command, the task, and the admin's cancel/extend actions."""
+management command, the periodic job, and the admin's cancel/extend actions."""
 
 from datetime import date
 from io import StringIO
@@ -9,10 +9,10 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from operations.periodic import JOBS
 from organizations.models import Subscription
 from organizations.services.lifecycle import run_subscription_lifecycle
 from organizations.services.limits import live_subscription
-from organizations.tasks import subscription_lifecycle
 
 from .conftest import give
 
@@ -140,9 +140,10 @@ def test_management_command_refuses_a_bad_date(monthly):
         call_command("subscription_lifecycle", "--today", "tomorrow")
 
 
-def test_the_periodic_task_runs_the_same_job(monthly):
+def test_the_scheduler_runs_the_same_job(monthly):
+    job = next(job for job in JOBS if job.name == "subscription lifecycle")
     with on("2024-02-11"):
-        assert subscription_lifecycle.call() == {"expired": 1, "renewed": 0}
+        assert job.run() == {"expired": 1, "renewed": 0}
 
 
 # --- admin actions (the same services) ---

@@ -5,18 +5,26 @@ import pytest
 
 from accounts.models import User
 from organizations.models import Organization
-from tests.api_mixins import ApiResourceTests, assert_error, assert_list_envelope, assert_resource
+from tests.api_mixins import (
+    CreateTests,
+    DeleteTests,
+    ListTests,
+    RetrieveTests,
+    UpdateTests,
+    assert_error,
+    assert_list_envelope,
+    assert_resource,
+)
 from tests.factories import OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 UNKNOWN_ID = "2c9d4e6f-8a1b-4c3d-9e5f-7a9b1c3d5e7f"  # fixed: xdist workers must collect the same ids
 
 
-class TestOrganizationsResource(ApiResourceTests):
+class TestOrganizationsResource(ListTests, RetrieveTests, CreateTests, UpdateTests, DeleteTests):
     collection = "/v2/organizations"
     resource_type = "organization"
     resource_name = "organization"
-    endpoints = {"list", "get", "create", "update", "delete"}
     write_roles = {"create": ("Partner", "Admin"), "update": ("Manager", "Partner", "Admin"),
                    "delete": ("Partner", "Admin")}
     update_answers_empty = True

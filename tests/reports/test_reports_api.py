@@ -6,7 +6,7 @@ import hashlib
 import pytest
 
 from reports.models import AdvancedReport, Report, ReportFile
-from tests.api_mixins import ApiResourceTests, assert_error
+from tests.api_mixins import BulkDeleteTests, CrudTests, DeleteTests, ListTests, RetrieveTests, assert_error
 
 from .conftest import make_run, run_db_worker_batch
 
@@ -19,17 +19,16 @@ def media(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-class TestReportResource(ApiResourceTests):
+class TestReportResource(ListTests, RetrieveTests, DeleteTests, BulkDeleteTests):
     collection = "/v2/reports"
     resource_type = "report"
-    endpoints = {"list", "get", "delete", "bulk_delete"}
     write_roles = ("User", "Manager", "Partner", "Admin")
 
     def make(self, world, organization):
         return make_run(organization, hosts=2, per_host=2)
 
 
-class TestAdvancedReportResource(ApiResourceTests):
+class TestAdvancedReportResource(CrudTests):
     collection = "/v2/advanced_reports"
     resource_type = "advanced_report"
     resource_name = "advanced_report"

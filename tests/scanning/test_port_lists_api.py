@@ -3,7 +3,7 @@
 import pytest
 
 from scanning.models import PortList
-from tests.api_mixins import ApiResourceTests, assert_error
+from tests.api_mixins import CreateTests, DeleteTests, ListTests, RetrieveTests, UpdateTests, assert_error
 
 from .factories import PortListFactory, TargetFactory
 
@@ -12,11 +12,10 @@ pytestmark = pytest.mark.usefixtures("subscribed")
 BUILTIN_NAMES = {"All IANA assigned TCP", "All TCP", "Top 100 TCP", "Top 1000 TCP", "All TCP and Top 100 UDP", "PCI ASV"}
 
 
-class TestPortListsApi(ApiResourceTests):
+class TestPortListsApi(ListTests, RetrieveTests, CreateTests, UpdateTests, DeleteTests):
     collection = "/v2/port_lists"
     resource_type = "port_list"
     resource_name = "port_list"
-    endpoints = {"list", "get", "create", "update", "delete"}
     write_roles = ("User", "Manager", "Partner", "Admin")  # PORT_LIST_CREATE
     create_body = {"name": "Web", "port_ranges": "T:80,443,8000-8010,U:53,161", "comment": "web and dns"}
     update_body = {"name": "Renamed", "port_ranges": "1-1024"}

@@ -120,7 +120,7 @@ def test_only_staff_set_it_in_the_admin_and_it_is_audited(client, api, world):
 
 
 def test_seed_demo_grants_the_demo_customer_loopback_and_nobody_else(db, catalogue, builtins):
-    from organizations.demo import seed_demo
+    from demo.seed import seed_demo
     from organizations.models import Organization
 
     result = seed_demo("demo-password-123")

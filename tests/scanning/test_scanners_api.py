@@ -4,18 +4,25 @@ import pytest
 
 from scanning.models import Scanner, ScanProfile
 from scanning.version import ENGINE_VERSION
-from tests.api_mixins import ApiResourceTests, assert_error, assert_list_envelope
+from tests.api_mixins import (
+    CreateTests,
+    DeleteTests,
+    ListTests,
+    RetrieveTests,
+    UpdateTests,
+    assert_error,
+    assert_list_envelope,
+)
 
 from .factories import ScanFactory, ScannerFactory
 
 pytestmark = pytest.mark.usefixtures("subscribed")
 
 
-class TestScannersApi(ApiResourceTests):
+class TestScannersApi(ListTests, RetrieveTests, CreateTests, UpdateTests, DeleteTests):
     collection = "/v2/scanners"
     resource_type = "scanner"
     resource_name = "scanner"
-    endpoints = {"list", "get", "create", "update", "delete"}
     write_roles = ("Manager", "Partner", "Admin")
     create_body = {"name": "Greenbone DMZ", "type": "gvm", "host": "gvm.example.com", "port": 9390,
                    "credential": "gmp-secret", "comment": "in the DMZ"}

@@ -3,14 +3,14 @@
 import pytest
 
 from scanning.models import Scan, Scanner, ScanProfile
-from tests.api_mixins import ApiResourceTests, assert_error
+from tests.api_mixins import CrudTests, assert_error
 
 from .factories import ScanFactory, ScannerFactory, ScanRunFactory, ScheduleFactory, TargetFactory
 
 pytestmark = pytest.mark.usefixtures("subscribed")
 
 
-class TestScansApi(ApiResourceTests):
+class TestScansApi(CrudTests):
     collection = "/v2/scans"
     resource_type = "scan"
     resource_name = "scan"

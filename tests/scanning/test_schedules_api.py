@@ -4,14 +4,14 @@ import pytest
 import time_machine
 
 from scanning.models import Scan, Schedule
-from tests.api_mixins import ApiResourceTests, assert_error
+from tests.api_mixins import CrudTests, assert_error
 
 from .factories import ScanFactory, ScheduleFactory
 
 pytestmark = pytest.mark.usefixtures("subscribed")
 
 
-class TestSchedulesApi(ApiResourceTests):
+class TestSchedulesApi(CrudTests):
     collection = "/v2/schedules"
     resource_type = "schedule"
     resource_name = "schedule"

@@ -3,14 +3,14 @@
 import pytest
 
 from scanning.models import Target
-from tests.api_mixins import ApiResourceTests, assert_error
+from tests.api_mixins import CrudTests, assert_error
 
 from .factories import PortListFactory, ScanFactory, ScanRunFactory, TargetFactory
 
 pytestmark = pytest.mark.usefixtures("subscribed")
 
 
-class TestTargetsApi(ApiResourceTests):
+class TestTargetsApi(CrudTests):
     collection = "/v2/targets"
     resource_type = "target"
     resource_name = "target"

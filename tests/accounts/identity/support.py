@@ -1,5 +1,5 @@
-"""Helpers for the identity tests: TOTP codes from the stored (encrypted) secret, the file SMS
-backend's outbox, links and tokens out of the locmem e-mail outbox."""
+"""Helpers for the identity tests: the file SMS backend's outbox, links and tokens out of the
+locmem e-mail outbox."""
 
 import json
 import re
@@ -8,17 +8,9 @@ from datetime import UTC, datetime
 import pyotp
 from django.core import mail
 
-from accounts.models import TotpDevice
-from config.crypto import decrypt
 from tests.conftest import PASSWORD
 
 START = datetime(2026, 3, 2, 9, 0, 10, tzinfo=UTC)  # 10 s into a 30 s TOTP window
-
-
-def totp_code(user, secret=None):
-    """The current code of the user's authenticator app (read back from the encrypted secret)."""
-    secret = secret or decrypt(TotpDevice.objects.get(user=user).encrypted_secret)
-    return pyotp.TOTP(secret).now()
 
 
 class SmsFiles:

@@ -9,12 +9,10 @@ from organizations.models import Organization, Plan
 from organizations.services import staff_organization
 from organizations.services.limits import live_subscription
 from organizations.services.subscriptions import PlanRequest, subscribe
+from scanning.models import PortList, Scan, Scanner, ScanProfile, Target
 
 DEMO_KEY_NAME = "Demo key"
 DEMO_SCAN_ALLOWANCE = "127.0.0.1/32"
-
-# Extra seeding steps other apps register (subscriptions, scanning): callables (result) -> None.
-DEMO_STEPS = []
 
 
 def _user(username, role, organization, password):
@@ -62,13 +60,28 @@ def seed_demo(password):
     if not ApiKey.objects.filter(name=DEMO_KEY_NAME, organization=staff).exists():
         _key, secret = create_api_key(name=DEMO_KEY_NAME, organization=staff)
     result = {"users": users, "api_key": secret, "partner": partner, "customer": customer, "staff": staff}
-    for step in DEMO_STEPS:
-        step(result)
+    _seed_scanning(result)
     return result
-
 
 
 def _subscribe_demo(organization, plan_codes):
     for plan in Plan.objects.select_related("product").filter(code__in=plan_codes):
         if live_subscription(organization, plan.product.code) is None:
             subscribe(None, organization, PlanRequest(plan=plan, auto_renewal=True))
+
+
+def _seed_scanning(result):
+    """A target for this machine and a scan of it, for the customer's Manager."""
+    manager = next(u for u in result["users"] if u.username == "manager")
+    organization = result["customer"]
+    port_list = PortList.objects.get(predefined=True, name="Top 100 TCP")
+    target, _ = Target.objects.get_or_create(
+        organization=organization, product="pci", name="This machine (demo)",
+        defaults={"hosts": "127.0.0.1", "host_count": 1, "port_list": port_list, "created_by": manager,
+                  "alive_test": "consider_alive", "comment": "Scans the demo server itself."},
+    )
+    Scan.objects.get_or_create(
+        organization=organization, product="pci", name="Demo scan",
+        defaults={"target": target, "scan_profile": ScanProfile.objects.get(name="Full and fast"),
+                  "scanner": Scanner.objects.get(predefined=True, type="builtin"), "created_by": manager},
+    )
