@@ -128,3 +128,18 @@ def test_another_organizations_exception_is_404(api, world, seeded):
     assert ok(client.put("/v2/exceptions/reset", {"ids": [foreign]}))["not_found"] == [foreign]
     assert ok(client.delete("/v2/exceptions", {"ids": [foreign]}))["deleted"] == 0
     assert data(api.as_user(world.other_user).get(f"/v2/exceptions/{foreign}"))["attributes"]["active"] is True
+
+
+@pytest.mark.parametrize("fields, attribute, expected", [
+    ({"port": 443}, "port", "443/tcp"), ({"port": "443"}, "port", "443/tcp"), ({"end_time": ""}, "end_time", None),
+    ({"scan": ""}, "scan", None), ({"task": ""}, "scan", None), ({"end_time": "2030-01-01"}, "end_time", "2030-01-01T00:00:00.000Z"),
+    ({"end_time": "2030-01-01T10:00:00+02:00"}, "end_time", "2030-01-01T08:00:00.000Z"),
+    ({"hosts": "192.0.2.10, 192.0.2.11"}, "hosts", ["192.0.2.10", "192.0.2.11"]),
+])
+def test_create_takes_the_values_clients_send(api, world, seeded, fields, attribute, expected):
+    assert data(create(api.as_user(world.user), **fields), 201)["attributes"][attribute] == expected
+
+
+@pytest.mark.parametrize("port", [0, 70000, True, 44.3])
+def test_a_port_number_out_of_range_or_not_an_integer_is_a_422(api, world, seeded, port):
+    assert_error(create(api.as_user(world.user), port=port), 422, "port")
