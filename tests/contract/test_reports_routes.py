@@ -124,3 +124,22 @@ def test_advanced_reports(api, world, seeded):
     assert_error(api.as_user(world.viewer).post("/v2/advanced_reports", {"name": "x"}), 403)
     assert_error(api.as_user(world.other_manager).get(path), 404)
     assert ok(client.delete("/v2/advanced_reports", {"ids": [created["id"]]}))["deleted"] == 1
+
+
+@pytest.mark.django_db(transaction=True)  # the real worker commits and closes connections
+def test_report_generated_is_sent_for_run_reports_and_advanced_reports(api, world, seeded, settings):
+    # scanning.md, Reports: "`report_generated` is emitted when a file is ready"
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+    manager = api.as_user(world.manager)
+    hook = data(manager.post("/v2/webhooks", {"webhook": {"name": "h", "url": "http://127.0.0.1:9/hook",
+                                                          "events": ["report_generated"]}}), 201)
+    report = report_of(manager, seeded)
+    advanced = data(manager.post("/v2/advanced_reports", {"advanced_report": {"name": "All", "format": "csv"}}), 201)
+    ok(manager.post(f"/v2/reports/{report['id']}/generate", {"report": {"format": "csv"}}), 202)
+    ok(manager.post(f"/v2/advanced_reports/{advanced['id']}/generate", {}), 202)
+    run_db_worker_batch()
+    deliveries = data(manager.get(f"/v2/webhooks/{hook['id']}/deliveries"))
+    sent = {d["attributes"]["payload"]["data"]["id"]: d["attributes"]["payload"]["data"] for d in deliveries}
+    assert set(sent) == {report["id"], advanced["id"]}
+    assert sent[report["id"]]["format"] == sent[advanced["id"]]["format"] == "csv"
+    assert sent[advanced["id"]]["name"] == "All"
