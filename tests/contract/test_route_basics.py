@@ -49,3 +49,16 @@ def test_lists_take_the_quarter_form_of_relative_date_range(api, world, seeded, 
     assert ok(api.as_user(world.viewer).get(path, {"relative_date_range": "1q2020"}))["data"] == []
     assert_error(api.as_user(world.viewer).get(path, {"relative_date_range": "1d", "date_range_start": "2020-01-01"}),
                  422, "relative_date_range")
+
+
+def test_a_partner_sees_its_customers_findings_and_the_customer_not_the_partners(api, world, seeded):
+    # conventions.md, Tenancy: a partner user also sees the records of its customer organizations
+    customer_ids = {i["id"] for i in data(api.as_user(world.viewer).get("/v2/vulnerabilities", {"per_page": 100}))}
+    partner = api.as_user(world.partner)
+    assert customer_ids <= {i["id"] for i in data(partner.get("/v2/vulnerabilities", {"per_page": 100}))}
+    finding = sorted(customer_ids)[0]
+    assert data(partner.get(f"/v2/vulnerabilities/{finding}"))["id"] == finding
+    report = data(api.as_user(world.viewer).get("/v2/reports"))[0]["id"]
+    assert data(partner.get(f"/v2/reports/{report}"))["id"] == report
+    assert data(api.as_user(world.admin).get(f"/v2/vulnerabilities/{finding}"))["id"] == finding
+    assert_error(api.as_user(world.other_user).get(f"/v2/vulnerabilities/{finding}"), 404)
