@@ -7,7 +7,8 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from events.registry import register_serializer
-        from reports.api.serializers import ReportSerializer
-        from reports.models import Report
+        from reports.api.serializers import AdvancedReportSerializer, ReportSerializer
+        from reports.models import AdvancedReport, Report
 
         register_serializer(Report, ReportSerializer)
+        register_serializer(AdvancedReport, AdvancedReportSerializer)

@@ -38,6 +38,8 @@ class PortField(StrictCharField):
     """`port`: `443/tcp`, `443` (tcp), `general/tcp`; blank = every port."""
 
     def to_internal_value(self, data):
+        if isinstance(data, int) and not isinstance(data, bool):  # a JSON number is a TCP port
+            data = str(data)
         text = super().to_internal_value(data).strip().lower()
         if not text:
             return ""
@@ -69,6 +71,13 @@ class ExceptionInput(serializers.Serializer):
     new_severity = SeverityField(required=False)
     end_time = serializers.DateTimeField(required=False, allow_null=True)
     active = serializers.BooleanField(required=False)
+
+    BLANK_IS_NULL = ("scan", "task", "end_time")  # "" means none, as Rails-style clients send it
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict) and any(data.get(name) == "" for name in self.BLANK_IS_NULL):
+            data = {**data, **{name: None for name in self.BLANK_IS_NULL if data.get(name) == ""}}
+        return super().to_internal_value(data)
 
     def validate_nvt(self, value):
         if not value.strip():

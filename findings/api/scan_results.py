@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from config.api.uuids import parse_uuid
 from findings.api.params import min_qod
-from findings.api.serializers import ResultSerializer
+from findings.api.serializers import ResultSerializer, port_label
 from findings.filtersets import ResultFilterSet
 from findings.models import Result
 from findings.services import statistics
@@ -34,6 +34,16 @@ class ScanResultsMixin:
         """Counts of the listed run hosts from that run's results (GET /v2/scans/{id}/hosts)."""
         results = statistics.counted(self._results(run).filter(ip__in=ips), min_qod(self.request.query_params))
         return statistics.counts_by(results, "ip")
+
+    def run_host_vulnerabilities(self, run_id, ip):
+        """One run host's results (GET /v2/scans/{id}/hosts/{host_id}), in the shape the inventory
+        host lists its findings; the ids are those of /v2/scans/{id}/vulnerabilities/{id}."""
+        results = statistics.counted(Result.objects.filter(run_id=run_id, ip=ip), min_qod(self.request.query_params))
+        return [
+            {"id": str(r.pk), "name": r.name or r.check_info.name, "nvt": r.nvt, "port": port_label(r),
+             "severity": r.severity, "severity_level": r.severity_level, "delta": r.delta, "qod": r.qod}
+            for r in results.select_related("check_info").order_by("-severity", "nvt", "pk")
+        ]
 
     @action(detail=True, methods=["get"])
     def vulnerabilities(self, request, pk=None):

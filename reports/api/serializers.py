@@ -24,6 +24,7 @@ class ReportSerializer(ResourceSerializer):
 
     def attributes(self, r):
         return {
+            "scan": {"id": str(r.scan_id)}, "history": {"id": str(r.run_id)},  # resources.md report
             "scan_id": str(r.scan_id), "history_id": str(r.run_id), "status": r.status, "pci_status": r.pci_status,
             "severity_counts": r.severity_counts, "max_severity": r.max_severity, "host_count": r.host_count,
             "files": files_of(r), "created_at": iso_timestamp(r.created_at), "updated_at": iso_timestamp(r.updated_at),

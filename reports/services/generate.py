@@ -89,9 +89,10 @@ def build_file(file_id) -> ReportFile | None:
     owner = file.report or file.advanced_report
     if file.advanced_report_id:
         type(owner).objects.filter(pk=owner.pk).update(last_generated_at=now)
-    if file.report_id:
-        transaction.on_commit(lambda: emit("report_generated", file.report, organization=file.report.organization,
-                                           format=file.format, type=file.type, sha256=digest))
+        owner.last_generated_at = now  # the event below carries it
+    # scanning.md, Reports: `report_generated` when a file is ready, a run's report or an advanced one.
+    transaction.on_commit(lambda: emit("report_generated", owner, organization=owner.organization,
+                                       format=file.format, type=file.type, sha256=digest))
     return file
 
 

@@ -109,5 +109,6 @@ class ScanViewSet(ScanImportMixin, ScanResultsMixin, BulkDestroyMixin, ModelReso
         host = RunHost.objects.filter(run__scan=scan, pk=parse_uuid(host_id)).first() if parse_uuid(host_id) else None
         if host is None:
             raise Http404
-        context = {"host_counts": self.run_host_counts(host.run_id, [host.ip])}
+        context = {"host_counts": self.run_host_counts(host.run_id, [host.ip]),
+                   "vulnerabilities": self.run_host_vulnerabilities(host.run_id, host.ip)}
         return Response({"data": RunHostSerializer(host, context=context).data})

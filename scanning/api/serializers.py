@@ -169,12 +169,15 @@ class RunHostSerializer(ResourceSerializer):
         fields = ("id",)
 
     def attributes(self, h):
-        return {
+        attributes = {
             "ip": h.ip, "hostname": h.hostname or None, "alive": h.alive, "os": h.os or None, "mac": h.mac or None,
             "first_seen": iso_timestamp(h.created_at), "last_seen": iso_timestamp(h.created_at),
             "ports": [{k: p.get(k) for k in ("port", "protocol", "service", "product", "version", "cpe", "tls")} for p in h.ports],
             **self.context.get("host_counts", {}).get(h.ip, NO_FINDINGS_ON_HOST),
         }
+        if "vulnerabilities" in self.context:  # the detail route: the run's results on this host
+            attributes["vulnerabilities"] = self.context["vulnerabilities"]
+        return attributes
 
 
 NO_FINDINGS_ON_HOST = {"vulnerability_count": 0, "severity_counts": empty_counts(), "max_severity": None}
