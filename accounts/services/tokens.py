@@ -26,13 +26,28 @@ def issue_session_token(user, *, ip=None, user_agent="", impersonator=None, ttl=
     return jwt.encode(claims, settings.JWT_SECRET, algorithm=ALGORITHM), session
 
 
-def session_for_token(token):
-    """The live SessionToken (with its user) of a bearer token, or None."""
+def token_claims(token):
+    """(jti, sub) of a bearer token whose signature and expiry hold, or None. Whether its session
+    is still live is a database question (`session_for_token`, `credentials`)."""
     try:
         claims = jwt.decode(token, settings.JWT_SECRET, algorithms=[ALGORITHM], options={"require": ["exp", "jti", "sub"]})
-        jti = uuid.UUID(claims["jti"])
-    except (jwt.PyJWTError, ValueError, TypeError):
+        return uuid.UUID(claims["jti"]), str(claims["sub"])
+    except (jwt.PyJWTError, ValueError, TypeError, AttributeError):
         return None
+
+
+def session_is_usable(session, sub):
+    """The session (with its user) found for a token's `jti` belongs to the token's subject, and
+    that user may still sign in."""
+    return session is not None and str(session.user_id) == sub and session.user.is_active
+
+
+def session_for_token(token):
+    """The live SessionToken (with its user) of a bearer token, or None."""
+    claims = token_claims(token)
+    if claims is None:
+        return None
+    jti, sub = claims
     try:
         # get(), not first(): a primary-key lookup needs no ORDER BY, which is costly to compile.
         session = SessionToken.objects.select_related("user").get(
@@ -40,9 +55,7 @@ def session_for_token(token):
         )
     except SessionToken.DoesNotExist:
         return None
-    if str(session.user_id) != claims["sub"] or not session.user.is_active:
-        return None
-    return session
+    return session if session_is_usable(session, sub) else None
 
 
 def revoke_session(session):
