@@ -200,6 +200,9 @@ REST_FRAMEWORK = {
         "user": env.str("THROTTLE_USER_RATE", default="1200/min"),
         "anon": env.str("THROTTLE_ANON_RATE", default="120/min"),
     },
+    # Proxies in front of the app whose X-Forwarded-For entries are trusted for the per-address
+    # rate. 0: the connecting address (REMOTE_ADDR), never a header a client can make up.
+    "NUM_PROXIES": env.int("THROTTLE_TRUSTED_PROXIES", default=0),
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
