@@ -97,16 +97,18 @@ class Account:
 # (weight, action): the mix of one signed-in client; writes only for roles that may write.
 READS = [(12, "me"), (10, "targets_list"), (8, "scans_list"), (5, "users_list"), (10, "target_detail"),
          (8, "scan_detail"), (5, "histories_list"), (5, "vulnerabilities_list"), (4, "hosts_list"),
-         (1, "sign_in")]
+         (0.5, "sign_in")]
 WRITES = [(6, "target_create"), (3, "target_update"), (4, "scan_create"), (2, "scan_start")]
 EXPECTED = {"target_create": 201, "scan_create": 201}
 
 
 class Client:
-    def __init__(self, number, account, api_key, host, port, results, think, ramp):
+    def __init__(self, number, account, api_key, token, host, port, results, think, ramp):
         self.number, self.account, self.results, self.think, self.ramp = number, account, results, think, ramp
         self.connection = Connection(host, port)
         self.headers = {"X-API-KEY": api_key}
+        if token:  # a returning client: signed in earlier (a token lives JWT_TTL, a day by default)
+            self.headers["Authorization"] = f"Bearer {token}"
         self.random = random.Random(number)
         mix = READS + (WRITES if account.role != "Viewer" else [])
         self.actions = [name for _, name in mix]
@@ -131,7 +133,8 @@ class Client:
 
     async def run(self, deadline):
         await asyncio.sleep(self.random.uniform(0, self.ramp))  # clients arrive spread out, as people do
-        await self.sign_in()
+        if "Authorization" not in self.headers:
+            await self.sign_in()
         await self.refresh_ids()
         while time.monotonic() < deadline:
             action = self.random.choices(self.actions, self.weights)[0]
@@ -222,10 +225,11 @@ class Client:
                 self.results.started_scans.add(scan_id)
 
 
-async def drive(accounts, api_key, host, port, clients, seconds, think, ramp):
+async def drive(accounts, api_key, tokens, host, port, clients, seconds, think, ramp):
+    """`tokens[n]`: client n's bearer token from an earlier sign-in, or None (it signs in first)."""
     results = Results()
     deadline = time.monotonic() + seconds
-    swarm = [Client(n, accounts[n % len(accounts)], api_key, host, port, results, think, ramp)
+    swarm = [Client(n, accounts[n % len(accounts)], api_key, tokens[n], host, port, results, think, ramp)
              for n in range(clients)]
     started = time.monotonic()
     await asyncio.gather(*(client.run(deadline) for client in swarm))

@@ -54,6 +54,18 @@ def seed(organizations, password):
     return accounts, api_key
 
 
+def earlier_sessions(accounts, clients, signing_in):
+    """Bearer tokens of the clients that signed in before the test (None for those that sign in
+    during it: every n-th client, n = 1 / signing_in)."""
+    from accounts.models import User
+    from accounts.services.tokens import issue_session_token
+
+    users = {u.username: u for u in User.objects.filter(username__in=[a.username for a in accounts])}
+    every = round(1 / signing_in) if signing_in > 0 else 0
+    return [None if every and n % every == 0 else issue_session_token(users[accounts[n % len(accounts)].username])[0]
+            for n in range(clients)]
+
+
 def check(results):
     """A list of inconsistencies (empty when the database holds exactly what clients saw)."""
     from scanning.models import Scan, ScanRun, Target
