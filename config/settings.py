@@ -97,7 +97,17 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+def cache_from_url(url):
+    """django-environ's cache config, with the URL's `?key_prefix=`, `timeout=` and `version=` under
+    the names Django reads (it passes them lowercase, and Django would silently ignore them)."""
+    config = environ.Env.cache_url_config(url)
+    for name in ("key_prefix", "timeout", "version"):
+        if name in config:
+            config[name.upper()] = config.pop(name)
+    return config
+
+
+CACHES = {"default": cache_from_url(env.str("CACHE_URL", default="locmemcache://"))}
 
 AUTH_USER_MODEL = "accounts.User"
 PASSWORD_HASHERS = [

@@ -6,7 +6,7 @@ from config.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Local memory, unless a test's server processes must share one (TEST_CACHE_URL=redis://...).
-CACHES = {"default": env.cache("TEST_CACHE_URL", default="locmemcache://")}  # noqa: F405
+CACHES = {"default": cache_from_url(env.str("TEST_CACHE_URL", default="locmemcache://"))}  # noqa: F405
 DEBUG = False
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False

@@ -31,6 +31,7 @@ class KeyAndSession:
 @dataclass(frozen=True)
 class _Statement:
     sql: str
+    leading_params: list  # of the product expression, before the statement's own parameters
     compiler: object  # applies the ORM's converters, for this connection
     converters: dict
 
@@ -52,6 +53,7 @@ def _statement(connection):
 
 def _write_statement(connection):
     from organizations.models import Organization, OrganizationLink
+    from organizations.services.products import current_product_sql
 
     quote = connection.ops.quote_name
     table = {model: quote(model._meta.db_table) for model in (ApiKey, SessionToken, User, Organization,
@@ -60,6 +62,8 @@ def _write_statement(connection):
     session_fields, session_columns = _columns(SessionToken, "s", quote)
     user_fields, user_columns = _columns(User, "u", quote)
     staff, org_id, user_org = (quote("is_staff_organization"), quote("organization_id"), quote("organization_id"))
+    # the user's product context (User.current_product), which scoped lists read next
+    product, product_params = current_product_sql("u", quote)
     # Only quoted table and column names from the models go into the text; values are parameters.
     sql = (
         f"SELECT {', '.join(key_columns + session_columns + user_columns)}, o.{staff}, "  # noqa: S608
@@ -67,7 +71,8 @@ def _write_statement(connection):
         # holds every organization with each of its ancestors, itself included)
         f"CASE WHEN k.{quote('user_id')} IS NULL THEN (u.{user_org} = k.{org_id} OR EXISTS("
         f"SELECT 1 FROM {table[OrganizationLink]} l WHERE l.{quote('organization_id')} = u.{user_org} "
-        f"AND l.{quote('ancestor_id')} = k.{org_id})) END "
+        f"AND l.{quote('ancestor_id')} = k.{org_id})) END, "
+        f"CASE WHEN u.{quote('id')} IS NOT NULL THEN {product} END "
         f"FROM {table[ApiKey]} k INNER JOIN {table[Organization]} o ON o.{quote('id')} = k.{org_id} "
         f"LEFT JOIN {table[SessionToken]} s ON s.{quote('jti')} = %s AND s.{quote('revoked_at')} IS NULL "
         f"AND s.{quote('expires_at')} > %s "
@@ -77,7 +82,7 @@ def _write_statement(connection):
     fields = key_fields + session_fields + user_fields
     compiler = connection.ops.compiler("SQLCompiler")(Query(None), connection, connection.alias)
     converters = compiler.get_converters([field.get_col(field.model._meta.db_table) for field in fields])
-    return _Statement(sql, compiler, converters)
+    return _Statement(sql, product_params, compiler, converters)
 
 
 def find_key_and_session(key_hash, jti, *, using="default"):
@@ -88,6 +93,7 @@ def find_key_and_session(key_hash, jti, *, using="default"):
     statement = _statement(connection)
     now = timezone.now()
     params = [
+        *statement.leading_params,
         SessionToken._meta.pk.get_db_prep_value(jti, connection),
         SessionToken._meta.get_field("expires_at").get_db_prep_value(now, connection),
         key_hash,
@@ -98,6 +104,7 @@ def find_key_and_session(key_hash, jti, *, using="default"):
     if row is None:
         return None
     values = list(row)
+    current_product = values.pop()
     platform_key, covers = values.pop(-2), values.pop(-1)
     [values] = statement.compiler.apply_converters([values], statement.converters)
     key_count, session_count = len(ApiKey._meta.concrete_fields), len(SessionToken._meta.concrete_fields)
@@ -108,6 +115,7 @@ def find_key_and_session(key_hash, jti, *, using="default"):
         return KeyAndSession(api_key, None, False)
     session = SessionToken.from_db(using, None, session_values)
     session.user = User.from_db(using, None, values[key_count + session_count :])
+    session.user._current_product = current_product  # what User.current_product() would query
     if api_key.user_id is not None:
         covered = api_key.user_id == session.user_id
     else:
