@@ -23,6 +23,16 @@ class ScanViewSet(ScanImportMixin, ScanResultsMixin, BulkDestroyMixin, ScanningV
     resource_name = "scan"
     search_fields = {"name": "name", "status": "status", "target_id": "target_id", "schedule_id": "schedule_id"}
     sort_fields = ("name", "created_at", "last_run_at", "next_run_at", "status")
+    listing_actions = ("list", "upcoming", "recent", "running")
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action in self.listing_actions:
+            # A listed scan shows only the names of its target, profile, scanner and schedule:
+            # reading (and converting) those whole records was most of a page's time.
+            related = ("target__name", "scan_profile__name", "scanner__name", "schedule__name")
+            queryset = queryset.only(*(field.name for field in Scan._meta.concrete_fields), *related)
+        return queryset
 
     def create(self, request):
         return self.respond(scans.create_scan(request.user, dict(self.validated())), status=201)
