@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from config.api.rows import only_related
 from findings.api.base import FindingsViewSet
 from findings.api.params import search_cve, search_host, search_port
 from findings.api.serializers import HostSerializer, VulnerabilitySerializer
@@ -25,7 +26,8 @@ class VulnerabilityViewSet(FindingsViewSet):
                 "scan_id": self.visible_scan_search()}
 
     def list(self, request):
-        return self.respond_list(self.filter_queryset(self.get_queryset()).filter(qod__gte=self.min_qod))
+        queryset = self.filter_queryset(self.get_queryset()).filter(qod__gte=self.min_qod)
+        return self.respond_list(only_related(queryset, "check_info", "host__ip", "host__hostname"))
 
     def retrieve(self, request, pk=None):
         return self.respond(self.get_object())

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from config.api.rows import only_related
 from config.api.uuids import parse_uuid
 from config.api.viewsets import BulkDestroyMixin
 from findings.api.imports import ScanImportMixin
@@ -30,8 +31,7 @@ class ScanViewSet(ScanImportMixin, ScanResultsMixin, BulkDestroyMixin, ScanningV
         if self.action in self.listing_actions:
             # A listed scan shows only the names of its target, profile, scanner and schedule:
             # reading (and converting) those whole records was most of a page's time.
-            related = ("target__name", "scan_profile__name", "scanner__name", "schedule__name")
-            queryset = queryset.only(*(field.name for field in Scan._meta.concrete_fields), *related)
+            queryset = only_related(queryset, "target__name", "scan_profile__name", "scanner__name", "schedule__name")
         return queryset
 
     def create(self, request):

@@ -3,6 +3,7 @@ from rest_framework.response import Response
 
 from accounts.services.permissions import permissions_for
 from config.api.errors import Forbidden, InvalidInput
+from config.api.rows import only_related
 from config.api.viewsets import BulkDestroyMixin
 from scanning.api.base import ScanningViewSet
 from scanning.api.inputs import PortListInput, ScannerInput, ScheduleInput, TargetInput
@@ -40,7 +41,7 @@ class TargetViewSet(BulkDestroyMixin, ScanningViewSet):
         return context
 
     def respond_list(self, queryset):
-        page = self.paginate_queryset(queryset)
+        page = self.paginate_queryset(only_related(queryset, "port_list__name"))  # the list shows its name
         context = {**self.get_serializer_context(), "in_use_ids": in_use_ids("target_id", [t.pk for t in page])}
         return self.get_paginated_response(TargetSerializer(page, many=True, context=context).data)
 
@@ -170,7 +171,7 @@ class ScheduleViewSet(BulkDestroyMixin, ScanningViewSet):
     sort_fields = ("name", "created_at", "next_run_at")
 
     def respond_list(self, queryset):
-        page = self.paginate_queryset(queryset)
+        page = self.paginate_queryset(only_related(queryset, "port_list__name"))  # the list shows its name
         context = {**self.get_serializer_context(), "in_use_ids": in_use_ids("schedule_id", [s.pk for s in page])}
         return self.get_paginated_response(ScheduleSerializer(page, many=True, context=context).data)
 
