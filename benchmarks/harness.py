@@ -20,6 +20,7 @@ from benchmarks.clocks import CpuClock
 class Pair:
     caller: str
     resource: str
+    path: str = ""  # the real route when it is not /v2/<resource> ({scan}: the seeded scan's id)
 
     @property
     def real(self):
@@ -30,10 +31,14 @@ class Pair:
         return f"bare {self.resource}" + (" (partner scope)" if self.caller == "Partner" else "")
 
     def endpoint(self, per_page):
-        return f"GET /v2/{self.resource}?per_page={per_page}"
+        return f"GET {self.path or '/v2/' + self.resource}?per_page={per_page}"
 
 
 PAIRS = [Pair(caller, resource) for caller in ("Admin", "Partner") for resource in ("users", "organizations")]
+# The scanning and findings lists, as a customer's Manager sees them (organization and product).
+RESOURCE_PAIRS = [Pair("Manager", "targets"), Pair("Manager", "scans"),
+                  Pair("Manager", "histories", "/v2/scans/{scan}/histories"),
+                  Pair("Manager", "vulnerabilities"), Pair("Manager", "hosts")]
 
 
 @dataclass
@@ -104,8 +109,9 @@ class ScratchDatabase:
 
 
 class Benchmark:
-    def __init__(self, rows, per_page):
+    def __init__(self, rows, per_page, pairs=None):
         self.rows, self.per_page = rows, per_page
+        self.pairs = pairs or PAIRS + RESOURCE_PAIRS
         self.cases = {}
 
     def prepare(self):
@@ -115,20 +121,24 @@ class Benchmark:
 
         from benchmarks import urls
         from benchmarks.seed import seed
+        from benchmarks.seed_resources import seed_resources
 
         call_command("migrate", verbosity=0)
         seeded = seed(self.rows)
+        manager, scan_id = seed_resources(self.rows, seeded.api_key)
         with connection.cursor() as cursor:
             # Planner statistics and (PostgreSQL) the visibility map, as autovacuum keeps them on a
             # live database; without them fresh bulk-loaded tables get poor plans and slow counts.
             cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
         urls.SCOPES["partner"] = seeded.partner_scope
+        urls.SCOPES["manager"] = {"organization_id": manager.user.organization_id, "product": manager.user.active_product}
         self.handler = WSGIHandler()
-        for pair in PAIRS:
-            caller = getattr(seeded, pair.caller.lower())
-            self.cases[pair.real] = ("/v2/" + pair.resource, {}, caller.headers)
-            scope = {"scope": "partner"} if pair.caller == "Partner" else {}
-            self.cases[pair.bare] = ("/bench/" + pair.resource, scope, {})
+        callers = {"Admin": seeded.admin, "Partner": seeded.partner, "Manager": manager}
+        for pair in self.pairs:
+            path = (pair.path or "/v2/" + pair.resource).format(scan=scan_id)
+            self.cases[pair.real] = (path, {}, callers[pair.caller].headers)
+            scope = {"Partner": {"scope": "partner"}, "Manager": {"scope": "manager", "scan": scan_id}}
+            self.cases[pair.bare] = ("/bench/" + pair.resource, scope.get(pair.caller, {}), {})
         self._check_same_pages()
 
     def call(self, case, per_page=None):
@@ -156,7 +166,7 @@ class Benchmark:
         return [row["id"] for row in json.loads(body)["data"]]
 
     def _check_same_pages(self):
-        for pair in PAIRS:
+        for pair in self.pairs:
             real, bare = self._page_ids(pair.real, self.per_page), self._page_ids(pair.bare, self.per_page)
             if real != bare or not real:
                 raise SystemExit(f"{pair.real}: the real and bare pages differ ({len(real)} vs {len(bare)} rows)")

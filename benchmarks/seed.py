@@ -34,6 +34,7 @@ class Seeded:
     admin: Caller
     partner: Caller
     partner_scope: object  # the partner's reach, as the product computes it (a subquery)
+    api_key: str = ""  # the platform key's secret
 
 
 def seed(rows):
@@ -57,7 +58,7 @@ def seed(rows):
     return Seeded(
         admin=_caller("Admin", admin, secret),
         partner=_caller("Partner", partner, secret),
-        partner_scope=subtree(partner_org.pk),
+        partner_scope=subtree(partner_org.pk), api_key=secret,
     )
 
 

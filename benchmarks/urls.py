@@ -42,9 +42,36 @@ def bare_organizations(request):
     return _page(request, Organization.objects.all(), "pk", ORGANIZATION_COLUMNS)
 
 
+def _resource_lists():
+    """Bare views of the scanning and findings lists: (model, order, related columns, filters)."""
+    from findings.models import Finding, Host
+    from scanning.models import Scan, ScanRun, Target
+
+    return {
+        "targets": (Target, ("-created_at", "-pk"), ("port_list__name",), {}),
+        "scans": (Scan, ("-created_at", "-pk"), ("target__name", "scan_profile__name", "scanner__name"), {}),
+        "histories": (ScanRun, ("-created_at", "-pk"), (), {}),
+        "vulnerabilities": (Finding, ("-severity", "-last_seen", "-pk"), ("check_info__name",), {"qod__gte": 70}),
+        "hosts": (Host, ("-last_seen", "-pk"), (), {}),
+    }
+
+
+def bare_resource(request, resource):
+    """The page of a Manager's list: its organization and product (`?scope=manager`), every column
+    of the model plus the names of what the real list joins."""
+    model, order, related, filters = _resource_lists()[resource]
+    queryset = model.objects.filter(**SCOPES[request.GET["scope"]], **filters)
+    if resource == "histories":
+        queryset = queryset.filter(scan_id=request.GET["scan"])
+    columns = [field.attname for field in model._meta.concrete_fields] + list(related)
+    per_page = min(int(request.GET.get("per_page", 10)), 100)
+    return JsonResponse({"data": list(queryset.order_by(*order).values(*columns)[:per_page])})
+
+
 urlpatterns = [
     path("bench/users", bare_users),
     path("bench/organizations", bare_organizations),
+    path("bench/<str:resource>", bare_resource),
     *product_urlpatterns,
 ]
 

@@ -99,7 +99,17 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+def cache_from_url(url):
+    """django-environ's cache config, with the URL's `?key_prefix=`, `timeout=` and `version=` under
+    the names Django reads (it passes them lowercase, and Django would silently ignore them)."""
+    config = environ.Env.cache_url_config(url)
+    for name in ("key_prefix", "timeout", "version"):
+        if name in config:
+            config[name.upper()] = config.pop(name)
+    return config
+
+
+CACHES = {"default": cache_from_url(env.str("CACHE_URL", default="locmemcache://"))}
 # GET /v2/vulnerabilities keeps its exact total_count in the cache until the findings change
 # (findings/services/list_counts.py): only sound when every process shares the cache.
 FINDINGS_COUNT_CACHE = env.bool(
@@ -208,6 +218,9 @@ REST_FRAMEWORK = {
         "user": env.str("THROTTLE_USER_RATE", default="1200/min"),
         "anon": env.str("THROTTLE_ANON_RATE", default="120/min"),
     },
+    # Proxies in front of the app whose X-Forwarded-For entries are trusted for the per-address
+    # rate. 0: the connecting address (REMOTE_ADDR), never a header a client can make up.
+    "NUM_PROXIES": env.int("THROTTLE_TRUSTED_PROXIES", default=0),
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

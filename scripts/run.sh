@@ -96,6 +96,7 @@ MSG
 gunicorn config.wsgi \
     --bind "$BIND_HOST:$PORT" \
     --workers "${WEB_CONCURRENCY:-2}" \
+    --worker-class gthread --threads "${WEB_THREADS:-8}" --keep-alive 75 \
     --access-logfile - \
     --access-logformat '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms "%(a)s"' \
     --no-control-socket \

@@ -5,7 +5,8 @@ from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Local memory, unless a test's server processes must share one (TEST_CACHE_URL=redis://...).
+CACHES = {"default": cache_from_url(env.str("TEST_CACHE_URL", default="locmemcache://"))}  # noqa: F405
 FINDINGS_COUNT_CACHE = False  # tests that need it turn it on (with a cache the test can share)
 DEBUG = False
 SECURE_SSL_REDIRECT = False
@@ -14,7 +15,10 @@ CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 ALLOWED_HOSTS = ["*"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
-REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"user": "100000/min", "anon": "100000/min"}}  # noqa: F405
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {  # noqa: F405
+    "user": env.str("TEST_THROTTLE_USER_RATE", default="100000/min"),  # noqa: F405
+    "anon": env.str("TEST_THROTTLE_ANON_RATE", default="100000/min"),  # noqa: F405
+}}
 
 # Scanning: nothing is blocked, so tests scan services they start on 127.0.0.1 (the parsers read
 # the setting at call time; tests of the defaults set it to None with the `settings` fixture).

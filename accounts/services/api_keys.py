@@ -41,6 +41,12 @@ def find_usable_key(secret, address, *, with_user=True):
         api_key = queryset.get(key_hash=keyed_hash(secret))
     except ApiKey.DoesNotExist:
         api_key = None
+    return check_usable(api_key, address)
+
+
+def check_usable(api_key, address):
+    """(api_key, None) when the key found (or None) may be used from `address`, else (None, reason);
+    a usable key's use is recorded."""
     if api_key is None or not api_key.active:
         return None, "Invalid API key"
     if api_key.expired:

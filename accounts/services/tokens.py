@@ -1,5 +1,6 @@
 """JWT session tokens (with `jti`, expiry and server-side revocation) and access tokens."""
 
+import time
 import uuid
 
 import jwt
@@ -26,13 +27,49 @@ def issue_session_token(user, *, ip=None, user_agent="", impersonator=None, ttl=
     return jwt.encode(claims, settings.JWT_SECRET, algorithm=ALGORITHM), session
 
 
+def token_claims(token):
+    """(jti, sub) of a bearer token whose signature and expiry hold, or None. Whether its session
+    is still live is a database question (`session_for_token`, `credentials`)."""
+    verified = _verified(token, settings.JWT_SECRET)
+    if verified is None or verified[2] <= time.time():
+        return None
+    return verified[:2]
+
+
+_VERIFIED = {}  # (token, secret) -> (jti, sub, exp), for tokens whose signature held
+_VERIFIED_MAX = 4096
+
+
+def _verified(token, secret):
+    """(jti, sub, exp) of a token whose signature holds under `secret`, else None. A client sends
+    the same token with every request: it is decoded once per process (its expiry is checked on
+    every request by the caller, revocation by the database). Refusals are not remembered."""
+    verified = _VERIFIED.get((token, secret))
+    if verified is not None:
+        return verified
+    try:
+        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "jti", "sub"]})
+        verified = uuid.UUID(claims["jti"]), str(claims["sub"]), float(claims["exp"])
+    except (jwt.PyJWTError, ValueError, TypeError, AttributeError):
+        return None
+    if len(_VERIFIED) >= _VERIFIED_MAX:
+        _VERIFIED.clear()
+    _VERIFIED[token, secret] = verified
+    return verified
+
+
+def session_is_usable(session, sub):
+    """The session (with its user) found for a token's `jti` belongs to the token's subject, and
+    that user may still sign in."""
+    return session is not None and str(session.user_id) == sub and session.user.is_active
+
+
 def session_for_token(token):
     """The live SessionToken (with its user) of a bearer token, or None."""
-    try:
-        claims = jwt.decode(token, settings.JWT_SECRET, algorithms=[ALGORITHM], options={"require": ["exp", "jti", "sub"]})
-        jti = uuid.UUID(claims["jti"])
-    except (jwt.PyJWTError, ValueError, TypeError):
+    claims = token_claims(token)
+    if claims is None:
         return None
+    jti, sub = claims
     try:
         # get(), not first(): a primary-key lookup needs no ORDER BY, which is costly to compile.
         session = SessionToken.objects.select_related("user").get(
@@ -40,9 +77,7 @@ def session_for_token(token):
         )
     except SessionToken.DoesNotExist:
         return None
-    if str(session.user_id) != claims["sub"] or not session.user.is_active:
-        return None
-    return session
+    return session if session_is_usable(session, sub) else None
 
 
 def revoke_session(session):

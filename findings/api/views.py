@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from config.api.rows import only_related
 from config.api.viewsets import ListMixin, ReadOnlyResourceViewSet
 from findings.api import pages
 from findings.api.base import FindingsViewSet
@@ -22,7 +23,8 @@ class VulnerabilityViewSet(ReadOnlyResourceViewSet, FindingsViewSet):
     default_sort = ("-severity", "-last_seen")
 
     def list(self, request):
-        return self.respond_list(self.filter_queryset(self.get_queryset()).filter(qod__gte=self.min_qod))
+        queryset = self.filter_queryset(self.get_queryset()).filter(qod__gte=self.min_qod)
+        return self.respond_list(only_related(queryset, "check_info", "host__ip", "host__hostname"))
 
     def count_rows(self, queryset):
         return list_counts.counted(queryset, self.request.user, self.request.query_params)

@@ -29,6 +29,7 @@ def change_product(user, product_code):
         raise InvalidInput.field("product_code", f"needs an active {product_code} subscription")
     user.active_product = product_code
     user.save(update_fields=["active_product", "updated_at"])
+    user.__dict__.pop("_current_product", None)  # read with the request's authentication
     return product_code
 
 
@@ -38,6 +39,20 @@ def current_product(user):
     if user.active_product in codes:
         return user.active_product
     return codes[0] if codes else ""  # the chosen product lost its subscription: fall back
+
+
+def current_product_sql(user, quote):
+    """`current_product` as an SQL expression over a user row aliased `user` (for the one query
+    that authenticates a request: accounts/services/credentials.py), with its parameters."""
+    product, subscription = quote(Product._meta.db_table), quote(Subscription._meta.db_table)
+    code, position = quote("code"), quote("position")
+    available = (f"FROM {product} p WHERE ({user}.{quote('role')} = %s OR EXISTS (SELECT 1 "  # noqa: S608
+                 f"FROM {subscription} s WHERE s.{quote('product_id')} = p.{quote('id')} AND "
+                 f"s.{quote('organization_id')} = {user}.{quote('organization_id')} AND s.{quote('status')} IN (%s, %s)))")
+    sql = (f"COALESCE((SELECT p.{code} {available} AND p.{code} = {user}.{quote('active_product')}), "  # noqa: S608
+           f"(SELECT p.{code} {available} ORDER BY p.{position} LIMIT 1), '')")
+    statuses = [str(status) for status in LIVE_STATUSES]
+    return sql, ["Admin", *statuses, "Admin", *statuses]
 
 
 def current_plan(user):

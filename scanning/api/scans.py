@@ -27,6 +27,9 @@ class ScanViewSet(ScanImportMixin, ScanResultsMixin, BulkDestroyMixin, ModelReso
     create_service = scans.create_scan
     update_service = scans.update_scan
     delete_service = scans.delete_scans
+    # A listed scan shows only the names of its target, profile, scanner and schedule: reading
+    # (and converting) those whole records was most of a page's time.
+    list_only_related = ("target__name", "scan_profile__name", "scanner__name", "schedule__name")
 
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):

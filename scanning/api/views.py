@@ -43,6 +43,8 @@ class TargetViewSet(BulkDestroyMixin, ModelResourceViewSet, ScanningViewSet):
             context["show_credentials"] = permissions_for(self.request.user, ["TARGET_ACCESS_CREDENTIALS"])["TARGET_ACCESS_CREDENTIALS"]
         return context
 
+    list_only_related = ("port_list__name",)  # the list shows its name
+
     def records_context(self, records):
         return {"in_use_ids": in_use_ids("target_id", records)} if self.action == "list" else {}
 
@@ -122,6 +124,8 @@ class ScheduleViewSet(BulkDestroyMixin, ModelResourceViewSet, ScanningViewSet):
     create_service = schedules.create_schedule
     update_service = schedules.update_schedule
     delete_service = schedules.delete_schedules
+
+    list_only_related = ("port_list__name",)  # the list shows its name
 
     def records_context(self, records):
         return {"in_use_ids": in_use_ids("schedule_id", records)} if self.action == "list" else {}

@@ -23,7 +23,8 @@ def test_bench_lists_runs_and_query_counts_are_constant(tmp_path):
     assert {(row["caller"], row["endpoint"]) for row in rows} == {
         (caller, f"GET /v2/{resource}?per_page=100")
         for caller in ("Admin", "Partner") for resource in ("users", "organizations")
-    }
+    } | {("Manager", f"GET /v2/{resource}?per_page=100") for resource in ("targets", "scans", "vulnerabilities", "hosts")
+         } | {("Manager", "GET /v2/scans/{scan}/histories?per_page=100")}
     for row in rows:
         small, large = row["queries_real_per_page_10_100"]
         assert small == large, row
