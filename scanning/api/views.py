@@ -125,7 +125,5 @@ class ScheduleViewSet(BulkDestroyMixin, ModelResourceViewSet, ScanningViewSet):
     update_service = schedules.update_schedule
     delete_service = schedules.delete_schedules
 
-    list_only_related = ("port_list__name",)  # the list shows its name
-
     def records_context(self, records):
         return {"in_use_ids": in_use_ids("schedule_id", records)} if self.action == "list" else {}
