@@ -1,11 +1,16 @@
-"""What the SSL/TLS checks share: they apply to every TCP port detection found speaking TLS, and
-to silent ports of unknown service, because a server that speaks only SSLv2 or SSLv3 fails the
-detection's OpenSSL handshake and stays "unknown" there (a raw ClientHello still gets its answer).
-On such a port the checks first ask, once for all of them, whether it answers a ClientHello."""
+"""What the SSL/TLS checks share: they apply to every TCP port detection found speaking TLS, to
+mail and FTP ports that may upgrade with STARTTLS (starttls.py: every probe then goes through the
+upgrade, and the evidence says so), and to silent ports of unknown service, because a server that
+speaks only SSLv2 or SSLv3 fails the detection's OpenSSL handshake and stays "unknown" there (a
+raw ClientHello still gets its answer). On a port not known to speak TLS the checks first ask,
+once for all of them, whether it answers a ClientHello: a server that refuses STARTTLS does not,
+and is not TLS-checked."""
 
 import asyncio
+from dataclasses import replace
 
 from .base import Check
+from .starttls import starttls_protocol, via_starttls
 from .tls_hello import SSL2, TLS12, shared_hello
 
 
@@ -27,12 +32,15 @@ class TlsCheck(Check):
     def applies(self, host, port) -> bool:
         if port.protocol != "tcp":
             return False
-        return port.tls or (port.service == "unknown" and not port.banner)
+        return port.tls or bool(starttls_protocol(port)) or (port.service == "unknown" and not port.banner)
 
     async def run(self, ctx, host, port):
         if not await speaks_tls(ctx, host, port):
             return []
-        return await self.probe(ctx, host, port)
+        findings = await self.probe(ctx, host, port)
+        if starttls := starttls_protocol(port):
+            findings = [replace(f, detection=via_starttls(f.detection, starttls)) for f in findings]
+        return findings
 
     async def probe(self, ctx, host, port) -> list:
         """The findings on a port known to answer ClientHellos."""
