@@ -15,8 +15,12 @@ from .tls_hello import SSL2, TLS12, shared_hello
 
 
 async def _answers_hellos(ctx, host, port) -> bool:
+    """A ServerHello or an alert answered; on a STARTTLS port, the server's yes to the upgrade is
+    enough (a hello that fails there, e.g. Dovecot without DH parameters closing on a TLS 1.2
+    hello that chose DHE, leaves the OpenSSL handshakes to judge the port)."""
     answers = await asyncio.gather(shared_hello(ctx, host, port, TLS12), shared_hello(ctx, host, port, SSL2), return_exceptions=True)
-    return any(not isinstance(a, BaseException) and (a.version or a.alert) for a in answers)
+    upgraded = bool(starttls_protocol(port))
+    return any(not isinstance(a, BaseException) and (a.version or a.alert or upgraded) for a in answers)
 
 
 async def speaks_tls(ctx, host, port) -> bool:
