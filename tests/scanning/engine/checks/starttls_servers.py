@@ -78,10 +78,19 @@ service pop3-login {{
 """
 
 
+TEST_CA = make_ca("CG STARTTLS Test CA")  # issues every hardened certificate; trust_test_ca() adds it
+
+
+def trust_test_ca(directory, monkeypatch) -> None:
+    """The test CA in the scanner's trust store (OpenSSL reads SSL_CERT_FILE), as an operator adds their own CA."""
+    cert, _key = TEST_CA.write(Path(directory), "starttls-ca")
+    monkeypatch.setenv("SSL_CERT_FILE", cert)
+
+
 def certificates(root) -> dict:
     """{variant: (cert path, key path)}, the files readable by the daemons' own users."""
     weak = make_cert("weak.example.test", dns=("weak.example.test",), ips=(), not_before=NOW - 60 * DAY, not_after=NOW - DAY)
-    hardened = make_cert(issuer=make_ca())
+    hardened = make_cert(issuer=TEST_CA)
     return {WEAK: weak.write(Path(root), "weak"), HARDENED: hardened.write(Path(root), "hardened")}
 
 
@@ -150,5 +159,6 @@ def dovecot(stack) -> dict:
 
 @contextlib.contextmanager
 def started(starter):
+    """`with started(exim) as ports:` the daemons of one starter, stopped on exit."""
     with contextlib.ExitStack() as stack:
         yield starter(stack)
