@@ -23,7 +23,13 @@ from tests.daemons import Daemon, binary, free_port
 from tests.scanning.engine.checks import nginx_lab, starttls_servers
 from tests.scanning.engine.checks.certs import make_cert
 from tests.scanning.engine.checks.servicechecks import shared_dir
-from tests.scanning.engine.checks.starttls_servers import LEGACY_PROTOCOLS, TEST_CA, UNTRUSTED_CA, WEAK_CERT_FAULTS
+from tests.scanning.engine.checks.starttls_servers import (
+    EXIM_TLS,
+    LEGACY_PROTOCOLS,
+    TEST_CA,
+    UNTRUSTED_CA,
+    WEAK_CERT_FAULTS,
+)
 from tests.scanning.engine.checks.test_databases import PG_BIN, as_postgres, mariadbd, postgres, redis
 from tests.scanning.engine.checks.test_dns import dnsmasq
 from tests.scanning.engine.checks.test_ftp import COMMON as FTP_COMMON
@@ -129,9 +135,10 @@ def exim(stack, work):
         ports[variant] = free_port()
         conf = Path(root, f"{profile}.conf")
         tls = ""
-        if variant == HARDENED:  # STARTTLS is TLS-checked: a test CA's certificate, not Exim's self-signed default
+        if variant == HARDENED:  # STARTTLS is TLS-checked: a test CA's certificate, not Exim's self-signed
+            # default, and TLS 1.2+ (Debian's GnuTLS NORMAL priority still allows TLS 1.0 and 1.1)
             cert, key = make_cert(issuer=TEST_CA).write(Path(root), profile)
-            tls = f"tls_certificate = {cert}\ntls_privatekey = {key}\n"
+            tls = f"tls_certificate = {cert}\ntls_privatekey = {key}\n" + EXIM_TLS[HARDENED]
         conf.write_text(EXIM_COMMON.format(root=root, name=profile) + tls + EXIM_PROFILES[profile])
         stack.enter_context(Daemon([executable, "-C", str(conf), "-bdf", "-oX", str(ports[variant])], ports[variant]))
     return [lab_port("Exim open relay", "mail", WEAK, ports[WEAK], distribution=True, expected={"CG-5001", "CG-5002"}),
