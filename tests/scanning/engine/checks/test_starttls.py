@@ -4,6 +4,7 @@ STARTTLS, POP3 STLS), each weak (TLS 1.0/1.1, an expired self-signed certificate
 and hardened (TLS 1.2+, a certificate for localhost from a test CA). Every check runs through the
 checks stage on the port as detection names it (service smtp/ftp/imap/pop3, tls False)."""
 
+import contextlib
 import logging
 import shutil
 
@@ -124,3 +125,14 @@ def test_which_ports_are_upgraded():
     assert starttls_protocol(PortResult(21, "tcp", service="ftp")) == "ftp"
     assert starttls_protocol(PortResult(465, "tcp", service="smtps", tls=True)) == ""  # implicit TLS: no dialogue
     assert starttls_protocol(PortResult(22, "tcp", service="ssh")) == ""
+
+
+def test_upgrade_accepted_but_raw_hello_closed_is_still_judged():
+    """Dovecot without ssl_dh picks a DHE suite for a raw TLS 1.2 hello and closes without an alert
+    (the lab's hardened Dovecot): the yes to STLS is enough, and the OpenSSL handshakes judge it."""
+    from tests.lab.dovecot import _dovecot
+
+    with contextlib.ExitStack() as stack:
+        ports = _dovecot(stack, weak=False)
+        found = tls_findings(ports["pop3"], "pop3")
+    assert set(found) == UNTRUSTED_CA and found["CG-1013"].endswith("(via STARTTLS: POP3 STLS)")
