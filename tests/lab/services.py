@@ -26,6 +26,7 @@ from tests.scanning.engine.checks.servicechecks import shared_dir
 from tests.scanning.engine.checks.starttls_servers import (
     EXIM_TLS,
     LEGACY_PROTOCOLS,
+    SHORT_KEY,
     TEST_CA,
     UNTRUSTED_CA,
     WEAK_CERT_FAULTS,
@@ -225,14 +226,14 @@ def dns(stack, work):
 
 def starttls(stack, work):
     """TLS offered only through STARTTLS: Exim, vsftpd and Dovecot, weak and hardened."""
-    planted = {*LEGACY_PROTOCOLS, *WEAK_CERT_FAULTS}
+    planted = {*LEGACY_PROTOCOLS, *WEAK_CERT_FAULTS, *SHORT_KEY}
     exim_ports, ftp_ports = starttls_servers.exim(stack), starttls_servers.vsftpd(stack)
     ports = [lab_port("Exim STARTTLS weak", "ssl_tls", WEAK, exim_ports[WEAK], distribution=True, expected=planted),
              lab_port("Exim STARTTLS hardened", "ssl_tls", HARDENED, exim_ports[HARDENED], distribution=True,
                       allowed=UNTRUSTED_CA),
              # ALL:@SECLEVEL=0 (OpenSSL) also has the anonymous suites
              lab_port("vsftpd AUTH TLS weak", "ssl_tls", WEAK, ftp_ports[WEAK], distribution=True,
-                      expected={*planted, "CG-1009"}),
+                      expected={*planted - SHORT_KEY, "CG-1009"}),
              lab_port("vsftpd AUTH TLS hardened", "ssl_tls", HARDENED, ftp_ports[HARDENED], distribution=True,
                       allowed=UNTRUSTED_CA)]
     if shutil.which("dovecot") or os.access("/usr/sbin/dovecot", os.X_OK):

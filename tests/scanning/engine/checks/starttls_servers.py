@@ -3,7 +3,8 @@ STARTTLS tests and the lab: Exim (GnuTLS: SMTP STARTTLS), vsftpd (OpenSSL: FTP A
 Dovecot (OpenSSL: IMAP STARTTLS, POP3 STLS).
 
 Weak: TLS 1.0 and 1.1 allowed, and an expired self-signed certificate made for another host
-(weak.example.test; scanned by address, it is judged against 127.0.0.1's reverse name, localhost).
+(weak.example.test; scanned by address, it is judged against 127.0.0.1's reverse name, localhost),
+with a 1024-bit key (not for vsftpd: it refuses to load one).
 Hardened: TLS 1.2 and 1.3 only, a certificate for localhost/127.0.0.1 signed by a test CA (not in
 the scanner's trust store: CG-1013, low, is its only finding)."""
 
@@ -20,6 +21,7 @@ from .test_mail import EXIM_COMMON
 
 WEAK, HARDENED = "weak", "hardened"
 WEAK_CERT_FAULTS = {"CG-1010", "CG-1012", "CG-1014"}  # expired, self-signed, another host's
+SHORT_KEY = {"CG-1015"}  # the weak certificate's 1024-bit key (Exim, Dovecot)
 LEGACY_PROTOCOLS = {"CG-1003", "CG-1004"}  # TLS 1.0, TLS 1.1
 UNTRUSTED_CA = {"CG-1013"}
 
@@ -87,9 +89,10 @@ def trust_test_ca(directory, monkeypatch) -> None:
     monkeypatch.setenv("SSL_CERT_FILE", cert)
 
 
-def certificates(root) -> dict:
+def certificates(root, short_key: bool = True) -> dict:
     """{variant: (cert path, key path)}, the files readable by the daemons' own users."""
-    weak = make_cert("weak.example.test", dns=("weak.example.test",), ips=(), not_before=NOW - 60 * DAY, not_after=NOW - DAY)
+    weak = make_cert("weak.example.test", dns=("weak.example.test",), ips=(), key_bits=1024 if short_key else 2048,
+                     not_before=NOW - 60 * DAY, not_after=NOW - DAY)
     hardened = make_cert(issuer=TEST_CA)
     return {WEAK: weak.write(Path(root), "weak"), HARDENED: hardened.write(Path(root), "hardened")}
 
@@ -120,7 +123,7 @@ def vsftpd(stack) -> dict:
     root = _scratch(stack)
     for folder in ("empty", "pub"):
         Path(root, folder).mkdir(mode=0o755)
-    certs, ports = certificates(root), {}
+    certs, ports = certificates(root, short_key=False), {}
     for variant, (cert, key) in certs.items():
         ports[variant] = free_port()
         conf = Path(root, f"{variant}.conf")
