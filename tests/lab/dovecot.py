@@ -81,7 +81,7 @@ def dovecot(stack, work):
     untrusted = {"CG-1013"}  # the test CA is not in the scanner's trust store: low
     return [lab_port("Dovecot POP3 in clear", "mail", WEAK, weak["pop3"], expected={"CG-5002"}),
             lab_port("Dovecot IMAP in clear", "mail", WEAK, weak["imap"], expected={"CG-5002"}),
-            lab_port("Dovecot POP3 STLS required", "mail", HARDENED, hardened["pop3"]),
-            lab_port("Dovecot IMAP STARTTLS required", "mail", HARDENED, hardened["imap"]),
+            lab_port("Dovecot POP3 STLS required", "mail", HARDENED, hardened["pop3"], allowed=untrusted),
+            lab_port("Dovecot IMAP STARTTLS required", "mail", HARDENED, hardened["imap"], allowed=untrusted),
             lab_port("Dovecot POP3S", "ssl_tls", HARDENED, hardened["pop3s"], allowed=untrusted),
             lab_port("Dovecot IMAPS", "ssl_tls", HARDENED, hardened["imaps"], allowed=untrusted)]

@@ -20,8 +20,17 @@ import subprocess
 from pathlib import Path
 
 from tests.daemons import Daemon, binary, free_port
-from tests.scanning.engine.checks import nginx_lab
+from tests.scanning.engine.checks import nginx_lab, starttls_servers
+from tests.scanning.engine.checks.certs import make_cert
 from tests.scanning.engine.checks.servicechecks import shared_dir
+from tests.scanning.engine.checks.starttls_servers import (
+    EXIM_TLS,
+    LEGACY_PROTOCOLS,
+    SHORT_KEY,
+    TEST_CA,
+    UNTRUSTED_CA,
+    WEAK_CERT_FAULTS,
+)
 from tests.scanning.engine.checks.test_databases import PG_BIN, as_postgres, mariadbd, postgres, redis
 from tests.scanning.engine.checks.test_dns import dnsmasq
 from tests.scanning.engine.checks.test_ftp import COMMON as FTP_COMMON
@@ -105,8 +114,9 @@ def vsftpd(stack, work):
     root = _scratch(stack)
     for folder in ("empty", "pub"):
         Path(root, folder).mkdir(mode=0o755)
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=ftp.test", "-days", "2",  # noqa: S607
-                    "-keyout", f"{root}/key.pem", "-out", f"{root}/cert.pem"], check=True, capture_output=True)
+    cert, key = make_cert(issuer=TEST_CA).write(Path(root), "hardened")  # AUTH TLS is TLS-checked too
+    os.replace(cert, f"{root}/cert.pem")  # the paths FTP_PROFILES["hardened"] names
+    os.replace(key, f"{root}/key.pem")
     ports = {}
     for variant, profile in ((WEAK, "open"), (HARDENED, "hardened")):
         ports[variant] = free_port()
@@ -115,7 +125,7 @@ def vsftpd(stack, work):
         stack.enter_context(Daemon([executable, str(conf)], ports[variant]))
     return [lab_port("vsftpd anonymous + cleartext", "ftp", WEAK, ports[WEAK], distribution=True,
                      expected={"CG-4001", "CG-4002"}),
-            lab_port("vsftpd FTPS required", "ftp", HARDENED, ports[HARDENED], distribution=True)]
+            lab_port("vsftpd FTPS required", "ftp", HARDENED, ports[HARDENED], distribution=True, allowed=UNTRUSTED_CA)]
 
 
 def exim(stack, work):
@@ -125,10 +135,15 @@ def exim(stack, work):
     for variant, profile in ((WEAK, "open"), (HARDENED, "hardened")):
         ports[variant] = free_port()
         conf = Path(root, f"{profile}.conf")
-        conf.write_text(EXIM_COMMON.format(root=root, name=profile) + EXIM_PROFILES[profile])
+        tls = ""
+        if variant == HARDENED:  # STARTTLS is TLS-checked: a test CA's certificate, not Exim's self-signed
+            # default, and TLS 1.2+ (Debian's GnuTLS NORMAL priority still allows TLS 1.0 and 1.1)
+            cert, key = make_cert(issuer=TEST_CA).write(Path(root), profile)
+            tls = f"tls_certificate = {cert}\ntls_privatekey = {key}\n" + EXIM_TLS[HARDENED]
+        conf.write_text(EXIM_COMMON.format(root=root, name=profile) + tls + EXIM_PROFILES[profile])
         stack.enter_context(Daemon([executable, "-C", str(conf), "-bdf", "-oX", str(ports[variant])], ports[variant]))
     return [lab_port("Exim open relay", "mail", WEAK, ports[WEAK], distribution=True, expected={"CG-5001", "CG-5002"}),
-            lab_port("Exim hardened", "mail", HARDENED, ports[HARDENED], distribution=True)]
+            lab_port("Exim hardened", "mail", HARDENED, ports[HARDENED], distribution=True, allowed=UNTRUSTED_CA)]
 
 
 def caches(stack, work):
@@ -209,10 +224,31 @@ def dns(stack, work):
                      allowed=version) for protocol in ("tcp", "udp")]
 
 
+def starttls(stack, work):
+    """TLS offered only through STARTTLS: Exim, vsftpd and Dovecot, weak and hardened."""
+    planted = {*LEGACY_PROTOCOLS, *WEAK_CERT_FAULTS, *SHORT_KEY}
+    exim_ports, ftp_ports = starttls_servers.exim(stack), starttls_servers.vsftpd(stack)
+    ports = [lab_port("Exim STARTTLS weak", "ssl_tls", WEAK, exim_ports[WEAK], distribution=True, expected=planted),
+             lab_port("Exim STARTTLS hardened", "ssl_tls", HARDENED, exim_ports[HARDENED], distribution=True,
+                      allowed=UNTRUSTED_CA),
+             # ALL:@SECLEVEL=0 (OpenSSL) also has the anonymous suites
+             lab_port("vsftpd AUTH TLS weak", "ssl_tls", WEAK, ftp_ports[WEAK], distribution=True,
+                      expected={*planted - SHORT_KEY, "CG-1009"}),
+             lab_port("vsftpd AUTH TLS hardened", "ssl_tls", HARDENED, ftp_ports[HARDENED], distribution=True,
+                      allowed=UNTRUSTED_CA)]
+    if shutil.which("dovecot") or os.access("/usr/sbin/dovecot", os.X_OK):
+        mail = starttls_servers.dovecot(stack)
+        for service, label in (("imap", "IMAP STARTTLS"), ("pop3", "POP3 STLS")):
+            ports += [lab_port(f"Dovecot {label} weak", "ssl_tls", WEAK, mail[WEAK][service], expected={*planted, "CG-1009"}),
+                      lab_port(f"Dovecot {label} hardened", "ssl_tls", HARDENED, mail[HARDENED][service],
+                               allowed=UNTRUSTED_CA)]
+    return ports
+
+
 GROUPS = {"nginx": nginx, "legacy_tls": fakes.legacy_tls, "web": fakes.web_fakes, "ssh": sshd, "ftp": vsftpd,
           "mail": exim, "mail_fakes": fakes.mail_fakes, "caches": caches, "nosql": fakes.nosql_fakes, "mysql": mysql,
           "postgresql": postgresql, "snmp": snmpd, "dns": dns, "versions": fakes.versions, "apache": apache,
-          "dovecot": dovecot, "bind": bind}
+          "dovecot": dovecot, "bind": bind, "starttls": starttls}
 
 
 def start_lab(stack: contextlib.ExitStack, work: Path, groups=None):

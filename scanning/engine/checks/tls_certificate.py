@@ -13,6 +13,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 
+from .starttls import open_tls_stream, starttls_protocol
 from .tls_hello import SSL3, TLS12, shared_hello
 
 SELF_SIGNED_CODES = {18}  # X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT
@@ -58,10 +59,10 @@ def _widen(context) -> None:
 
 async def _handshake(ctx, host, port, context):
     """The SSLObject of a completed handshake with `context` (closed again at once)."""
-    ctx.guard.check(host.ip)
-    options = {"ssl": context, "server_hostname": host.hostname or None, "ssl_handshake_timeout": ctx.timeout}
-    _reader, writer = await asyncio.wait_for(asyncio.open_connection(host.ip, port.port, **options), ctx.timeout)
+    _reader, writer = await open_tls_stream(ctx, host.ip, port.port, starttls_protocol(port))
     try:
+        options = {"server_hostname": host.hostname or None, "ssl_handshake_timeout": ctx.timeout}
+        await asyncio.wait_for(writer.start_tls(context, **options), ctx.timeout)
         ssl_object = writer.get_extra_info("ssl_object")
         return ssl_object.getpeercert(binary_form=True), ssl_object.version() or ""
     finally:
@@ -73,7 +74,7 @@ async def _handshake(ctx, host, port, context):
 async def _fetch(ctx, host, port) -> ServerCertificate | None:
     try:
         der, protocol = await _handshake(ctx, host, port, permissive_context())
-    except (OSError, TimeoutError, ssl.SSLError, ValueError):
+    except (OSError, TimeoutError, EOFError, ssl.SSLError, ValueError):
         der = None
     if not der:
         for version in (TLS12, SSL3):
@@ -100,7 +101,7 @@ async def _verify(ctx, host, port) -> tuple[int, str] | None:
         await _handshake(ctx, host, port, verifying_context())
     except ssl.SSLCertVerificationError as exc:
         return exc.verify_code, exc.verify_message
-    except (OSError, TimeoutError, ssl.SSLError, ValueError) as exc:
+    except (OSError, TimeoutError, EOFError, ssl.SSLError, ValueError) as exc:
         return -1, str(exc)
     return None
 

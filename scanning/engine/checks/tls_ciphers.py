@@ -6,6 +6,7 @@ too when the server speaks it) and lists the suites the server chose, one hello 
 import asyncio
 
 from .base import register
+from .starttls import starttls_protocol
 from .tls_base import TlsCheck
 from .tls_hello import SSL3, TLS12, VERSION_NAMES, hello, shared_hello
 from .tls_suites import SUITES, WEAK_CLASSES
@@ -40,7 +41,7 @@ class WeakCiphers(TlsCheck):
             remaining.remove(answer.cipher)
             if not remaining or loop.time() > deadline:
                 return
-            answer = await hello(ctx, host.ip, port.port, version, remaining, host.hostname)
+            answer = await hello(ctx, host.ip, port.port, version, remaining, host.hostname, starttls_protocol(port))
 
 
 @register

@@ -11,6 +11,7 @@ import os
 import struct
 from dataclasses import dataclass, field
 
+from .starttls import open_tls_stream, starttls_protocol
 from .tls_suites import ALL_SUITES, RENEGOTIATION_SCSV, SSL2_CIPHERS, SUITES
 
 SSL2, SSL3, TLS10, TLS11, TLS12 = 0x0002, 0x0300, 0x0301, 0x0302, 0x0303
@@ -184,9 +185,10 @@ async def read_flight(reader, timeout: float, ssl2: bool) -> bytes:
     return data
 
 
-async def hello(ctx, ip: str, port: int, version: int, suites=ALL_SUITES, hostname: str = "") -> Answer:
-    """Send one ClientHello to ip:port through the check context; the server's Answer."""
-    reader, writer = await ctx.open_raw(ip, port)
+async def hello(ctx, ip: str, port: int, version: int, suites=ALL_SUITES, hostname: str = "", starttls: str = "") -> Answer:
+    """Send one ClientHello to ip:port through the check context (after the `starttls` dialogue,
+    when given); the server's Answer."""
+    reader, writer = await open_tls_stream(ctx, ip, port, starttls)
     try:
         writer.write(client_hello(version, suites, hostname))
         await asyncio.wait_for(writer.drain(), ctx.timeout)
@@ -203,4 +205,4 @@ async def hello(ctx, ip: str, port: int, version: int, suites=ALL_SUITES, hostna
 async def shared_hello(ctx, host, port, version: int, suites=ALL_SUITES, label: str = "all") -> Answer:
     """hello() once per (host, port, version, suite set) per run: checks of one port share it."""
     key = ("tls-hello", host.ip, port.port, version, label)
-    return await ctx.memo(key, lambda: hello(ctx, host.ip, port.port, version, suites, host.hostname))
+    return await ctx.memo(key, lambda: hello(ctx, host.ip, port.port, version, suites, host.hostname, starttls_protocol(port)))
