@@ -47,7 +47,7 @@ ATTRIBUTES = {
     "exception": "text:str nvt:str hosts:strs port:str? scan:obj? task:obj? new_severity:num active:bool end_time:time? "
                  "expired:bool affected_count:int created_by:obj? product:str created_at:time updated_at:time "
                  "findings_count:int findings:list",
-    "report": "scan_id:str history_id:str status:str pci_status:str? severity_counts:obj max_severity:num? host_count:int "
+    "report": "scan:obj history:obj scan_id:str history_id:str status:str pci_status:str? severity_counts:obj max_severity:num? host_count:int "
               "files:list created_at:time updated_at:time",
     "advanced_report": "name:str description:str filters:obj group_by:str format:str type:str last_generated_at:time? "
                        "files:list created_at:time updated_at:time",
