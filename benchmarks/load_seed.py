@@ -15,10 +15,9 @@ SCANS_PER_ORGANIZATION = 10
 
 @transaction.atomic
 def seed(organizations, password):
-    from organizations.demo import _subscribe_demo
-
     from accounts.models import User
     from accounts.services.api_keys import create_api_key
+    from demo.seed import _subscribe_demo
     from organizations.catalogue import seed_catalogue
     from organizations.models import Organization
     from organizations.services import staff_organization
