@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from tests.daemons import Daemon, Service, binary, free_port, package_version, wait_for_tcp
+from tests.dovecot_conf import dovecot_conf
 
 APACHE_MODULES = "/usr/lib/apache2/modules"
 
@@ -105,43 +106,8 @@ def _dovecot(work, pop3):
     imap, pop3s, imaps = free_port(), free_port(), free_port()
     cert, key = _self_signed(work)
     conf = work / "dovecot.conf"
-    conf.write_text(f"""
-base_dir = {work}/run
-state_dir = {work}/state
-log_path = {work}/dovecot.log
-protocols = imap pop3
-listen = 127.0.0.1
-ssl = yes
-ssl_cert = <{cert}
-ssl_key = <{key}
-mail_location = maildir:{work}/mail/%u
-passdb {{
-  driver = static
-  args = password=not-for-scanners
-}}
-userdb {{
-  driver = static
-  args = uid=nobody gid=nogroup home={work}/mail/%u
-}}
-service imap-login {{
-  inet_listener imap {{
-    port = {imap}
-  }}
-  inet_listener imaps {{
-    port = {imaps}
-    ssl = yes
-  }}
-}}
-service pop3-login {{
-  inet_listener pop3 {{
-    port = {pop3}
-  }}
-  inet_listener pop3s {{
-    port = {pop3s}
-    ssl = yes
-  }}
-}}
-""")
+    conf.write_text(dovecot_conf(work, imap=imap, pop3=pop3, imaps=imaps, pop3s=pop3s,
+                                 tls=f"ssl = yes\nssl_cert = <{cert}\nssl_key = <{key}\n"))
     daemon = Daemon([binary("dovecot"), "-F", "-c", str(conf)], ready=lambda: _all_listening((pop3, imap, pop3s, imaps)))
     daemon.scratch = work
     cpe = "cpe:/a:dovecot:dovecot"  # Dovecot names itself, never its version (nmap neither)

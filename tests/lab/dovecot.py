@@ -6,44 +6,12 @@ import shutil
 from pathlib import Path
 
 from tests.daemons import Daemon, binary, free_port, wait_for_tcp
+from tests.dovecot_conf import dovecot_conf
 from tests.scanning.engine.checks.certs import make_ca, make_cert
 from tests.scanning.engine.checks.servicechecks import shared_dir
 
 from .ports import HARDENED, WEAK, lab_port
 
-CONF = """base_dir = {root}/run
-state_dir = {root}/state
-log_path = {root}/dovecot.log
-protocols = imap pop3
-listen = 127.0.0.1
-mail_location = maildir:{root}/mail/%u
-passdb {{
-  driver = static
-  args = password=not-for-scanners
-}}
-userdb {{
-  driver = static
-  args = uid=nobody gid=nogroup home={root}/mail/%u
-}}
-service imap-login {{
-  inet_listener imap {{
-    port = {imap}
-  }}
-  inet_listener imaps {{
-    port = {imaps}
-    ssl = yes
-  }}
-}}
-service pop3-login {{
-  inet_listener pop3 {{
-    port = {pop3}
-  }}
-  inet_listener pop3s {{
-    port = {pop3s}
-    ssl = yes
-  }}
-}}
-"""
 WEAK_TLS = "ssl = no\ndisable_plaintext_auth = no\n"
 HARDENED_TLS = "ssl = required\nssl_cert = <{cert}\nssl_key = <{key}\n"
 
@@ -69,7 +37,7 @@ def _dovecot(stack, weak: bool) -> dict:
         cert, key = make_cert(issuer=make_ca()).write(root, "mail")
         tls = HARDENED_TLS.format(cert=cert, key=key)
     conf = root / "dovecot.conf"
-    conf.write_text(tls + CONF.format(root=root, **ports))
+    conf.write_text(dovecot_conf(root, tls=tls, **ports))
     listening = [ports["pop3"], ports["imap"]] if weak else list(ports.values())
     stack.enter_context(Daemon([binary("dovecot"), "-F", "-c", str(conf)], ready=_listening(listening)))
     return ports

@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 from tests.daemons import Daemon, binary, free_port, wait_for_tcp
+from tests.dovecot_conf import dovecot_conf
 
 from .certs import DAY, NOW, make_ca, make_cert
 from .servicechecks import shared_dir
@@ -43,43 +44,7 @@ DOVECOT_TLS = {
     WEAK: "ssl_min_protocol = TLSv1\nssl_cipher_list = ALL:@SECLEVEL=0\n",
     HARDENED: "ssl_min_protocol = TLSv1.2\n",
 }
-DOVECOT_CONF = """ssl = yes
-ssl_dh = </usr/share/dovecot/dh.pem
-ssl_cert = <{cert}
-ssl_key = <{key}
-base_dir = {root}/run
-state_dir = {root}/state
-log_path = {root}/dovecot.log
-protocols = imap pop3
-listen = 127.0.0.1
-mail_location = maildir:{root}/mail/%u
-passdb {{
-  driver = static
-  args = password=not-for-scanners
-}}
-userdb {{
-  driver = static
-  args = uid=nobody gid=nogroup home={root}/mail/%u
-}}
-service imap-login {{
-  inet_listener imap {{
-    port = {imap}
-  }}
-  inet_listener imaps {{
-    port = 0
-  }}
-}}
-service pop3-login {{
-  inet_listener pop3 {{
-    port = {pop3}
-  }}
-  inet_listener pop3s {{
-    port = 0
-  }}
-}}
-"""
-
-
+DOVECOT_CERTS = "ssl = yes\nssl_dh = </usr/share/dovecot/dh.pem\nssl_cert = <{cert}\nssl_key = <{key}\n"
 TEST_CA = make_ca("CG STARTTLS Test CA")  # issues every hardened certificate; trust_test_ca() adds it
 
 
@@ -154,7 +119,7 @@ def dovecot(stack) -> dict:
         cert, key = certificates(root)[variant]
         ports = {"imap": free_port(), "pop3": free_port()}
         conf = Path(root, "dovecot.conf")
-        conf.write_text(DOVECOT_TLS[variant] + DOVECOT_CONF.format(cert=cert, key=key, root=root, **ports))
+        conf.write_text(dovecot_conf(root, tls=DOVECOT_TLS[variant] + DOVECOT_CERTS.format(cert=cert, key=key), **ports))
         stack.enter_context(Daemon([executable, "-F", "-c", str(conf)], ready=_listening(ports.values())))
         found[variant] = ports
     return found
