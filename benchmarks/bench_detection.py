@@ -29,6 +29,7 @@ from scanning.engine import ScanPlan, run  # noqa: E402
 from scanning.engine.merge import nvd_cpe  # noqa: E402
 from scanning.engine.nmap import parse_hosts  # noqa: E402
 from scanning.engine.services.base import clean_version  # noqa: E402
+from scanning.engine.types import QuietReporter  # noqa: E402
 from tests.real_services import running_services  # noqa: E402
 
 
@@ -37,16 +38,6 @@ def cpu_seconds() -> float:
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
-
-class Quiet:
-    def progress(self, stage, percent):
-        pass
-
-    def should_stop(self):
-        return False
-
-    def store_hosts(self, hosts):
-        pass
 
 
 def right(found, expected) -> bool:
@@ -64,7 +55,7 @@ def engine_scan(services, use_nmap, nmap_port_timeout):
                     tcp_ports=sorted({s.port for s in services if s.protocol == "tcp"}),
                     udp_ports=sorted({s.port for s in services if s.protocol == "udp"}))
     started = time.monotonic()
-    hosts = run(plan, Quiet())
+    hosts = run(plan, QuietReporter())
     seconds = time.monotonic() - started
     ports = {(p.port, p.protocol): (p.product, p.version, p.cpe) for h in hosts for p in h.ports}
     return ports, seconds

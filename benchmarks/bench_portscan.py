@@ -26,6 +26,7 @@ sys.path[0] = str(ROOT)
 
 from scanning.engine import ScanPlan, run  # noqa: E402
 from scanning.engine.nmap import parse_hosts  # noqa: E402
+from scanning.engine.types import QuietReporter  # noqa: E402
 
 TARGET = 1.0
 BANNERS = [b"SSH-2.0-OpenSSH_8.9p1 Ubuntu-3ubuntu0.1\r\n", b"220 (vsFTPd 3.0.3)\r\n", b"", None]
@@ -107,16 +108,6 @@ def start_services(ips, window):
             truth[ip].add(port)
     return truth, listeners
 
-
-class QuietReporter:
-    def progress(self, stage, percent):
-        pass
-
-    def should_stop(self):
-        return False
-
-    def store_hosts(self, hosts):
-        pass
 
 
 def cpu_seconds(who) -> float:

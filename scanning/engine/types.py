@@ -91,3 +91,17 @@ class Reporter(Protocol):
 
     def store_hosts(self, hosts: list[HostResult]) -> None:
         """Finished hosts, in batches; every host of the run is passed exactly once."""
+
+
+class QuietReporter:
+    """A Reporter for a run nobody watches (benchmarks, tests, one-off scans): no progress, never
+    stopped, and the hosts are read from what `run()` returns."""
+
+    def progress(self, stage: str, percent: float) -> None:
+        pass
+
+    def should_stop(self) -> bool:
+        return False
+
+    def store_hosts(self, hosts: list[HostResult]) -> None:
+        pass

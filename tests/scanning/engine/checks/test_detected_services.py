@@ -11,6 +11,7 @@ from scanning.engine import ScanPlan, run
 from scanning.engine.checks import CATALOGUE
 from scanning.engine.checks.context import CheckContext
 from scanning.engine.guard import Guard
+from scanning.engine.types import QuietReporter
 
 from .test_databases import memcached_servers, redis_servers  # noqa: F401 (fixtures)
 from .test_dns import dns_servers  # noqa: F401
@@ -33,21 +34,11 @@ async def run_checks(host):
     return found
 
 
-class Reporter:
-    def progress(self, stage, percent):
-        pass
-
-    def should_stop(self):
-        return False
-
-    def store_hosts(self, hosts):
-        pass
-
 
 def detect_and_check(tcp: dict, udp: dict):
     plan = ScanPlan(addresses=["127.0.0.1"], tcp_ports=sorted(tcp.values()), udp_ports=sorted(udp.values()),
                     alive_test="consider_alive", use_nmap=False, service_timeout=3.0)
-    [host] = run(plan, Reporter())
+    [host] = run(plan, QuietReporter())
     return host, asyncio.run(run_checks(host))
 
 

@@ -9,6 +9,7 @@ import smtplib
 import pytest
 
 from scanning.engine.checks.mail import CleartextMailAuthentication, SmtpOpenRelay
+from scanning.engine.types import QuietReporter
 from tests.daemons import Daemon, binary, free_port
 
 from ..servers import banner, read_until
@@ -192,7 +193,7 @@ def test_exims_version_evidence_leaves_the_greetings_date_out(exim):
     def version_findings():
         plan = ScanPlan(addresses=["127.0.0.1"], tcp_ports=[exim["hardened"]], alive_test="consider_alive", use_nmap=False,
                         families=("known_vulnerable_versions",))
-        [host] = run(plan, Quiet())
+        [host] = run(plan, QuietReporter())
         return {f.nvt: f for f in host.findings}
 
     first = version_findings()
@@ -203,13 +204,3 @@ def test_exims_version_evidence_leaves_the_greetings_date_out(exim):
         assert finding.detection.startswith("banner '220 mail.test ESMTP Exim 4.") and " <date>'" in finding.detection
         assert finding.qod == 30 and "distribution build" in finding.detection
 
-
-class Quiet:
-    def progress(self, stage, percent):
-        pass
-
-    def should_stop(self):
-        return False
-
-    def store_hosts(self, hosts):
-        pass
