@@ -9,10 +9,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from tests.apache_conf import apache_conf
 from tests.daemons import Daemon, Service, binary, free_port, package_version, wait_for_tcp
 from tests.dovecot_conf import dovecot_conf
-
-APACHE_MODULES = "/usr/lib/apache2/modules"
 
 
 def _shared_scratch(prefix: str, owner: str | None = None) -> Path:
@@ -30,25 +29,7 @@ def _apache(work, port):
     (work / "www").mkdir()
     (work / "www" / "index.html").write_text("<html><head><title>It works</title></head></html>\n")
     conf = work / "apache2.conf"
-    conf.write_text(f"""
-ServerRoot {work}
-ServerName localhost
-Listen 127.0.0.1:{port}
-PidFile {work}/apache2.pid
-ErrorLog {work}/error.log
-DefaultRuntimeDir {work}
-Mutex file:{work} default
-LoadModule mpm_event_module {APACHE_MODULES}/mod_mpm_event.so
-LoadModule authz_core_module {APACHE_MODULES}/mod_authz_core.so
-LoadModule dir_module {APACHE_MODULES}/mod_dir.so
-User www-data
-Group www-data
-ServerTokens OS
-DocumentRoot {work}/www
-<Directory {work}/www>
-  Require all granted
-</Directory>
-""")
+    conf.write_text(apache_conf(work, port, extra="ServerTokens OS\n"))
     version = package_version("apache2")
     daemon = Daemon([binary("apache2"), "-f", str(conf), "-DFOREGROUND"], port)
     daemon.scratch = work

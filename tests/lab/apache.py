@@ -6,37 +6,13 @@ import os
 import shutil
 from pathlib import Path
 
+from tests.apache_conf import apache_conf
 from tests.daemons import Daemon, binary, free_port
 from tests.scanning.engine.checks.servicechecks import shared_dir
 
 from .ports import HARDENED, HEADER_LOGS, WEAK, lab_port
 
-MODULES = "/usr/lib/apache2/modules"
 DEBIAN_PAGE = "/var/www/html/index.html"  # "Apache2 Debian Default Page: It works", from the apache2 package
-CONF = """ServerRoot {root}
-ServerName localhost
-Listen 127.0.0.1:{port}
-PidFile {root}/apache2.pid
-ErrorLog {root}/error.log
-DefaultRuntimeDir {root}
-Mutex file:{root} default
-LoadModule mpm_event_module {modules}/mod_mpm_event.so
-LoadModule authz_core_module {modules}/mod_authz_core.so
-LoadModule dir_module {modules}/mod_dir.so
-LoadModule autoindex_module {modules}/mod_autoindex.so
-LoadModule mime_module {modules}/mod_mime.so
-LoadModule headers_module {modules}/mod_headers.so
-TypesConfig /etc/mime.types
-DirectoryIndex index.html
-User www-data
-Group www-data
-DocumentRoot {root}/www
-<Directory {root}/www>
-  Require all granted
-  Options {indexes}
-</Directory>
-{extra}
-"""
 WEAK_EXTRA = "ServerTokens Full\n"  # TraceEnable is On unless a configuration says otherwise
 HARDENED_EXTRA = """ServerTokens Prod
 ServerSignature Off
@@ -60,7 +36,7 @@ def _apache(stack, weak: bool) -> int:
         (www / "index.html").write_text("<!DOCTYPE html><html><head><title>Shop</title></head><body>Shop</body></html>")
     port = free_port()
     conf = root / "apache2.conf"
-    conf.write_text(CONF.format(root=root, port=port, modules=MODULES, indexes="+Indexes" if weak else "-Indexes",
+    conf.write_text(apache_conf(root, port, indexes="+Indexes" if weak else "-Indexes",
                                 extra=WEAK_EXTRA if weak else HARDENED_EXTRA))
     for path in (www, *www.rglob("*")):
         os.chmod(path, 0o755 if path.is_dir() else 0o644)
