@@ -1,4 +1,5 @@
 import json
+from operator import itemgetter
 
 from django.contrib.auth import get_user_model
 from django.db.models import OuterRef
@@ -34,6 +35,9 @@ def members_of(org):
 LISTED_COLUMNS = (
     "id", "name", "description", "company_name", "partner", "parent_id", "created_at", "updated_at", *DETAIL_FIELDS,
 )
+
+
+DETAILS_OF, COMPLETE_DETAILS_OF = itemgetter(*DETAIL_FIELDS), itemgetter(*COMPLETE_DETAILS)
 
 
 def listed_rows(queryset):
@@ -73,8 +77,8 @@ class OrganizationSerializer(ResourceSerializer):
                     for member_id, username, role in json.loads(row["member_items"])
                 ],
                 "settings": {"can_edit_organization": self.can_edit_row(pk)},
-                "details": {name: row[name] for name in DETAIL_FIELDS},
-                "incomplete_details": not all(row[name] for name in COMPLETE_DETAILS),
+                "details": dict(zip(DETAIL_FIELDS, DETAILS_OF(row), strict=True)),
+                "incomplete_details": not all(COMPLETE_DETAILS_OF(row)),
             },
             "relationships": {"parent_organization": {"data": relationship(parent_id, "organization")}},
         }
