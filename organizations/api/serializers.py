@@ -1,6 +1,7 @@
 import json
 from operator import itemgetter
 
+import orjson
 from django.contrib.auth import get_user_model
 from django.db.models import OuterRef
 from django.db.models.functions import JSONArray
@@ -74,7 +75,7 @@ class OrganizationSerializer(ResourceSerializer):
                 "creation_time": row[ALIAS + "created_at"], "modification_time": row[ALIAS + "updated_at"],
                 "members": [
                     {"id": member_id, "username": username, "partner": role == "Partner"}
-                    for member_id, username, role in json.loads(row["member_items"])
+                    for member_id, username, role in orjson.loads(row["member_items"])
                 ],
                 "settings": {"can_edit_organization": self.can_edit_row(pk)},
                 "details": dict(zip(DETAIL_FIELDS, DETAILS_OF(row), strict=True)),
