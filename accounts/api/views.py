@@ -37,3 +37,6 @@ class UserViewSet(UserContextMixin, BulkDestroyMixin, ModelResourceViewSet):
 
     def list_rows(self, page):
         return listed_rows(page, flag(self.request.query_params, "details"))
+
+    def list_rows_shape(self):  # what list_rows reads besides the page (config/api/page_rows.py)
+        return flag(self.request.query_params, "details")

@@ -8,6 +8,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
 from .errors import InvalidInput
+from .page_rows import listed_page
 
 DEFAULT_PER_PAGE = 10
 MAX_PER_PAGE = 100
@@ -58,7 +59,7 @@ class PagePagination(BasePagination):
         if page is None:
             page = queryset[offset : offset + self.per_page]
         if rows is not None:
-            page = rows(page_by_ids(queryset, page) if sorts_before_limit(queryset) else page)
+            return listed_page(page_by_ids(queryset, page) if sorts_before_limit(queryset) else page, rows, view)
         return list(page)
 
     @property

@@ -1,5 +1,7 @@
 import json
+from operator import itemgetter
 
+import orjson
 from django.contrib.auth import get_user_model
 from django.db.models import OuterRef
 from django.db.models.functions import JSONArray
@@ -7,11 +9,11 @@ from rest_framework import serializers
 
 from config.api.fields import StrictCharField, StrictEmailField
 from config.api.permissions import has_role
-from config.api.rows import JSONRows, Row, UUIDText, listed_values
+from config.api.rows import ALIAS, JSONRows, UUIDText, listed_values
 from config.api.scoping import ScopedPrimaryKeyRelatedField
-from config.api.serializers import ResourceSerializer, iso_timestamp
+from config.api.serializers import ResourceSerializer, iso_timestamp, relationship
 from organizations.models import Organization
-from organizations.models.organization import DETAIL_FIELDS
+from organizations.models.organization import COMPLETE_DETAILS, DETAIL_FIELDS
 
 
 def member_items():
@@ -36,10 +38,7 @@ LISTED_COLUMNS = (
 )
 
 
-class OrganizationRow(Row):
-    """A listed organization read as a plain row, with the attributes the serializer reads."""
-
-    incomplete_details = Organization.incomplete_details
+DETAILS_OF, COMPLETE_DETAILS_OF = itemgetter(*DETAIL_FIELDS), itemgetter(*COMPLETE_DETAILS)
 
 
 def listed_rows(queryset):
@@ -58,7 +57,42 @@ class OrganizationSerializer(ResourceSerializer):
         fields = ("id",)
 
     def to_representation(self, instance):
-        return super().to_representation(OrganizationRow(instance) if isinstance(instance, dict) else instance)
+        if isinstance(instance, dict):
+            return self.listed(instance)
+        return super().to_representation(instance)
+
+    def listed(self, row):
+        """A listed row (`listed_rows`) as `to_representation` writes a record, straight from the
+        row's columns: a page of 100 organizations is read 100 times."""
+        pk, parent_id = row[ALIAS + "id"], row[ALIAS + "parent_id"]
+        return {
+            "id": pk,
+            "type": "organization",
+            "attributes": {
+                "id": pk, "uuid": pk, "name": row["name"], "description": row["description"],
+                "company_name": row["company_name"], "partner": row["partner"],
+                "parent_organization_id": parent_id or None,
+                "creation_time": row[ALIAS + "created_at"], "modification_time": row[ALIAS + "updated_at"],
+                "members": [
+                    {"id": member_id, "username": username, "partner": role == "Partner"}
+                    for member_id, username, role in orjson.loads(row["member_items"])
+                ],
+                "settings": {"can_edit_organization": self.can_edit_row(pk)},
+                "details": dict(zip(DETAIL_FIELDS, DETAILS_OF(row), strict=True)),
+                "incomplete_details": not all(COMPLETE_DETAILS_OF(row)),
+            },
+            "relationships": {"parent_organization": {"data": relationship(parent_id, "organization")}},
+        }
+
+    def can_edit_row(self, pk):
+        edits = self.__dict__.get("_edits")
+        if edits is None:  # once per list: the caller's role and organization
+            user = self.context.get("user")
+            if user is None or not has_role(user, "Manager"):
+                edits = self._edits = (False, None)
+            else:
+                edits = self._edits = (user.role in ("Admin", "Partner"), str(user.organization_id))
+        return edits[0] or pk == edits[1]
 
     def attributes(self, org):
         user = self.context.get("user")

@@ -40,6 +40,9 @@ class OrganizationViewSet(OrganizationSubscribeMixin, ModelResourceViewSet):
     delete_service = delete_organizations
     update_answers_empty = True  # PUT /v2/organizations/{id} answers {} (conventions.md)
 
+    def list_rows_shape(self):  # list_rows reads nothing but the page (config/api/page_rows.py)
+        return ()
+
     def get_serializer_context(self):
         context = super().get_serializer_context()
         context["user"] = self.request.user

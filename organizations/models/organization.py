@@ -8,6 +8,9 @@ DETAIL_FIELDS = (
     "contact_name", "contact_title", "contact_phone", "contact_email",
 )
 
+# An organization's details are complete when these are filled in (`incomplete_details`).
+COMPLETE_DETAILS = ("address", "city", "country", "phone")
+
 UNKNOWN = object()  # the parent an instance was loaded with, when it was not loaded
 
 
@@ -79,4 +82,4 @@ class Organization(TimestampedModel):
 
     @property
     def incomplete_details(self):
-        return not all(getattr(self, f) for f in ("address", "city", "country", "phone"))
+        return not all(getattr(self, f) for f in COMPLETE_DETAILS)

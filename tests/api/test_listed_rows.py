@@ -93,3 +93,30 @@ def test_each_listed_user_equals_its_detail(api, world, role, details):
     for user_id, resource in listed.items():
         detail = client.get(f"/v2/users/{user_id}", {"details": "true"} if details else {}).json()["data"]
         assert resource == detail, user_id
+
+
+def test_cached_rows_query_follows_each_callers_scope_and_details(api, world):
+    """The rows query is compiled once per shape (config/api/page_rows.py) and reused with each
+    request's own parameters: callers taking turns still see their own scope, and `details`
+    (another shape) its own columns."""
+    from config.api import page_rows
+
+    page_rows.SHAPES.clear()
+    callers = {"partner": world.partner, "manager": world.manager, "admin": world.admin,
+               "other manager": UserFactory(role="Manager", organization=OrganizationFactory(name="Elsewhere"))}
+    first = {}
+    for _turn in range(2):
+        for role, caller in callers.items():
+            client = api.as_user(caller)
+            for path, params in (("/v2/organizations", {}), ("/v2/users", {}), ("/v2/users", {"details": "true"})):
+                body = client.get(path, {"per_page": 100, **params}).json()
+                first.setdefault((role, path, str(params)), body)
+                assert body == first[(role, path, str(params))], (role, path, params)
+    assert page_rows.SHAPES  # the second turn read from the cache
+    scoped = {role: {row["id"] for row in first[(role, "/v2/organizations", "{}")]["data"]} for role in callers}
+    assert scoped["manager"] == {str(world.manager.organization_id)}
+    assert scoped["other manager"] == {str(callers["other manager"].organization_id)}  # same SQL, own rows
+    assert scoped["manager"] < scoped["partner"] < scoped["admin"]
+    with_details = first[("admin", "/v2/users", str({"details": "true"}))]["data"]
+    assert all("details" in row["attributes"] for row in with_details)
+    assert all("details" not in row["attributes"] for row in first[("admin", "/v2/users", "{}")]["data"])
