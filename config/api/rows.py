@@ -122,3 +122,24 @@ def only_related(queryset, *related):
             joined = queryset.model._meta.get_field(path).related_model
             names += [f"{path}__{field.name}" for field in joined._meta.concrete_fields]
     return queryset.only(*names)
+
+
+def joined(name, *columns):
+    """A Row attribute for the joined record `name` (a foreign key), read as the row's
+    `name__column` values: `joined("target", "name")` lets `row.target.name` work as on a model
+    instance whose target was select_related. Each access builds a small read-only record."""
+
+    def read(row):
+        values = row.__dict__
+        return JoinedRecord({column: values[f"{name}__{column}"] for column in columns})
+
+    return property(read)
+
+
+class JoinedRecord(Row):
+    """The columns of a joined record as attributes (see `joined`)."""
+
+
+def record_id(record):
+    """The id of a listed row (a `listed_values` dict: its id as text) or of a model instance."""
+    return record[ALIAS + "id"] if isinstance(record, dict) else record.pk

@@ -5,6 +5,7 @@ from django.db.models import Q
 
 from accounts.services.permissions import permissions_for
 from config.api.errors import Forbidden
+from config.api.rows import record_id
 from config.api.viewsets import ResourceViewSet
 from scanning.models import PortList, Scanner, ScanProfile, Schedule, Target
 
@@ -46,8 +47,9 @@ class ScanningViewSet(ResourceViewSet):
 
 
 def in_use_ids(model_field, records):
-    """The ids among `records` that a scan points at (`model_field`: "target_id", ...)."""
+    """The ids among `records` (instances or listed rows) that a scan points at (`model_field`:
+    "target_id", ...), as text."""
     from scanning.models import Scan
 
-    ids = [record.pk for record in records]
-    return set(Scan.objects.filter(**{f"{model_field}__in": ids}).values_list(model_field, flat=True))
+    ids = [record_id(record) for record in records]
+    return {str(pk) for pk in Scan.objects.filter(**{f"{model_field}__in": ids}).values_list(model_field, flat=True)}
