@@ -2,6 +2,7 @@
 permission flag some writes need."""
 
 from django.db.models import Q
+from rest_framework.permissions import SAFE_METHODS
 
 from accounts.services.permissions import permissions_for
 from config.api.errors import Forbidden
@@ -34,7 +35,9 @@ class ScanningViewSet(ResourceViewSet):
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        if not self.request.user.is_authenticated:
+        # The scoped querysets serve the inputs' related ids (scanning/api/inputs.py): a read has
+        # none, and a list builds its context twice, so it would build five querysets for nothing.
+        if not self.request.user.is_authenticated or self.request.method in SAFE_METHODS:
             return context
         context["querysets"] = {
             "port_lists": self.shared_or_own(PortList.objects.all()),
