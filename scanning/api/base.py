@@ -6,7 +6,7 @@ from rest_framework.permissions import SAFE_METHODS
 
 from accounts.services.permissions import permissions_for
 from config.api.errors import Forbidden
-from config.api.rows import record_id
+from config.api.rows import UUIDText, record_id
 from config.api.viewsets import ResourceViewSet
 from scanning.models import PortList, Scanner, ScanProfile, Schedule, Target
 
@@ -55,4 +55,5 @@ def in_use_ids(model_field, records):
     from scanning.models import Scan
 
     ids = [record_id(record) for record in records]
-    return {str(pk) for pk in Scan.objects.filter(**{f"{model_field}__in": ids}).values_list(model_field, flat=True)}
+    scans = Scan.objects.filter(**{f"{model_field}__in": ids}).order_by()  # each id once, as text from the database
+    return set(scans.values_list(UUIDText(model_field), flat=True).distinct())
