@@ -94,3 +94,14 @@ def test_hosts(api, world):
     items = listed(api.as_user(world.user), "/v2/hosts")
     assert {item["attributes"]["vulnerability_count"] for item in items} == {0, 2}
     assert_each_equals_its_detail(api.as_user(world.user), "/v2/hosts", drop=("services", "vulnerabilities"))
+
+
+def test_schedules_in_use_or_not(api, world):
+    used = ScheduleFactory(organization=world.customer)
+    ScanFactory(organization=world.customer, schedule=used)
+    ScanFactory(organization=world.customer, schedule=used)  # two scans: still listed once as in use
+    ScheduleFactory(organization=world.customer)
+    client = api.as_user(world.user)
+    in_use = {item["id"]: item["attributes"]["in_use"] for item in listed(client, "/v2/schedules")}
+    assert in_use == {str(used.pk): True, **{pk: False for pk in in_use if pk != str(used.pk)}} and len(in_use) == 2
+    assert_each_equals_its_detail(client, "/v2/schedules")
