@@ -2,7 +2,8 @@
 `.values()` rows of the columns the list shows, ids and timestamps formatted by the database, the
 check's text and the host's address read in the same query (config/api/rows.py)."""
 
-from config.api.rows import Row, joined, listed_values
+from config.api.rows import NamedRow, formatted_names, joined, listed_values
+from findings.models import Finding, Host
 
 CHECK_COLUMNS = ("name", "family", "cvss_vector", "cves", "references", "summary", "insight", "affected", "impact",
                  "solution", "solution_type")
@@ -17,13 +18,14 @@ HOST_COLUMNS = ("id", "organization_id", "ip", "hostname", "os", "mac", "first_s
                 "created_at", "updated_at")
 
 
-class VulnerabilityRow(Row):
+class VulnerabilityRow(NamedRow):
+    formatted = formatted_names(Finding, VULNERABILITY_COLUMNS)
     check_info = joined("check_info", *CHECK_COLUMNS)
     host = joined("host", "ip", "hostname")
 
 
-class HostRow(Row):
-    pass
+class HostRow(NamedRow):
+    formatted = formatted_names(Host, HOST_COLUMNS)
 
 
 def listed_vulnerabilities(page):

@@ -5,7 +5,8 @@ instances, with their UUIDs and datetimes, only to turn them back into text."""
 
 from django.db.models import F
 
-from config.api.rows import Row, joined, listed_values
+from config.api.rows import NamedRow, Row, formatted_names, joined, listed_values
+from scanning.models import Scan, ScanRun, Target
 
 OWNED_COLUMNS = ("id", "organization_id", "created_by_id", "product", "created_at", "updated_at")
 
@@ -26,20 +27,24 @@ RUN_COLUMNS = (
 )
 
 
-class TargetRow(Row):
+class TargetRow(NamedRow):
+    formatted = formatted_names(Target, TARGET_COLUMNS)
     port_list = joined("port_list", "name")
 
 
-class ScanRow(Row):
+class ScanRow(NamedRow):
+    formatted = formatted_names(Scan, SCAN_COLUMNS)
     target = joined("target", "name")
     scan_profile = joined("scan_profile", "name")
     scanner = joined("scanner", "name")
     schedule = joined("schedule", "name")
 
 
-class ScanRunRow(Row):
+class ScanRunRow(NamedRow):
     """`started` and `finished` are the datetimes (a run's duration and time to go need them);
     `started_at` and `finished_at` the formatted text, as for every listed timestamp."""
+
+    formatted = formatted_names(ScanRun, RUN_COLUMNS)
 
 
 def listed_targets(page):
