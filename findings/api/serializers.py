@@ -4,6 +4,7 @@ Counts a row cannot carry (a host's findings) come in the serializer context, co
 page by findings.services.statistics."""
 
 from config.api.serializers import ResourceSerializer, iso_timestamp
+from findings.api.rows import HostRow, VulnerabilityRow
 from findings.models import Finding, FindingException, Host, Result
 from findings.services.statistics import empty_counts
 
@@ -55,6 +56,9 @@ class VulnerabilitySerializer(ResourceSerializer):
         model = Finding
         fields = ("id",)
 
+    def to_representation(self, instance):  # lists pass plain rows (findings/api/rows.py)
+        return super().to_representation(VulnerabilityRow(instance) if isinstance(instance, dict) else instance)
+
     def attributes(self, f):
         host = f.host
         return {
@@ -88,8 +92,8 @@ class ResultSerializer(ResourceSerializer):
 
 
 class HostSerializer(ResourceSerializer):
-    """The inventory host. Context `host_counts` ({host id: counts}) holds the page's counts
-    under the request's `min_qod`; `vulnerabilities` (detail only) its current findings."""
+    """The inventory host. Context `host_counts` ({host id: counts}, the id as text for listed
+    rows) holds the page's counts under the request's `min_qod`; `vulnerabilities` (detail only) its current findings."""
 
     resource_type = "host"
     relationships = {"organization": ("organization_id", "organization")}
@@ -97,6 +101,9 @@ class HostSerializer(ResourceSerializer):
     class Meta:
         model = Host
         fields = ("id",)
+
+    def to_representation(self, instance):  # lists pass plain rows (findings/api/rows.py)
+        return super().to_representation(HostRow(instance) if isinstance(instance, dict) else instance)
 
     def attributes(self, h):
         counts = self.context.get("host_counts", {}).get(h.pk) or host_counts_of_nothing()

@@ -4,10 +4,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from config.api.rows import only_related
+from config.api.rows import record_id
 from config.api.viewsets import ListMixin, ReadOnlyResourceViewSet
 from findings.api import pages
 from findings.api.base import FindingsViewSet
+from findings.api.rows import listed_hosts, listed_vulnerabilities
 from findings.api.serializers import HostSerializer, VulnerabilitySerializer
 from findings.filtersets import HostFilterSet, VulnerabilityFilterSet
 from findings.models import Finding, Host
@@ -21,10 +22,10 @@ class VulnerabilityViewSet(ReadOnlyResourceViewSet, FindingsViewSet):
     # Equal severities by last_seen, as in the default order: both directions read one index.
     sort_fields = {"severity": ("severity", "last_seen"), "last_seen": "last_seen", "name": "name"}
     default_sort = ("-severity", "-last_seen")
+    list_rows = staticmethod(listed_vulnerabilities)  # plain rows, the check and host columns joined
 
     def list(self, request):
-        queryset = self.filter_queryset(self.get_queryset()).filter(qod__gte=self.min_qod)
-        return self.respond_list(only_related(queryset, "check_info", "host__ip", "host__hostname"))
+        return self.respond_list(self.filter_queryset(self.get_queryset()).filter(qod__gte=self.min_qod))
 
     def count_rows(self, queryset):
         return list_counts.counted(queryset, self.request.user, self.request.query_params)
@@ -62,6 +63,7 @@ class HostViewSet(ListMixin, FindingsViewSet):
     filterset_class = HostFilterSet
     sort_fields = ("ip", "last_seen", "max_severity", "vulnerability_count")
     default_sort = ("-last_seen",)
+    list_rows = staticmethod(listed_hosts)
 
     def host_counts(self, host_ids):
         shown = statistics.open_findings(self.findings().filter(host_id__in=host_ids), self.min_qod)
@@ -76,7 +78,10 @@ class HostViewSet(ListMixin, FindingsViewSet):
         return super().filter_queryset(queryset)
 
     def records_context(self, records):
-        return {"host_counts": self.host_counts([h.pk for h in records])} if self.action == "list" else {}
+        if self.action != "list":
+            return {}
+        counts = self.host_counts([record_id(record) for record in records])
+        return {"host_counts": {str(pk): figures for pk, figures in counts.items()}}  # a listed row's id is text
 
     def retrieve(self, request, pk=None):
         host = self.get_object()

@@ -2,9 +2,11 @@
 permission flag some writes need."""
 
 from django.db.models import Q
+from rest_framework.permissions import SAFE_METHODS
 
 from accounts.services.permissions import permissions_for
 from config.api.errors import Forbidden
+from config.api.rows import UUIDText, record_id
 from config.api.viewsets import ResourceViewSet
 from scanning.models import PortList, Scanner, ScanProfile, Schedule, Target
 
@@ -33,7 +35,9 @@ class ScanningViewSet(ResourceViewSet):
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        if not self.request.user.is_authenticated:
+        # The scoped querysets serve the inputs' related ids (scanning/api/inputs.py): a read has
+        # none, and a list builds its context twice, so it would build five querysets for nothing.
+        if not self.request.user.is_authenticated or self.request.method in SAFE_METHODS:
             return context
         context["querysets"] = {
             "port_lists": self.shared_or_own(PortList.objects.all()),
@@ -46,8 +50,10 @@ class ScanningViewSet(ResourceViewSet):
 
 
 def in_use_ids(model_field, records):
-    """The ids among `records` that a scan points at (`model_field`: "target_id", ...)."""
+    """The ids among `records` (instances or listed rows) that a scan points at (`model_field`:
+    "target_id", ...), as text."""
     from scanning.models import Scan
 
-    ids = [record.pk for record in records]
-    return set(Scan.objects.filter(**{f"{model_field}__in": ids}).values_list(model_field, flat=True))
+    ids = [record_id(record) for record in records]
+    scans = Scan.objects.filter(**{f"{model_field}__in": ids}).order_by()  # each id once, as text from the database
+    return set(scans.values_list(UUIDText(model_field), flat=True).distinct())

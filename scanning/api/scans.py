@@ -10,6 +10,7 @@ from findings.api.imports import ScanImportMixin
 from findings.api.scan_results import ScanResultsMixin
 from scanning.api.base import ScanningViewSet
 from scanning.api.inputs import ScanInput, WizardInput
+from scanning.api.rows import listed_runs, listed_scans
 from scanning.api.serializers import RunHostSerializer, ScanRunSerializer, ScanSerializer
 from scanning.choices import ACTIVE_RUN_STATUSES, FINISHED_RUN_STATUSES
 from scanning.filtersets import RunHostFilterSet, ScanFilterSet, ScanRunFilterSet
@@ -27,9 +28,9 @@ class ScanViewSet(ScanImportMixin, ScanResultsMixin, BulkDestroyMixin, ModelReso
     create_service = scans.create_scan
     update_service = scans.update_scan
     delete_service = scans.delete_scans
-    # A listed scan shows only the names of its target, profile, scanner and schedule: reading
-    # (and converting) those whole records was most of a page's time.
-    list_only_related = ("target__name", "scan_profile__name", "scanner__name", "schedule__name")
+    # A listed scan is a plain row with only the names of its target, profile, scanner and
+    # schedule: reading (and converting) those whole records was most of a page's time.
+    list_rows = staticmethod(listed_scans)
 
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
@@ -82,7 +83,7 @@ class ScanViewSet(ScanImportMixin, ScanResultsMixin, BulkDestroyMixin, ModelReso
     def histories(self, request, pk=None):
         queryset = self.filter_list(self._runs(self.get_object()), ScanRunFilterSet,
                                     ("created_at", "started_at", "finished_at", "status"))
-        page = self.paginate_queryset(queryset)
+        page = self.paginator.paginate_queryset(queryset, request, view=self, rows=listed_runs)
         return self.get_paginated_response(ScanRunSerializer(page, many=True).data)
 
     @extend_schema(operation_id="scans_history_retrieve")

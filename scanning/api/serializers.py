@@ -1,6 +1,7 @@
 """Read side of the scanning resources (resources.md): attributes built by hand, fast."""
 
 from config.api.serializers import ResourceSerializer, iso_timestamp
+from scanning.api.rows import ScanRow, ScanRunRow, TargetRow, run_moments
 from scanning.models import PortList, RunHost, Scan, Scanner, ScanProfile, ScanRun, Schedule, Target
 
 OWNED = {"organization": ("organization_id", "organization"), "created_by": ("created_by_id", "user")}
@@ -55,7 +56,8 @@ class ScanProfileSerializer(ResourceSerializer):
 
 
 class TargetSerializer(ResourceSerializer):
-    """Context `in_use_ids` (set of target ids with scans) and `show_credentials` (bool)."""
+    """Context `in_use_ids` (set of target ids with scans, as text) and `show_credentials`
+    (bool). Lists pass plain rows (scanning/api/rows.py)."""
 
     resource_type = "target"
     relationships = {**OWNED, "port_list": ("port_list_id", "port_list")}
@@ -64,12 +66,15 @@ class TargetSerializer(ResourceSerializer):
         model = Target
         fields = ("id",)
 
+    def to_representation(self, instance):
+        return super().to_representation(TargetRow(instance) if isinstance(instance, dict) else instance)
+
     def attributes(self, t):
         in_use = self.context.get("in_use_ids")
         return {
             "name": t.name, "hosts": t.hosts, "exclude_hosts": t.exclude_hosts, "host_count": t.host_count,
             "port_list": {"id": str(t.port_list_id), "name": t.port_list.name}, "alive_test": t.alive_test,
-            "comment": t.comment, "in_use": t.pk in in_use if in_use is not None else t.scans.exists(),
+            "comment": t.comment, "in_use": str(t.pk) in in_use if in_use is not None else t.scans.exists(),
             "credentials": t.credentials_public if self.context.get("show_credentials") else None,
             "product": t.product, **stamps(t),
         }
@@ -92,7 +97,7 @@ class ScheduleSerializer(ResourceSerializer):
             "interval": s.interval, "by_weekday": s.by_weekday, "by_monthday": s.by_monthday,
             "until": iso_timestamp(s.until), "count": s.count, "duration": s.duration,
             "next_run_at": iso_timestamp(s.next_run_at), "icalendar": icalendar_of(s),
-            "in_use": s.pk in in_use if in_use is not None else s.scans.exists(), "product": s.product, **stamps(s),
+            "in_use": str(s.pk) in in_use if in_use is not None else s.scans.exists(), "product": s.product, **stamps(s),
         }
 
 
@@ -107,6 +112,9 @@ class ScanSerializer(ResourceSerializer):
     class Meta:
         model = Scan
         fields = ("id",)
+
+    def to_representation(self, instance):  # lists pass plain rows (scanning/api/rows.py)
+        return super().to_representation(ScanRow(instance) if isinstance(instance, dict) else instance)
 
     def attributes(self, s):
         return {
@@ -135,8 +143,12 @@ class ScanRunSerializer(ResourceSerializer):
         model = ScanRun
         fields = ("id",)
 
+    def to_representation(self, instance):  # lists pass plain rows (scanning/api/rows.py)
+        return super().to_representation(ScanRunRow(instance) if isinstance(instance, dict) else instance)
+
     def attributes(self, r):
-        duration = (r.finished_at - r.started_at).total_seconds() if r.finished_at and r.started_at else None
+        started, finished = run_moments(r)
+        duration = (finished - started).total_seconds() if finished and started else None
         return {
             "scan": {"id": str(r.scan_id)}, "status": r.status, "stage": r.stage or None, "progress": r.progress,
             "queued_at": iso_timestamp(r.queued_at), "started_at": iso_timestamp(r.started_at),
@@ -145,18 +157,18 @@ class ScanRunSerializer(ResourceSerializer):
             "max_severity": r.max_severity, "pci_status": r.pci_status,
             "delta": r.delta or {"new": 0, "fixed": 0, "persisting": 0}, "error": r.error or None,
             "partial": r.partial, "scanner": {"id": str(r.scanner_id)} if r.scanner_id else None,
-            "triggered_by": r.triggered_by, "estimated_seconds_remaining": seconds_remaining(r), **stamps(r),
+            "triggered_by": r.triggered_by, "estimated_seconds_remaining": seconds_remaining(r, started), **stamps(r),
         }
 
 
-def seconds_remaining(run):
+def seconds_remaining(run, started):
     """A running run's time to go, from its pace so far (progress is weighted by stage cost);
-    None before there is a pace to go by."""
+    None before there is a pace to go by. `started`: the run's start as a datetime."""
     from django.utils import timezone
 
-    if run.status != "running" or not run.started_at or not 5 <= run.progress < 100:
+    if run.status != "running" or not started or not 5 <= run.progress < 100:
         return None
-    elapsed = (timezone.now() - run.started_at).total_seconds()
+    elapsed = (timezone.now() - started).total_seconds()
     return round(elapsed * (100 - run.progress) / run.progress)
 
 

@@ -6,6 +6,7 @@ from config.api.errors import InvalidInput
 from config.api.viewsets import BulkDestroyMixin, ModelResourceViewSet, ReadOnlyResourceViewSet
 from scanning.api.base import ScanningViewSet, in_use_ids
 from scanning.api.inputs import PortListInput, ScannerInput, ScheduleInput, TargetInput
+from scanning.api.rows import listed_targets
 from scanning.api.serializers import (
     PortListSerializer,
     ScannerSerializer,
@@ -43,7 +44,7 @@ class TargetViewSet(BulkDestroyMixin, ModelResourceViewSet, ScanningViewSet):
             context["show_credentials"] = permissions_for(self.request.user, ["TARGET_ACCESS_CREDENTIALS"])["TARGET_ACCESS_CREDENTIALS"]
         return context
 
-    list_only_related = ("port_list__name",)  # the list shows its name
+    list_rows = staticmethod(listed_targets)  # plain rows, the port list's name joined
 
     def records_context(self, records):
         return {"in_use_ids": in_use_ids("target_id", records)} if self.action == "list" else {}
