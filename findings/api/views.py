@@ -24,6 +24,9 @@ class VulnerabilityViewSet(ReadOnlyResourceViewSet, FindingsViewSet):
     default_sort = ("-severity", "-last_seen")
     list_rows = staticmethod(listed_vulnerabilities)  # plain rows, the check and host columns joined
 
+    def list_rows_shape(self):  # list_rows reads nothing but the page (config/api/page_rows.py)
+        return ()
+
     def list(self, request):
         return self.respond_list(self.filter_queryset(self.get_queryset()).filter(qod__gte=self.min_qod))
 
@@ -64,6 +67,9 @@ class HostViewSet(ListMixin, FindingsViewSet):
     sort_fields = ("ip", "last_seen", "max_severity", "vulnerability_count")
     default_sort = ("-last_seen",)
     list_rows = staticmethod(listed_hosts)
+
+    def list_rows_shape(self):  # list_rows reads nothing but the page (config/api/page_rows.py)
+        return ()
 
     def host_counts(self, host_ids):
         shown = statistics.open_findings(self.findings().filter(host_id__in=host_ids), self.min_qod)
