@@ -18,9 +18,22 @@ from organizations.api.serializers import OrganizationInputSerializer, Organizat
 from organizations.models import Organization
 from organizations.services import update_organization
 
-# Blocks other apps add to GET /v2/user/me (`?products=true`, `?current_plan=true`):
+
+def product_codes(user):
+    from organizations.services.products import available_products
+
+    return [{"code": p.code, "name": p.name} for p in available_products(user)]
+
+
+def current_plan(user):
+    from organizations.services.products import current_plan
+
+    return current_plan(user)
+
+
+# The blocks GET /v2/user/me adds on request (`?products=true`, `?current_plan=true`):
 # name -> callable(user) -> value.
-ME_BLOCKS = {}
+ME_BLOCKS = {"products": product_codes, "current_plan": current_plan}
 
 
 class CurrentUserViewSet(ImpersonationGuardMixin, UserContextMixin, ResourceViewSet):

@@ -85,6 +85,13 @@ class User(AbstractUser):
     def incomplete_details(self):
         return not all((self.first_name, self.last_name, self.email))
 
+    def is_last_manager(self):
+        """True when this user is the Manager without whom their organization would keep members
+        but no Manager (the rule a move, a demotion or a deletion must not break)."""
+        from accounts.services.users import managerless_organizations
+
+        return bool(managerless_organizations([self]))
+
     def current_product(self):
         """The product code scanning lists are limited to (chosen, else the first subscribed)."""
         if not hasattr(self, "_current_product"):

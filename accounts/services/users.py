@@ -153,7 +153,7 @@ def managerless_organizations(leaving):
 
 
 def check_not_last_manager(user, field="role"):
-    if managerless_organizations([user]):
+    if user.is_last_manager():
         raise InvalidInput.field(field, "cannot be changed: this is the organization's last Manager")
 
 

@@ -138,10 +138,8 @@ def move_user(actor, user, organization):
         raise InvalidInput.field("user_id", "was not found")
     if not can_see_organization(actor, getattr(organization, "pk", None)):
         raise InvalidInput.field("organization_id", "was not found")
-    if organization.pk != user.organization_id:
-        from accounts.services.users import check_not_last_manager
-
-        check_not_last_manager(user, "user_id")
+    if organization.pk != user.organization_id and user.is_last_manager():
+        raise InvalidInput.field("user_id", "cannot be changed: this is the organization's last Manager")
     user.organization = organization
     user.active_product = ""
     user.save(update_fields=["organization", "active_product", "updated_at"])

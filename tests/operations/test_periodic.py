@@ -56,3 +56,12 @@ def test_domain_apps_never_import_the_demo_or_the_scheduler():
             if re.search(r"^\s*(from|import)\s+(demo|operations)\b", path.read_text(), re.M):
                 offenders.append(str(path.relative_to(REPO)))
     assert not offenders, offenders
+
+
+def test_organizations_reaches_users_only_through_get_user_model():
+    """Dependencies run one way: accounts builds on organizations, never the reverse."""
+    offenders = [
+        str(path.relative_to(REPO)) for path in (REPO / "organizations").rglob("*.py")
+        if "migrations" not in path.parts and re.search(r"^\s*(from|import)\s+accounts\b", path.read_text(), re.M)
+    ]
+    assert not offenders, offenders
