@@ -135,3 +135,20 @@ def test_a_write_in_another_process_is_counted(api, world, shared_cache):
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert listed(client) == (3, True)
     assert listed(client) == (3, False)
+
+
+def test_an_unreachable_cache_means_counting_not_failing(api, world, settings, django_capture_on_commit_callbacks):
+    """Redis down: the list still answers with the exact count and a write still succeeds."""
+    from tests.daemons import free_port
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": f"redis://127.0.0.1:{free_port()}/0"}}  # nothing listens there
+    settings.FINDINGS_COUNT_CACHE = True
+    scan = new_scan(world.customer)
+    with django_capture_on_commit_callbacks(execute=True):
+        complete_run(scan, [host("192.0.2.1", HTTP_HEADERS, TELNET)])  # the version change is logged, not raised
+    client = api.as_user(world.user)
+    assert listed(client) == (2, True)
+    with django_capture_on_commit_callbacks(execute=True):
+        complete_run(scan, [host("192.0.2.1", HTTP_HEADERS, TELNET), host("192.0.2.2", TELNET)])
+    assert listed(client) == (3, True)
