@@ -110,20 +110,6 @@ class Row:
         return self.id
 
 
-def only_related(queryset, *related):
-    """The queryset's own columns and, of the records it joins (select_related), only `related`
-    ("target__name", or "check_info" for all of that one's): a list that shows a joined record's
-    name need not read and convert its every column for each row."""
-    names = [field.name for field in queryset.model._meta.concrete_fields]
-    for path in related:
-        if "__" in path:
-            names.append(path)
-        else:
-            joined = queryset.model._meta.get_field(path).related_model
-            names += [f"{path}__{field.name}" for field in joined._meta.concrete_fields]
-    return queryset.only(*names)
-
-
 def joined(name, *columns):
     """A Row attribute for the joined record `name` (a foreign key), read as the row's
     `name__column` values: `joined("target", "name")` lets `row.target.name` work as on a model

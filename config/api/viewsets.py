@@ -12,7 +12,6 @@ from rest_framework.viewsets import GenericViewSet
 from .errors import InvalidInput
 from .filters import ListFilterBackend, ResourceFilterSet, filter_list
 from .parsers import unwrap
-from .rows import only_related
 from .scoping import visible_to
 from .uuids import parse_uuid, split_uuids
 
@@ -101,6 +100,13 @@ class ResourceViewSet(GenericViewSet):
     def payload(self, name=None):
         return unwrap(self.request.data, name or self.resource_name)
 
+    def get_serializer(self, *args, **kwargs):
+        """DRF's, without building a second context when one is given (DRF's `setdefault`
+        builds the default context before it sees the given one)."""
+        if "context" not in kwargs:
+            kwargs["context"] = self.get_serializer_context()
+        return self.get_serializer_class()(*args, **kwargs)
+
     def serialize(self, instance, **kwargs):
         return self.get_serializer(instance, **kwargs).data
 
@@ -114,15 +120,11 @@ class ResourceViewSet(GenericViewSet):
         """One page of `queryset` in the list envelope. `rows(queryset)` (default: the
         `list_rows` declaration) reads the page's records as the serializer wants them (e.g.
         plain rows with nested blocks), for the page alone (see `PagePagination.paginate_queryset`)."""
-        if self.list_only_related:
-            queryset = only_related(queryset, *self.list_only_related)
         page = self.paginator.paginate_queryset(queryset, self.request, view=self, rows=rows or self.list_rows)
         context = {**self.get_serializer_context(), **self.records_context(page)}
         return self.get_paginated_response(self.get_serializer(page, many=True, context=context).data)
 
     list_rows = None  # optional `list_rows(queryset) -> rows` for lists (config/api/rows.py)
-    # Of the records a list joins, read only these columns ("target__name"; config.api.rows.only_related).
-    list_only_related = ()
 
     def records_context(self, records):
         """Serializer context computed for the records shown at once (a page, or the one record),
