@@ -133,3 +133,16 @@ def package_version(package: str) -> str:
     version = re.sub(r"^\d+:", "", out.strip())
     version = re.sub(r"-[^-]*$", "", version)
     return re.sub(r"\+dfsg.*$", "", version)
+
+
+def all_listening(ports):
+    """A `Daemon(ready=...)` test: every one of `ports` on 127.0.0.1 accepts a connection."""
+    def ready():
+        try:
+            for port in ports:
+                wait_for_tcp(port, timeout=0.2)
+        except RuntimeError:
+            return False
+        return True
+
+    return ready

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from tests.apache_conf import apache_conf
-from tests.daemons import Daemon, Service, binary, free_port, package_version, wait_for_tcp
+from tests.daemons import Daemon, Service, all_listening, binary, free_port, package_version
 from tests.dovecot_conf import dovecot_conf
 
 
@@ -89,7 +89,7 @@ def _dovecot(work, pop3):
     conf = work / "dovecot.conf"
     conf.write_text(dovecot_conf(work, imap=imap, pop3=pop3, imaps=imaps, pop3s=pop3s,
                                  tls=f"ssl = yes\nssl_cert = <{cert}\nssl_key = <{key}\n"))
-    daemon = Daemon([binary("dovecot"), "-F", "-c", str(conf)], ready=lambda: _all_listening((pop3, imap, pop3s, imaps)))
+    daemon = Daemon([binary("dovecot"), "-F", "-c", str(conf)], ready=all_listening((pop3, imap, pop3s, imaps)))
     daemon.scratch = work
     cpe = "cpe:/a:dovecot:dovecot"  # Dovecot names itself, never its version (nmap neither)
     return daemon, [
@@ -100,13 +100,6 @@ def _dovecot(work, pop3):
     ]
 
 
-def _all_listening(ports) -> bool:
-    try:
-        for port in ports:
-            wait_for_tcp(port, timeout=0.2)
-    except RuntimeError:
-        return False
-    return True
 
 
 def _bind(work, port):

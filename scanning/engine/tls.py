@@ -45,7 +45,7 @@ def certificate_facts(der: bytes) -> dict:
         "cert_san": _alt_names(cert),
         "not_before": cert.not_valid_before_utc.astimezone(UTC).isoformat(),
         "not_after": cert.not_valid_after_utc.astimezone(UTC).isoformat(),
-        "self_signed": _self_signed(cert),
+        "self_signed": is_self_signed(cert),
         "key_type": _key_type(key),
         "key_bits": getattr(key, "key_size", 0) or _fixed_bits(key),
         "signature_algorithm": getattr(cert.signature_hash_algorithm, "name", "") or "",
@@ -69,7 +69,7 @@ def _alt_names(cert) -> list[str]:
     return names
 
 
-def _self_signed(cert) -> bool:
+def is_self_signed(cert) -> bool:
     if cert.issuer != cert.subject:
         return False
     try:

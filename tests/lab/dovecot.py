@@ -5,7 +5,7 @@ the implicit-TLS ports with a test CA's certificate for localhost)."""
 import shutil
 from pathlib import Path
 
-from tests.daemons import Daemon, binary, free_port, wait_for_tcp
+from tests.daemons import Daemon, all_listening, binary, free_port
 from tests.dovecot_conf import dovecot_conf
 from tests.scanning.engine.checks.certs import make_ca, make_cert
 from tests.scanning.engine.checks.servicechecks import shared_dir
@@ -16,16 +16,6 @@ WEAK_TLS = "ssl = no\ndisable_plaintext_auth = no\n"
 HARDENED_TLS = "ssl = required\nssl_cert = <{cert}\nssl_key = <{key}\n"
 
 
-def _listening(ports):
-    def ready():
-        try:
-            for port in ports:
-                wait_for_tcp(port, timeout=0.2)
-        except RuntimeError:
-            return False
-        return True
-
-    return ready
 
 
 def _dovecot(stack, weak: bool) -> dict:
@@ -39,7 +29,7 @@ def _dovecot(stack, weak: bool) -> dict:
     conf = root / "dovecot.conf"
     conf.write_text(dovecot_conf(root, tls=tls, **ports))
     listening = [ports["pop3"], ports["imap"]] if weak else list(ports.values())
-    stack.enter_context(Daemon([binary("dovecot"), "-F", "-c", str(conf)], ready=_listening(listening)))
+    stack.enter_context(Daemon([binary("dovecot"), "-F", "-c", str(conf)], ready=all_listening(listening)))
     return ports
 
 

@@ -9,13 +9,13 @@ from ipaddress import ip_address
 
 from cryptography.exceptions import UnsupportedAlgorithm
 
+from ..tls import is_self_signed
 from .base import register
 from .tls_base import TlsCheck
 from .tls_certificate import (
     SELF_SIGNED_CODES,
     VALIDITY_CODES,
     chain_verdict,
-    is_self_signed,
     key_description,
     name_matches,
     names,

@@ -10,7 +10,6 @@ import ssl
 from dataclasses import dataclass
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 
 from .starttls import open_tls_stream, starttls_protocol
@@ -108,19 +107,6 @@ async def _verify(ctx, host, port) -> tuple[int, str] | None:
 
 async def chain_verdict(ctx, host, port):
     return await ctx.memo(("tls-verify", host.ip, port.port), lambda: _verify(ctx, host, port))
-
-
-def is_self_signed(cert: x509.Certificate) -> bool:
-    if cert.issuer != cert.subject:
-        return False
-    try:
-        cert.verify_directly_issued_by(cert)
-    except InvalidSignature:
-        return False
-    except (ValueError, TypeError):  # an algorithm cryptography cannot check: the names decide
-        return True
-    return True
-
 
 def key_description(cert: x509.Certificate) -> tuple[str, int]:
     key = cert.public_key()

@@ -12,7 +12,7 @@ import contextlib
 import shutil
 from pathlib import Path
 
-from tests.daemons import Daemon, binary, free_port, wait_for_tcp
+from tests.daemons import Daemon, all_listening, binary, free_port
 from tests.dovecot_conf import dovecot_conf
 
 from .certs import DAY, NOW, make_ca, make_cert
@@ -98,16 +98,6 @@ def vsftpd(stack) -> dict:
     return ports
 
 
-def _listening(ports):
-    def ready():
-        try:
-            for port in ports:
-                wait_for_tcp(port, timeout=0.2)
-        except RuntimeError:
-            return False
-        return True
-
-    return ready
 
 
 def dovecot(stack) -> dict:
@@ -120,7 +110,7 @@ def dovecot(stack) -> dict:
         ports = {"imap": free_port(), "pop3": free_port()}
         conf = Path(root, "dovecot.conf")
         conf.write_text(dovecot_conf(root, tls=DOVECOT_TLS[variant] + DOVECOT_CERTS.format(cert=cert, key=key), **ports))
-        stack.enter_context(Daemon([executable, "-F", "-c", str(conf)], ready=_listening(ports.values())))
+        stack.enter_context(Daemon([executable, "-F", "-c", str(conf)], ready=all_listening(ports.values())))
         found[variant] = ports
     return found
 
