@@ -72,6 +72,14 @@ class Result(FindingFields):
         ]
 
 
+class FindingManager(models.Manager):
+    """Findings read as model instances come with their sighting (one join on its key), so that
+    `last_seen` and `run_id` are what was stored when the row was read, like columns."""
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("sighting")
+
+
 class Finding(FindingFields):
     """The current state of one fingerprint (organization, product, nvt, ip, port, protocol).
 
@@ -92,6 +100,8 @@ class Finding(FindingFields):
     # run that finds the same content and status leaves the row alone (only its sighting moves).
     # Any other writer of the content columns (exceptions' re-evaluation) sets it back to 0.
     content_hash = models.BigIntegerField(default=0, db_default=0)  # db_default: raw INSERTs (benchmark seeds) need none
+
+    objects = FindingManager()
 
     class Meta:
         ordering = ("-severity", "-first_seen")

@@ -12,10 +12,11 @@ bulk_create(update_conflicts=True) and bulk_update do the same job, one after th
 
 import ipaddress
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from psycopg.types.json import Jsonb
 
 _types = {}  # staging table name -> the type oids of its columns (the same for every connection)
@@ -38,15 +39,12 @@ class Upsert:
     unique: tuple = ()
     update: tuple = ()
 
-    def statement(self, staging):
+    joins = False
+
+    def statements(self, staging):
         names = _names(self.model, self.columns)
-        conflict = ""
-        if self.unique:
-            target = _names(self.model, self.unique)
-            assignments = ", ".join(f"{_column(self.model, name)} = EXCLUDED.{_column(self.model, name)}"
-                                    for name in self.update)
-            conflict = f" ON CONFLICT ({target}) " + (f"DO UPDATE SET {assignments}" if self.update else "DO NOTHING")
-        return f"INSERT INTO {_table(self.model)} ({names}) SELECT {names} FROM {staging}{conflict}"  # noqa: S608
+        return [(insert_select(self.model, self.columns, f"SELECT {names} FROM {staging}", self.unique,  # noqa: S608
+                               self.update), None)]
 
     def run_with_orm(self):
         model, unique, update = self.model, self.unique, self.update
@@ -66,11 +64,14 @@ class Update:
     columns: tuple
     rows: list
 
-    def statement(self, staging):
+    joins = True
+
+    def statements(self, staging):
         table, key = _table(self.model), _column(self.model, self.columns[0])
         assignments = ", ".join(f"{_column(self.model, name)} = source.{_column(self.model, name)}"
                                 for name in self.columns[1:])
-        return f"UPDATE {table} SET {assignments} FROM {staging} AS source WHERE {table}.{key} = source.{key}"  # noqa: S608
+        return [(f"UPDATE {table} SET {assignments} FROM {staging} AS source "  # noqa: S608
+                 f"WHERE {table}.{key} = source.{key}", None)]
 
     def run_with_orm(self):
         """Rows that share their values (findings seen again: a handful of statuses) are one
@@ -90,6 +91,54 @@ class Update:
         for values, ids in groups.items():
             for start in range(0, len(ids), 500):
                 self.model.objects.filter(pk__in=ids[start:start + 500]).update(**dict(zip(names, values, strict=True)))
+
+
+@dataclass
+class Staged:
+    """Rows staged once (tuples of `columns` of `model`, a table whose columns they mirror) and
+    the statements that read them: `(sql, params)` pairs whose SQL names the staging table as
+    `{staging}` (see `insert_select`). They may join other tables by key (`joins`: the planner is
+    pinned to looking rows up, as for Update). Elsewhere (SQLite) `fallback()` does the same job
+    with the ORM."""
+
+    model: type
+    columns: tuple
+    rows: list
+    sql: list
+    fallback: object
+    joins: bool = True
+
+    def statements(self, staging):
+        return [(sql.replace("{staging}", staging), params) for sql, params in self.sql]
+
+    def run_with_orm(self):
+        self.fallback()
+
+
+def insert_select(model, columns, select, unique=(), update=()):
+    """INSERT INTO the model's table (`columns`, field attnames) the rows of `select`; on a
+    conflict over `unique` (field names) update the `update` fields (none: keep the row)."""
+    conflict = ""
+    if unique:
+        target = _names(model, unique)
+        assignments = ", ".join(f"{_column(model, name)} = EXCLUDED.{_column(model, name)}" for name in update)
+        conflict = f" ON CONFLICT ({target}) " + (f"DO UPDATE SET {assignments}" if update else "DO NOTHING")
+    return f"INSERT INTO {_table(model)} ({_names(model, columns)}) {select}{conflict}"
+
+
+@contextmanager
+def looked_up_by_key(conn):
+    """The planner pinned to nested loops (BY_PRIMARY_KEY) for the queries of the block, in a
+    transaction of their own if none is open (PostgreSQL; elsewhere nothing changes)."""
+    if conn.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
+        for statement in BY_PRIMARY_KEY:
+            cursor.execute(statement)
+        yield  # on an error, leaving the transaction (or savepoint) undoes the SET LOCALs
+        for statement in PLANNER_DEFAULTS:
+            cursor.execute(statement)
 
 
 def upsert(model, columns, rows, unique=(), update=()):
@@ -112,17 +161,17 @@ def write(*writes, meanwhile=None):
             w.run_with_orm()
         return meanwhile() if meanwhile else None
     with connection.cursor() as cursor:
-        statements = [w.statement(_staged(cursor, w.model, w.columns, w.rows)) for w in writes]
-        if any(isinstance(w, Update) for w in writes):
-            statements = [*BY_PRIMARY_KEY, *statements, *PLANNER_DEFAULTS]
-        if not statements or meanwhile is None:
-            for statement in statements:
-                cursor.execute(statement)
-            return meanwhile() if meanwhile else None
+        statements = [statement for w in writes for statement in w.statements(_staged(cursor, w.model, w.columns, w.rows))]
+        if any(w.joins for w in writes):
+            statements = [*((s, None) for s in BY_PRIMARY_KEY), *statements, *((s, None) for s in PLANNER_DEFAULTS)]
+        if len(statements) < 2 and meanwhile is None:
+            for statement, params in statements:
+                cursor.execute(statement, params)
+            return None
         with connection.connection.pipeline():  # COPY is not allowed in here: the rows are staged before
-            for statement in statements:
-                cursor.execute(statement)
-            return meanwhile()
+            for statement, params in statements:
+                cursor.execute(statement, params)
+            return meanwhile() if meanwhile else None
 
 
 def _table(model):
@@ -131,6 +180,11 @@ def _table(model):
 
 def _column(model, name):
     return connection.ops.quote_name(model._meta.get_field(name).column)
+
+
+def quoted_columns(model, names):
+    """The quoted column names of the model's fields `names`, for hand-written statements."""
+    return [_column(model, name) for name in names]
 
 
 def _names(model, fields):

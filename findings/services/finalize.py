@@ -14,6 +14,8 @@ but never a verdict or a delta, and never turns a finding fixed."""
 import bisect
 from dataclasses import dataclass
 
+from django.db import connection
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from findings.choices import FindingStatus
@@ -21,6 +23,7 @@ from findings.models import Finding, FindingException, Host, Result
 from scanning.choices import RunStatus
 from scanning.models import RunHost, ScanRun
 
+from .bulk import looked_up_by_key
 from .counts import DEFAULT_MIN_QOD, refresh_hosts, run_summaries, save_run_numbers
 from .list_counts import findings_changed
 
@@ -89,29 +92,31 @@ def alive_ips(run):
 
 def count_fixed(run, previous, scope):
     """Counted results of the previous run that this run, looking at the same host, port and
-    family, no longer found. An EXCEPT of the two runs' fingerprints: the run's own results are
-    too new for the planner's statistics, and a correlated NOT EXISTS planned for "a handful of
-    rows" probed 10,000 results per previous result (seconds per run)."""
+    family, no longer found: each one looked up among the run's results by its fingerprint (the
+    unique index result_unique_per_run). The run's own results are too new for the planner's
+    statistics, so it is told to look them up one by one (bulk.BY_PRIMARY_KEY) rather than hash
+    both runs' results; an EXCEPT of the two runs' fingerprints cost 300 ms for 10,000 results."""
     if previous is None:
         return 0
     counted = (Result.objects.filter(run_id=previous.pk, qod__gte=DEFAULT_MIN_QOD, severity__gte=0,
                                      ip__in=alive_ips(run), check_info__source__in=scope.sources))
     if scope.families is not None:
         counted = counted.filter(check_info__family__in=scope.families)
-    fingerprint = ("nvt", "ip", "port", "protocol")
-    seen = Result.objects.filter(run_id=run.pk).order_by().values_list(*fingerprint)
-    gone = counted.order_by().values_list(*fingerprint).difference(seen)
-    return sum(1 for _nvt, _ip, port, protocol in gone if scope.scanned(port, protocol))
+    seen = Result.objects.filter(run_id=run.pk, nvt=OuterRef("nvt"), ip=OuterRef("ip"), port=OuterRef("port"),
+                                 protocol=OuterRef("protocol"))
+    gone = counted.filter(~Exists(seen)).order_by().values_list("port", "protocol")
+    with looked_up_by_key(connection):
+        return sum(1 for port, protocol in gone if scope.scanned(port, protocol))
 
 
 def fix_unseen_findings(run, scope, now):
     """Findings on the run's alive hosts that nobody has seen since the run started (a finding the
-    run stored has `last_seen` after its start, as has one another scan saw meanwhile)."""
+    run stored was last seen after its start, as was one another scan saw meanwhile)."""
     if scope.families is not None and not scope.families:
         return 0  # a discovery run looked for no weakness: it cannot say one is gone
     since = run.started_at or run.created_at
     unseen = (Finding.objects.filter(organization_id=run.organization_id, product=run.product, ip__in=alive_ips(run),
-                                     last_seen__lt=since)
+                                     sighting__last_seen__lt=since)
               .exclude(status=FindingStatus.FIXED))
     if scope.families is not None:
         unseen = unseen.filter(check_info__family__in=scope.families)

@@ -1,22 +1,25 @@
 """The current findings and the run's results of one batch (ingest.store_hosts calls this).
 
-Most findings of a run were there before with the same content (about 84% in the benchmark):
-their rows only get the new status, run, scan and last_seen (a narrow UPDATE, `TOUCH_COLUMNS`);
-new findings and changed ones are written whole with one INSERT ... ON CONFLICT DO UPDATE.
-Whether the content changed is told by `content_hash`, so the stored text is never read back.
-Ids, statuses and deltas are all known before anything is written, so the result rows are built
-while PostgreSQL applies the findings' writes (bulk.write(meanwhile=...))."""
+Most findings of a run were there before with the same content and status (about 84% in the
+benchmark): their wide, many-indexed rows are not written at all; only their sightings move
+(FindingSighting: run and last_seen). New findings, changed ones (told by `content_hash`, so the
+stored text is never read back) and those whose status or scan changes are written whole with one
+INSERT ... ON CONFLICT DO UPDATE. On PostgreSQL every hit is then one narrow staged row (finding
+id, delta) from which the database builds the sightings and the result rows (a result's shared
+columns are its finding's as just written): see `derived_writes`. Elsewhere (SQLite) the same rows
+are built in Python and written with the ORM."""
 
 import hashlib
-import os
 import uuid
 
+from django.db import connection
+
 from findings.choices import Delta, FindingStatus, severity_level
-from findings.models import Finding, Result
+from findings.models import Finding, FindingSighting, Result
 from scanning.choices import RunStatus
 from scanning.models import ScanRun
 
-from .bulk import Update, Upsert, upsert, write
+from .bulk import Staged, Upsert, insert_select, quoted_columns, upsert, write
 from .ingest_ids import natural_id
 from .matching import exception_for, port_label
 
@@ -26,22 +29,25 @@ SHARED_COLUMNS = ("check_info_id", "nvt", "name", "ip", "hostname", "port", "pro
 SHARED_UPDATES = ("check_info", "name", "hostname", "severity", "original_severity", "severity_level", "cvss_vector",
                   "qod", "detection", "pci_fail", "exception", "updated_at")
 FINDING_COLUMNS = ("id", "created_at", "updated_at", "organization_id", "product", *SHARED_COLUMNS, "host_id", "scan_id",
-                   "run_id", "status", "first_seen", "last_seen", "fixed_at", "content_hash")
-FINDING_UPDATES = (*SHARED_UPDATES, "host", "scan", "run", "status", "last_seen", "fixed_at", "content_hash")
-TOUCH_COLUMNS = ("id", "status", "run_id", "scan_id", "last_seen", "updated_at", "fixed_at")  # a finding seen again
+                   "status", "first_seen", "fixed_at", "content_hash")
+FINDING_UPDATES = (*SHARED_UPDATES, "host", "scan", "status", "fixed_at", "content_hash")
 FINGERPRINT = ("organization", "product", "nvt", "ip", "port", "protocol")
+SIGHTING_COLUMNS = ("finding_id", "organization_id", "product", "run_id", "last_seen")
 RESULT_COLUMNS = ("id", "created_at", "updated_at", "organization_id", "product", *SHARED_COLUMNS, "run_id", "scan_id",
                   "finding_id", "delta")
 RESULT_UPDATES = (*SHARED_UPDATES, "finding", "delta")
+RESULT_UNIQUE = ("run", "nvt", "ip", "port", "protocol")
+STAGED = ("finding_id", "delta")  # one per hit, in a staging table shaped like findings_result's columns
 LEVELS = {}  # severity -> its level's value (few distinct severities)
 
 
 def store_findings(run, hits, host_ids, checks, exceptions, now):
-    """Write the batch's current findings and results: a constant number of queries."""
+    """Write the batch's current findings, sightings and results: a constant number of queries."""
     before = previously_found(run, hits)
     existing = existing_findings(run, hits)
-    findings, touched, rows = [], [], []
+    rows, staged, shared_of_hits = [], [], []
     run_id, scan_id, organization_id, product = run.pk, run.scan_id, run.organization_id, run.product
+    persisting, reopened, new = Delta.PERSISTING.value, Delta.REOPENED.value, Delta.NEW.value
     for hit in hits:
         old = existing.get(hit.key)
         status = next_status(old, run_id)
@@ -52,24 +58,55 @@ def store_findings(run, hits, host_ids, checks, exceptions, now):
             pk = natural_id("finding", organization_id, product, *hit.key)
         else:
             pk = old[0]
-        if old is not None and old[3] == digest:
-            touched.append((pk, status, run_id, scan_id, now, now, None))
+        if old is None or old[3] != digest or old[1] != status or old[4] != scan_id:
+            rows.append((pk, now, now, organization_id, product, *shared, host_id, scan_id, status, now, None, digest))
+        if hit.key in before:
+            delta = persisting
         else:
-            rows.append((pk, now, now, organization_id, product, *shared, host_id, scan_id, run_id, status, now, now,
-                         None, digest))
-        findings.append((hit.key, pk, status, shared))
-    results = write(Upsert(Finding, FINDING_COLUMNS, rows, unique=FINGERPRINT, update=FINDING_UPDATES),
-                    Update(Finding, TOUCH_COLUMNS, touched),
-                    meanwhile=lambda: result_rows(run, findings, before, now))
-    upsert(Result, RESULT_COLUMNS, results, unique=("run", "nvt", "ip", "port", "protocol"), update=RESULT_UPDATES)
+            delta = reopened if status == FindingStatus.REOPENED else new
+        staged.append((pk, delta))
+        shared_of_hits.append(shared)
+    write(Upsert(Finding, FINDING_COLUMNS, rows, unique=FINGERPRINT, update=FINDING_UPDATES),
+          derived_writes(run, staged, now, fallback=lambda: write_with_orm(run, staged, shared_of_hits, now)))
+
+
+def derived_writes(run, staged, now, fallback):
+    """The sightings and result rows of the staged (finding id, delta) rows, built by PostgreSQL
+    from the findings as just written: two INSERT ... SELECT statements reading one staging table."""
+    shared = quoted_columns(Finding, SHARED_COLUMNS)
+    finding_id, delta = quoted_columns(Result, STAGED)
+    sightings = insert_select(
+        FindingSighting, SIGHTING_COLUMNS, f"SELECT {finding_id}, %s, %s, %s, %s FROM {{staging}}",  # noqa: S608
+        unique=("finding",), update=("run", "last_seen"))
+    results = insert_select(
+        Result, RESULT_COLUMNS,
+        f"SELECT gen_random_uuid(), %s, %s, finding.organization_id, finding.product, "  # noqa: S608
+        f"{', '.join('finding.' + column for column in shared)}, %s, %s, staged.{finding_id}, staged.{delta} "
+        f"FROM {{staging}} AS staged JOIN {connection.ops.quote_name(Finding._meta.db_table)} AS finding "
+        f"ON finding.id = staged.{finding_id}",
+        unique=RESULT_UNIQUE, update=RESULT_UPDATES)
+    statements = [(sightings, (run.organization_id, run.product, run.pk, now)), (results, (now, now, run.pk, run.scan_id))]
+    return Staged(Result, STAGED, staged, statements, fallback)
+
+
+def write_with_orm(run, staged, shared_of_hits, now):
+    """derived_writes' job without a staging table (SQLite): the same rows built in Python."""
+    head, tail = (now, now, run.organization_id, run.product), (run.pk, run.scan_id)
+    sightings = [(pk, run.organization_id, run.product, run.pk, now) for pk, _delta in staged]
+    results = [(uuid.uuid4(), *head, *shared, *tail, pk, delta) for (pk, delta), shared in zip(staged, shared_of_hits,
+                                                                                                 strict=True)]
+    upsert(FindingSighting, SIGHTING_COLUMNS, sightings, unique=("finding",), update=("run", "last_seen"))
+    upsert(Result, RESULT_COLUMNS, results, unique=RESULT_UNIQUE, update=RESULT_UPDATES)
 
 
 def existing_findings(run, hits):
-    """{fingerprint key: (id, status, run id, content hash)} of the batch's stored findings."""
+    """{fingerprint key: (id, status, last run id, content hash, scan id)} of the batch's stored findings."""
     rows = Finding.objects.filter(organization_id=run.organization_id, product=run.product,
                                   ip__in={hit.host.ip for hit in hits}, nvt__in={hit.finding.nvt for hit in hits})
-    return {(nvt, ip, port, protocol): (pk, status, run_id, digest) for pk, nvt, ip, port, protocol, status, run_id, digest
-            in rows.values_list("id", "nvt", "ip", "port", "protocol", "status", "run_id", "content_hash")}
+    return {(nvt, ip, port, protocol): (pk, status, run_id, digest, scan_id)
+            for pk, nvt, ip, port, protocol, status, run_id, digest, scan_id
+            in rows.values_list("id", "nvt", "ip", "port", "protocol", "status", "sighting__run_id", "content_hash",
+                                "scan_id")}
 
 
 def content_hash_of(shared, host_id):
@@ -121,20 +158,3 @@ def previously_found(run, hits):
         return set()
     rows = Result.objects.filter(run_id=previous, ip__in={hit.host.ip for hit in hits})
     return set(rows.values_list("nvt", "ip", "port", "protocol"))
-
-
-def result_rows(run, findings, before, now):
-    """The run's result rows; each one's delta against the previous done run of the scan."""
-    head = (now, now, run.organization_id, run.product)
-    tail = (run.pk, run.scan_id)
-    persisting, reopened, new = Delta.PERSISTING.value, Delta.REOPENED.value, Delta.NEW.value
-    randoms = os.urandom(16 * len(findings))
-    rows = []
-    for index, (key, pk, status, shared) in enumerate(findings):
-        if key in before:
-            delta = persisting
-        else:
-            delta = reopened if status == FindingStatus.REOPENED else new
-        row_id = uuid.UUID(bytes=randoms[16 * index:16 * index + 16], version=4)
-        rows.append((row_id, *head, *shared, *tail, pk, delta))
-    return rows
