@@ -11,8 +11,9 @@ while the server works, so Python and PostgreSQL use both cores. Elsewhere (SQLi
 bulk_create(update_conflicts=True) and bulk_update do the same job, one after the other."""
 
 import ipaddress
+import weakref
 import zlib
-from contextlib import contextmanager
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,6 +21,7 @@ from django.db import connection, models, transaction
 from psycopg.types.json import Jsonb
 
 _types = {}  # staging table name -> the type oids of its columns (the same for every connection)
+_created = weakref.WeakKeyDictionary()  # database connection -> the staging tables it has (committed)
 # UPDATE ... FROM a staging table of a thousand rows: the planner, which knows nothing of the
 # staging table, prefers a hash join that reads the whole table to be updated (every finding of
 # every organization) once per batch; looking each row up by primary key is what it should do.
@@ -67,7 +69,7 @@ class Update:
     joins = True
 
     def statements(self, staging):
-        table, key = _table(self.model), _column(self.model, self.columns[0])
+        table, key = quoted_table(self.model), _column(self.model, self.columns[0])
         assignments = ", ".join(f"{_column(self.model, name)} = source.{_column(self.model, name)}"
                                 for name in self.columns[1:])
         return [(f"UPDATE {table} SET {assignments} FROM {staging} AS source "  # noqa: S608
@@ -123,22 +125,7 @@ def insert_select(model, columns, select, unique=(), update=()):
         target = _names(model, unique)
         assignments = ", ".join(f"{_column(model, name)} = EXCLUDED.{_column(model, name)}" for name in update)
         conflict = f" ON CONFLICT ({target}) " + (f"DO UPDATE SET {assignments}" if update else "DO NOTHING")
-    return f"INSERT INTO {_table(model)} ({_names(model, columns)}) {select}{conflict}"
-
-
-@contextmanager
-def looked_up_by_key(conn):
-    """The planner pinned to nested loops (BY_PRIMARY_KEY) for the queries of the block, in a
-    transaction of their own if none is open (PostgreSQL; elsewhere nothing changes)."""
-    if conn.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
-        for statement in BY_PRIMARY_KEY:
-            cursor.execute(statement)
-        yield  # on an error, leaving the transaction (or savepoint) undoes the SET LOCALs
-        for statement in PLANNER_DEFAULTS:
-            cursor.execute(statement)
+    return f"INSERT INTO {quoted_table(model)} ({_names(model, columns)}) {select}{conflict}"
 
 
 def upsert(model, columns, rows, unique=(), update=()):
@@ -160,21 +147,22 @@ def write(*writes, meanwhile=None):
         for w in writes:
             w.run_with_orm()
         return meanwhile() if meanwhile else None
-    with connection.cursor() as cursor:
-        statements = [statement for w in writes for statement in w.statements(_staged(cursor, w.model, w.columns, w.rows))]
+    with transaction.atomic() if not connection.in_atomic_block else nullcontext(), \
+            connection.cursor() as cursor:
+        statements, stagings = [], []
+        for w in writes:
+            stagings.append(_staged(cursor, w.model, w.columns, w.rows))
+            statements += w.statements(stagings[-1])
         if any(w.joins for w in writes):
             statements = [*((s, None) for s in BY_PRIMARY_KEY), *statements, *((s, None) for s in PLANNER_DEFAULTS)]
-        if len(statements) < 2 and meanwhile is None:
-            for statement, params in statements:
-                cursor.execute(statement, params)
-            return None
+        statements += [(f"DELETE FROM {staging}", None) for staging in stagings]  # noqa: S608 - empty for the next use
         with connection.connection.pipeline():  # COPY is not allowed in here: the rows are staged before
             for statement, params in statements:
                 cursor.execute(statement, params)
             return meanwhile() if meanwhile else None
 
 
-def _table(model):
+def quoted_table(model):
     return connection.ops.quote_name(model._meta.db_table)
 
 
@@ -193,17 +181,21 @@ def _names(model, fields):
 
 def _staged(cursor, model, columns, rows):
     """The quoted name of the connection's staging table for these columns, holding `rows` only.
-    Only quoted identifiers from the model's metadata are formatted into SQL; values go through COPY."""
+    Only quoted identifiers from the model's metadata are formatted into SQL; values go through COPY.
+    The table empties itself at commit (ON COMMIT DELETE ROWS) and `write` empties it after use,
+    so staging costs the COPY alone once the connection has the table (TRUNCATE made a new file
+    per call, and the CREATE ... IF NOT EXISTS was one more round trip)."""
     meta = model._meta
     names = _names(model, columns)
     staging = connection.ops.quote_name(f"staging_{meta.db_table}_{zlib.crc32(names.encode()):08x}")
-    cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} AS "  # noqa: S608
-                   f"SELECT {names} FROM {_table(model)} WITH NO DATA")
+    tables = _created.setdefault(connection.connection, set())
+    if staging not in tables:
+        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} ON COMMIT DELETE ROWS AS "  # noqa: S608
+                       f"SELECT {names} FROM {quoted_table(model)} WITH NO DATA")
+        transaction.on_commit(lambda: tables.add(staging))  # a rolled back CREATE leaves no table
     if staging not in _types:
         cursor.execute(f"SELECT {names} FROM {staging} LIMIT 0")  # noqa: S608
         _types[staging] = [column.type_code for column in cursor.description]
-    else:
-        cursor.execute(f"TRUNCATE {staging}")
     # Binary COPY: a quarter of the text format's cost on both sides (no number, uuid or timestamp
     # formatting and parsing); it needs JSON wrapped and addresses as ipaddress objects.
     adapted = {i: Jsonb for i, name in enumerate(columns) if isinstance(meta.get_field(name), models.JSONField)}

@@ -12,14 +12,12 @@ are built in Python and written with the ORM."""
 import hashlib
 import uuid
 
-from django.db import connection
-
 from findings.choices import Delta, FindingStatus, severity_level
 from findings.models import Finding, FindingSighting, Result
 from scanning.choices import RunStatus
 from scanning.models import ScanRun
 
-from .bulk import Staged, Upsert, insert_select, quoted_columns, upsert, write
+from .bulk import Staged, Upsert, insert_select, quoted_columns, quoted_table, upsert, write
 from .ingest_ids import natural_id
 from .matching import exception_for, port_label
 
@@ -37,17 +35,16 @@ RESULT_COLUMNS = ("id", "created_at", "updated_at", "organization_id", "product"
                   "finding_id", "delta")
 RESULT_UPDATES = (*SHARED_UPDATES, "finding", "delta")
 RESULT_UNIQUE = ("run", "nvt", "ip", "port", "protocol")
-STAGED = ("finding_id", "delta")  # one per hit, in a staging table shaped like findings_result's columns
+KEY = ("nvt", "ip", "port", "protocol")  # the fingerprint within the organization's product
+STAGED_ID = '"finding_id"'  # the one staged column per hit (a staging table shaped like findings_result's finding_id)
 LEVELS = {}  # severity -> its level's value (few distinct severities)
 
 
 def store_findings(run, hits, host_ids, checks, exceptions, now):
     """Write the batch's current findings, sightings and results: a constant number of queries."""
-    before = previously_found(run, hits)
     existing = existing_findings(run, hits)
-    rows, staged, shared_of_hits = [], [], []
+    rows, seen = [], []
     run_id, scan_id, organization_id, product = run.pk, run.scan_id, run.organization_id, run.product
-    persisting, reopened, new = Delta.PERSISTING.value, Delta.REOPENED.value, Delta.NEW.value
     for hit in hits:
         old = existing.get(hit.key)
         status = next_status(old, run_id)
@@ -60,41 +57,51 @@ def store_findings(run, hits, host_ids, checks, exceptions, now):
             pk = old[0]
         if old is None or old[3] != digest or old[1] != status or old[4] != scan_id:
             rows.append((pk, now, now, organization_id, product, *shared, host_id, scan_id, status, now, None, digest))
-        if hit.key in before:
-            delta = persisting
-        else:
-            delta = reopened if status == FindingStatus.REOPENED else new
-        staged.append((pk, delta))
-        shared_of_hits.append(shared)
+        seen.append((pk, hit.key, status, shared))
     write(Upsert(Finding, FINDING_COLUMNS, rows, unique=FINGERPRINT, update=FINDING_UPDATES),
-          derived_writes(run, staged, now, fallback=lambda: write_with_orm(run, staged, shared_of_hits, now)))
+          derived_writes(run, seen, now))
 
 
-def derived_writes(run, staged, now, fallback):
-    """The sightings and result rows of the staged (finding id, delta) rows, built by PostgreSQL
-    from the findings as just written: two INSERT ... SELECT statements reading one staging table."""
+def derived_writes(run, seen, now):
+    """The sightings and result rows of the findings `seen` ((id, key, status, shared) each), built
+    by PostgreSQL from the findings as just written: each finding's id is staged, and two INSERT
+    ... SELECT statements read it. A result's delta is told by looking its fingerprint up among
+    the previous done run's results (unique index result_unique_per_run; OFFSET 0 keeps it a
+    lookup per row, see finalize.count_fixed)."""
     shared = quoted_columns(Finding, SHARED_COLUMNS)
-    finding_id, delta = quoted_columns(Result, STAGED)
+    nvt, ip, port, protocol, status = (f"finding.{column}" for column in quoted_columns(Finding, (*KEY, "status")))
+    result_run, *result_key = quoted_columns(Result, ("run", *KEY))
     sightings = insert_select(
-        FindingSighting, SIGHTING_COLUMNS, f"SELECT {finding_id}, %s, %s, %s, %s FROM {{staging}}",  # noqa: S608
+        FindingSighting, SIGHTING_COLUMNS, f"SELECT {STAGED_ID}, %s, %s, %s, %s FROM {{staging}}",  # noqa: S608
         unique=("finding",), update=("run", "last_seen"))
+    before = " AND ".join(f"before.{column} = {mine}" for column, mine in zip(result_key, (nvt, ip, port, protocol),
+                                                                               strict=True))
     results = insert_select(
         Result, RESULT_COLUMNS,
         f"SELECT gen_random_uuid(), %s, %s, finding.organization_id, finding.product, "  # noqa: S608
-        f"{', '.join('finding.' + column for column in shared)}, %s, %s, staged.{finding_id}, staged.{delta} "
-        f"FROM {{staging}} AS staged JOIN {connection.ops.quote_name(Finding._meta.db_table)} AS finding "
-        f"ON finding.id = staged.{finding_id}",
+        f"{', '.join('finding.' + column for column in shared)}, %s, %s, finding.id, "
+        f"CASE WHEN EXISTS (SELECT 1 FROM {quoted_table(Result)} AS before WHERE before.{result_run} = %s AND {before} "
+        f"OFFSET 0) THEN %s WHEN {status} = %s THEN %s ELSE %s END "
+        f"FROM {{staging}} AS staged JOIN {quoted_table(Finding)} AS finding ON finding.id = staged.{STAGED_ID}",
         unique=RESULT_UNIQUE, update=RESULT_UPDATES)
-    statements = [(sightings, (run.organization_id, run.product, run.pk, now)), (results, (now, now, run.pk, run.scan_id))]
-    return Staged(Result, STAGED, staged, statements, fallback)
+    deltas = (previous_done_run_id(run), Delta.PERSISTING.value, FindingStatus.REOPENED.value, Delta.REOPENED.value,
+              Delta.NEW.value)
+    statements = [(sightings, (run.organization_id, run.product, run.pk, now)),
+                  (results, (now, now, run.pk, run.scan_id, *deltas))]
+    return Staged(Result, ("finding_id",), [(pk,) for pk, *_rest in seen], statements,
+                  fallback=lambda: write_with_orm(run, seen, now))
 
 
-def write_with_orm(run, staged, shared_of_hits, now):
+def write_with_orm(run, seen, now):
     """derived_writes' job without a staging table (SQLite): the same rows built in Python."""
     head, tail = (now, now, run.organization_id, run.product), (run.pk, run.scan_id)
-    sightings = [(pk, run.organization_id, run.product, run.pk, now) for pk, _delta in staged]
-    results = [(uuid.uuid4(), *head, *shared, *tail, pk, delta) for (pk, delta), shared in zip(staged, shared_of_hits,
-                                                                                                 strict=True)]
+    before = previously_found(run, [key for _pk, key, _status, _shared in seen])
+    persisting, reopened, new = Delta.PERSISTING.value, Delta.REOPENED.value, Delta.NEW.value
+    results, sightings = [], []
+    for pk, key, status, shared in seen:
+        delta = persisting if key in before else reopened if status == FindingStatus.REOPENED else new
+        results.append((uuid.uuid4(), *head, *shared, *tail, pk, delta))
+        sightings.append((pk, run.organization_id, run.product, run.pk, now))
     upsert(FindingSighting, SIGHTING_COLUMNS, sightings, unique=("finding",), update=("run", "last_seen"))
     upsert(Result, RESULT_COLUMNS, results, unique=RESULT_UNIQUE, update=RESULT_UPDATES)
 
@@ -151,10 +158,10 @@ def previous_done_run_id(run):
     return run._previous_done_run_id
 
 
-def previously_found(run, hits):
-    """Fingerprints of the batch's hosts in the previous done run of the scan."""
+def previously_found(run, keys):
+    """Those of the fingerprint `keys` found by the previous done run of the scan."""
     previous = previous_done_run_id(run)
     if previous is None:
         return set()
-    rows = Result.objects.filter(run_id=previous, ip__in={hit.host.ip for hit in hits})
+    rows = Result.objects.filter(run_id=previous, ip__in={ip for _nvt, ip, _port, _protocol in keys})
     return set(rows.values_list("nvt", "ip", "port", "protocol"))
