@@ -11,7 +11,6 @@ while the server works, so Python and PostgreSQL use both cores. Elsewhere (SQLi
 bulk_create(update_conflicts=True) and bulk_update do the same job, one after the other."""
 
 import ipaddress
-import weakref
 import zlib
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -21,7 +20,6 @@ from django.db import connection, models, transaction
 from psycopg.types.json import Jsonb
 
 _types = {}  # staging table name -> the type oids of its columns (the same for every connection)
-_created = weakref.WeakKeyDictionary()  # database connection -> the staging tables it has (committed)
 # UPDATE ... FROM a staging table of a thousand rows: the planner, which knows nothing of the
 # staging table, prefers a hash join that reads the whole table to be updated (every finding of
 # every organization) once per batch; looking each row up by primary key is what it should do.
@@ -150,6 +148,7 @@ def write(*writes, meanwhile=None):
     with transaction.atomic() if not connection.in_atomic_block else nullcontext(), \
             connection.cursor() as cursor:
         statements, stagings = [], []
+        _create_stagings(cursor, writes)
         for w in writes:
             stagings.append(_staged(cursor, w.model, w.columns, w.rows))
             statements += w.statements(stagings[-1])
@@ -179,20 +178,32 @@ def _names(model, fields):
     return ", ".join(_column(model, name) for name in fields)
 
 
-def _staged(cursor, model, columns, rows):
-    """The quoted name of the connection's staging table for these columns, holding `rows` only.
-    Only quoted identifiers from the model's metadata are formatted into SQL; values go through COPY.
-    The table empties itself at commit (ON COMMIT DELETE ROWS) and `write` empties it after use,
-    so staging costs the COPY alone once the connection has the table (TRUNCATE made a new file
-    per call, and the CREATE ... IF NOT EXISTS was one more round trip)."""
-    meta = model._meta
+def _staging(model, columns):
+    """(quoted name, quoted column names) of the connection's staging table for these columns."""
     names = _names(model, columns)
-    staging = connection.ops.quote_name(f"staging_{meta.db_table}_{zlib.crc32(names.encode()):08x}")
-    tables = _created.setdefault(connection.connection, set())
-    if staging not in tables:
-        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} ON COMMIT DELETE ROWS AS "  # noqa: S608
-                       f"SELECT {names} FROM {quoted_table(model)} WITH NO DATA")
-        transaction.on_commit(lambda: tables.add(staging))  # a rolled back CREATE leaves no table
+    return connection.ops.quote_name(f"staging_{model._meta.db_table}_{zlib.crc32(names.encode()):08x}"), names
+
+
+def _create_stagings(cursor, writes):
+    """The writes' staging tables, in one round trip: they empty themselves at commit (ON COMMIT
+    DELETE ROWS) and `write` empties them after use, so no TRUNCATE is needed (it made a new file
+    per call). Knowing which tables a connection already has cannot be trusted across rollbacks,
+    so each write asks again (IF NOT EXISTS)."""
+    statements = []
+    for w in writes:
+        staging, names = _staging(w.model, w.columns)
+        statements.append(f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} ON COMMIT DELETE ROWS AS "  # noqa: S608
+                          f"SELECT {names} FROM {quoted_table(w.model)} WITH NO DATA")
+    if statements:
+        cursor.execute("; ".join(statements))
+
+
+def _staged(cursor, model, columns, rows):
+    """The quoted name of the connection's staging table for these columns (created by
+    `_create_stagings`, empty), now holding `rows`. Only quoted identifiers from the model's
+    metadata are formatted into SQL; values go through COPY."""
+    meta = model._meta
+    staging, names = _staging(model, columns)
     if staging not in _types:
         cursor.execute(f"SELECT {names} FROM {staging} LIMIT 0")  # noqa: S608
         _types[staging] = [column.type_code for column in cursor.description]

@@ -14,6 +14,7 @@ but never a verdict or a delta, and never turns a finding fixed."""
 import bisect
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.utils import timezone
 
@@ -102,14 +103,18 @@ def count_fixed(run, previous, scope):
     if scope.families is not None:
         counted = counted.filter(check_info__family__in=scope.families)
     fingerprint = ("nvt", "ip", "port", "protocol")
-    sql, params = counted.order_by().values_list(*fingerprint).query.sql_with_params()
+    try:
+        sql, params = counted.order_by().values_list(*fingerprint).query.sql_with_params()
+    except EmptyResultSet:  # e.g. a run of no family
+        return 0
     result, (run_column, *columns) = connection.ops.quote_name(Result._meta.db_table), (
         connection.ops.quote_name(Result._meta.get_field(name).column) for name in ("run", *fingerprint))
     same = " AND ".join(f"seen.{column} = previous.{column}" for column in columns)
+    fence = " OFFSET 0" if connection.vendor == "postgresql" else ""  # SQLite has no such syntax (nor need)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT previous.{columns[2]}, previous.{columns[3]} FROM ({sql}) AS previous "  # noqa: S608
-                       f"WHERE NOT EXISTS (SELECT 1 FROM {result} AS seen WHERE seen.{run_column} = %s AND {same} "
-                       f"OFFSET 0)", (*params, run.pk))
+                       f"WHERE NOT EXISTS (SELECT 1 FROM {result} AS seen WHERE seen.{run_column} = %s AND {same}"
+                       f"{fence})", (*params, Result._meta.pk.get_db_prep_value(run.pk, connection)))
         return sum(1 for port, protocol in cursor.fetchall() if scope.scanned(port, protocol))
 
 

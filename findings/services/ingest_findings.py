@@ -40,8 +40,9 @@ STAGED_ID = '"finding_id"'  # the one staged column per hit (a staging table sha
 LEVELS = {}  # severity -> its level's value (few distinct severities)
 
 
-def store_findings(run, hits, host_ids, checks, exceptions, now):
-    """Write the batch's current findings, sightings and results: a constant number of queries."""
+def store_findings(run, hits, host_ids, checks, exceptions, now, also=()):
+    """Write the batch's current findings, sightings and results (after the writes `also`): a
+    constant number of queries."""
     existing = existing_findings(run, hits)
     rows, seen = [], []
     run_id, scan_id, organization_id, product = run.pk, run.scan_id, run.organization_id, run.product
@@ -58,7 +59,7 @@ def store_findings(run, hits, host_ids, checks, exceptions, now):
         if old is None or old[3] != digest or old[1] != status or old[4] != scan_id:
             rows.append((pk, now, now, organization_id, product, *shared, host_id, scan_id, status, now, None, digest))
         seen.append((pk, hit.key, status, shared))
-    write(Upsert(Finding, FINDING_COLUMNS, rows, unique=FINGERPRINT, update=FINDING_UPDATES),
+    write(*also, Upsert(Finding, FINDING_COLUMNS, rows, unique=FINGERPRINT, update=FINDING_UPDATES),
           derived_writes(run, seen, now))
 
 
