@@ -20,6 +20,14 @@ class FindingsSeed:
     cve: str
     host_ip: str
 
+    @property
+    def two_days_ago(self):  # a date range on last_seen (the seed's sightings span the last week)
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        return (timezone.now() - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
 
 def seed_findings(rows):
     from accounts.models import User

@@ -1,4 +1,5 @@
-"""How the first page of a `q[name]=prefix*` list is read on PostgreSQL.
+"""How the first page of a `q[name]=prefix*` list, and of a list sorted or filtered by last_seen
+(`sightings_in_scope`), is read on PostgreSQL.
 
 An exact name, like every other filter, reads its page in order from an index that ends with the
 list's order. A prefix matches a range of names, so no index gives its rows in severity order,
