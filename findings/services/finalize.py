@@ -130,7 +130,8 @@ def fix_unseen_findings(run, scope, now):
     if scope.families is not None:
         unseen = unseen.filter(check_info__family__in=scope.families)
     unseen = unseen.filter(check_info__source__in=scope.sources)
-    ids = [pk for pk, port, protocol in unseen.values_list("id", "port", "protocol") if scope.scanned(port, protocol)]
+    ids = [pk for pk, port, protocol in unseen.order_by().values_list("id", "port", "protocol")  # no sort needed
+           if scope.scanned(port, protocol)]
     for start in range(0, len(ids), CHUNK):
         Finding.objects.filter(pk__in=ids[start:start + CHUNK]).update(status=FindingStatus.FIXED, fixed_at=now,
                                                                         updated_at=now)
