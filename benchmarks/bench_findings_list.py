@@ -48,6 +48,8 @@ def cases(seed):
         ("sort_by=name desc", {"sort_by": "name desc"}),
         ("min_qod=0", {"min_qod": "0"}),
         ("severity_level + sort last_seen", {"q[severity_level]": "high", "sort_by": "last_seen desc"}),
+        ("date range (last_seen, 2 days)", {"date_range_start": seed.two_days_ago}),
+        ("date range + sort last_seen asc", {"date_range_start": seed.two_days_ago, "sort_by": "last_seen asc"}),
         (AFTER_WRITE + "default", {}),
         (AFTER_WRITE + "q[severity_level]", {"q[severity_level]": "medium"}),
         (AFTER_WRITE + "q[name] prefix*", {"q[name]": "Check 04*"}),

@@ -20,6 +20,14 @@ class FindingsSeed:
     cve: str
     host_ip: str
 
+    @property
+    def two_days_ago(self):  # a date range on last_seen (the seed's sightings span the last week)
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        return (timezone.now() - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
 
 def seed_findings(rows):
     from accounts.models import User
@@ -94,16 +102,21 @@ def _bulk_rows(org_id, scans, rows):
         cursor.execute(f"""
             INSERT INTO findings_finding (id, created_at, updated_at, organization_id, product, check_info_id, nvt, name,
                 ip, hostname, port, protocol, severity, original_severity, severity_level, cvss_vector, qod, detection,
-                pci_fail, exception_id, host_id, scan_id, run_id, status, first_seen, last_seen, fixed_at)
+                pci_fail, exception_id, host_id, scan_id, status, first_seen, fixed_at)
             SELECT gen_random_uuid(), now(), now(), %s, 'pci', c.id, c.nvt, c.name,
                 h.ip, '', (ARRAY[0, 22, 80, 443, 8443])[1 + g %% 5], 'tcp', c.severity, c.severity,
                 CASE WHEN c.severity >= 7 THEN 'high' WHEN c.severity >= 4 THEN 'medium'
                      WHEN c.severity > 0 THEN 'low' ELSE 'log' END,
                 '', CASE WHEN g %% 20 = 0 THEN 30 ELSE 80 END, 'evidence ' || g, c.pci_fail, NULL, h.id,
-                ({scan_ids})[1 + h.n %% {len(scans)}], NULL,
+                ({scan_ids})[1 + h.n %% {len(scans)}],
                 (ARRAY['open','open','open','open','open','open','open','new','fixed','reopened'])[1 + (g / 7) %% 10],
-                now() - interval '30 days', now() - (g %% 10000) * interval '1 minute', NULL
+                now() - interval '30 days' - (g %% 7919) * interval '1 minute', NULL
             FROM generate_series(0, %s - 1) AS g
             JOIN bench_hosts h ON h.n = g / {FINDINGS_PER_HOST}
             JOIN bench_checks c ON c.n = (h.n * 13 + (g %% {FINDINGS_PER_HOST}) * 25) %% {CHECKS}""", [org_id, rows])
+        # Every finding's sighting (findings.models.FindingSighting), last seen within the last week.
+        cursor.execute("""
+            INSERT INTO findings_findingsighting (finding_id, organization_id, product, run_id, last_seen)
+            SELECT id, organization_id, product, NULL, now() - (abs(hashtext(id::text)) %% 10000) * interval '1 minute'
+            FROM findings_finding WHERE organization_id = %s""", [org_id])
         cursor.execute("DROP TABLE bench_hosts; DROP TABLE bench_checks")

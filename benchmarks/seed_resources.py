@@ -20,7 +20,7 @@ def seed_resources(rows, api_key):
     """The Manager caller (benchmarks.seed.Caller) and the id of the scan whose runs are listed."""
     from accounts.models import User
     from benchmarks.seed import _caller
-    from findings.models import CheckInfo, Finding, Host
+    from findings.models import CheckInfo, Finding, FindingSighting, Host
     from organizations.catalogue import seed_catalogue
     from organizations.models import Organization, Plan
     from organizations.services.subscriptions import PlanRequest, subscribe
@@ -51,10 +51,12 @@ def seed_resources(rows, api_key):
         [CheckInfo(organization=org, nvt=f"1.3.6.1.4.1.60000.2.{n}", name=f"Check {n:04d}", family="SSL and TLS",
                    severity=round(n * 37 % 101 / 10, 1), qod=80, cves=[f"CVE-2020-{10000 + n}"])
          for n in range(max(rows // 20, 1))], batch_size=BATCH)
-    Finding.objects.bulk_create(
+    findings = Finding.objects.bulk_create(
         [Finding(**owned, check_info=check, nvt=check.nvt, name=check.name, host=host, ip=host.ip, port=443,
-                 protocol="tcp", severity=check.severity, qod=(80, 80, 30)[n % 3], first_seen=now - timedelta(days=30),
-                 last_seen=now - timedelta(minutes=n % 997))
+                 protocol="tcp", severity=check.severity, qod=(80, 80, 30)[n % 3], first_seen=now - timedelta(days=30))
          for n, (host, check) in enumerate((hosts[n % rows], checks[n % len(checks)]) for n in range(rows))],
         batch_size=BATCH)
+    FindingSighting.objects.bulk_create(
+        [FindingSighting(**owned, finding=finding, last_seen=now - timedelta(minutes=n % 997))
+         for n, finding in enumerate(findings)], batch_size=BATCH)
     return _caller("Manager", manager, api_key), str(scans[0].pk)

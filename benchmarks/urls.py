@@ -51,7 +51,7 @@ def _resource_lists():
         "targets": (Target, ("-created_at", "-pk"), ("port_list__name",), {}),
         "scans": (Scan, ("-created_at", "-pk"), ("target__name", "scan_profile__name", "scanner__name"), {}),
         "histories": (ScanRun, ("-created_at", "-pk"), (), {}),
-        "vulnerabilities": (Finding, ("-severity", "-last_seen", "-pk"), ("check_info__name",), {"qod__gte": 70}),
+        "vulnerabilities": (Finding, ("-severity", "-first_seen", "-pk"), ("check_info__name",), {"qod__gte": 70}),
         "hosts": (Host, ("-last_seen", "-pk"), (), {}),
     }
 

@@ -65,6 +65,7 @@ class FindingAdmin(FindingRowAdmin):
                     "last_seen", "organization")
     list_filter = ("severity_level", "status", "check_info__family", NvtFilter, HostIpFilter, "product")
     exclude = ("content_hash",)  # ingestion's bookkeeping, nothing a person reads
+    list_select_related = ("organization", "check_info", "sighting")  # last_seen is the sighting's
 
 
 @admin.register(Host)

@@ -25,7 +25,7 @@ class VisibleScanFilter(SearchFilter):
 
 
 class VulnerabilityFilterSet(ResourceFilterSet):
-    date_field = "last_seen"
+    date_field = "sighting__last_seen"  # findings.models.FindingSighting
 
     name = SearchFilter("name")
     nvt = SearchFilter("nvt")

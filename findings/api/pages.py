@@ -1,4 +1,5 @@
-"""How the first page of a `q[name]=prefix*` list is read on PostgreSQL.
+"""How the first page of a `q[name]=prefix*` list, and of a list sorted or filtered by last_seen
+(`sightings_in_scope`), is read on PostgreSQL.
 
 An exact name, like every other filter, reads its page in order from an index that ends with the
 list's order. A prefix matches a range of names, so no index gives its rows in severity order,
@@ -11,7 +12,10 @@ ids come from an index-only scan of the UPPER(name) index, which carries the sor
 walk to find ten soon, so they keep it."""
 
 from django.db import connections
+from django.db.models import F
 from django.db.models.functions import Coalesce
+
+from findings.models import FindingSighting
 
 SORT_MATCHES_UP_TO = 50_000  # ~20 ms of index-only scanning here; beyond, the walk finds ten soon
 
@@ -30,3 +34,16 @@ def prefix_match_page(queryset, name_term, total, offset, size):
     records = queryset.model._default_manager.filter(pk__in=ids).order_by(*queryset.query.order_by)
     records.query.select_related = queryset.query.select_related
     return records
+
+
+def sightings_in_scope(queryset):
+    """A list that sorts or filters by last_seen (the sightings' column) joins the sightings and
+    says that they belong to the findings' organization and product: PostgreSQL then derives
+    their organization and product from the findings' (a caller of one organization) and reads
+    the sightings' index (organization, product, last_seen, finding) in order, looking each page
+    row's finding up by key, instead of sorting every finding of the organization."""
+    query = queryset.query
+    joined = FindingSighting._meta.db_table in query.alias_map
+    if not joined and not any("sighting__" in str(term) for term in query.order_by):
+        return queryset
+    return queryset.filter(sighting__organization_id=F("organization_id"), sighting__product=F("product"))

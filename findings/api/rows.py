@@ -2,24 +2,27 @@
 `.values()` rows of the columns the list shows, ids and timestamps formatted by the database, the
 check's text and the host's address read in the same query (config/api/rows.py)."""
 
-from config.api.rows import NamedRow, formatted_names, joined, listed_values
+from config.api.rows import ALIAS, IsoTimestamp, NamedRow, UUIDText, formatted_names, joined, listed_values
 from findings.models import Finding, Host
 
 CHECK_COLUMNS = ("name", "family", "cvss_vector", "cves", "references", "summary", "insight", "affected", "impact",
                  "solution", "solution_type")
 
 VULNERABILITY_COLUMNS = (
-    "id", "organization_id", "exception_id", "scan_id", "run_id", "host_id", "name", "nvt", "hostname", "port",
+    "id", "organization_id", "exception_id", "scan_id", "host_id", "name", "nvt", "hostname", "port",
     "protocol", "severity", "original_severity", "severity_level", "cvss_vector", "qod", "detection", "pci_fail",
-    "status", "first_seen", "last_seen", "fixed_at", "created_at", "updated_at",
+    "status", "first_seen", "fixed_at", "created_at", "updated_at",
     *(f"check_info__{column}" for column in CHECK_COLUMNS), "host__ip", "host__hostname",
 )
+# The finding's sighting (findings.models.FindingSighting), joined on its key, formatted as the
+# finding's own columns are.
+SIGHTING_COLUMNS = {"last_seen": IsoTimestamp("sighting__last_seen"), "run_id": UUIDText("sighting__run_id")}
 HOST_COLUMNS = ("id", "organization_id", "ip", "hostname", "os", "mac", "first_seen", "last_seen", "ports", "product",
                 "created_at", "updated_at")
 
 
 class VulnerabilityRow(NamedRow):
-    formatted = formatted_names(Finding, VULNERABILITY_COLUMNS)
+    formatted = (*formatted_names(Finding, VULNERABILITY_COLUMNS), *SIGHTING_COLUMNS)
     check_info = joined("check_info", *CHECK_COLUMNS)
     host = joined("host", "ip", "hostname")
 
@@ -29,7 +32,8 @@ class HostRow(NamedRow):
 
 
 def listed_vulnerabilities(page):
-    return listed_values(page, VULNERABILITY_COLUMNS)
+    sightings = {ALIAS + name: expression for name, expression in SIGHTING_COLUMNS.items()}
+    return listed_values(page.annotate(**sightings), (*VULNERABILITY_COLUMNS, *sightings))
 
 
 def listed_hosts(page):

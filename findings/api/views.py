@@ -16,19 +16,21 @@ from findings.services import list_counts, statistics
 
 
 class VulnerabilityViewSet(ReadOnlyResourceViewSet, FindingsViewSet):
-    queryset = Finding.objects.select_related("check_info", "host")
+    queryset = Finding.objects.select_related("check_info", "host", "sighting")
     serializer_class = VulnerabilitySerializer
     filterset_class = VulnerabilityFilterSet
-    # Equal severities by last_seen, as in the default order: both directions read one index.
-    sort_fields = {"severity": ("severity", "last_seen"), "last_seen": "last_seen", "name": "name"}
-    default_sort = ("-severity", "-last_seen")
+    # Most severe first, then the newest finding; equal severities by first_seen in both
+    # directions (one index serves both). last_seen is the sighting's (findings.models).
+    sort_fields = {"severity": ("severity", "first_seen"), "last_seen": "sighting__last_seen", "name": "name"}
+    default_sort = ("-severity", "-first_seen")
     list_rows = staticmethod(listed_vulnerabilities)  # plain rows, the check and host columns joined
 
     def list_rows_shape(self):  # list_rows reads nothing but the page (config/api/page_rows.py)
         return ()
 
     def list(self, request):
-        return self.respond_list(self.filter_queryset(self.get_queryset()).filter(qod__gte=self.min_qod))
+        queryset = self.filter_queryset(self.get_queryset()).filter(qod__gte=self.min_qod)
+        return self.respond_list(pages.sightings_in_scope(queryset))
 
     def count_rows(self, queryset):
         return list_counts.counted(queryset, self.request.user, self.request.query_params)

@@ -72,28 +72,39 @@ class Result(FindingFields):
         ]
 
 
-class Finding(FindingFields):
-    """The current state of one fingerprint (organization, product, nvt, ip, port, protocol)."""
+class FindingManager(models.Manager):
+    """Findings read as model instances come with their sighting (one join on its key), so that
+    `last_seen` and `run_id` are what was stored when the row was read, like columns."""
 
-    # scan and run change on every sighting: an index of their own would be one more entry written
-    # per persisting finding per run ((organization, product, scan) serves the lists).
+    def get_queryset(self):
+        return super().get_queryset().select_related("sighting")
+
+
+class Finding(FindingFields):
+    """The current state of one fingerprint (organization, product, nvt, ip, port, protocol).
+
+    When and by which run it was last seen lives in its FindingSighting (`last_seen`, `run_id`
+    read through it): a run that sees a finding again unchanged writes that narrow row only, and
+    this wide, many-indexed one only when its content, status or scan changes."""
+
+    # scan changes when another scan sees the finding: an index of its own would be one more
+    # entry written per such change ((organization, product, scan) serves the lists).
     scan = models.ForeignKey("scanning.Scan", null=True, on_delete=models.SET_NULL, related_name="+", db_index=False,
                              db_constraint=False)
-    run = models.ForeignKey("scanning.ScanRun", null=True, on_delete=models.SET_NULL, related_name="+",  # last seen in
-                            db_index=False, db_constraint=False)
     host = models.ForeignKey("findings.Host", on_delete=models.CASCADE, related_name="findings", db_index=False,
                              db_constraint=False)
     status = models.CharField(max_length=16, choices=FindingStatus.choices, default=FindingStatus.NEW)
     first_seen = models.DateTimeField()
-    last_seen = models.DateTimeField()
     fixed_at = models.DateTimeField(null=True, blank=True)
     # What ingestion last wrote of the finding's content (ingest.content_hash_of); 0 = unknown. A
-    # run that finds the same content only moves status, run, scan and last_seen. Any other writer
-    # of the content columns (exceptions' re-evaluation) sets it back to 0.
+    # run that finds the same content and status leaves the row alone (only its sighting moves).
+    # Any other writer of the content columns (exceptions' re-evaluation) sets it back to 0.
     content_hash = models.BigIntegerField(default=0, db_default=0)  # db_default: raw INSERTs (benchmark seeds) need none
 
+    objects = FindingManager()
+
     class Meta:
-        ordering = ("-severity", "-last_seen")
+        ordering = ("-severity", "-first_seen")
         constraints = [
             models.UniqueConstraint(fields=["organization", "product", "nvt", "ip", "port", "protocol"],
                                     name="finding_unique_fingerprint"),
@@ -101,23 +112,99 @@ class Finding(FindingFields):
         # GET /v2/vulnerabilities reads its first page straight from an index whatever the filter
         # and sort (a million findings: under a millisecond instead of seconds of walking the
         # severity order and filtering): each filter column is followed by the default order
-        # (severity, last_seen, id descending), each sort column by the id tie-break. Migration
-        # 0005 adds two PostgreSQL expression indexes of the same shape for the case-insensitive
-        # q[name] and q[nvt] (UPPER(...) text_pattern_ops: exact and prefix matches); q[cve] goes
-        # through the nvt one.
+        # (severity, first_seen, id descending), each sort column by the id tie-break; sort_by=
+        # last_seen reads the sightings' index. Migration 0007 adds two PostgreSQL expression
+        # indexes of the same shape for the case-insensitive q[name] and q[nvt] (UPPER(...)
+        # text_pattern_ops: exact and prefix matches); q[cve] goes through the nvt one.
         indexes = [
-            models.Index(fields=["organization", "product", "-severity", "-last_seen", "-id"], name="finding_default_order"),
-            models.Index(fields=["organization", "product", "last_seen", "id"], name="finding_last_seen_order"),
+            models.Index(fields=["organization", "product", "-severity", "-first_seen", "-id"],
+                         name="finding_default_order"),
             models.Index(fields=["organization", "product", "name", "id"], name="finding_name_order"),
-            models.Index(fields=["organization", "product", "severity_level", "-severity", "-last_seen", "-id"],
+            models.Index(fields=["organization", "product", "severity_level", "-severity", "-first_seen", "-id"],
                          name="finding_level_order"),
-            models.Index(fields=["organization", "product", "status", "-severity", "-last_seen", "-id"],
+            models.Index(fields=["organization", "product", "status", "-severity", "-first_seen", "-id"],
                          name="finding_status_order"),
-            models.Index(fields=["organization", "product", "scan", "-severity", "-last_seen", "-id"],
+            models.Index(fields=["organization", "product", "scan", "-severity", "-first_seen", "-id"],
                          name="finding_scan_order"),
-            models.Index(fields=["organization", "product", "port", "-severity", "-last_seen", "-id"],
+            models.Index(fields=["organization", "product", "port", "-severity", "-first_seen", "-id"],
                          name="finding_port_order"),
             models.Index(fields=["organization", "product", "ip"]),
             models.Index(fields=["host", "status"]),
             models.Index(fields=["exception"], condition=models.Q(exception__isnull=False), name="finding_excepted"),
         ]
+
+    # --- the sighting, read (and, for a finding made by hand, written) as if it were columns ----
+
+    @property
+    def last_seen(self):
+        return self._sighting_value("last_seen")
+
+    @last_seen.setter
+    def last_seen(self, value):
+        self.__dict__.setdefault("_seen", {})["last_seen"] = value
+
+    @property
+    def run_id(self):
+        return self._sighting_value("run_id")
+
+    @run_id.setter
+    def run_id(self, value):
+        self.__dict__.setdefault("_seen", {})["run_id"] = value
+
+    @property
+    def run(self):
+        """The run that last saw the finding (a query; lists read `run_id`)."""
+        from scanning.models import ScanRun
+
+        return ScanRun.objects.filter(pk=self.run_id).first() if self.run_id else None
+
+    @run.setter
+    def run(self, value):
+        self.run_id = value.pk if value is not None else None
+
+    def _sighting_value(self, name):
+        pending = self.__dict__.get("_seen", {})
+        if name in pending:
+            return pending[name]
+        try:
+            sighting = self.sighting  # select_related("sighting") reads it with the finding
+        except FindingSighting.DoesNotExist:
+            return None
+        return getattr(sighting, name)
+
+    def save(self, *args, **kwargs):
+        """A finding saved by hand (tests, seeds) gets its sighting: `last_seen`/`run` as given,
+        else seen when first seen. Ingestion writes both tables in bulk (services/ingest_findings)."""
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        seen = self.__dict__.pop("_seen", {})
+        if seen or adding:
+            values = {"organization_id": self.organization_id, "product": self.product, **seen}
+            if adding:
+                values.setdefault("last_seen", self.first_seen)
+            FindingSighting.objects.update_or_create(finding=self, defaults=values)
+            self._state.fields_cache.pop("sighting", None)
+
+
+class FindingSighting(models.Model):
+    """When a finding was last seen, and by which run: written for every finding of every batch
+    (one INSERT ... ON CONFLICT DO UPDATE), so it is a narrow row with a single index besides its
+    key, which also serves sort_by=last_seen and the last_seen date range of the lists. The
+    finding is its primary key, without a constraint in the database (see FindingFields)."""
+
+    finding = models.OneToOneField(Finding, primary_key=True, on_delete=models.CASCADE, related_name="sighting",
+                                   db_constraint=False)
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+",
+                                     db_index=False, db_constraint=False)
+    product = models.CharField(max_length=32)
+    run = models.ForeignKey("scanning.ScanRun", null=True, on_delete=models.SET_NULL, related_name="+", db_index=False,
+                            db_constraint=False)
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organization", "product", "last_seen", "finding"], name="sighting_last_seen_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.finding_id} last seen {self.last_seen:%Y-%m-%d %H:%M}"

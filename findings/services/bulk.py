@@ -12,10 +12,11 @@ bulk_create(update_conflicts=True) and bulk_update do the same job, one after th
 
 import ipaddress
 import zlib
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from psycopg.types.json import Jsonb
 
 _types = {}  # staging table name -> the type oids of its columns (the same for every connection)
@@ -38,15 +39,12 @@ class Upsert:
     unique: tuple = ()
     update: tuple = ()
 
-    def statement(self, staging):
+    joins = False
+
+    def statements(self, staging):
         names = _names(self.model, self.columns)
-        conflict = ""
-        if self.unique:
-            target = _names(self.model, self.unique)
-            assignments = ", ".join(f"{_column(self.model, name)} = EXCLUDED.{_column(self.model, name)}"
-                                    for name in self.update)
-            conflict = f" ON CONFLICT ({target}) " + (f"DO UPDATE SET {assignments}" if self.update else "DO NOTHING")
-        return f"INSERT INTO {_table(self.model)} ({names}) SELECT {names} FROM {staging}{conflict}"  # noqa: S608
+        return [(insert_select(self.model, self.columns, f"SELECT {names} FROM {staging}", self.unique,  # noqa: S608
+                               self.update), None)]
 
     def run_with_orm(self):
         model, unique, update = self.model, self.unique, self.update
@@ -66,11 +64,14 @@ class Update:
     columns: tuple
     rows: list
 
-    def statement(self, staging):
-        table, key = _table(self.model), _column(self.model, self.columns[0])
+    joins = True
+
+    def statements(self, staging):
+        table, key = quoted_table(self.model), _column(self.model, self.columns[0])
         assignments = ", ".join(f"{_column(self.model, name)} = source.{_column(self.model, name)}"
                                 for name in self.columns[1:])
-        return f"UPDATE {table} SET {assignments} FROM {staging} AS source WHERE {table}.{key} = source.{key}"  # noqa: S608
+        return [(f"UPDATE {table} SET {assignments} FROM {staging} AS source "  # noqa: S608
+                 f"WHERE {table}.{key} = source.{key}", None)]
 
     def run_with_orm(self):
         """Rows that share their values (findings seen again: a handful of statuses) are one
@@ -92,6 +93,39 @@ class Update:
                 self.model.objects.filter(pk__in=ids[start:start + 500]).update(**dict(zip(names, values, strict=True)))
 
 
+@dataclass
+class Staged:
+    """Rows staged once (tuples of `columns` of `model`, a table whose columns they mirror) and
+    the statements that read them: `(sql, params)` pairs whose SQL names the staging table as
+    `{staging}` (see `insert_select`). They may join other tables by key (`joins`: the planner is
+    pinned to looking rows up, as for Update). Elsewhere (SQLite) `fallback()` does the same job
+    with the ORM."""
+
+    model: type
+    columns: tuple
+    rows: list
+    sql: list
+    fallback: object
+    joins: bool = True
+
+    def statements(self, staging):
+        return [(sql.replace("{staging}", staging), params) for sql, params in self.sql]
+
+    def run_with_orm(self):
+        self.fallback()
+
+
+def insert_select(model, columns, select, unique=(), update=()):
+    """INSERT INTO the model's table (`columns`, field attnames) the rows of `select`; on a
+    conflict over `unique` (field names) update the `update` fields (none: keep the row)."""
+    conflict = ""
+    if unique:
+        target = _names(model, unique)
+        assignments = ", ".join(f"{_column(model, name)} = EXCLUDED.{_column(model, name)}" for name in update)
+        conflict = f" ON CONFLICT ({target}) " + (f"DO UPDATE SET {assignments}" if update else "DO NOTHING")
+    return f"INSERT INTO {quoted_table(model)} ({_names(model, columns)}) {select}{conflict}"
+
+
 def upsert(model, columns, rows, unique=(), update=()):
     assert len(columns) == len(model._meta.concrete_fields), f"{model.__name__}: every column is needed"
     write(Upsert(model, columns, rows, unique, update))
@@ -111,21 +145,23 @@ def write(*writes, meanwhile=None):
         for w in writes:
             w.run_with_orm()
         return meanwhile() if meanwhile else None
-    with connection.cursor() as cursor:
-        statements = [w.statement(_staged(cursor, w.model, w.columns, w.rows)) for w in writes]
-        if any(isinstance(w, Update) for w in writes):
-            statements = [*BY_PRIMARY_KEY, *statements, *PLANNER_DEFAULTS]
-        if not statements or meanwhile is None:
-            for statement in statements:
-                cursor.execute(statement)
-            return meanwhile() if meanwhile else None
+    with transaction.atomic() if not connection.in_atomic_block else nullcontext(), \
+            connection.cursor() as cursor:
+        statements, stagings = [], []
+        _create_stagings(cursor, writes)
+        for w in writes:
+            stagings.append(_staged(cursor, w.model, w.columns, w.rows))
+            statements += w.statements(stagings[-1])
+        if any(w.joins for w in writes):
+            statements = [*((s, None) for s in BY_PRIMARY_KEY), *statements, *((s, None) for s in PLANNER_DEFAULTS)]
+        statements += [(f"DELETE FROM {staging}", None) for staging in stagings]  # noqa: S608 - empty for the next use
         with connection.connection.pipeline():  # COPY is not allowed in here: the rows are staged before
-            for statement in statements:
-                cursor.execute(statement)
-            return meanwhile()
+            for statement, params in statements:
+                cursor.execute(statement, params)
+            return meanwhile() if meanwhile else None
 
 
-def _table(model):
+def quoted_table(model):
     return connection.ops.quote_name(model._meta.db_table)
 
 
@@ -133,23 +169,44 @@ def _column(model, name):
     return connection.ops.quote_name(model._meta.get_field(name).column)
 
 
+def quoted_columns(model, names):
+    """The quoted column names of the model's fields `names`, for hand-written statements."""
+    return [_column(model, name) for name in names]
+
+
 def _names(model, fields):
     return ", ".join(_column(model, name) for name in fields)
 
 
-def _staged(cursor, model, columns, rows):
-    """The quoted name of the connection's staging table for these columns, holding `rows` only.
-    Only quoted identifiers from the model's metadata are formatted into SQL; values go through COPY."""
-    meta = model._meta
+def _staging(model, columns):
+    """(quoted name, quoted column names) of the connection's staging table for these columns."""
     names = _names(model, columns)
-    staging = connection.ops.quote_name(f"staging_{meta.db_table}_{zlib.crc32(names.encode()):08x}")
-    cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} AS "  # noqa: S608
-                   f"SELECT {names} FROM {_table(model)} WITH NO DATA")
+    return connection.ops.quote_name(f"staging_{model._meta.db_table}_{zlib.crc32(names.encode()):08x}"), names
+
+
+def _create_stagings(cursor, writes):
+    """The writes' staging tables, in one round trip: they empty themselves at commit (ON COMMIT
+    DELETE ROWS) and `write` empties them after use, so no TRUNCATE is needed (it made a new file
+    per call). Knowing which tables a connection already has cannot be trusted across rollbacks,
+    so each write asks again (IF NOT EXISTS)."""
+    statements = []
+    for w in writes:
+        staging, names = _staging(w.model, w.columns)
+        statements.append(f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} ON COMMIT DELETE ROWS AS "  # noqa: S608
+                          f"SELECT {names} FROM {quoted_table(w.model)} WITH NO DATA")
+    if statements:
+        cursor.execute("; ".join(statements))
+
+
+def _staged(cursor, model, columns, rows):
+    """The quoted name of the connection's staging table for these columns (created by
+    `_create_stagings`, empty), now holding `rows`. Only quoted identifiers from the model's
+    metadata are formatted into SQL; values go through COPY."""
+    meta = model._meta
+    staging, names = _staging(model, columns)
     if staging not in _types:
         cursor.execute(f"SELECT {names} FROM {staging} LIMIT 0")  # noqa: S608
         _types[staging] = [column.type_code for column in cursor.description]
-    else:
-        cursor.execute(f"TRUNCATE {staging}")
     # Binary COPY: a quarter of the text format's cost on both sides (no number, uuid or timestamp
     # formatting and parsing); it needs JSON wrapped and addresses as ipaddress objects.
     adapted = {i: Jsonb for i, name in enumerate(columns) if isinstance(meta.get_field(name), models.JSONField)}

@@ -18,7 +18,7 @@ from django.utils import timezone
 from findings.models import Host
 from scanning.models import RunHost
 
-from .bulk import upsert
+from .bulk import Upsert, write
 from .catalogue import upsert_check_info
 from .ingest_findings import store_findings
 from .ingest_ids import natural_id
@@ -51,16 +51,19 @@ def store_hosts(run, hosts, now=None):
     now = now or timezone.now()
     with cyclic_gc_paused(), transaction.atomic():
         hits = unique_hits(hosts)
-        upsert(RunHost, RUN_HOST_COLUMNS, [run_host(run, host, now) for host in hosts])
+        run_hosts = Upsert(RunHost, RUN_HOST_COLUMNS, [run_host(run, host, now) for host in hosts])
         alive = [host for host in hosts if host.alive]
         if not alive:
+            write(run_hosts)
             return
-        host_ids = upsert_hosts(run, alive, now)
+        host_ids, inventory = host_inventory(run, alive, now)
         if not hits:
+            write(run_hosts, inventory)
             return
         checks = upsert_check_info(run.organization_id, [hit.finding for hit in hits])
         exceptions = active_exceptions(run.organization_id, run.product, {hit.finding.nvt for hit in hits}, now)
-        store_findings(run, hits, host_ids, checks, exceptions, now)
+        # The hosts' rows are written with the findings' (one pipeline: fewer round trips).
+        store_findings(run, hits, host_ids, checks, exceptions, now, also=(run_hosts, inventory))
         findings_changed(run.organization_id)
 
 
@@ -109,8 +112,9 @@ def port_dict(port):
 # --- the host inventory -------------------------------------------------------------------------
 
 
-def upsert_hosts(run, alive, now):
-    """{ip: host id}: first/last seen, hostname, os, mac and the open ports merged per address."""
+def host_inventory(run, alive, now):
+    """({ip: host id}, the Upsert of their rows): first/last seen, hostname, os, mac and the open
+    ports merged per address."""
     organization_id, product = run.organization_id, run.product
     existing = {row[1]: row for row in Host.objects.filter(organization_id=organization_id, product=product,
                                                           ip__in=[h.ip for h in alive])
@@ -122,8 +126,7 @@ def upsert_hosts(run, alive, now):
         rows[result.ip] = (ids[result.ip], now, now, organization_id, product, result.ip, result.hostname or hostname,
                            result.os or os_name, result.mac or mac, first_seen, now, merged_ports(ports, result), 0, {},
                            None)
-    upsert(Host, HOST_COLUMNS, list(rows.values()), unique=("organization", "product", "ip"), update=HOST_UPDATES)
-    return ids
+    return ids, Upsert(Host, HOST_COLUMNS, list(rows.values()), unique=("organization", "product", "ip"), update=HOST_UPDATES)
 
 
 def merged_ports(old_ports, result):

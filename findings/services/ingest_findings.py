@@ -1,22 +1,23 @@
 """The current findings and the run's results of one batch (ingest.store_hosts calls this).
 
-Most findings of a run were there before with the same content (about 84% in the benchmark):
-their rows only get the new status, run, scan and last_seen (a narrow UPDATE, `TOUCH_COLUMNS`);
-new findings and changed ones are written whole with one INSERT ... ON CONFLICT DO UPDATE.
-Whether the content changed is told by `content_hash`, so the stored text is never read back.
-Ids, statuses and deltas are all known before anything is written, so the result rows are built
-while PostgreSQL applies the findings' writes (bulk.write(meanwhile=...))."""
+Most findings of a run were there before with the same content and status (about 84% in the
+benchmark): their wide, many-indexed rows are not written at all; only their sightings move
+(FindingSighting: run and last_seen). New findings, changed ones (told by `content_hash`, so the
+stored text is never read back) and those whose status or scan changes are written whole with one
+INSERT ... ON CONFLICT DO UPDATE. On PostgreSQL every hit is then one narrow staged row (finding
+id, delta) from which the database builds the sightings and the result rows (a result's shared
+columns are its finding's as just written): see `derived_writes`. Elsewhere (SQLite) the same rows
+are built in Python and written with the ORM."""
 
 import hashlib
-import os
 import uuid
 
 from findings.choices import Delta, FindingStatus, severity_level
-from findings.models import Finding, Result
+from findings.models import Finding, FindingSighting, Result
 from scanning.choices import RunStatus
 from scanning.models import ScanRun
 
-from .bulk import Update, Upsert, upsert, write
+from .bulk import Staged, Upsert, insert_select, quoted_columns, quoted_table, upsert, write
 from .ingest_ids import natural_id
 from .matching import exception_for, port_label
 
@@ -26,21 +27,24 @@ SHARED_COLUMNS = ("check_info_id", "nvt", "name", "ip", "hostname", "port", "pro
 SHARED_UPDATES = ("check_info", "name", "hostname", "severity", "original_severity", "severity_level", "cvss_vector",
                   "qod", "detection", "pci_fail", "exception", "updated_at")
 FINDING_COLUMNS = ("id", "created_at", "updated_at", "organization_id", "product", *SHARED_COLUMNS, "host_id", "scan_id",
-                   "run_id", "status", "first_seen", "last_seen", "fixed_at", "content_hash")
-FINDING_UPDATES = (*SHARED_UPDATES, "host", "scan", "run", "status", "last_seen", "fixed_at", "content_hash")
-TOUCH_COLUMNS = ("id", "status", "run_id", "scan_id", "last_seen", "updated_at", "fixed_at")  # a finding seen again
+                   "status", "first_seen", "fixed_at", "content_hash")
+FINDING_UPDATES = (*SHARED_UPDATES, "host", "scan", "status", "fixed_at", "content_hash")
 FINGERPRINT = ("organization", "product", "nvt", "ip", "port", "protocol")
+SIGHTING_COLUMNS = ("finding_id", "organization_id", "product", "run_id", "last_seen")
 RESULT_COLUMNS = ("id", "created_at", "updated_at", "organization_id", "product", *SHARED_COLUMNS, "run_id", "scan_id",
                   "finding_id", "delta")
 RESULT_UPDATES = (*SHARED_UPDATES, "finding", "delta")
+RESULT_UNIQUE = ("run", "nvt", "ip", "port", "protocol")
+KEY = ("nvt", "ip", "port", "protocol")  # the fingerprint within the organization's product
+STAGED_ID = '"finding_id"'  # the one staged column per hit (a staging table shaped like findings_result's finding_id)
 LEVELS = {}  # severity -> its level's value (few distinct severities)
 
 
-def store_findings(run, hits, host_ids, checks, exceptions, now):
-    """Write the batch's current findings and results: a constant number of queries."""
-    before = previously_found(run, hits)
+def store_findings(run, hits, host_ids, checks, exceptions, now, also=()):
+    """Write the batch's current findings, sightings and results (after the writes `also`): a
+    constant number of queries."""
     existing = existing_findings(run, hits)
-    findings, touched, rows = [], [], []
+    rows, seen = [], []
     run_id, scan_id, organization_id, product = run.pk, run.scan_id, run.organization_id, run.product
     for hit in hits:
         old = existing.get(hit.key)
@@ -52,24 +56,65 @@ def store_findings(run, hits, host_ids, checks, exceptions, now):
             pk = natural_id("finding", organization_id, product, *hit.key)
         else:
             pk = old[0]
-        if old is not None and old[3] == digest:
-            touched.append((pk, status, run_id, scan_id, now, now, None))
-        else:
-            rows.append((pk, now, now, organization_id, product, *shared, host_id, scan_id, run_id, status, now, now,
-                         None, digest))
-        findings.append((hit.key, pk, status, shared))
-    results = write(Upsert(Finding, FINDING_COLUMNS, rows, unique=FINGERPRINT, update=FINDING_UPDATES),
-                    Update(Finding, TOUCH_COLUMNS, touched),
-                    meanwhile=lambda: result_rows(run, findings, before, now))
-    upsert(Result, RESULT_COLUMNS, results, unique=("run", "nvt", "ip", "port", "protocol"), update=RESULT_UPDATES)
+        if old is None or old[3] != digest or old[1] != status or old[4] != scan_id:
+            rows.append((pk, now, now, organization_id, product, *shared, host_id, scan_id, status, now, None, digest))
+        seen.append((pk, hit.key, status, shared))
+    write(*also, Upsert(Finding, FINDING_COLUMNS, rows, unique=FINGERPRINT, update=FINDING_UPDATES),
+          derived_writes(run, seen, now))
+
+
+def derived_writes(run, seen, now):
+    """The sightings and result rows of the findings `seen` ((id, key, status, shared) each), built
+    by PostgreSQL from the findings as just written: each finding's id is staged, and two INSERT
+    ... SELECT statements read it. A result's delta is told by looking its fingerprint up among
+    the previous done run's results (unique index result_unique_per_run; OFFSET 0 keeps it a
+    lookup per row, see finalize.count_fixed)."""
+    shared = quoted_columns(Finding, SHARED_COLUMNS)
+    nvt, ip, port, protocol, status = (f"finding.{column}" for column in quoted_columns(Finding, (*KEY, "status")))
+    result_run, *result_key = quoted_columns(Result, ("run", *KEY))
+    sightings = insert_select(
+        FindingSighting, SIGHTING_COLUMNS, f"SELECT {STAGED_ID}, %s, %s, %s, %s FROM {{staging}}",  # noqa: S608
+        unique=("finding",), update=("run", "last_seen"))
+    before = " AND ".join(f"before.{column} = {mine}" for column, mine in zip(result_key, (nvt, ip, port, protocol),
+                                                                               strict=True))
+    results = insert_select(
+        Result, RESULT_COLUMNS,
+        f"SELECT gen_random_uuid(), %s, %s, finding.organization_id, finding.product, "  # noqa: S608
+        f"{', '.join('finding.' + column for column in shared)}, %s, %s, finding.id, "
+        f"CASE WHEN EXISTS (SELECT 1 FROM {quoted_table(Result)} AS before WHERE before.{result_run} = %s AND {before} "
+        f"OFFSET 0) THEN %s WHEN {status} = %s THEN %s ELSE %s END "
+        f"FROM {{staging}} AS staged JOIN {quoted_table(Finding)} AS finding ON finding.id = staged.{STAGED_ID}",
+        unique=RESULT_UNIQUE, update=RESULT_UPDATES)
+    deltas = (previous_done_run_id(run), Delta.PERSISTING.value, FindingStatus.REOPENED.value, Delta.REOPENED.value,
+              Delta.NEW.value)
+    statements = [(sightings, (run.organization_id, run.product, run.pk, now)),
+                  (results, (now, now, run.pk, run.scan_id, *deltas))]
+    return Staged(Result, ("finding_id",), [(pk,) for pk, *_rest in seen], statements,
+                  fallback=lambda: write_with_orm(run, seen, now))
+
+
+def write_with_orm(run, seen, now):
+    """derived_writes' job without a staging table (SQLite): the same rows built in Python."""
+    head, tail = (now, now, run.organization_id, run.product), (run.pk, run.scan_id)
+    before = previously_found(run, [key for _pk, key, _status, _shared in seen])
+    persisting, reopened, new = Delta.PERSISTING.value, Delta.REOPENED.value, Delta.NEW.value
+    results, sightings = [], []
+    for pk, key, status, shared in seen:
+        delta = persisting if key in before else reopened if status == FindingStatus.REOPENED else new
+        results.append((uuid.uuid4(), *head, *shared, *tail, pk, delta))
+        sightings.append((pk, run.organization_id, run.product, run.pk, now))
+    upsert(FindingSighting, SIGHTING_COLUMNS, sightings, unique=("finding",), update=("run", "last_seen"))
+    upsert(Result, RESULT_COLUMNS, results, unique=RESULT_UNIQUE, update=RESULT_UPDATES)
 
 
 def existing_findings(run, hits):
-    """{fingerprint key: (id, status, run id, content hash)} of the batch's stored findings."""
+    """{fingerprint key: (id, status, last run id, content hash, scan id)} of the batch's stored findings."""
     rows = Finding.objects.filter(organization_id=run.organization_id, product=run.product,
                                   ip__in={hit.host.ip for hit in hits}, nvt__in={hit.finding.nvt for hit in hits})
-    return {(nvt, ip, port, protocol): (pk, status, run_id, digest) for pk, nvt, ip, port, protocol, status, run_id, digest
-            in rows.values_list("id", "nvt", "ip", "port", "protocol", "status", "run_id", "content_hash")}
+    return {(nvt, ip, port, protocol): (pk, status, run_id, digest, scan_id)
+            for pk, nvt, ip, port, protocol, status, run_id, digest, scan_id
+            in rows.values_list("id", "nvt", "ip", "port", "protocol", "status", "sighting__run_id", "content_hash",
+                                "scan_id")}
 
 
 def content_hash_of(shared, host_id):
@@ -114,27 +159,10 @@ def previous_done_run_id(run):
     return run._previous_done_run_id
 
 
-def previously_found(run, hits):
-    """Fingerprints of the batch's hosts in the previous done run of the scan."""
+def previously_found(run, keys):
+    """Those of the fingerprint `keys` found by the previous done run of the scan."""
     previous = previous_done_run_id(run)
     if previous is None:
         return set()
-    rows = Result.objects.filter(run_id=previous, ip__in={hit.host.ip for hit in hits})
+    rows = Result.objects.filter(run_id=previous, ip__in={ip for _nvt, ip, _port, _protocol in keys})
     return set(rows.values_list("nvt", "ip", "port", "protocol"))
-
-
-def result_rows(run, findings, before, now):
-    """The run's result rows; each one's delta against the previous done run of the scan."""
-    head = (now, now, run.organization_id, run.product)
-    tail = (run.pk, run.scan_id)
-    persisting, reopened, new = Delta.PERSISTING.value, Delta.REOPENED.value, Delta.NEW.value
-    randoms = os.urandom(16 * len(findings))
-    rows = []
-    for index, (key, pk, status, shared) in enumerate(findings):
-        if key in before:
-            delta = persisting
-        else:
-            delta = reopened if status == FindingStatus.REOPENED else new
-        row_id = uuid.UUID(bytes=randoms[16 * index:16 * index + 16], version=4)
-        rows.append((row_id, *head, *shared, *tail, pk, delta))
-    return rows

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from django.utils import timezone
 
-from findings.models import Finding, Host
+from findings.models import Finding, FindingSighting, Host
 from scanning.models import Scan, ScanRun, Target
 from tests.scanning.factories import ScanFactory, ScanRunFactory, ScheduleFactory, TargetFactory
 
@@ -81,7 +81,8 @@ def test_vulnerabilities(api, world):
                               exception=ExceptionFactory(organization=world.customer))
     FindingFactory(organization=world.customer, severity=0.0, port=0, status="fixed", fixed_at=LAST_MICROSECOND,
                    name="")
-    Finding.objects.filter(pk=excepted.pk).update(first_seen=NO_FRACTION, last_seen=LAST_MICROSECOND)
+    Finding.objects.filter(pk=excepted.pk).update(first_seen=NO_FRACTION)
+    FindingSighting.objects.filter(finding=excepted).update(last_seen=LAST_MICROSECOND)
     assert_each_equals_its_detail(api.as_user(world.user), "/v2/vulnerabilities")
 
 

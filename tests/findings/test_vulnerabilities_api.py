@@ -163,7 +163,7 @@ def test_writes_are_not_routes(api, world):
 
 def test_name_prefix_pages_in_list_order(api, world):
     """q[name]=prefix* (sorted by PostgreSQL from the name index when matches are few) pages like
-    any list: most severe first, then latest seen, pages disjoint, other names left out."""
+    any list: most severe first, then newest, pages disjoint, other names left out."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -174,7 +174,7 @@ def test_name_prefix_pages_in_list_order(api, world):
                                           ("TLS 1.0", 9.5), ("SSH root login", 7.0)]):
         check = CheckInfoFactory(organization=world.customer, name=name)
         made.append(FindingFactory(organization=world.customer, check_info=check, severity=severity,
-                                   last_seen=now - timedelta(minutes=n)))
+                                   first_seen=now - timedelta(minutes=n)))
     client = api.as_user(world.user)
     first = client.get("/v2/vulnerabilities", {"q[name]": "ssh*", "per_page": 2}).json()
     second = client.get("/v2/vulnerabilities", {"q[name]": "ssh*", "per_page": 2, "page": 2}).json()
@@ -182,18 +182,20 @@ def test_name_prefix_pages_in_list_order(api, world):
     assert names == ["SSH weak mac", "SSH root login", "SSH weak kex", "ssh banner"]
     assert first["meta"]["total_count"] == 4
     ascending = ids(client.get("/v2/vulnerabilities", {"q[name]": "ssh*", "sort_by": "severity asc", "per_page": 10}))
-    assert ascending == [str(made[i].pk) for i in (2, 0, 4, 1)]  # equal severities: older last_seen first
+    assert ascending == [str(made[i].pk) for i in (2, 0, 4, 1)]  # equal severities: older first_seen first
 
 
-def test_equal_severities_sort_by_last_seen(api, world):
-    """sort_by=severity orders ties as the default order does (last_seen, in the same direction)."""
+def test_equal_severities_sort_by_first_seen(api, world):
+    """sort_by=severity orders ties as the default order does (first_seen, in the same direction);
+    when a finding was last seen plays no part."""
     from datetime import timedelta
 
     from django.utils import timezone
 
     now = timezone.now()
-    older = FindingFactory(organization=world.customer, severity=5.0, last_seen=now - timedelta(hours=1))
-    newer = FindingFactory(organization=world.customer, severity=5.0, last_seen=now)
+    older = FindingFactory(organization=world.customer, severity=5.0, first_seen=now - timedelta(hours=1),
+                           last_seen=now + timedelta(hours=1))
+    newer = FindingFactory(organization=world.customer, severity=5.0, first_seen=now, last_seen=now)
     client = api.as_user(world.user)
     assert ids(client.get("/v2/vulnerabilities", {"sort_by": "severity desc"})) == [str(newer.pk), str(older.pk)]
     assert ids(client.get("/v2/vulnerabilities", {"sort_by": "severity asc"})) == [str(older.pk), str(newer.pk)]
