@@ -10,6 +10,8 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models.query import QuerySet, ValuesIterable
 
+from .prepared import prepared_cursor
+
 MAX_SHAPES = 512
 SHAPES = {}
 
@@ -62,7 +64,7 @@ def compile_rows(listed, page_params):
 
 def run(compiled, params, connection):
     sql, names, converters = compiled
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:  # the same SQL every request: planned once
         cursor.execute(sql, params)
         records = cursor.fetchall()
     width = len(names)
