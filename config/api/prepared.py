@@ -36,12 +36,30 @@ def preparing_cursor_class():
                 threshold = connection.prepare_threshold
                 connection.prepare_threshold = sys.maxsize if threshold is None else threshold
                 try:
-                    return super().execute(query, params, prepare=True, binary=binary)
+                    result = super().execute(query, params, prepare=True, binary=binary)
                 finally:
                     connection.prepare_threshold = threshold
+                self._query = LoggedQuery(connection, query, params)
+                return result
 
         _cursor_class = PreparingCursor
     return _cursor_class
+
+
+class LoggedQuery:
+    """The statement as Django's query log reads it from a cursor (`cursor._query.query`, which
+    a server-binding cursor leaves empty): its text with the values in, written when read."""
+
+    __slots__ = ("connection", "sql", "params")
+
+    def __init__(self, connection, sql, params):
+        self.connection, self.sql, self.params = connection, sql, params
+
+    @property
+    def query(self):
+        from psycopg import ClientCursor
+
+        return ClientCursor(self.connection).mogrify(self.sql, self.params).encode()
 
 
 def prepares(connection):
