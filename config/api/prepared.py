@@ -10,9 +10,10 @@ time a connection runs it (psycopg keeps up to 100 per connection, least recentl
 It is a Django cursor like any other: queries are logged and counted (`assertNumQueries`, the
 query-count pins) and database errors are Django's. Other databases get a plain cursor.
 
-Prepared statements live in a server session: behind PgBouncer in transaction mode they need
-PgBouncer >= 1.21 with `max_prepared_statements` set; otherwise turn them off with
-`DATABASE_PREPARED_STATEMENTS=false` (docs/deployment.md)."""
+Prepared statements live in a server session, so nothing is prepared on a connection closed after
+each request (`DATABASE_CONN_MAX_AGE=0`, as behind PgBouncer in transaction mode, unless Django's
+pool is on); `DATABASE_PREPARED_STATEMENTS=false` turns them off (docs/deployment.md). A statement
+whose result columns a migration changed fails once per connection, then is prepared again."""
 
 import sys
 
@@ -26,6 +27,7 @@ def preparing_cursor_class():
     global _cursor_class
     if _cursor_class is None:
         from django.db.backends.postgresql.base import ServerBindingCursor
+        from psycopg.errors import FeatureNotSupported
 
         class PreparingCursor(ServerBindingCursor):
             def execute(self, query, params=None, *, prepare=None, binary=None):
@@ -37,6 +39,12 @@ def preparing_cursor_class():
                 connection.prepare_threshold = sys.maxsize if threshold is None else threshold
                 try:
                     result = super().execute(query, params, prepare=True, binary=binary)
+                except FeatureNotSupported:
+                    # "cached plan must not change result type": a migration changed a column the
+                    # statement reads. psycopg would run the stale statement again and again:
+                    # forget this connection's statements, they are prepared anew next time.
+                    connection._prepared.clear()
+                    raise
                 finally:
                     connection.prepare_threshold = threshold
                 self._query = LoggedQuery(connection, query, params)
@@ -63,7 +71,11 @@ class LoggedQuery:
 
 
 def prepares(connection):
-    return connection.vendor == "postgresql" and getattr(settings, "DATABASE_PREPARED_STATEMENTS", True)
+    """PostgreSQL, prepared statements not turned off, and a connection that outlives the request
+    (`CONN_MAX_AGE` not 0, or a pool): preparing on a connection used once costs a round trip more."""
+    if connection.vendor != "postgresql" or not getattr(settings, "DATABASE_PREPARED_STATEMENTS", True):
+        return False
+    return connection.settings_dict.get("CONN_MAX_AGE") != 0 or bool(connection.settings_dict["OPTIONS"].get("pool"))
 
 
 def prepared_cursor(connection):
