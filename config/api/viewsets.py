@@ -125,6 +125,10 @@ class ResourceViewSet(GenericViewSet):
         return self.get_paginated_response(self.get_serializer(page, many=True, context=context).data)
 
     list_rows = None  # optional `list_rows(queryset) -> rows` for lists (config/api/rows.py)
+    # With list_rows_shape and the default count_rows: send the count and the page's rows in one
+    # round trip on PostgreSQL (config/api/page_rows.counted_page); a page past the end still
+    # runs its (empty) rows query.
+    count_with_page = False
 
     def records_context(self, records):
         """Serializer context computed for the records shown at once (a page, or the one record),
