@@ -4,7 +4,13 @@ same SQL is written for every request with only the parameters changing. A view 
 (`list_rows_shape`) gets its rows SQL, column names and converters from a small per-process cache
 keyed by the page's plain SQL: the page query is still built and compiled (scope, filters,
 sort, limit), only the rows layer on top of it is reused. A rows query whose parameters are
-not exactly the page's own is never cached (its SQL would not follow from the key)."""
+not exactly the page's own is never cached (its SQL would not follow from the key).
+
+The rows query runs as a prepared statement on PostgreSQL (config/api/prepared.py). A view that
+also sets `count_with_page` has its count and its page sent together (`counted_page`): one round
+trip instead of two, the same two statements in the query log."""
+
+import functools
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -34,7 +40,7 @@ def counted_page(queryset, page, rows, view):
     a page whose rows are not cached, a queryset that a plain COUNT(*) over it would miscount.
     The page is read even when it lies past the end (it is then empty)."""
     connection = connections[page.db]
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or not pipelines():
         return None
     counting = count_statement(queryset)
     found = counting and cached_rows(page, rows, view)
@@ -47,6 +53,14 @@ def counted_page(queryset, page, rows, view):
             counter.execute(count_sql, count_params)
             reader.execute(compiled[0], params)
         return counter.fetchone()[0], listed_records(compiled, reader.fetchall(), connection)
+
+
+@functools.cache
+def pipelines():
+    """Whether psycopg's libpq has pipeline mode (libpq 14 and later; the binary wheels do)."""
+    import psycopg
+
+    return psycopg.Pipeline.is_supported()
 
 
 def count_statement(queryset):
