@@ -2,6 +2,7 @@
 the CRUD actions (list, retrieve, create, update, destroy, bulk destroy) and role requirements
 are written once here; a resource declares what differs (docs/resources.md)."""
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.http import Http404
 from rest_framework import status as http
@@ -129,6 +130,11 @@ class ResourceViewSet(GenericViewSet):
     # round trip on PostgreSQL (config/api/page_rows.counted_page); a page past the end still
     # runs its (empty) rows query.
     count_with_page = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.count_with_page and (cls.count_rows is not ResourceViewSet.count_rows or hasattr(cls, "page_of")):
+            raise ImproperlyConfigured(f"{cls.__name__}: count_with_page reads the plain count and page")
 
     def records_context(self, records):
         """Serializer context computed for the records shown at once (a page, or the one record),
