@@ -13,7 +13,8 @@ query-count pins) and database errors are Django's. Other databases get a plain 
 Prepared statements live in a server session, so nothing is prepared on a connection closed after
 each request (`DATABASE_CONN_MAX_AGE=0`, as behind PgBouncer in transaction mode, unless Django's
 pool is on); `DATABASE_PREPARED_STATEMENTS=false` turns them off (docs/deployment.md). A statement
-whose result columns a migration changed fails once per connection, then is prepared again."""
+whose result columns a migration changed is prepared again and rerun at once (inside a transaction,
+which the error aborts, it fails once per connection)."""
 
 import sys
 
@@ -38,13 +39,21 @@ def preparing_cursor_class():
                 threshold = connection.prepare_threshold
                 connection.prepare_threshold = sys.maxsize if threshold is None else threshold
                 try:
-                    result = super().execute(query, params, prepare=True, binary=binary)
-                except FeatureNotSupported:
-                    # "cached plan must not change result type": a migration changed a column the
-                    # statement reads. psycopg would run the stale statement again and again:
-                    # forget this connection's statements, they are prepared anew next time.
-                    connection._prepared.clear()
-                    raise
+                    try:
+                        result = super().execute(query, params, prepare=True, binary=binary)
+                    except FeatureNotSupported:
+                        # "cached plan must not change result type": a migration changed a column
+                        # the statement reads. psycopg would run the stale statement again and
+                        # again: forget this connection's statements. Outside a transaction the
+                        # statement is simply prepared and run again (the caller never sees it);
+                        # inside one the transaction is already aborted, so the error stands.
+                        # Inside a transaction, its rollback deallocates them on the server.
+                        connection._prepared.clear()
+                        if not connection.autocommit:
+                            raise
+                        connection.wait(connection._prepared.maintain_gen(connection))  # DEALLOCATE ALL now,
+                        # not after the rerun (which would drop the statement the rerun prepares)
+                        result = super().execute(query, params, prepare=True, binary=binary)
                 finally:
                     connection.prepare_threshold = threshold
                 self._query = LoggedQuery(connection, query, params)
