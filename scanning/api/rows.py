@@ -5,12 +5,12 @@ otherwise builds whole model instances, with their UUIDs and datetimes, only to 
 into text. `RowSerializer` writes a resource from such a row; a single record is first read into
 the same row (`row_of`), so a list and a detail route share one writer."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import orjson
 from django.db import models
-from django.db.models import Exists, Func, OuterRef, TextField
-from django.db.models.expressions import RawSQL
+from django.db.models import Exists, Expression, Func, OuterRef, TextField
 from django.db.models.functions import Cast
 
 from config.api.rows import ALIAS, formatted_names, listed_values
@@ -61,13 +61,40 @@ class EpochMicroseconds(Func):
         return sql, params
 
 
-class PlainExists(Exists):
-    """EXISTS without a query parameter (Django selects `1` as one): page rows whose query adds
-    parameters to the page's are not compiled once (config/api/page_rows.py)."""
+SAFE_TEXT = re.compile(r"^[a-z_]+$")
 
-    def __init__(self, queryset, **kwargs):
-        super().__init__(queryset, **kwargs)
-        self.query.add_annotation(RawSQL("1", ()), "a")
+
+def sql_literal(value):
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str) and SAFE_TEXT.match(value):
+        return f"'{value}'"
+    raise ValueError(f"not written into SQL: {value!r}")
+
+
+class Inlined(Expression):
+    """An expression with its parameters written into its SQL, for parameters that are the code's
+    own constants or validated integers (`sql_literal` refuses anything else; an EXISTS selects
+    `1` as one): the page rows of a list are compiled once only when they add no parameter to
+    the page query's (config/api/page_rows.py)."""
+
+    def __init__(self, expression):
+        super().__init__(output_field=expression.output_field)
+        self.expression = expression
+
+    def get_source_expressions(self):
+        return [self.expression]
+
+    def set_source_expressions(self, expressions):
+        (self.expression,) = expressions
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.expression)
+        if "%%" in sql:
+            raise ValueError("Inlined takes no SQL with a literal %")
+        return sql % tuple(sql_literal(param) for param in params), ()
 
 
 def epoch_microseconds(moment):
@@ -81,7 +108,7 @@ def listed_rows(queryset, columns, **annotations):
 
 
 def listed_targets(page):
-    in_use = PlainExists(Scan.objects.filter(target_id=OuterRef("pk")))
+    in_use = Inlined(Exists(Scan.objects.filter(target_id=OuterRef("pk"))))
     return listed_rows(page, (*TARGET_COLUMNS, "in_use"), in_use=in_use)
 
 
