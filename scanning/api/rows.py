@@ -10,8 +10,9 @@ from datetime import UTC, datetime, timedelta
 
 import orjson
 from django.db import models
-from django.db.models import Exists, Expression, Func, OuterRef, TextField
+from django.db.models import Expression, Func, OuterRef, Subquery, TextField
 from django.db.models.functions import Cast
+from django.db.models.lookups import IsNull
 
 from config.api.rows import ALIAS, formatted_names, listed_values
 from config.api.serializers import ResourceSerializer, iso_timestamp, relationship
@@ -76,8 +77,7 @@ def sql_literal(value):
 
 class Inlined(Expression):
     """An expression with its parameters written into its SQL, for parameters that are the code's
-    own constants or validated integers (`sql_literal` refuses anything else; an EXISTS selects
-    `1` as one): the page rows of a list are compiled once only when they add no parameter to
+    own constants or validated integers (`sql_literal` refuses anything else): the page rows of a list are compiled once only when they add no parameter to
     the page query's (config/api/page_rows.py)."""
 
     def __init__(self, expression):
@@ -108,7 +108,9 @@ def listed_rows(queryset, columns, **annotations):
 
 
 def listed_targets(page):
-    in_use = Inlined(Exists(Scan.objects.filter(target_id=OuterRef("pk"))))
+    # Not EXISTS: PostgreSQL plans it for the 10,000 rows before the limit and hashes the whole
+    # scans table instead; a scalar subquery runs for the page's rows only (index target_id).
+    in_use = IsNull(Subquery(Scan.objects.filter(target_id=OuterRef("pk")).order_by().values("pk")[:1]), False)
     return listed_rows(page, (*TARGET_COLUMNS, "in_use"), in_use=in_use)
 
 
