@@ -7,7 +7,7 @@ from config.api.rows import ALIAS
 from config.api.serializers import ResourceSerializer, iso_timestamp
 from findings.api.rows import HOST_COLUMNS, VulnerabilityRow, finding_counts, host_figures
 from findings.models import Finding, FindingException, Host, Result
-from scanning.api.rows import RowSerializer, json_column, row_of
+from scanning.api.rows import RowSerializer, json_column, row_of, row_stamps
 
 # A run's result has a delta against the previous run; as a vulnerability it shows the status
 # the fingerprint had in that run.
@@ -114,8 +114,7 @@ class HostSerializer(RowSerializer):
             "ip": row["ip"], "hostname": row["hostname"] or None, "os": row["os"] or None, "mac": row["mac"] or None,
             "first_seen": row[ALIAS + "first_seen"], "last_seen": row[ALIAS + "last_seen"],
             "ports": [{k: p.get(k) for k in ("port", "protocol", "service", "product", "version", "cpe")} for p in ports],
-            **host_figures(row["finding_counts"]), "product": row["product"],
-            "created_at": row[ALIAS + "created_at"], "updated_at": row[ALIAS + "updated_at"],
+            **host_figures(row["finding_counts"]), "product": row["product"], **row_stamps(row),
         }
         if "vulnerabilities" in self.context:
             attributes["services"] = sorted({p["service"] for p in ports if p.get("service")})

@@ -134,15 +134,20 @@ def row_of(instance, columns):
             value = getattr(value, part) if value is not None else None
         if name in formatted:
             row[ALIAS + name] = value if value is None else iso_timestamp(value) if isinstance(value, datetime) else str(value)
-        elif name != path:
-            row[name] = orjson.dumps(value).decode()
-        else:
+        else:  # a JSON column keeps its value (json_column)
             row[name] = value
     return row
 
 
+def row_stamps(row):
+    return {"created_at": row[ALIAS + "created_at"], "updated_at": row[ALIAS + "updated_at"]}
+
+
 def json_column(row, name):
-    return orjson.loads(row[name + JSON])
+    """JSON column `name` of a listed row (its text) or of `row_of` (its value: these columns hold
+    objects and lists, never a bare string)."""
+    value = row[name + JSON]
+    return orjson.loads(value) if isinstance(value, str) else value
 
 
 class RowSerializer(ResourceSerializer):

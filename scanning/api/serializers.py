@@ -2,7 +2,7 @@
 
 from config.api.rows import ALIAS
 from config.api.serializers import ResourceSerializer, iso_timestamp
-from scanning.api.rows import RowSerializer, json_column, now_microseconds, run_row, scan_row, target_row
+from scanning.api.rows import RowSerializer, json_column, now_microseconds, row_stamps, run_row, scan_row, target_row
 from scanning.models import PortList, RunHost, Scan, Scanner, ScanProfile, ScanRun, Schedule, Target
 
 OWNED = {"organization": ("organization_id", "organization"), "created_by": ("created_by_id", "user")}
@@ -10,10 +10,6 @@ OWNED = {"organization": ("organization_id", "organization"), "created_by": ("cr
 
 def stamps(obj):
     return {"created_at": iso_timestamp(obj.created_at), "updated_at": iso_timestamp(obj.updated_at)}
-
-
-def row_stamps(row):
-    return {"created_at": row[ALIAS + "created_at"], "updated_at": row[ALIAS + "updated_at"]}
 
 
 class PortListSerializer(ResourceSerializer):
