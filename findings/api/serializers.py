@@ -3,10 +3,11 @@ built by hand from rows read with their check and host in the same query (no per
 Counts a row cannot carry (a host's findings) come in the serializer context, computed once per
 page by findings.services.statistics."""
 
+from config.api.rows import ALIAS
 from config.api.serializers import ResourceSerializer, iso_timestamp
-from findings.api.rows import HostRow, VulnerabilityRow
+from findings.api.rows import HOST_COLUMNS, VulnerabilityRow, finding_counts, host_figures
 from findings.models import Finding, FindingException, Host, Result
-from findings.services.statistics import empty_counts
+from scanning.api.rows import RowSerializer, json_column, row_of, row_stamps
 
 # A run's result has a delta against the previous run; as a vulnerability it shows the status
 # the fingerprint had in that run.
@@ -91,9 +92,10 @@ class ResultSerializer(ResourceSerializer):
         }
 
 
-class HostSerializer(ResourceSerializer):
-    """The inventory host. Context `host_counts` ({host id: counts}, the id as text for listed
-    rows) holds the page's counts under the request's `min_qod`; `vulnerabilities` (detail only) its current findings."""
+class HostSerializer(RowSerializer):
+    """The inventory host. Lists pass plain rows with their counts (findings/api/rows.py); a
+    single host's counts come in the context (`host_counts`: {host id: counts} under the request's
+    `min_qod`), with `vulnerabilities` (detail only) its current findings."""
 
     resource_type = "host"
     relationships = {"organization": ("organization_id", "organization")}
@@ -102,25 +104,22 @@ class HostSerializer(ResourceSerializer):
         model = Host
         fields = ("id",)
 
-    def to_representation(self, instance):  # lists pass plain rows (findings/api/rows.py)
-        return super().to_representation(HostRow(instance) if isinstance(instance, dict) else instance)
+    def row_of_instance(self, host):
+        return {**row_of(host, HOST_COLUMNS[:-1]),
+                "finding_counts": finding_counts(self.context.get("host_counts", {}).get(host.pk))}
 
-    def attributes(self, h):
-        counts = self.context.get("host_counts", {}).get(h.pk) or host_counts_of_nothing()
+    def listed(self, row):
+        ports = json_column(row, "ports")
         attributes = {
-            "ip": h.ip, "hostname": h.hostname or None, "os": h.os or None, "mac": h.mac or None,
-            "first_seen": iso_timestamp(h.first_seen), "last_seen": iso_timestamp(h.last_seen),
-            "ports": [{k: p.get(k) for k in ("port", "protocol", "service", "product", "version", "cpe")} for p in h.ports],
-            **counts, "product": h.product, **stamps(h),
+            "ip": row["ip"], "hostname": row["hostname"] or None, "os": row["os"] or None, "mac": row["mac"] or None,
+            "first_seen": row[ALIAS + "first_seen"], "last_seen": row[ALIAS + "last_seen"],
+            "ports": [{k: p.get(k) for k in ("port", "protocol", "service", "product", "version", "cpe")} for p in ports],
+            **host_figures(row["finding_counts"]), "product": row["product"], **row_stamps(row),
         }
         if "vulnerabilities" in self.context:
-            attributes["services"] = sorted({p["service"] for p in h.ports if p.get("service")})
+            attributes["services"] = sorted({p["service"] for p in ports if p.get("service")})
             attributes["vulnerabilities"] = self.context["vulnerabilities"]
         return attributes
-
-
-def host_counts_of_nothing():
-    return {"vulnerability_count": 0, "severity_counts": empty_counts(), "max_severity": None}
 
 
 class ExceptionSerializer(ResourceSerializer):

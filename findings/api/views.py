@@ -4,7 +4,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from config.api.rows import record_id
 from config.api.viewsets import ListMixin, ReadOnlyResourceViewSet
 from findings.api import pages
 from findings.api.base import FindingsViewSet
@@ -68,10 +67,12 @@ class HostViewSet(ListMixin, FindingsViewSet):
     filterset_class = HostFilterSet
     sort_fields = ("ip", "last_seen", "max_severity", "vulnerability_count")
     default_sort = ("-last_seen",)
-    list_rows = staticmethod(listed_hosts)
 
-    def list_rows_shape(self):  # list_rows reads nothing but the page (config/api/page_rows.py)
-        return ()
+    def list_rows(self, page):  # plain rows with their counted findings (findings/api/rows.py)
+        return listed_hosts(page, self.min_qod)
+
+    def list_rows_shape(self):  # list_rows reads the page and min_qod (config/api/page_rows.py)
+        return (self.min_qod,)
 
     def host_counts(self, host_ids):
         shown = statistics.open_findings(self.findings().filter(host_id__in=host_ids), self.min_qod)
@@ -84,12 +85,6 @@ class HostViewSet(ListMixin, FindingsViewSet):
     def filter_queryset(self, queryset):
         self.min_qod  # noqa: B018 - a bad min_qod is a 422 before anything is read
         return super().filter_queryset(queryset)
-
-    def records_context(self, records):
-        if self.action != "list":
-            return {}
-        counts = self.host_counts([record_id(record) for record in records])
-        return {"host_counts": {str(pk): figures for pk, figures in counts.items()}}  # a listed row's id is text
 
     def retrieve(self, request, pk=None):
         host = self.get_object()

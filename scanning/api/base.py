@@ -28,6 +28,11 @@ class ScanningViewSet(ResourceViewSet):
         user = self.request.user
         return queryset.filter(organization_id=user.organization_id, product=user.current_product())
 
+    def respond_list(self, queryset, rows=None):
+        # A list reads its joined names in its rows query (scanning/api/rows.py): the page query
+        # would only compile the related records' every column for nothing.
+        return super().respond_list(queryset.select_related(None), rows)
+
     def check_write(self):
         flag = self.write_flag
         if flag and not permissions_for(self.request.user, [flag])[flag]:

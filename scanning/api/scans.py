@@ -73,7 +73,7 @@ class ScanViewSet(ScanImportMixin, ScanResultsMixin, BulkDestroyMixin, ModelReso
         return self.respond(self.get_queryset().get(pk=scan.pk), status=201)
 
     # --- histories (runs) and their hosts ---
-    def _runs(self, scan):
+    def _runs(self, scan):  # a scan or its id
         return ScanRun.objects.filter(scan=scan)
 
     def _run(self, scan, history_id):
@@ -82,9 +82,16 @@ class ScanViewSet(ScanImportMixin, ScanResultsMixin, BulkDestroyMixin, ModelReso
             raise Http404
         return run
 
+    def visible_scan_id(self):
+        """The path's scan id when the caller may see the scan (else a 404), without reading it."""
+        pk = parse_uuid(self.kwargs["pk"])
+        if pk is None or not self.get_queryset().filter(pk=pk).exists():
+            raise Http404
+        return pk
+
     @action(detail=True, methods=["get"])
     def histories(self, request, pk=None):
-        queryset = self.filter_list(self._runs(self.get_object()), ScanRunFilterSet,
+        queryset = self.filter_list(self._runs(self.visible_scan_id()), ScanRunFilterSet,
                                     ("created_at", "started_at", "finished_at", "status"))
         page = self.paginator.paginate_queryset(queryset, request, view=self, rows=listed_runs)
         return self.get_paginated_response(ScanRunSerializer(page, many=True).data)

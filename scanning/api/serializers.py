@@ -1,7 +1,8 @@
 """Read side of the scanning resources (resources.md): attributes built by hand, fast."""
 
+from config.api.rows import ALIAS
 from config.api.serializers import ResourceSerializer, iso_timestamp
-from scanning.api.rows import ScanRow, ScanRunRow, TargetRow, run_moments
+from scanning.api.rows import RowSerializer, json_column, now_microseconds, row_stamps, run_row, scan_row, target_row
 from scanning.models import PortList, RunHost, Scan, Scanner, ScanProfile, ScanRun, Schedule, Target
 
 OWNED = {"organization": ("organization_id", "organization"), "created_by": ("created_by_id", "user")}
@@ -55,9 +56,9 @@ class ScanProfileSerializer(ResourceSerializer):
                 "active": p.active, "predefined": p.predefined, **stamps(p)}
 
 
-class TargetSerializer(ResourceSerializer):
-    """Context `in_use_ids` (set of target ids with scans, as text) and `show_credentials`
-    (bool). Lists pass plain rows (scanning/api/rows.py)."""
+class TargetSerializer(RowSerializer):
+    """Context `show_credentials` (bool). Lists pass plain rows with `in_use` (scanning/api/rows.py);
+    a single target asks its scans (or reads the context's `in_use_ids`, ids as text)."""
 
     resource_type = "target"
     relationships = {**OWNED, "port_list": ("port_list_id", "port_list")}
@@ -66,17 +67,17 @@ class TargetSerializer(ResourceSerializer):
         model = Target
         fields = ("id",)
 
-    def to_representation(self, instance):
-        return super().to_representation(TargetRow(instance) if isinstance(instance, dict) else instance)
-
-    def attributes(self, t):
+    def row_of_instance(self, target):
         in_use = self.context.get("in_use_ids")
+        return target_row(target, str(target.pk) in in_use if in_use is not None else target.scans.exists())
+
+    def listed(self, row):
         return {
-            "name": t.name, "hosts": t.hosts, "exclude_hosts": t.exclude_hosts, "host_count": t.host_count,
-            "port_list": {"id": str(t.port_list_id), "name": t.port_list.name}, "alive_test": t.alive_test,
-            "comment": t.comment, "in_use": str(t.pk) in in_use if in_use is not None else t.scans.exists(),
-            "credentials": t.credentials_public if self.context.get("show_credentials") else None,
-            "product": t.product, **stamps(t),
+            "name": row["name"], "hosts": row["hosts"], "exclude_hosts": row["exclude_hosts"],
+            "host_count": row["host_count"], "port_list": {"id": row[ALIAS + "port_list_id"], "name": row["port_list__name"]},
+            "alive_test": row["alive_test"], "comment": row["comment"], "in_use": row["in_use"],
+            "credentials": json_column(row, "credentials_public") if self.context.get("show_credentials") else None,
+            "product": row["product"], **row_stamps(row),
         }
 
 
@@ -101,7 +102,7 @@ class ScheduleSerializer(ResourceSerializer):
         }
 
 
-class ScanSerializer(ResourceSerializer):
+class ScanSerializer(RowSerializer):
     resource_type = "scan"
     relationships = {
         **OWNED, "target": ("target_id", "target"), "scan_profile": ("scan_profile_id", "scan_profile"),
@@ -113,20 +114,21 @@ class ScanSerializer(ResourceSerializer):
         model = Scan
         fields = ("id",)
 
-    def to_representation(self, instance):  # lists pass plain rows (scanning/api/rows.py)
-        return super().to_representation(ScanRow(instance) if isinstance(instance, dict) else instance)
+    def row_of_instance(self, scan):
+        return scan_row(scan)
 
-    def attributes(self, s):
+    def listed(self, row):
+        schedule_id = row[ALIAS + "schedule_id"]
         return {
-            "name": s.name, "target": {"id": str(s.target_id), "name": s.target.name},
-            "scan_profile": {"id": str(s.scan_profile_id), "name": s.scan_profile.name},
-            "scanner": {"id": str(s.scanner_id), "name": s.scanner.name},
-            "schedule": {"id": str(s.schedule_id), "name": s.schedule.name} if s.schedule_id else None,
-            "comment": s.comment, "status": s.status, "progress": s.progress,
-            "last_run_at": iso_timestamp(s.last_run_at), "next_run_at": iso_timestamp(s.next_run_at),
-            "run_count": s.run_count, "severity_counts": s.severity_counts or empty_counts(),
-            "max_severity": s.max_severity, "pci_status": s.pci_status, "max_checks": s.max_checks,
-            "max_hosts": s.max_hosts, "product": s.product, **stamps(s),
+            "name": row["name"], "target": {"id": row[ALIAS + "target_id"], "name": row["target__name"]},
+            "scan_profile": {"id": row[ALIAS + "scan_profile_id"], "name": row["scan_profile__name"]},
+            "scanner": {"id": row[ALIAS + "scanner_id"], "name": row["scanner__name"]},
+            "schedule": {"id": schedule_id, "name": row["schedule__name"]} if schedule_id else None,
+            "comment": row["comment"], "status": row["status"], "progress": row["progress"],
+            "last_run_at": row[ALIAS + "last_run_at"], "next_run_at": row[ALIAS + "next_run_at"],
+            "run_count": row["run_count"], "severity_counts": json_column(row, "severity_counts") or empty_counts(),
+            "max_severity": row["max_severity"], "pci_status": row["pci_status"], "max_checks": row["max_checks"],
+            "max_hosts": row["max_hosts"], "product": row["product"], **row_stamps(row),
         }
 
 
@@ -134,7 +136,7 @@ def empty_counts():
     return {"high": 0, "medium": 0, "low": 0, "log": 0}
 
 
-class ScanRunSerializer(ResourceSerializer):
+class ScanRunSerializer(RowSerializer):
     resource_type = "scan_history"
     relationships = {"scan": ("scan_id", "scan"), "scanner": ("scanner_id", "scanner"),
                      "organization": ("organization_id", "organization")}
@@ -143,33 +145,33 @@ class ScanRunSerializer(ResourceSerializer):
         model = ScanRun
         fields = ("id",)
 
-    def to_representation(self, instance):  # lists pass plain rows (scanning/api/rows.py)
-        return super().to_representation(ScanRunRow(instance) if isinstance(instance, dict) else instance)
+    def row_of_instance(self, run):
+        return run_row(run)
 
-    def attributes(self, r):
-        started, finished = run_moments(r)
-        duration = (finished - started).total_seconds() if finished and started else None
+    def listed(self, row):
+        started, finished, scanner_id = row["started_us"], row["finished_us"], row[ALIAS + "scanner_id"]
+        duration = (finished - started) / 1_000_000 if finished is not None and started is not None else None
         return {
-            "scan": {"id": str(r.scan_id)}, "status": r.status, "stage": r.stage or None, "progress": r.progress,
-            "queued_at": iso_timestamp(r.queued_at), "started_at": iso_timestamp(r.started_at),
-            "finished_at": iso_timestamp(r.finished_at), "duration_seconds": round(duration, 3) if duration is not None else None,
-            "host_count": r.host_count, "hosts_alive": r.hosts_alive, "severity_counts": r.severity_counts or empty_counts(),
-            "max_severity": r.max_severity, "pci_status": r.pci_status,
-            "delta": r.delta or {"new": 0, "fixed": 0, "persisting": 0}, "error": r.error or None,
-            "partial": r.partial, "scanner": {"id": str(r.scanner_id)} if r.scanner_id else None,
-            "triggered_by": r.triggered_by, "estimated_seconds_remaining": seconds_remaining(r, started), **stamps(r),
+            "scan": {"id": row[ALIAS + "scan_id"]}, "status": row["status"], "stage": row["stage"] or None,
+            "progress": row["progress"], "queued_at": row[ALIAS + "queued_at"], "started_at": row[ALIAS + "started_at"],
+            "finished_at": row[ALIAS + "finished_at"], "duration_seconds": round(duration, 3) if duration is not None else None,
+            "host_count": row["host_count"], "hosts_alive": row["hosts_alive"],
+            "severity_counts": json_column(row, "severity_counts") or empty_counts(),
+            "max_severity": row["max_severity"], "pci_status": row["pci_status"],
+            "delta": json_column(row, "delta") or {"new": 0, "fixed": 0, "persisting": 0}, "error": row["error"] or None,
+            "partial": row["partial"], "scanner": {"id": scanner_id} if scanner_id else None,
+            "triggered_by": row["triggered_by"], "estimated_seconds_remaining": seconds_remaining(row), **row_stamps(row),
         }
 
 
-def seconds_remaining(run, started):
+def seconds_remaining(row):
     """A running run's time to go, from its pace so far (progress is weighted by stage cost);
-    None before there is a pace to go by. `started`: the run's start as a datetime."""
-    from django.utils import timezone
-
-    if run.status != "running" or not started or not 5 <= run.progress < 100:
+    None before there is a pace to go by."""
+    progress, started = row["progress"], row["started_us"]
+    if row["status"] != "running" or started is None or not 5 <= progress < 100:
         return None
-    elapsed = (timezone.now() - started).total_seconds()
-    return round(elapsed * (100 - run.progress) / run.progress)
+    elapsed = (now_microseconds() - started) / 1_000_000
+    return round(elapsed * (100 - progress) / progress)
 
 
 class RunHostSerializer(ResourceSerializer):

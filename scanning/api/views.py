@@ -44,13 +44,10 @@ class TargetViewSet(BulkDestroyMixin, ModelResourceViewSet, ScanningViewSet):
             context["show_credentials"] = permissions_for(self.request.user, ["TARGET_ACCESS_CREDENTIALS"])["TARGET_ACCESS_CREDENTIALS"]
         return context
 
-    list_rows = staticmethod(listed_targets)  # plain rows, the port list's name joined
+    list_rows = staticmethod(listed_targets)  # plain rows, the port list's name and `in_use` in the same query
 
     def list_rows_shape(self):  # list_rows reads nothing but the page (config/api/page_rows.py)
         return ()
-
-    def records_context(self, records):
-        return {"in_use_ids": in_use_ids("target_id", records)} if self.action == "list" else {}
 
     @action(detail=False, methods=["post"])
     def calculate_hosts(self, request):

@@ -97,6 +97,27 @@ def test_hosts(api, world):
     assert_each_equals_its_detail(api.as_user(world.user), "/v2/hosts", drop=("services", "vulnerabilities"))
 
 
+def test_hosts_counts_under_min_qod_false_positives_and_whole_severities(api, world):
+    """The list counts a host's findings in its page query (findings/api/rows.py), the detail
+    with statistics.counts_by: both agree for every min_qod, and 10.0 stays a float."""
+    host = HostFactory(organization=world.customer)
+    FindingFactory(organization=world.customer, host=host, severity=10.0)
+    FindingFactory(organization=world.customer, host=host, severity=-1.0, severity_level="false_positive")
+    FindingFactory(organization=world.customer, host=host, severity=4.0, qod=30)
+    FindingFactory(organization=world.customer, host=host, severity=9.0, status="fixed")
+    client = api.as_user(world.user)
+    for min_qod, expected in ((70, (1, 10.0)), (30, (2, 10.0)), (100, (0, None))):
+        response = client.get("/v2/hosts", {"min_qod": min_qod})
+        (item,) = response.json()["data"]
+        assert (item["attributes"]["vulnerability_count"], item["attributes"]["max_severity"]) == expected
+        if expected[1] is not None:
+            assert b'"max_severity":10.0' in response.content
+        detail = client.get(f"/v2/hosts/{item['id']}", {"min_qod": min_qod}).json()["data"]
+        for name in ("services", "vulnerabilities"):
+            detail["attributes"].pop(name)
+        assert item == detail
+
+
 def test_schedules_in_use_or_not(api, world):
     used = ScheduleFactory(organization=world.customer)
     ScanFactory(organization=world.customer, schedule=used)

@@ -1,0 +1,33 @@
+"""The SQL pieces of the scanning and host list rows (scanning/api/rows.py) agree with their
+Python counterparts on both databases, and `Inlined` writes nothing into SQL it cannot quote."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.db.models import Value
+
+from organizations.models import Organization
+from scanning.api.rows import EpochMicroseconds, Inlined, epoch_microseconds
+
+pytestmark = pytest.mark.django_db
+
+MOMENTS = [
+    datetime(2026, 1, 2, 3, 4, 5, 0, tzinfo=UTC),  # stored without a fraction on SQLite
+    datetime(2026, 1, 2, 3, 4, 5, 999999, tzinfo=UTC),
+    datetime(1999, 12, 31, 23, 59, 59, 1, tzinfo=UTC),
+    datetime(2038, 1, 19, 3, 14, 8, 123456, tzinfo=UTC),
+]
+
+
+@pytest.mark.parametrize("moment", MOMENTS, ids=str)
+def test_database_epoch_microseconds_match_python(world, moment):
+    Organization.objects.filter(pk=world.customer.pk).update(created_at=moment)
+    value = Organization.objects.filter(pk=world.customer.pk).values_list(EpochMicroseconds("created_at"), flat=True).get()
+    assert value == epoch_microseconds(moment)
+
+
+def test_inlined_writes_constants_and_refuses_other_text(world):
+    rows = Organization.objects.filter(pk=world.customer.pk)
+    assert rows.values_list(Inlined(Value(42)), Inlined(Value("fixed")), Inlined(Value(2.5))).get() == (42, "fixed", 2.5)
+    with pytest.raises(ValueError, match="not written into SQL"):
+        rows.values_list(Inlined(Value("x'; DROP TABLE users; --")), flat=True).get()
