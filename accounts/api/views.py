@@ -38,5 +38,7 @@ class UserViewSet(UserContextMixin, BulkDestroyMixin, ModelResourceViewSet):
     def list_rows(self, page):
         return listed_rows(page, flag(self.request.query_params, "details"))
 
+    count_with_page = True  # count and page in one round trip (config/api/viewsets.py)
+
     def list_rows_shape(self):  # what list_rows reads besides the page (config/api/page_rows.py)
         return flag(self.request.query_params, "details")

@@ -19,6 +19,7 @@ from django.db.models.sql import Query
 from django.utils import timezone
 
 from accounts.models import ApiKey, SessionToken, User
+from config.api.prepared import prepared_cursor
 
 
 @dataclass
@@ -98,7 +99,7 @@ def find_key_and_session(key_hash, jti, *, using="default"):
         SessionToken._meta.get_field("expires_at").get_db_prep_value(now, connection),
         key_hash,
     ]
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:  # planned once per connection (config/api/prepared.py)
         cursor.execute(statement.sql, params)
         row = cursor.fetchone()
     if row is None:

@@ -8,7 +8,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
 from .errors import InvalidInput
-from .page_rows import listed_page
+from .page_rows import counted_page, listed_page
 
 DEFAULT_PER_PAGE = 10
 MAX_PER_PAGE = 100
@@ -48,9 +48,14 @@ class PagePagination(BasePagination):
         self.request = request
         self.page_number = positive_int(request.query_params, "page", 1)
         self.per_page = min(positive_int(request.query_params, "per_page", DEFAULT_PER_PAGE), MAX_PER_PAGE)
+        offset = (self.page_number - 1) * self.per_page
+        if rows is not None and getattr(view, "count_with_page", False):
+            counted = counted_page(queryset, queryset[offset : offset + self.per_page], rows, view)
+            if counted is not None:  # the count and the page in one round trip
+                self.total_count, listed = counted
+                return listed
         # The view may know a cheaper exact count (e.g. one cached until the rows change).
         self.total_count = view.count_rows(queryset) if hasattr(view, "count_rows") else queryset.count()
-        offset = (self.page_number - 1) * self.per_page
         if offset >= self.total_count:
             return []
         # The view may also know a better way to read a page of `total_count` rows.

@@ -2,6 +2,7 @@
 the CRUD actions (list, retrieve, create, update, destroy, bulk destroy) and role requirements
 are written once here; a resource declares what differs (docs/resources.md)."""
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.http import Http404
 from rest_framework import status as http
@@ -125,6 +126,15 @@ class ResourceViewSet(GenericViewSet):
         return self.get_paginated_response(self.get_serializer(page, many=True, context=context).data)
 
     list_rows = None  # optional `list_rows(queryset) -> rows` for lists (config/api/rows.py)
+    # With list_rows_shape and the default count_rows: send the count and the page's rows in one
+    # round trip on PostgreSQL (config/api/page_rows.counted_page); a page past the end still
+    # runs its (empty) rows query.
+    count_with_page = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.count_with_page and (cls.count_rows is not ResourceViewSet.count_rows or hasattr(cls, "page_of")):
+            raise ImproperlyConfigured(f"{cls.__name__}: count_with_page reads the plain count and page")
 
     def records_context(self, records):
         """Serializer context computed for the records shown at once (a page, or the one record),

@@ -13,6 +13,7 @@ from findings.api.serializers import ResultSerializer, port_label
 from findings.filtersets import ResultFilterSet
 from findings.models import Result
 from findings.services import statistics
+from findings.services.counts import empty_counts as run_counts  # a run's: with false_positive
 
 RESULT_SORT = {"severity": "severity", "name": "name", "nvt": "nvt", "host": "ip", "port": "port",
                "created_at": "created_at"}
@@ -75,7 +76,7 @@ class ScanResultsMixin:
         run = self._hosts_run(scan)
         if run is None:
             return Response({"data": {"history_id": None, "previous_history_id": None, "min_qod": lowest,
-                                      "severity_counts": statistics.empty_counts(), "vulnerability_count": 0,
+                                      "severity_counts": run_counts(), "vulnerability_count": 0,
                                       "max_severity": None, "by_host": [], "pci_status": None,
                                       "delta": {"new": 0, "fixed": 0, "persisting": 0}}})
         from scanning.choices import FINISHED_RUN_STATUSES

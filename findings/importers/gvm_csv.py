@@ -23,7 +23,7 @@ def parse_csv(path, progress=None):
         if "\0" in head:
             raise ReportError("This is not a Greenbone CSV file: it is binary")
         handle.seek(0)
-        reader = csv.DictReader(handle)
+        reader = csv.DictReader(handle, strict=True)  # strict: a file cut inside a quoted cell is an error
         columns = set(reader.fieldnames or ())
         if not REQUIRED <= columns:
             raise ReportError(f"This is not a Greenbone CSV file: columns {', '.join(sorted(REQUIRED - columns))} are missing")
@@ -34,6 +34,8 @@ def parse_csv(path, progress=None):
                     progress(handle.buffer.tell() / size, None)
                 if None in row:  # more cells than the header: a broken or truncated line
                     raise ReportError(f"Line {reader.line_num} has more cells than the header")
+                if None in row.values():  # Greenbone writes every cell: the file was cut in this line
+                    raise ReportError(f"The file is truncated: line {reader.line_num} has fewer cells than the header")
                 record = row_record(row)
                 if record is None:
                     continue
@@ -42,7 +44,9 @@ def parse_csv(path, progress=None):
                     yield HostRecord(ip=record.ip, hostname=record.hostname)
                 yield record
         except csv.Error as exc:
-            raise ReportError(f"The CSV file is malformed at line {reader.line_num} ({exc})")
+            if "unexpected end of data" in str(exc):
+                raise ReportError(f"The file is truncated: it ends inside a quoted cell (line {reader.line_num})") from None
+            raise ReportError(f"The CSV file is malformed at line {reader.line_num} ({exc})") from None
 
 
 def row_record(row):

@@ -98,8 +98,9 @@ def expire_exceptions(now=None) -> int:
             return 0
         FindingException.objects.filter(pk__in=[e.pk for e in due]).update(active=False, expired_at=now, updated_at=now)
         _reevaluate_groups(_groups(due), now)
-        for exception in due:
-            exception.active, exception.expired_at = False, now
+        # Read back: the event carries the exception as it now is (switched off, its
+        # affected_count recomputed by the re-evaluation), as GET /v2/exceptions/{id} shows it.
+        for exception in FindingException.objects.filter(pk__in=[e.pk for e in due]).select_related("organization"):
             emit_after_commit("exception_expired", exception, None)
     return len(due)
 

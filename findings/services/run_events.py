@@ -14,7 +14,7 @@ MAX_LISTED = 1000  # a webhook body stays small; `total` says how many there wer
 
 def run_data(run, error=""):
     return {
-        "run_id": str(run.pk), "history_id": str(run.pk), "error": error,
+        "run_id": str(run.pk), "history_id": str(run.pk), "error": error or None,  # as scan_history shows it
         "severity_counts": run.severity_counts or {}, "max_severity": run.max_severity,
         "pci_status": run.pci_status, "delta": run.delta or {"new": 0, "fixed": 0, "persisting": 0},
         "partial": run.status != "done",

@@ -81,18 +81,21 @@ def verdict(failures, scanned) -> str | None:
 
 
 def pci_by_target(findings, scans) -> dict:
-    """The PCI widget: a verdict per target of `scans` (fail when a current finding of one of its
-    scans fails, pass once one of its scans has finished a run) and overall."""
+    """The PCI widget: a verdict per target of `scans` (fail when one of its scans' verdict fails,
+    as the scan shows it, or a current finding of one of its scans fails; pass once one of its
+    scans has finished a run) and overall. A finding belongs to the last scan that saw it, so the
+    scans' own verdicts keep a target failing when another target's scan took its findings over."""
     targets = {}
     for scan in scans.order_by().values("target_id", "target__name", "last_run_at", "pci_status"):
         entry = targets.setdefault(scan["target_id"], {"id": str(scan["target_id"]), "name": scan["target__name"],
-                                                       "scanned": False, "failures": 0})
+                                                       "scanned": False, "failures": 0, "scan_fails": False})
         entry["scanned"] |= scan["last_run_at"] is not None or scan["pci_status"] is not None
+        entry["scan_fails"] |= scan["pci_status"] == PciStatus.FAIL
     rows = failing(findings).order_by().values("scan__target_id").annotate(n=Count("pk"))
     for row in rows:
         if row["scan__target_id"] in targets:
             targets[row["scan__target_id"]]["failures"] = row["n"]
-    listed = [{"id": t["id"], "name": t["name"], "pci_status": verdict(t["failures"], t["scanned"]),
+    listed = [{"id": t["id"], "name": t["name"], "pci_status": verdict(t["failures"] or t["scan_fails"], t["scanned"]),
                "failing_findings": t["failures"]} for t in targets.values()]
     listed.sort(key=lambda t: (t["name"], t["id"]))
     statuses = {t["pci_status"] for t in listed}

@@ -40,6 +40,8 @@ class OrganizationViewSet(OrganizationSubscribeMixin, ModelResourceViewSet):
     delete_service = delete_organizations
     update_answers_empty = True  # PUT /v2/organizations/{id} answers {} (conventions.md)
 
+    count_with_page = True  # count and page in one round trip (config/api/viewsets.py)
+
     def list_rows_shape(self):  # list_rows reads nothing but the page (config/api/page_rows.py)
         return ()
 

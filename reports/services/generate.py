@@ -4,6 +4,7 @@ these; the worker runs `build_file`."""
 
 import hashlib
 import logging
+import re
 import tempfile
 
 from django.core.files import File
@@ -21,6 +22,7 @@ from . import data as report_data
 
 logger = logging.getLogger("reports")
 CHUNK = 1024 * 1024
+SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def check_choice(fmt, report_type):
@@ -135,10 +137,29 @@ def download_name(file) -> str:
     return file.file.name.rsplit("/", 1)[-1]
 
 
+def clean_sha256(value) -> str:
+    """A SHA-256 digest as the client sends it (64 hexadecimal characters, any case)."""
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput.field("sha256", "is required")
+    digest = value.strip().lower()
+    if not SHA256.fullmatch(digest):
+        raise InvalidInput.field("sha256", "must be a SHA-256 digest (64 hexadecimal characters)")
+    return digest
+
+
 def verify(file, sha256) -> bool:
     """Whether `sha256` is the stored file's hash, re-computed from the stored bytes."""
-    if not isinstance(sha256, str) or not sha256.strip():
-        raise InvalidInput.field("sha256", "is required")
+    sha256 = clean_sha256(sha256)
     with default_storage.open(file.file.name, "rb") as stored:
         _size, digest = measure(stored)
-    return digest == sha256.strip().lower() and digest == file.sha256
+    return digest == sha256 and digest == file.sha256
+
+
+def verify_any(report, sha256) -> bool | None:
+    """Whether `sha256` is the hash of one of the report's ready files (whichever format and
+    type), re-computed from its bytes; None when the report has no ready file."""
+    sha256 = clean_sha256(sha256)
+    files = list(ReportFile.objects.filter(report=report, status=FileStatus.READY))
+    if not files:
+        return None
+    return any(verify(file, sha256) for file in files if file.sha256 == sha256)

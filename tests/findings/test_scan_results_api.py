@@ -107,6 +107,8 @@ def test_a_scan_without_finished_runs_lists_nothing(api, world):
     assert results(client.get(f"/v2/scans/{scan.pk}/vulnerabilities"))["data"] == []
     stats = results(client.get(f"/v2/scans/{scan.pk}/statistics"))["data"]
     assert stats["history_id"] is None and stats["pci_status"] is None
+    # the same shape as a run's statistics (test_statistics), every count at zero
+    assert stats["severity_counts"] == {"high": 0, "medium": 0, "low": 0, "log": 0, "false_positive": 0}
 
 
 def test_statistics(api, world, scan_runs):

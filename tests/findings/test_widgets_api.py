@@ -117,3 +117,20 @@ def test_widget_query_count_does_not_grow_with_the_data(api, world, path):
     for n in range(8):
         FindingFactory(organization=world.customer, host=HostFactory(organization=world.customer, ip=f"198.51.100.{80 + n}"))
     assert queries() == few
+
+
+def test_pci_compliance_of_a_target_follows_its_scans_verdict(api, world):
+    # scanning.md: a run's PCI verdict is shown on the run, the scan, the report and the PCI widget.
+    # Two targets share a host: the later import takes the findings over, the first scan still fails.
+    from tests.scanning.factories import ScanFactory, TargetFactory
+
+    from .importers.test_import_api import upload
+
+    client = api.as_user(world.user)
+    first, later = (ScanFactory(organization=world.customer, target=TargetFactory(
+        organization=world.customer, hosts="192.0.2.10, 192.0.2.20, 2001:db8::20")) for _ in range(2))
+    for scan in (first, later):
+        assert upload(client, scan, "nessus_v2.nessus", "nessus").status_code == 201
+    assert data(client.get(f"/v2/scans/{first.pk}"))["attributes"]["pci_status"] == "fail"
+    verdicts = {t["id"]: t["pci_status"] for t in data(client.get("/v2/vulnerabilities/pci_compliance"))["targets"]}
+    assert verdicts == {str(first.target_id): "fail", str(later.target_id): "fail"}

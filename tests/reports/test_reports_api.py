@@ -210,3 +210,21 @@ def test_generation_queries_do_not_grow_with_findings(world, django_assert_max_n
                 request_file(report, fmt, "detailed", run_now=True)
             counts.append(len(queries))
     assert counts[0] == counts[2] and counts[1] == counts[3], counts
+
+
+def test_verify_takes_the_sha256_alone_and_refuses_a_malformed_one(api, world, media):
+    # endpoints.md: verify "by comparing hashes": `sha256` -> {"valid": bool}
+    from reports.services.generate import request_file
+
+    report = make_run(world.customer, hosts=1, per_host=2)
+    client = api.as_user(world.viewer)
+    path = f"/v2/reports/{report.pk}/verify"
+    assert_error(client.post(path, {"sha256": "0" * 64}), 404)  # nothing generated yet
+    digest = request_file(report, "json", "executive", run_now=True).sha256
+    request_file(report, "csv", "detailed", run_now=True)
+    assert client.post(path, {"sha256": digest}).json() == {"valid": True}
+    assert client.post(path, {"sha256": digest.upper()}).json() == {"valid": True}
+    assert client.post(path, {"sha256": "0" * 64}).json() == {"valid": False}
+    assert client.post(path, {"sha256": digest, "format": "csv", "type": "detailed"}).json() == {"valid": False}
+    for malformed in ("xyz", digest[:-1], digest + "0", 42):
+        assert_error(client.post(path, {"sha256": malformed, "format": "json", "type": "executive"}), 422, "sha256")
