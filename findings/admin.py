@@ -66,6 +66,11 @@ class FindingAdmin(FindingRowAdmin):
     list_filter = ("severity_level", "status", "check_info__family", NvtFilter, HostIpFilter, "product")
     exclude = ("content_hash",)  # ingestion's bookkeeping, nothing a person reads
     list_select_related = ("organization", "check_info", "sighting")  # last_seen is the sighting's
+    readonly_fields = ("last_seen", "last_run")  # the sighting's, shown with the finding's own fields
+
+    @admin.display(description="last run")
+    def last_run(self, row):
+        return row.run_id
 
 
 @admin.register(Host)

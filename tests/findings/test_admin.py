@@ -54,8 +54,12 @@ def test_bad_address_filter_lists_nothing(staff, findings):
 
 
 def test_finding_page_is_read_only(staff, findings):
+    run = ScanRunFactory(scan=findings["tls"].scan)
+    findings["tls"].run = run
+    findings["tls"].save()
     html = page(staff, f"/admin/findings/finding/{findings['tls'].pk}/change/")
     assert "TLS 1.0 accepted" in html and 'name="_save"' not in html
+    assert "Last seen" in html and str(run.pk) in html  # the sighting's, on the finding's page
     assert staff.get("/admin/findings/finding/add/").status_code == 403
 
 
