@@ -30,6 +30,7 @@ class ScanViewSet(ScanImportMixin, ScanResultsMixin, BulkDestroyMixin, ModelReso
     delete_service = scans.delete_scans
     # A listed scan is a plain row with only the names of its target, profile, scanner and
     # schedule: reading (and converting) those whole records was most of a page's time.
+    count_with_page = True  # count and page in one round trip (config/api/viewsets.py)
     list_rows = staticmethod(listed_scans)
 
     def list_rows_shape(self):  # list_rows reads nothing but the page (config/api/page_rows.py)

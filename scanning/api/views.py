@@ -44,6 +44,7 @@ class TargetViewSet(BulkDestroyMixin, ModelResourceViewSet, ScanningViewSet):
             context["show_credentials"] = permissions_for(self.request.user, ["TARGET_ACCESS_CREDENTIALS"])["TARGET_ACCESS_CREDENTIALS"]
         return context
 
+    count_with_page = True  # count and page in one round trip (config/api/viewsets.py)
     list_rows = staticmethod(listed_targets)  # plain rows, the port list's name and `in_use` in the same query
 
     def list_rows_shape(self):  # list_rows reads nothing but the page (config/api/page_rows.py)
