@@ -8,15 +8,12 @@ from django.db.models import Value
 
 from organizations.models import Organization
 from scanning.api.rows import EpochMicroseconds, Inlined, epoch_microseconds
+from tests.api.test_listed_rows import EDGE_TIMES
 
 pytestmark = pytest.mark.django_db
 
-MOMENTS = [
-    datetime(2026, 1, 2, 3, 4, 5, 0, tzinfo=UTC),  # stored without a fraction on SQLite
-    datetime(2026, 1, 2, 3, 4, 5, 999999, tzinfo=UTC),
-    datetime(1999, 12, 31, 23, 59, 59, 1, tzinfo=UTC),
-    datetime(2038, 1, 19, 3, 14, 8, 123456, tzinfo=UTC),
-]
+# the timestamps' edge cases of the formatted columns, and one past 2038 (32-bit epochs)
+MOMENTS = [*EDGE_TIMES, datetime(2038, 1, 19, 3, 14, 8, 123456, tzinfo=UTC)]
 
 
 @pytest.mark.parametrize("moment", MOMENTS, ids=str)
