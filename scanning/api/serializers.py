@@ -2,6 +2,8 @@
 
 from config.api.rows import ALIAS
 from config.api.serializers import ResourceSerializer, iso_timestamp
+from findings.services.counts import empty_counts as run_counts  # a scan's and a run's: with false_positive
+from findings.services.statistics import empty_counts as host_counts  # a host's: the four levels
 from scanning.api.rows import RowSerializer, json_column, now_microseconds, row_stamps, run_row, scan_row, target_row
 from scanning.models import PortList, RunHost, Scan, Scanner, ScanProfile, ScanRun, Schedule, Target
 
@@ -126,14 +128,10 @@ class ScanSerializer(RowSerializer):
             "schedule": {"id": schedule_id, "name": row["schedule__name"]} if schedule_id else None,
             "comment": row["comment"], "status": row["status"], "progress": row["progress"],
             "last_run_at": row[ALIAS + "last_run_at"], "next_run_at": row[ALIAS + "next_run_at"],
-            "run_count": row["run_count"], "severity_counts": json_column(row, "severity_counts") or empty_counts(),
+            "run_count": row["run_count"], "severity_counts": json_column(row, "severity_counts") or run_counts(),
             "max_severity": row["max_severity"], "pci_status": row["pci_status"], "max_checks": row["max_checks"],
             "max_hosts": row["max_hosts"], "product": row["product"], **row_stamps(row),
         }
-
-
-def empty_counts():
-    return {"high": 0, "medium": 0, "low": 0, "log": 0}
 
 
 class ScanRunSerializer(RowSerializer):
@@ -156,7 +154,7 @@ class ScanRunSerializer(RowSerializer):
             "progress": row["progress"], "queued_at": row[ALIAS + "queued_at"], "started_at": row[ALIAS + "started_at"],
             "finished_at": row[ALIAS + "finished_at"], "duration_seconds": round(duration, 3) if duration is not None else None,
             "host_count": row["host_count"], "hosts_alive": row["hosts_alive"],
-            "severity_counts": json_column(row, "severity_counts") or empty_counts(),
+            "severity_counts": json_column(row, "severity_counts") or run_counts(),
             "max_severity": row["max_severity"], "pci_status": row["pci_status"],
             "delta": json_column(row, "delta") or {"new": 0, "fixed": 0, "persisting": 0}, "error": row["error"] or None,
             "partial": row["partial"], "scanner": {"id": scanner_id} if scanner_id else None,
@@ -194,4 +192,4 @@ class RunHostSerializer(ResourceSerializer):
         return attributes
 
 
-NO_FINDINGS_ON_HOST = {"vulnerability_count": 0, "severity_counts": empty_counts(), "max_severity": None}
+NO_FINDINGS_ON_HOST = {"vulnerability_count": 0, "severity_counts": host_counts(), "max_severity": None}
