@@ -35,7 +35,7 @@ class ScanImportMixin:
         if upload is None:
             raise InvalidInput.field("file", "is required (multipart/form-data)")
         if upload.size == 0:
-            raise InvalidInput.field("file", "The file is empty")
+            raise imports.invalid_file("The file is empty")
         trigger = "api" if getattr(request.auth, "kind", "") in ("api_key", "access_token") else "user"
         path = imports.store_upload(upload)
         if upload.size > settings.IMPORT_SYNC_MAX_BYTES:

@@ -92,7 +92,13 @@ def import_report(scan, path, fmt, actor=None, triggered_by=TriggeredBy.USER, pr
             run = open_run(scan, fmt, triggered_by, 0)
             return record(run, path, fmt, allowed, progress_to)
     except ReportError as exc:
-        raise InvalidInput.field("file", str(exc)) from None
+        raise invalid_file(str(exc)) from None
+
+
+def invalid_file(message):
+    """The 422 of a file that cannot be imported; `message` is a sentence of its own ("The file
+    is empty"), so the summary quotes it after the field rather than as the field's predicate."""
+    return InvalidInput(f"Validation failed: file: {message}", {"file": [message]})
 
 
 def open_run(scan, fmt, triggered_by, host_count):

@@ -127,6 +127,7 @@ def test_bad_files_are_422_and_store_nothing(api, world, scan, name, fmt, body, 
     response = upload(api.as_user(world.user), scan, name, fmt, body)
     error = assert_error(response, 422, "file")
     assert message in error["errors"]["file"][0]
+    assert error["message"] == f"Validation failed: file: {error['errors']['file'][0]}"  # the sentence, once
     assert not ScanRun.objects.filter(scan=scan).exists() and not Result.objects.exists() and not RunHost.objects.exists()
 
 
