@@ -72,12 +72,14 @@ class VulnerabilitySerializer(RowSerializer):
                 ALIAS + "run_id": str(finding.run_id) if finding.run_id else None}
 
     def listed(self, row):
-        return {
-            **check_attributes(row),
-            "host": {"id": row[ALIAS + "host_id"], "ip": row["host__ip"], "hostname": row["host__hostname"] or row["hostname"] or None},
-            "status": row["status"], "first_seen": row[ALIAS + "first_seen"], "last_seen": row[ALIAS + "last_seen"],
-            "fixed_at": row[ALIAS + "fixed_at"], "history": reference(row[ALIAS + "run_id"]), **row_stamps(row),
-        }
+        attributes = check_attributes(row)
+        attributes.update(
+            host={"id": row[ALIAS + "host_id"], "ip": row["host__ip"], "hostname": row["host__hostname"] or row["hostname"] or None},
+            status=row["status"], first_seen=row[ALIAS + "first_seen"], last_seen=row[ALIAS + "last_seen"],
+            fixed_at=row[ALIAS + "fixed_at"], history=reference(row[ALIAS + "run_id"]),
+            created_at=row[ALIAS + "created_at"], updated_at=row[ALIAS + "updated_at"],
+        )
+        return attributes
 
 
 class ResultSerializer(ResourceSerializer):
