@@ -6,19 +6,22 @@ import orjson
 from django.db.models import Count, Max, OuterRef, Q, Subquery, TextField
 from django.db.models.functions import Cast, JSONArray
 
-from config.api.rows import ALIAS, IsoTimestamp, NamedRow, UUIDText, formatted_names, joined, listed_values
+from config.api.rows import ALIAS, IsoTimestamp, UUIDText
 from findings.models import Finding
 from findings.services.statistics import LEVELS, REAL, empty_counts, open_findings
 from scanning.api.rows import JSON, Inlined, listed_rows
 
-CHECK_COLUMNS = ("name", "family", "cvss_vector", "cves", "references", "summary", "insight", "affected", "impact",
-                 "solution", "solution_type")
-
+# The check's columns a finding or a run's result shows (its two JSON columns read as their text),
+# and the hit's own (findings.api.serializers.check_attributes writes them).
+CHECK_COLUMNS = ("name", "family", "cvss_vector", "cves" + JSON, "references" + JSON, "summary", "insight", "affected",
+                 "impact", "solution", "solution_type")
+HIT_COLUMNS = (
+    "exception_id", "scan_id", "name", "nvt", "port", "protocol", "severity", "original_severity", "severity_level",
+    "cvss_vector", "qod", "detection", "pci_fail", *(f"check_info__{column}" for column in CHECK_COLUMNS),
+)
 VULNERABILITY_COLUMNS = (
-    "id", "organization_id", "exception_id", "scan_id", "host_id", "name", "nvt", "hostname", "port",
-    "protocol", "severity", "original_severity", "severity_level", "cvss_vector", "qod", "detection", "pci_fail",
-    "status", "first_seen", "fixed_at", "created_at", "updated_at",
-    *(f"check_info__{column}" for column in CHECK_COLUMNS), "host__ip", "host__hostname",
+    "id", "organization_id", "host_id", "hostname", "status", "first_seen", "fixed_at", "created_at", "updated_at",
+    *HIT_COLUMNS, "host__ip", "host__hostname",
 )
 # The finding's sighting (findings.models.FindingSighting), joined on its key, formatted as the
 # finding's own columns are.
@@ -27,15 +30,9 @@ HOST_COLUMNS = ("id", "organization_id", "ip", "hostname", "os", "mac", "first_s
                 "product", "created_at", "updated_at", "finding_counts")
 
 
-class VulnerabilityRow(NamedRow):
-    formatted = (*formatted_names(Finding, VULNERABILITY_COLUMNS), *SIGHTING_COLUMNS)
-    check_info = joined("check_info", *CHECK_COLUMNS)
-    host = joined("host", "ip", "hostname")
-
-
 def listed_vulnerabilities(page):
     sightings = {ALIAS + name: expression for name, expression in SIGHTING_COLUMNS.items()}
-    return listed_values(page.annotate(**sightings), (*VULNERABILITY_COLUMNS, *sightings))
+    return listed_rows(page, (*VULNERABILITY_COLUMNS, *sightings), **sightings)
 
 
 def listed_hosts(page, min_qod):

@@ -5,9 +5,11 @@ page by findings.services.statistics."""
 
 from config.api.rows import ALIAS
 from config.api.serializers import ResourceSerializer, iso_timestamp
-from findings.api.rows import HOST_COLUMNS, VulnerabilityRow, finding_counts, host_figures
+from findings.api.rows import HIT_COLUMNS, HOST_COLUMNS, VULNERABILITY_COLUMNS, finding_counts, host_figures
 from findings.models import Finding, FindingException, Host, Result
 from scanning.api.rows import RowSerializer, json_column, row_of, row_stamps
+
+EXCEPTION_ID, SCAN_ID = ALIAS + "exception_id", ALIAS + "scan_id"
 
 # A run's result has a delta against the previous run; as a vulnerability it shows the status
 # the fingerprint had in that run.
@@ -19,7 +21,11 @@ def stamps(obj):
 
 
 def port_label(row):
-    return f"{row.port}/{row.protocol}" if row.port else f"general/{row.protocol}"
+    return port_text(row.port, row.protocol)
+
+
+def port_text(port, protocol):
+    return f"{port}/{protocol}" if port else f"general/{protocol}"
 
 
 def reference(pk):
@@ -27,17 +33,20 @@ def reference(pk):
 
 
 def check_attributes(row):
-    """What a finding and a run's result share: the check's text and this hit's evidence."""
-    check = row.check_info
+    """What a finding and a run's result share: the check's text and this hit's evidence, from a
+    listed row of HIT_COLUMNS (findings/api/rows.py; `row_of` reads an instance into one)."""
     return {
-        "name": row.name or check.name, "nvt": row.nvt, "family": check.family, "port": port_label(row),
-        "severity": row.severity, "original_severity": row.original_severity,
-        "severity_level": row.severity_level, "cvss_vector": row.cvss_vector or check.cvss_vector,
-        "qod": row.qod, "cves": check.cves, "references": check.references, "summary": check.summary,
-        "insight": check.insight, "affected": check.affected, "impact": check.impact,
-        "detection": row.detection, "solution": check.solution, "solution_type": check.solution_type or None,
-        "pci_fail": row.pci_fail, "excepted": row.exception_id is not None,
-        "exception": reference(row.exception_id), "scan": reference(row.scan_id),
+        "name": row["name"] or row["check_info__name"], "nvt": row["nvt"], "family": row["check_info__family"],
+        "port": port_text(row["port"], row["protocol"]),
+        "severity": row["severity"], "original_severity": row["original_severity"],
+        "severity_level": row["severity_level"], "cvss_vector": row["cvss_vector"] or row["check_info__cvss_vector"],
+        "qod": row["qod"], "cves": json_column(row, "check_info__cves"),
+        "references": json_column(row, "check_info__references"), "summary": row["check_info__summary"],
+        "insight": row["check_info__insight"], "affected": row["check_info__affected"],
+        "impact": row["check_info__impact"], "detection": row["detection"], "solution": row["check_info__solution"],
+        "solution_type": row["check_info__solution_type"] or None, "pci_fail": row["pci_fail"],
+        "excepted": row[EXCEPTION_ID] is not None, "exception": reference(row[EXCEPTION_ID]),
+        "scan": reference(row[SCAN_ID]),
     }
 
 
@@ -47,8 +56,9 @@ VULNERABILITY_RELATIONSHIPS = {
 }
 
 
-class VulnerabilitySerializer(ResourceSerializer):
-    """A current finding (GET /v2/vulnerabilities); read with select_related check_info, host."""
+class VulnerabilitySerializer(RowSerializer):
+    """A current finding (GET /v2/vulnerabilities). Lists pass plain rows (findings/api/rows.py);
+    a single finding, read with select_related check_info, host and sighting, is read into one."""
 
     resource_type = "vulnerability"
     relationships = {**VULNERABILITY_RELATIONSHIPS, "history": ("run_id", "scan_history"), "host": ("host_id", "host")}
@@ -57,16 +67,19 @@ class VulnerabilitySerializer(ResourceSerializer):
         model = Finding
         fields = ("id",)
 
-    def to_representation(self, instance):  # lists pass plain rows (findings/api/rows.py)
-        return super().to_representation(VulnerabilityRow(instance) if isinstance(instance, dict) else instance)
+    def row_of_instance(self, finding):
+        return {**row_of(finding, VULNERABILITY_COLUMNS), ALIAS + "last_seen": iso_timestamp(finding.last_seen),
+                ALIAS + "run_id": str(finding.run_id) if finding.run_id else None}
 
-    def attributes(self, f):
-        host = f.host
-        return {
-            **check_attributes(f), "host": {"id": str(f.host_id), "ip": host.ip, "hostname": host.hostname or f.hostname or None},
-            "status": f.status, "first_seen": iso_timestamp(f.first_seen), "last_seen": iso_timestamp(f.last_seen),
-            "fixed_at": iso_timestamp(f.fixed_at), "history": reference(f.run_id), **stamps(f),
-        }
+    def listed(self, row):
+        attributes = check_attributes(row)
+        attributes.update(
+            host={"id": row[ALIAS + "host_id"], "ip": row["host__ip"], "hostname": row["host__hostname"] or row["hostname"] or None},
+            status=row["status"], first_seen=row[ALIAS + "first_seen"], last_seen=row[ALIAS + "last_seen"],
+            fixed_at=row[ALIAS + "fixed_at"], history=reference(row[ALIAS + "run_id"]),
+            created_at=row[ALIAS + "created_at"], updated_at=row[ALIAS + "updated_at"],
+        )
+        return attributes
 
 
 class ResultSerializer(ResourceSerializer):
@@ -85,7 +98,7 @@ class ResultSerializer(ResourceSerializer):
         host_id = self.context.get("host_ids", {}).get(r.ip)
         first_seen = r.finding.first_seen if r.finding_id and r.delta != "new" else r.created_at
         return {
-            **check_attributes(r), "host": {"id": str(host_id) if host_id else None, "ip": r.ip, "hostname": r.hostname or None},
+            **check_attributes(row_of(r, HIT_COLUMNS)), "host": {"id": str(host_id) if host_id else None, "ip": r.ip, "hostname": r.hostname or None},
             "status": STATUS_OF_DELTA.get(r.delta, r.delta), "delta": r.delta,
             "first_seen": iso_timestamp(first_seen), "last_seen": iso_timestamp(r.created_at),
             "history": reference(r.run_id), **stamps(r),

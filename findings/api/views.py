@@ -28,7 +28,9 @@ class VulnerabilityViewSet(ReadOnlyResourceViewSet, FindingsViewSet):
         return ()
 
     def list(self, request):
-        queryset = self.filter_queryset(self.get_queryset()).filter(qod__gte=self.min_qod)
+        # The page is read as plain rows (list_rows): no related records to select, and the page
+        # query, compiled once per request as the rows cache's key, stays short.
+        queryset = self.filter_queryset(self.get_queryset()).select_related(None).filter(qod__gte=self.min_qod)
         return self.respond_list(pages.sightings_in_scope(queryset))
 
     def count_rows(self, queryset):
