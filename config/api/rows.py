@@ -110,24 +110,6 @@ class Row:
         return self.id
 
 
-def joined(name, *columns):
-    """A Row attribute for the joined record `name` (a foreign key), read as the row's
-    `name__column` values: `joined("target", "name")` lets `row.target.name` work as on a model
-    instance whose target was select_related. Each access builds a small read-only record."""
-
-    keys = [(column, f"{name}__{column}") for column in columns]
-
-    def read(row):
-        values = row.__dict__
-        return JoinedRecord({column: values[key] for column, key in keys})
-
-    return property(read)
-
-
-class JoinedRecord(Row):
-    """The columns of a joined record as attributes (see `joined`)."""
-
-
 def record_id(record):
     """The id of a listed row (a `listed_values` dict: its id as text) or of a model instance."""
     return record[ALIAS + "id"] if isinstance(record, dict) else record.pk
@@ -139,17 +121,3 @@ def formatted_names(model, columns):
     for field in model._meta.concrete_fields:
         fields[field.name] = fields[field.attname] = field
     return tuple(name for name in columns if name in fields and formatter(fields[name]) is not None)
-
-
-class NamedRow(Row):
-    """A Row that also files its formatted columns under their plain names when it is built
-    (`formatted`: see `formatted_names`), so that reading an id or a timestamp is a plain attribute
-    and not a `__getattr__` call: a listed scan's serializer reads some twenty of them."""
-
-    formatted = ()
-
-    def __init__(self, values):
-        fields = self.__dict__
-        fields.update(values)
-        for name in self.formatted:
-            fields[name] = values[ALIAS + name]
