@@ -152,3 +152,17 @@ def test_an_unreachable_cache_means_counting_not_failing(api, world, settings, d
     with django_capture_on_commit_callbacks(execute=True):
         complete_run(scan, [host("192.0.2.1", HTTP_HEADERS, TELNET), host("192.0.2.2", TELNET)])
     assert listed(client) == (3, True)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the covering index is SQLite's (migration 0008)")
+def test_without_a_count_cache_sqlite_counts_from_a_covering_index(api, world):
+    """The embedded setup has no shared count cache, so every list counts: from the index
+    (organization, product, qod), not by reading every finding."""
+    client = api.as_user(world.user)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/v2/vulnerabilities").status_code == 200
+    [count] = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {count}")
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "COVERING INDEX finding_qod_count" in plan, plan
