@@ -10,7 +10,7 @@ from config.api.fields import StrictCharField, StrictEmailField
 from config.api.permissions import has_role
 from config.api.rows import ALIAS, Row, listed_values
 from config.api.scoping import ScopedPrimaryKeyRelatedField
-from config.api.serializers import ResourceSerializer, iso_timestamp, relationship
+from config.api.serializers import ListedRowSerializer, iso_timestamp, relationship
 from organizations.models import Organization
 
 from .validators import validate_locale, validate_phone, validate_timezone
@@ -54,7 +54,7 @@ def listed_rows(queryset, details):
     return listed_values(with_organization_name(queryset), (*LISTED_COLUMNS, *(DETAIL_FIELDS if details else ())))
 
 
-class UserSerializer(ResourceSerializer):
+class UserSerializer(ListedRowSerializer):
     """The user resource (resources.md). `?details=true` adds the profile block."""
 
     resource_type = "user"
@@ -63,11 +63,6 @@ class UserSerializer(ResourceSerializer):
     class Meta:
         model = User
         fields = ("id",)
-
-    def to_representation(self, instance):
-        if isinstance(instance, dict):
-            return self.listed(instance)
-        return super().to_representation(instance)
 
     def listed(self, row):
         """A listed row (`listed_rows`) as `to_representation` writes a record, straight from the

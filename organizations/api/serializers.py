@@ -11,7 +11,7 @@ from config.api.fields import StrictCharField, StrictEmailField
 from config.api.permissions import has_role
 from config.api.rows import ALIAS, JSONRows, UUIDText, listed_values
 from config.api.scoping import ScopedPrimaryKeyRelatedField
-from config.api.serializers import ResourceSerializer, iso_timestamp, relationship
+from config.api.serializers import ListedRowSerializer, iso_timestamp, relationship
 from organizations.models import Organization
 from organizations.models.organization import COMPLETE_DETAILS, DETAIL_FIELDS
 
@@ -45,7 +45,7 @@ def listed_rows(queryset):
     return listed_values(queryset.annotate(member_items=member_items()), (*LISTED_COLUMNS, "member_items"))
 
 
-class OrganizationSerializer(ResourceSerializer):
+class OrganizationSerializer(ListedRowSerializer):
     """The organization resource (resources.md). Lists pass plain rows (`listed_rows`, members
     included); a single organization uses its prefetched `members` if any."""
 
@@ -55,11 +55,6 @@ class OrganizationSerializer(ResourceSerializer):
     class Meta:
         model = Organization
         fields = ("id",)
-
-    def to_representation(self, instance):
-        if isinstance(instance, dict):
-            return self.listed(instance)
-        return super().to_representation(instance)
 
     def listed(self, row):
         """A listed row (`listed_rows`) as `to_representation` writes a record, straight from the
