@@ -51,7 +51,7 @@ def result_record(result):
     finding = Finding(
         nvt=nvt.get("oid", "") or about.get("oid", ""), name=about.get("name", "") or fields.get("name", ""),
         family=about.get("family", ""), port=port, protocol=protocol,
-        cvss_vector=vector_of(nvt, meta), severity=result_severity(fields), qod=qod_of(result),
+        cvss_vector=vector_of(nvt, meta), severity=result_severity(fields, about), qod=qod_of(result),
         detection=fields.get("description", ""),
         summary=meta.get("summary", ""), insight=meta.get("insight", ""), affected=meta.get("affected", ""),
         impact=meta.get("impact", ""),
@@ -64,11 +64,14 @@ def result_record(result):
     return FindingRecord(ip=ip, hostname=text(host, "hostname"), finding=finding)
 
 
-def result_severity(fields) -> float:
-    """The result's score; without one (old dialects) its threat word's. Greenbone's own negative
-    markers (-1 overridden as false positive there, -2 debug, -3 error) fall back to the original
-    severity or 0.0: exceptions are this platform's to make."""
+def result_severity(fields, about=None) -> float:
+    """The result's score; without one (OpenVAS 4 and 5 write no <severity>) its NVT's
+    <cvss_base>, else its threat word's. Greenbone's own negative markers (-1 overridden as false
+    positive there, -2 debug, -3 error) fall back to the original severity or 0.0: exceptions are
+    this platform's to make."""
     severity = to_float(fields.get("severity", ""), None)
+    if severity is None:
+        severity = to_float((about or {}).get("cvss_base", ""), None)
     if severity is None:
         severity = LEVEL_SCORES.get(fields.get("threat", "").lower(), 0.0)
     if severity < 0:

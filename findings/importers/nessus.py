@@ -3,6 +3,8 @@ id as nvt (`nessus:<id>`), name, family, CVSS v3 vector and score (else v2), CVE
 plugin output as evidence. The detailed scores win over the `severity` level and `risk_factor`;
 an item with neither score takes its level's representative score (docs/imports.md)."""
 
+import ipaddress
+import json
 import re
 
 from scanning.engine.types import Finding, PortResult
@@ -15,6 +17,8 @@ V1_LEVELS = {"security hole": "high", "security warning": "medium", "security no
 V1_PORT = re.compile(r"\((\d+)/(\w+)\)|^(\w+)/(\w+)$")
 V1_CVSS = re.compile(r"CVSS Base Score\s*:\s*([\d.]+)\s*(?:\((CVSS2#)?([^)]+)\))?", re.I)
 V1_CVE = re.compile(r"CVE-\d{4}-\d{4,}")
+V1_RISK = re.compile(r"Risk factor\s*:\s*(\w+)", re.I)
+V1_FQDN = re.compile(r"^\s*(\S+) resolves as ", re.M)  # plugin 12053's output: Nessus's own resolution
 
 
 def parse(path, progress=None):
@@ -26,6 +30,20 @@ def parse(path, progress=None):
             yield from v1_host(host)
 
 
+def listed(text: str) -> tuple:
+    """A property or see_also as Nessus writes it: one value a line, or (Tenable.io / Tenable.sc
+    exports) a JSON list, `["Linux Kernel ..."]`."""
+    text = (text or "").strip()
+    if text.startswith("["):
+        try:
+            values = json.loads(text)
+        except ValueError:
+            values = None
+        if isinstance(values, list):
+            return tuple(str(value).strip() for value in values if str(value).strip())
+    return split_list(text)
+
+
 def v2_host(host):
     props = {tag.get("name"): (tag.text or "").strip() for tag in host.iter("tag")}
     ip = props.get("host-ip") or host.get("name", "")
@@ -33,11 +51,12 @@ def v2_host(host):
     items = children(host, "ReportItem")
     ports = {}
     for item in items:
-        port, protocol = int(item.get("port", "0") or 0), item.get("protocol", "tcp")
+        port, protocol = int(item.get("port", "0") or 0), item.get("protocol", "tcp").lower()
         if port and (port, protocol) not in ports:
             service = item.get("svc_name", "") or "unknown"
             ports[(port, protocol)] = PortResult(port=port, protocol=protocol, service=service.rstrip("?"))
-    yield HostRecord(ip=ip, hostname=hostname, os=props.get("operating-system", "").split("\n")[0],
+    os_name = props.get("operating-system", "")
+    yield HostRecord(ip=ip, hostname=hostname, os=next(iter(listed(os_name.split("\n")[0])), ""),
                      mac=props.get("mac-address", "").split("\n")[0], ports=list(ports.values()))
     for item in items:
         yield FindingRecord(ip=ip, hostname=hostname, finding=v2_finding(item))
@@ -45,7 +64,7 @@ def v2_host(host):
 
 def v2_finding(item):
     get = item.get
-    port, protocol = int(get("port", "0") or 0), get("protocol", "tcp")
+    port, protocol = int(get("port", "0") or 0), get("protocol", "tcp").lower()  # Tenable.io writes "TCP"
     fields, lists = leaf_texts(item, ("cve",))
     field = fields.get
     score = to_float(field("cvss3_base_score"), None)
@@ -54,7 +73,7 @@ def v2_finding(item):
     if score is None:
         level = V2_LEVELS.get(int(to_float(get("severity"), 0) or 0), "info")
         score = LEVEL_SCORES[level]
-    see_also = split_list(field("see_also", ""))
+    see_also = listed(field("see_also", ""))
     return Finding(
         nvt=f"nessus:{get('pluginID', '')}", name=get("pluginName", "") or field("plugin_name", ""),
         family=get("pluginFamily", ""), port=port if 0 < port < 65536 else 0, protocol=protocol,
@@ -68,24 +87,64 @@ def v2_finding(item):
 
 
 def v1_host(host):
-    ip = text(host, "HostName")
-    if not ip:
+    """A v1 host. Its HostName is what the scan targeted, often a name rather than an address:
+    the address is then the one Nessus resolved it to (plugin 12053, "A.B.C.D resolves as
+    name."). Items with plugin 0 only list an open port."""
+    name = text(host, "HostName")
+    if not name:
         return
-    fqdn = text(host, "dns_name").rstrip(".")
-    yield HostRecord(ip=ip, hostname=fqdn if fqdn != ip else "", os=text(host, "os_name"))
-    for item in children(host, "ReportItem"):
-        yield FindingRecord(ip=ip, hostname=fqdn, finding=v1_finding(item))
+    items = children(host, "ReportItem")
+    ip = name if is_address(name) else resolved_address(items) or name
+    fqdn = text(host, "dns_name").replace("\\n", "").strip().rstrip(".") or (name if name != ip else "")
+    ports = {}
+    for item in items:
+        port, protocol = v1_port(item)
+        if port and (port, protocol) not in ports:
+            service = (text(item, "port").split("(")[0].strip() or "unknown") if "(" in text(item, "port") else "unknown"
+            ports[(port, protocol)] = PortResult(port=port, protocol=protocol, service=service)
+    yield HostRecord(ip=ip, hostname=fqdn if fqdn != ip else "", os=text(host, "os_name"), ports=list(ports.values()))
+    for item in items:
+        if text(item, "pluginID") not in ("", "0"):
+            yield FindingRecord(ip=ip, hostname=fqdn, finding=v1_finding(item))
+
+
+def is_address(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def resolved_address(items) -> str:
+    for item in items:
+        if text(item, "pluginID") == "12053":
+            found = V1_FQDN.search((text(item, "data") or "").replace("\\n", "\n"))
+            if found and is_address(found.group(1)):
+                return found.group(1)
+    return ""
+
+
+def v1_port(item):
+    match = V1_PORT.search(text(item, "port"))
+    if match and match.group(1):
+        return parse_port(f"{match.group(1)}/{match.group(2)}")
+    return parse_port(text(item, "port") or "general/tcp")
 
 
 def v1_finding(item):
-    port_text = text(item, "port")
-    match = V1_PORT.search(port_text)
-    port, protocol = parse_port(f"{match.group(1)}/{match.group(2)}" if match and match.group(1) else "general/tcp")
+    """The score: the data's CVSS base score, else its risk factor, else the item's severity
+    (a word, "Security Hole", or, from Nessus 4, a number 0-3)."""
+    port, protocol = v1_port(item)
     data = (text(item, "data") or "").replace("\\n", "\n")
     cvss = V1_CVSS.search(data)
     score = to_float(cvss.group(1), None) if cvss else None
+    risk = V1_RISK.search(data)
+    if score is None and risk is not None and risk.group(1).lower() in LEVEL_SCORES:
+        score = LEVEL_SCORES[risk.group(1).lower()]
     if score is None:
-        score = LEVEL_SCORES[V1_LEVELS.get(text(item, "severity").lower(), "info")]
+        level = text(item, "severity").lower()
+        score = LEVEL_SCORES[V1_LEVELS.get(level, V2_LEVELS.get(int(to_float(level, 0) or 0), "info"))]
     return Finding(
         nvt=f"nessus:{text(item, 'pluginID')}", name=text(item, "pluginName"), port=port, protocol=protocol,
         cvss_vector=cvss.group(3).strip() if cvss and cvss.group(3) else "", severity=min(10.0, max(0.0, score)),
