@@ -99,9 +99,10 @@ def v1_host(host):
     ports = {}
     for item in items:
         port, protocol = v1_port(item)
+        label = text(item, "port")  # "ftp (21/tcp)"
         if port and (port, protocol) not in ports:
-            service = (text(item, "port").split("(")[0].strip() or "unknown") if "(" in text(item, "port") else "unknown"
-            ports[(port, protocol)] = PortResult(port=port, protocol=protocol, service=service)
+            service = label.split("(")[0].strip() if "(" in label else ""
+            ports[(port, protocol)] = PortResult(port=port, protocol=protocol, service=service or "unknown")
     yield HostRecord(ip=ip, hostname=fqdn if fqdn != ip else "", os=text(host, "os_name"), ports=list(ports.values()))
     for item in items:
         if text(item, "pluginID") not in ("", "0"):
