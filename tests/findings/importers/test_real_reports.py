@@ -169,8 +169,8 @@ def gvm_csv_items(name):
         for row in csv.DictReader(handle):
             port = int(row["Port"]) if row["Port"] else 0
             items.append({"ip": row["IP"], "nvt": row["NVT OID"], "port": port_text(port, row["Port Protocol"] or "tcp"),
-                          "severity": float(row["CVSS"]), "qod": int(row["QoD"]), "name": row["NVT Name"],
-                          "cves": sorted(c for c in row["CVEs"].split(",") if c)})
+                          "severity": float(row["CVSS"]), "qod": int(row.get("QoD") or 70), "name": row["NVT Name"],
+                          "cves": sorted(c for c in row.get("CVEs", "").split(",") if c)})
     return collapse(items)
 
 
@@ -188,6 +188,38 @@ def test_greenbone_csv_report_and_its_xml_twin(api, world):
 
     assert comparable(csv_scan) == comparable(xml_scan) and len(expected) == 1
     assert RunHost.objects.get(run=run).hostname == "server99"
+
+
+def test_greenbone_csv_reports_of_other_exports(api, world):
+    """A 2021 export without the QoD column (QoD 70 assumed, docs/imports.md), and the CSV twin
+    of greenbone22_ip_hostname.xml, which has fewer columns (no CVEs, no Solution Type)."""
+    client = api.as_user(world.user)
+    old = scan_for(world, "192.168.118.212")
+    run = imported(client, old, "greenbone_2021_many_vuln_no_qod.csv", "gvm_csv")
+    expected = gvm_csv_items("greenbone_2021_many_vuln_no_qod.csv")
+    assert_same(client, old, run, expected)
+    assert run.severity_counts["high"] == 1 and run.severity_counts["medium"] == 2 and run.severity_counts["low"] == 1
+    tls = findings_of(client, old)["192.168.118.212", "1.3.6.1.4.1.25623.1.0.117274", "9200/tcp"]
+    assert (tls["severity"], tls["cves"], tls["solution_type"]) == (4.3, ["CVE-2011-3389", "CVE-2015-0204"], "Mitigation")
+    assert RunHost.objects.get(run=run).hostname == "LOGSRV"
+    pair_csv, pair_xml = scan_for(world, "192.0.2.10-12"), scan_for(world, "192.0.2.10-12")
+    run = imported(client, pair_csv, "greenbone22_ip_hostname.csv", "gvm_csv")
+    assert_same(client, pair_csv, run, gvm_csv_items("greenbone22_ip_hostname.csv"))
+    imported(client, pair_xml, "greenbone22_ip_hostname.xml", "gvm_xml")
+
+    def comparable(scan):
+        return {key: (v["severity"], v["qod"], v["name"], v["host"]["hostname"]) for key, v in findings_of(client, scan).items()}
+
+    assert comparable(pair_csv) == comparable(pair_xml) and len(comparable(pair_csv)) == 3
+
+
+def test_greenbone_report_without_results_is_refused(api, world):
+    """DefectDojo's no_vuln.xml: a finished GMP 9 scan that found no host. There is no host to
+    record a run of: 422, nothing stored."""
+    scan = scan_for(world, "192.0.2.10")
+    error = assert_error(upload(api.as_user(world.user), scan, "openvas_gmp9_no_vuln.xml", "gvm_xml"), 422, "file")
+    assert "no hosts" in error["errors"]["file"][0]
+    assert not ScanRun.objects.filter(scan=scan).exists()
 
 
 # --- nmap --------------------------------------------------------------------------------------------
