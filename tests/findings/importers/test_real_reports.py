@@ -213,6 +213,22 @@ def test_greenbone_csv_reports_of_other_exports(api, world):
     assert comparable(pair_csv) == comparable(pair_xml) and len(comparable(pair_csv)) == 3
 
 
+def test_greenbone_csv_of_log_results(api, world):
+    """Greenbone 22.4 (OpenVAS-VT 22.7.7) scan of scanme.nmap.org: 12 Log results and one Low,
+    results without a port (general/tcp), one check on two ports, quotes doubled inside cells."""
+    client = api.as_user(world.user)
+    scan = scan_for(world, "45.33.32.156")
+    run = imported(client, scan, "greenbone22_scanme_logs.csv", "gvm_csv")
+    expected = gvm_csv_items("greenbone22_scanme_logs.csv")
+    assert len(expected) == 13
+    assert_same(client, scan, run, expected)
+    assert {k: run.severity_counts[k] for k in ("high", "medium", "low", "log")} == {"high": 0, "medium": 0, "low": 1, "log": 12}
+    found = findings_of(client, scan)
+    assert {port for (_, nvt, port) in found if nvt == "1.3.6.1.4.1.25623.1.0.10330"} == {"80/tcp", "443/tcp"}
+    assert found["45.33.32.156", "1.3.6.1.4.1.25623.1.0.80091", "general/tcp"]["severity"] == 2.6
+    assert '"45.33.32.156" was used' in found["45.33.32.156", "1.3.6.1.4.1.25623.1.0.111038", "80/tcp"]["detection"]
+
+
 def test_greenbone_report_without_results_is_refused(api, world):
     """DefectDojo's no_vuln.xml: a finished GMP 9 scan that found no host. There is no host to
     record a run of: 422, nothing stored."""
