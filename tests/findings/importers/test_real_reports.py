@@ -253,6 +253,7 @@ def nmap_hosts(name):
 @pytest.mark.parametrize("name,hosts", [
     ("nmap795_issue12411.xml", "172.217.18.238, 54.239.28.85"),  # Nmap 7.95, <!DOCTYPE nmaprun>, filtered ports
     ("nmap760_script_vulners.xml", "192.168.0.1"),               # Nmap 7.60, -sV with a script's output
+    ("nmap476_metasploit.xml", "192.168.0.1"),                   # Nmap 4.76 (XML output 1.02), -A with a servicefp
 ])
 def test_nmap_reports(api, world, name, hosts):
     client = api.as_user(world.user)
@@ -274,6 +275,10 @@ def test_nmap_service_details_read_by_eye(api, world):
     [ssh] = RunHost.objects.get(run=run, ip="192.168.0.1").ports
     assert (ssh["port"], ssh["service"], ssh["product"], ssh["version"], ssh["cpe"]) == (5022, "ssh", "OpenSSH", "7.4", "cpe:/a:openbsd:openssh:7.4")
     assert "CVE-2018-15919" in ssh["extra"]["nmap"]["scripts"]["vulners"]
+    run = imported(client, scan, "nmap476_metasploit.xml", "nmap_xml")
+    web = next(p for p in RunHost.objects.get(run=run, ip="192.168.0.1").ports if p["port"] == 80)
+    assert (web["service"], web["product"], web["version"]) == ("http", "Apache httpd", "2.2.11")
+    assert web["extra"]["nmap"]["extrainfo"] == "(Ubuntu) PHP/5.2.6-3ubuntu4.2 with Suhosin-Patch"
     run = imported(client, scan, "nmap795_issue12411.xml", "nmap_xml")
     amazon = RunHost.objects.get(run=run, ip="54.239.28.85")
     assert sorted(p["port"] for p in amazon.ports) == [80, 443]  # 135, 139 and 445 are filtered
