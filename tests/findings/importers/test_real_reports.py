@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from findings.choices import severity_level
+from findings.models import Result
 from scanning.models import RunHost, ScanRun
 from tests.api_mixins import assert_error
 from tests.scanning.factories import ScanFactory, TargetFactory
@@ -227,6 +228,19 @@ def test_greenbone_csv_of_log_results(api, world):
     assert {port for (_, nvt, port) in found if nvt == "1.3.6.1.4.1.25623.1.0.10330"} == {"80/tcp", "443/tcp"}
     assert found["45.33.32.156", "1.3.6.1.4.1.25623.1.0.80091", "general/tcp"]["severity"] == 2.6
     assert '"45.33.32.156" was used' in found["45.33.32.156", "1.3.6.1.4.1.25623.1.0.111038", "80/tcp"]["detection"]
+
+
+def test_greenbone_csv_duplicate_rows_are_one_finding(api, world):
+    """DefectDojo's report_combine_v2.csv lists one check on one host twice (two timestamp
+    samples): one finding, one result, counted once."""
+    client = api.as_user(world.user)
+    scan = scan_for(world, "45.33.32.156")
+    run = imported(client, scan, "greenbone22_duplicate_rows.csv", "gvm_csv")
+    with open(REAL / "greenbone22_duplicate_rows.csv", newline="", encoding="utf-8") as handle:
+        assert len(list(csv.DictReader(handle))) == 2
+    [only] = findings_of(client, scan).values()
+    assert (only["nvt"], only["port"], only["severity"]) == ("1.3.6.1.4.1.25623.1.0.80091", "general/tcp", 2.6)
+    assert Result.objects.filter(run=run).count() == 1 and run.severity_counts["low"] == 1
 
 
 def test_greenbone_report_without_results_is_refused(api, world):
