@@ -427,3 +427,14 @@ def test_defusedxml_attack_files_are_refused(api, world, name, fmt):
     error = assert_error(upload(api.as_user(world.user), scan, name, fmt), 422, "file")
     assert "entities" in error["errors"]["file"][0]
     assert not ScanRun.objects.filter(scan=scan).exists() and not RunHost.objects.exists()
+
+
+@pytest.mark.parametrize("name,target,ip", [
+    ("nessus4_v1_scanme_excerpt.nessus", "scanme.insecure.org", "64.13.134.52"),
+    ("tenable_io_workbench_excerpt.nessus", "swat.lab.tenablesecurity.com", "172.26.103.174"),
+])
+def test_a_target_naming_the_host_covers_it(api, world, name, target, ip):
+    """Both Nessus files name their host; a target listing that name takes the report."""
+    client = api.as_user(world.user)
+    run = imported(client, scan_for(world, target), name, "nessus")
+    assert list(RunHost.objects.filter(run=run).values_list("ip", flat=True)) == [ip] and not run.error
