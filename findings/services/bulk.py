@@ -144,7 +144,8 @@ def update_rows(model, columns, rows):
 
 def write(*writes, meanwhile=None):
     """Apply the writes (those with rows) in order, and return `meanwhile()`, which runs while the
-    database applies them (PostgreSQL) or after (elsewhere)."""
+    database applies them (PostgreSQL) or after (elsewhere). `meanwhile` must not query: the
+    connection is busy with the pipeline."""
     writes = [w for w in writes if w.rows]
     if connection.vendor != "postgresql":
         for w in writes:

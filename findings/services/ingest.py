@@ -6,7 +6,10 @@ A batch costs a constant number of queries whatever its size: every table is rea
 batch's keys and written with one bulk statement (bulk.py: binary COPY into a staging table and
 one INSERT ... ON CONFLICT DO UPDATE on PostgreSQL, `bulk_create(update_conflicts=True)` on
 SQLite). New rows get ids derived from their natural key (uuid5), so two writers racing on the
-same fingerprint agree on its id. Findings and results: ingest_findings.py."""
+same fingerprint agree on its id. Findings and results: ingest_findings.py.
+
+`store_batches` overlaps Python and PostgreSQL across batches (read the next batch, then write
+this one while building the next); `store_hosts` is one batch. docs/findings.md has the details."""
 
 import gc
 import uuid
