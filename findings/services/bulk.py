@@ -142,10 +142,11 @@ def update_rows(model, columns, rows):
     write(Update(model, columns, rows))
 
 
-def write(*writes, meanwhile=None):
+def write(*writes, meanwhile=None, lazy_commit=False):
     """Apply the writes (those with rows) in order, and return `meanwhile()`, which runs while the
     database applies them (PostgreSQL) or after (elsewhere). `meanwhile` must not query: the
-    connection is busy with the pipeline."""
+    connection is busy with the pipeline. `lazy_commit`: the transaction's commit does not wait
+    for the disk (synchronous_commit off, PostgreSQL; see ingest.store_batches for when)."""
     writes = [w for w in writes if w.rows]
     if connection.vendor != "postgresql":
         for w in writes:
@@ -154,14 +155,16 @@ def write(*writes, meanwhile=None):
     with transaction.atomic() if not connection.in_atomic_block else nullcontext(), \
             connection.cursor() as cursor:
         statements, stagings = [], []
-        _create_stagings(cursor, writes)
+        _create_stagings(cursor, writes, ["SET LOCAL synchronous_commit = off"] if lazy_commit else [])
         for w in writes:
             stagings.append(_staged(cursor, w.model, w.columns, w.rows))
             statements += w.statements(stagings[-1])
         if any(w.joins for w in writes):
             statements = [(BY_PRIMARY_KEY, None), *statements, (PLANNER_DEFAULTS, None)]
         statements += [(f"DELETE FROM {staging}", None) for staging in stagings]  # noqa: S608 - empty for the next use
-        with connection.connection.pipeline():  # COPY is not allowed in here: the rows are staged before
+        # COPY is not allowed in a pipeline: the rows are staged before. An error the pipeline
+        # reports as it ends is raised as Django's (IntegrityError, ...), as a cursor's would be.
+        with connection.wrap_database_errors, connection.connection.pipeline():
             for statement, params in statements:
                 cursor.execute(statement, params)
             return meanwhile() if meanwhile else None
@@ -210,12 +213,11 @@ def _staging(model, columns):
     return connection.ops.quote_name(f"staging_{model._meta.db_table}_{zlib.crc32(names.encode()):08x}"), names
 
 
-def _create_stagings(cursor, writes):
+def _create_stagings(cursor, writes, statements):
     """The writes' staging tables, in one round trip: they empty themselves at commit (ON COMMIT
     DELETE ROWS) and `write` empties them after use, so no TRUNCATE is needed (it made a new file
     per call). Knowing which tables a connection already has cannot be trusted across rollbacks,
-    so each write asks again (IF NOT EXISTS)."""
-    statements = []
+    so each write asks again (IF NOT EXISTS). `statements`: more to send in the same round trip."""
     for w in writes:
         staging, names = _staging(w.model, w.columns)
         statements.append(f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} ON COMMIT DELETE ROWS AS "  # noqa: S608
