@@ -93,7 +93,7 @@ def one_run(scan, number, args, counter):
     from django.utils import timezone
 
     from findings.services.finalize import finalize
-    from findings.services.ingest import store_hosts
+    from findings.services.ingest import store_batches
     from scanning.models import ScanRun
 
     hosts = hosts_of_run(number, args)  # built before the clock starts: the engine's work, not ours
@@ -106,11 +106,15 @@ def one_run(scan, number, args, counter):
     clock = CpuClock()
     cpu_start = clock.read()
     started = time.perf_counter()
-    with connection.execute_wrapper(counter):
+    def batches():  # the queries between two batches handed over are the previous batch's
+        before = counter.count
         for start in range(0, len(hosts), args.batch_hosts):
-            before = counter.count
-            store_hosts(run, hosts[start:start + args.batch_hosts])
+            yield hosts[start:start + args.batch_hosts]
             batch_queries.append(counter.count - before)
+            before = counter.count
+
+    with connection.execute_wrapper(counter):
+        store_batches(run, batches())
         ScanRun.objects.filter(pk=run.pk).update(status="done", finished_at=timezone.now())
         run.status = "done"
         before = counter.count

@@ -4,22 +4,31 @@ Built-in checks keep their catalogue text (a newer release updates it); an impor
 is that tool's and stays in the importing organization. An import never overwrites the text of a
 built-in check, and no organization's import reaches another's rows."""
 
+from django.utils import timezone
+
 from findings.models import CheckInfo
 
+from .bulk import Upsert, write
 from .ingest_ids import natural_id
 
 TEXT_FIELDS = ("name", "family", "cvss_vector", "severity", "qod", "summary", "insight", "affected", "impact",
                "solution", "solution_type", "cves", "references", "pci_fail", "source")
 BUILTIN = "builtin"
+COLUMNS = tuple(field.attname for field in CheckInfo._meta.concrete_fields)
 
 
-def upsert_check_info(organization_id, findings):
-    """{nvt: CheckInfo id} for the given engine findings: one read, at most one write."""
+def existing_checks(organization_id, nvts):
+    """{nvt: CheckInfo} of the organization's stored catalogue rows for these checks (one read)."""
+    return {c.nvt: c for c in CheckInfo.objects.filter(organization_id=organization_id, nvt__in=nvts)}
+
+
+def check_info_rows(organization_id, findings, existing, now):
+    """({nvt: CheckInfo id}, {nvt: CheckInfo to write}) for the given engine findings, against the
+    `existing` rows: a row is written only when new or when its text changes."""
     wanted = {}
     for finding in findings:
         wanted.setdefault(finding.nvt, finding)
-    existing = {c.nvt: c for c in CheckInfo.objects.filter(organization_id=organization_id, nvt__in=wanted)}
-    ids, writes = {}, []
+    ids, writes = {}, {}
     for nvt, finding in wanted.items():
         old = existing.get(nvt)
         if old is not None and old.source == BUILTIN and finding.source != BUILTIN:
@@ -28,10 +37,22 @@ def upsert_check_info(organization_id, findings):
         row = check_info_of(organization_id, finding, old)
         ids[nvt] = row.pk
         if old is None or any(getattr(old, name) != getattr(row, name) for name in TEXT_FIELDS):
-            writes.append(row)
-    if writes:
-        CheckInfo.objects.bulk_create(writes, update_conflicts=True, unique_fields=["organization", "nvt"],
-                                      update_fields=[*TEXT_FIELDS, "updated_at"])
+            row.created_at, row.updated_at = (old.created_at if old else None) or now, now
+            writes[nvt] = row
+    return ids, writes
+
+
+def check_info_upsert(rows):
+    """The Upsert (bulk.py) of CheckInfo objects from check_info_rows."""
+    return Upsert(CheckInfo, COLUMNS, [tuple(getattr(row, name) for name in COLUMNS) for row in rows],
+                  unique=("organization", "nvt"), update=(*TEXT_FIELDS, "updated_at"))
+
+
+def upsert_check_info(organization_id, findings, now=None):
+    """{nvt: CheckInfo id} for the given engine findings: one read, at most one write."""
+    ids, writes = check_info_rows(organization_id, findings, existing_checks(organization_id, {f.nvt for f in findings}),
+                                  now or timezone.now())
+    write(check_info_upsert(writes.values()))
     return ids
 
 

@@ -12,7 +12,7 @@ from findings.choices import Delta, FindingStatus, PciStatus, SeverityLevel
 from findings.models import Finding, Host, Result
 from scanning.models import Scan, ScanRun
 
-from .bulk import update_rows
+from .bulk import fetched, json_value, update_rows
 
 DEFAULT_MIN_QOD = 70
 LEVELS = (SeverityLevel.HIGH, SeverityLevel.MEDIUM, SeverityLevel.LOW, SeverityLevel.LOG)
@@ -82,9 +82,12 @@ def save_run_numbers(runs, summaries, complete_ids):
 
 def refresh_hosts(host_ids):
     """vulnerability_count, severity_counts and max_severity of hosts from their current
-    (not fixed, counted) findings: one aggregate query, one bulk update."""
-    host_ids = set(host_ids)
-    if not host_ids:
+    (not fixed, counted) findings: their stored numbers and one aggregate query, then one bulk
+    update of the hosts whose numbers change (a host row carries its ports: most runs change
+    the numbers of few hosts, and rewriting the others cost more than reading them)."""
+    stored = {pk: (count, counts, highest) for pk, count, counts, highest in fetched(
+        Host.objects.filter(id__in=host_ids).values_list("id", "vulnerability_count", "severity_counts", "max_severity"))}
+    if not stored:
         return
     rows = (
         Finding.objects.filter(host_id__in=host_ids, qod__gte=DEFAULT_MIN_QOD).exclude(status=FindingStatus.FIXED)
@@ -92,8 +95,10 @@ def refresh_hosts(host_ids):
     )
     found = {row["host_id"]: row for row in rows}
     rows = []
-    for host_id in host_ids:
+    for host_id, (count, counts, highest) in stored.items():
         row = found.get(host_id, {})
-        counts = {str(level): row.get(str(level), 0) for level in LEVELS}
-        rows.append((host_id, sum(counts.values()), counts, row.get("max_severity")))
+        fresh = {str(level): row.get(str(level), 0) for level in LEVELS}
+        numbers = (sum(fresh.values()), fresh, row.get("max_severity"))
+        if numbers != (count, json_value(counts), highest):
+            rows.append((host_id, *numbers))
     update_rows(Host, ("id", "vulnerability_count", "severity_counts", "max_severity"), rows)

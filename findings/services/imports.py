@@ -26,7 +26,7 @@ from scanning.models import Scan, ScanRun
 from scanning.targets import TargetError, blocked_networks_for, parse_targets
 
 from .finalize import Scope
-from .ingest import store_hosts
+from .ingest import store_batches
 
 logger = logging.getLogger("findings.imports")
 BATCH = 500
@@ -151,39 +151,49 @@ def record(run, path, fmt, allowed, progress_to=None):
 
 
 def store_report(run, path, fmt, allowed, tally, progress_to=None):
-    """The reader's hosts inside the target, stored BATCH at a time. RESTART (the report lists a
-    host in two places) rolls back what was stored: every host comes again, merged."""
-    start = transaction.savepoint()
-    batch = []
+    """The reader's hosts inside the target, stored BATCH at a time (ingest.store_batches: the
+    next batch is read and built while the database writes one). RESTART (the report lists a host
+    in two places) rolls back what was stored: every host comes again, merged."""
     with HostReader(path, fmt, progress=tally.read) as reader:
-        for host in reader:
-            if host == RESTART:
-                transaction.savepoint_rollback(start)
-                start, batch = transaction.savepoint(), []
-                tally.forget()
-                continue
-            tally.hosts += 1
-            if not allowed(host.ip, host.hostname):
-                tally.left_out += 1
-                continue
-            batch.append(host)
-            if len(batch) >= (BATCH if tally.stored else min(BATCH, FIRST_BATCH)):
-                store_batch(run, batch, fmt, tally, progress_to)
-                batch = []
-    store_batch(run, batch, fmt, tally, progress_to)
-    transaction.savepoint_commit(start)
+        hosts = iter(reader)
+        while True:
+            start, restart = transaction.savepoint(), []
+            store_batches(run, report_batches(hosts, fmt, allowed, tally, progress_to, restart))
+            if not restart:
+                transaction.savepoint_commit(start)
+                return
+            transaction.savepoint_rollback(start)  # the batch handed over last was stored too: gone with the rest
+            tally.forget()
 
 
-def store_batch(run, batch, fmt, tally, progress_to):
-    if not batch:
-        return
+def report_batches(hosts, fmt, allowed, tally, progress_to, restart):
+    """Batches of the `hosts` inside the target; at RESTART the batches end (noted in `restart`)."""
+    batch = []
+    for host in hosts:
+        if host == RESTART:
+            restart.append(True)
+            return
+        tally.hosts += 1
+        if not allowed(host.ip, host.hostname):
+            tally.left_out += 1
+            continue
+        batch.append(host)
+        if len(batch) >= (BATCH if tally.stored else min(BATCH, FIRST_BATCH)):
+            yield handed_over(batch, fmt, tally, progress_to)
+            batch = []
+    if batch:
+        yield handed_over(batch, fmt, tally, progress_to)
+
+
+def handed_over(batch, fmt, tally, progress_to):
+    """`batch`, counted as stored (store_batches stores it next) and, for nmap, with its findings."""
     if fmt == "nmap_xml":
         match_versions(batch)
-    store_hosts(run, batch)
     tally.hosts_alive += sum(1 for host in batch if host.alive)
     tally.stored += len(batch)
     if progress_to is not None:
         progress_to(tally.stored, tally.estimate())
+    return batch
 
 
 class OutsideProgress:

@@ -6,21 +6,24 @@ A batch costs a constant number of queries whatever its size: every table is rea
 batch's keys and written with one bulk statement (bulk.py: binary COPY into a staging table and
 one INSERT ... ON CONFLICT DO UPDATE on PostgreSQL, `bulk_create(update_conflicts=True)` on
 SQLite). New rows get ids derived from their natural key (uuid5), so two writers racing on the
-same fingerprint agree on its id. Findings and results: ingest_findings.py."""
+same fingerprint agree on its id. Findings and results: ingest_findings.py.
+
+`store_batches` overlaps Python and PostgreSQL across batches (read the next batch, then write
+this one while building the next); `store_hosts` is one batch. docs/findings.md has the details."""
 
 import gc
 import uuid
 from contextlib import contextmanager
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from findings.models import Host
 from scanning.models import RunHost
 
-from .bulk import Upsert, write
-from .catalogue import upsert_check_info
-from .ingest_findings import store_findings
+from .bulk import Upsert, fetched, json_value, write
+from .catalogue import check_info_rows, check_info_upsert, existing_checks
+from .ingest_findings import existing_findings, finding_writes, previous_done_run_id
 from .ingest_ids import natural_id
 from .list_counts import findings_changed
 from .matching import active_exceptions
@@ -46,25 +49,83 @@ class Hit:
 
 def store_hosts(run, hosts, now=None):
     """Store one batch of hosts of `run` (engine HostResults): every host of a run exactly once."""
-    if not hosts:
-        return
-    now = now or timezone.now()
-    with cyclic_gc_paused(), transaction.atomic():
-        hits = unique_hits(hosts)
-        run_hosts = Upsert(RunHost, RUN_HOST_COLUMNS, [run_host(run, host, now) for host in hosts])
-        alive = [host for host in hosts if host.alive]
-        if not alive:
-            write(run_hosts)
-            return
-        host_ids, inventory = host_inventory(run, alive, now)
-        if not hits:
-            write(run_hosts, inventory)
-            return
-        checks = upsert_check_info(run.organization_id, [hit.finding for hit in hits])
-        exceptions = active_exceptions(run.organization_id, run.product, {hit.finding.nvt for hit in hits}, now)
-        # The hosts' rows are written with the findings' (one pipeline: fewer round trips).
-        store_findings(run, hits, host_ids, checks, exceptions, now, also=(run_hosts, inventory))
-        findings_changed(run.organization_id)
+    store_batches(run, [hosts], now)
+
+
+def store_batches(run, batches, now=None):
+    """Store the batches of hosts of `run` (an iterable of lists of HostResults), each batch in a
+    transaction of its own, in a constant number of queries per batch.
+
+    While PostgreSQL writes one batch, Python builds the rows of the next, so both cores work:
+    batch k+1 is read (its stored hosts, findings, catalogue rows and exceptions) before batch k
+    is written, and its rows are built while the database applies batch k's statements
+    (bulk.write's `meanwhile`). The batches of a run hold different hosts, so what batch k writes
+    is nothing batch k+1 reads, except catalogue rows of checks new in batch k: those are carried
+    over. The transaction that writes batch k also reads batch k+1; the last batch is written in
+    one of its own.
+
+    When these are the outermost transactions (a native run), their commits do not wait for the
+    disk (synchronous_commit off: ~3 ms a batch): a database crash may lose the last batches of a
+    running run, which the crash interrupts anyway (no verdict, no fixed findings); finalize
+    commits durably. Inside a caller's transaction (an import) nothing changes."""
+    pending, written_checks = None, {}
+    lazy = not connection.in_atomic_block
+    with cyclic_gc_paused():
+        for hosts in batches:
+            if not hosts:
+                continue
+            batch_now = now or timezone.now()
+            with transaction.atomic():
+                found = read_batch(run, hosts, written_checks)
+                if pending is None:
+                    built = build_batch(run, found, batch_now)
+                else:
+                    built = write(*pending, lazy_commit=lazy, meanwhile=lambda found=found, batch_now=batch_now: (
+                        build_batch(run, found, batch_now)))
+                    findings_changed(run.organization_id)
+            pending, checks = built
+            written_checks.update(checks)
+        if pending is not None:
+            with transaction.atomic():
+                write(*pending, lazy_commit=lazy)
+                findings_changed(run.organization_id)
+
+
+class Found:
+    """What a batch's rows are built from: its hosts and hits, and the stored rows they meet."""
+
+    __slots__ = ("alive", "checks", "exceptions", "findings", "hits", "hosts", "inventory")
+
+
+def read_batch(run, hosts, written_checks):
+    """The reads of one batch: a constant number of queries."""
+    found = Found()
+    found.hosts, found.hits = hosts, unique_hits(hosts)
+    found.alive = [host for host in hosts if host.alive]
+    found.inventory = stored_hosts(run, found.alive) if found.alive else {}
+    found.checks = found.exceptions = found.findings = {}
+    if found.hits:
+        nvts = {hit.finding.nvt for hit in found.hits}
+        found.checks = existing_checks(run.organization_id, nvts) | written_checks
+        found.exceptions = active_exceptions(run.organization_id, run.product, nvts, timezone.now())
+        found.findings = existing_findings(run, found.hits)
+        previous_done_run_id(run)  # looked up once per run, here: building a batch runs no query
+    return found
+
+
+def build_batch(run, found, now):
+    """(the writes of one batch, in order; the catalogue rows among them): no query."""
+    writes = [Upsert(RunHost, RUN_HOST_COLUMNS, [run_host(run, host, now) for host in found.hosts])]
+    if not found.alive:
+        return writes, {}
+    host_ids, inventory = host_inventory(run, found.alive, found.inventory, now)
+    writes.append(inventory)
+    if not found.hits:
+        return writes, {}
+    checks, new_checks = check_info_rows(run.organization_id, [hit.finding for hit in found.hits], found.checks, now)
+    writes.append(check_info_upsert(new_checks.values()))
+    writes += finding_writes(run, found.hits, found.findings, host_ids, checks, found.exceptions, now)
+    return writes, new_checks
 
 
 @contextmanager
@@ -112,13 +173,16 @@ def port_dict(port):
 # --- the host inventory -------------------------------------------------------------------------
 
 
-def host_inventory(run, alive, now):
+def stored_hosts(run, alive):
+    """{ip: (id, ip, hostname, os, mac, first_seen, ports)} of the inventory rows of these hosts."""
+    rows = Host.objects.filter(organization_id=run.organization_id, product=run.product, ip__in=[h.ip for h in alive])
+    return {row[1]: row for row in fetched(rows.values_list("id", "ip", "hostname", "os", "mac", "first_seen", "ports"))}
+
+
+def host_inventory(run, alive, existing, now):
     """({ip: host id}, the Upsert of their rows): first/last seen, hostname, os, mac and the open
     ports merged per address."""
     organization_id, product = run.organization_id, run.product
-    existing = {row[1]: row for row in Host.objects.filter(organization_id=organization_id, product=product,
-                                                          ip__in=[h.ip for h in alive])
-                .values_list("id", "ip", "hostname", "os", "mac", "first_seen", "ports")}
     ids, rows = {}, {}
     for result in alive:  # an address listed twice (an imported report may) is one row, its last view
         old_id, _ip, hostname, os_name, mac, first_seen, ports = existing.get(result.ip) or (None, "", "", "", "", now, [])
@@ -133,7 +197,7 @@ def merged_ports(old_ports, result):
     """This run's view of the ports it saw; ports only other scans saw stay (a complete host that
     this run found without a port it lists is the run's word on that port only if it scanned it,
     which the inventory cannot know, so they are kept)."""
-    ports = {(p.get("port"), p.get("protocol")): p for p in old_ports}
+    ports = {(p.get("port"), p.get("protocol")): p for p in json_value(old_ports)}
     for port in result.ports:
         ports[(port.port, port.protocol)] = {key: getattr(port, key) for key in PORT_KEYS}
     return sorted(ports.values(), key=lambda p: (p.get("protocol") or "", p.get("port") or 0))

@@ -17,7 +17,7 @@ from findings.models import Finding, FindingSighting, Result
 from scanning.choices import RunStatus
 from scanning.models import ScanRun
 
-from .bulk import Staged, Upsert, insert_select, quoted_columns, quoted_table, upsert, write
+from .bulk import Staged, Upsert, fetched, insert_select, quoted_columns, quoted_table, upsert
 from .ingest_ids import natural_id
 from .matching import exception_for, port_label
 
@@ -36,14 +36,23 @@ RESULT_COLUMNS = ("id", "created_at", "updated_at", "organization_id", "product"
 RESULT_UPDATES = (*SHARED_UPDATES, "finding", "delta")
 RESULT_UNIQUE = ("run", "nvt", "ip", "port", "protocol")
 KEY = ("nvt", "ip", "port", "protocol")  # the fingerprint within the organization's product
-STAGED_ID = '"finding_id"'  # the one staged column per hit (a staging table shaped like findings_result's finding_id)
+STAGED_ID = '"finding_id"'  # the staged columns per hit (a staging table shaped like findings_result's)
+STAGED_DELTA = '"delta"'  # the delta when Python knows it (persisting), else NULL: looked up
+PERSISTING = Delta.PERSISTING.value
 LEVELS = {}  # severity -> its level's value (few distinct severities)
 
 
-def store_findings(run, hits, host_ids, checks, exceptions, now, also=()):
-    """Write the batch's current findings, sightings and results (after the writes `also`): a
-    constant number of queries."""
-    existing = existing_findings(run, hits)
+def finding_writes(run, hits, existing, host_ids, checks, exceptions, now):
+    """The writes of the batch's current findings, sightings and results: no query."""
+    rows, seen = finding_rows(run, hits, existing, previous_done_run_id(run), host_ids, checks, exceptions, now)
+    return [Upsert(Finding, FINDING_COLUMNS, rows, unique=FINGERPRINT, update=FINDING_UPDATES),
+            derived_writes(run, seen, now)]
+
+
+def finding_rows(run, hits, existing, previous, host_ids, checks, exceptions, now):
+    """(finding rows to write, seen): a finding row only for new findings and those whose content
+    (told by `content_hash`), status or scan changes; `seen` has every hit's (id, key, status,
+    shared columns, delta when known)."""
     rows, seen = [], []
     run_id, scan_id, organization_id, product = run.pk, run.scan_id, run.organization_id, run.product
     for hit in hits:
@@ -58,17 +67,18 @@ def store_findings(run, hits, host_ids, checks, exceptions, now, also=()):
             pk = old[0]
         if old is None or old[3] != digest or old[1] != status or old[4] != scan_id:
             rows.append((pk, now, now, organization_id, product, *shared, host_id, scan_id, status, now, None, digest))
-        seen.append((pk, hit.key, status, shared))
-    write(*also, Upsert(Finding, FINDING_COLUMNS, rows, unique=FINGERPRINT, update=FINDING_UPDATES),
-          derived_writes(run, seen, now))
+        # Last seen by the previous done run: that run has its result, the delta is known here.
+        seen.append((pk, hit.key, status, shared, PERSISTING if old is not None and old[2] == previous else None))
+    return rows, seen
 
 
 def derived_writes(run, seen, now):
-    """The sightings and result rows of the findings `seen` ((id, key, status, shared) each), built
-    by PostgreSQL from the findings as just written: each finding's id is staged, and two INSERT
-    ... SELECT statements read it. A result's delta is told by looking its fingerprint up among
-    the previous done run's results (unique index result_unique_per_run; OFFSET 0 keeps it a
-    lookup per row, see finalize.count_fixed)."""
+    """The sightings and result rows of the findings `seen` ((id, key, status, shared, delta)
+    each), built by PostgreSQL from the findings as just written: each finding's id is staged, and
+    two INSERT ... SELECT statements read it. A result's delta is staged when Python knows it (the
+    finding's last sighting was the previous done run: persisting, most of a run); otherwise its
+    fingerprint is looked up among the previous done run's results (unique index
+    result_unique_per_run; OFFSET 0 keeps it a lookup per row, see finalize.count_fixed)."""
     shared = quoted_columns(Finding, SHARED_COLUMNS)
     nvt, ip, port, protocol, status = (f"finding.{column}" for column in quoted_columns(Finding, (*KEY, "status")))
     result_run, *result_key = quoted_columns(Result, ("run", *KEY))
@@ -81,7 +91,7 @@ def derived_writes(run, seen, now):
         Result, RESULT_COLUMNS,
         f"SELECT gen_random_uuid(), %s, %s, finding.organization_id, finding.product, "  # noqa: S608
         f"{', '.join('finding.' + column for column in shared)}, %s, %s, finding.id, "
-        f"CASE WHEN EXISTS (SELECT 1 FROM {quoted_table(Result)} AS before WHERE before.{result_run} = %s AND {before} "
+        f"CASE WHEN staged.{STAGED_DELTA} IS NOT NULL THEN staged.{STAGED_DELTA} WHEN EXISTS (SELECT 1 FROM {quoted_table(Result)} AS before WHERE before.{result_run} = %s AND {before} "
         f"OFFSET 0) THEN %s WHEN {status} = %s THEN %s ELSE %s END "
         f"FROM {{staging}} AS staged JOIN {quoted_table(Finding)} AS finding ON finding.id = staged.{STAGED_ID}",
         unique=RESULT_UNIQUE, update=RESULT_UPDATES)
@@ -89,17 +99,17 @@ def derived_writes(run, seen, now):
               Delta.NEW.value)
     statements = [(sightings, (run.organization_id, run.product, run.pk, now)),
                   (results, (now, now, run.pk, run.scan_id, *deltas))]
-    return Staged(Result, ("finding_id",), [(pk,) for pk, *_rest in seen], statements,
+    return Staged(Result, ("finding_id", "delta"), [(pk, delta) for pk, _key, _status, _shared, delta in seen], statements,
                   fallback=lambda: write_with_orm(run, seen, now))
 
 
 def write_with_orm(run, seen, now):
     """derived_writes' job without a staging table (SQLite): the same rows built in Python."""
     head, tail = (now, now, run.organization_id, run.product), (run.pk, run.scan_id)
-    before = previously_found(run, [key for _pk, key, _status, _shared in seen])
+    before = previously_found(run, [key for _pk, key, _status, _shared, _delta in seen])
     persisting, reopened, new = Delta.PERSISTING.value, Delta.REOPENED.value, Delta.NEW.value
     results, sightings = [], []
-    for pk, key, status, shared in seen:
+    for pk, key, status, shared, _delta in seen:
         delta = persisting if key in before else reopened if status == FindingStatus.REOPENED else new
         results.append((uuid.uuid4(), *head, *shared, *tail, pk, delta))
         sightings.append((pk, run.organization_id, run.product, run.pk, now))
@@ -113,8 +123,8 @@ def existing_findings(run, hits):
                                   ip__in={hit.host.ip for hit in hits}, nvt__in={hit.finding.nvt for hit in hits})
     return {(nvt, ip, port, protocol): (pk, status, run_id, digest, scan_id)
             for pk, nvt, ip, port, protocol, status, run_id, digest, scan_id
-            in rows.values_list("id", "nvt", "ip", "port", "protocol", "status", "sighting__run_id", "content_hash",
-                                "scan_id")}
+            in fetched(rows.values_list("id", "nvt", "ip", "port", "protocol", "status", "sighting__run_id",
+                                        "content_hash", "scan_id"))}
 
 
 def content_hash_of(shared, host_id):

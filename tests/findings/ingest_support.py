@@ -4,7 +4,7 @@ ingestion, finalize and exception service tests."""
 from django.utils import timezone
 
 from findings.services.finalize import Scope, finalize, summarize_partial
-from findings.services.ingest import store_hosts
+from findings.services.ingest import store_batches, store_hosts
 from scanning.choices import RunStatus
 from scanning.engine.types import Finding, HostResult, PortResult
 from scanning.models import ScanRun
@@ -55,8 +55,7 @@ def complete_run(scan, hosts, scope=SCOPE, batches=1):
     """A run of `scan` that stores `hosts` (in `batches`) and finishes done."""
     run = new_run(scan)
     size = max(1, -(-len(hosts) // batches))
-    for start in range(0, len(hosts), size):
-        store_hosts(run, hosts[start:start + size])
+    store_batches(run, (hosts[start:start + size] for start in range(0, len(hosts), size)))
     ScanRun.objects.filter(pk=run.pk).update(status=RunStatus.DONE, finished_at=timezone.now())
     run.status = RunStatus.DONE
     finalize(run, scope)

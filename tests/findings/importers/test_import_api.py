@@ -229,16 +229,19 @@ def test_nmap_versions_are_matched_against_the_feed(api, world, scan):
 
 def test_a_file_found_bad_after_hosts_were_stored_leaves_nothing(api, world, scan, monkeypatch):
     from findings.models import Host
-    from findings.services import imports
+    from findings.services import imports, ingest
 
-    monkeypatch.setattr(imports, "BATCH", 1)  # every host is stored as soon as it is read
+    monkeypatch.setattr(imports, "BATCH", 1)  # every host is stored as soon as the next is read
     stored = []
-    monkeypatch.setattr(imports, "store_hosts", lambda run, hosts, store=imports.store_hosts: stored.append(store(run, hosts)))
+    monkeypatch.setattr(ingest, "write", lambda *writes, store=ingest.write, **options: stored.append(writes) or store(
+        *writes, **options))  # a batch's rows written
     text = (DATA / "nessus_v2.nessus").read_text()
-    cut = text.rindex("<ReportHost")  # two complete hosts, then the file breaks off
-    response = upload(api.as_user(world.user), scan, "cut.nessus", "nessus", text[: cut + 300].encode())
+    first = text[text.index("<ReportHost"):text.index("</ReportHost>") + len("</ReportHost>")]
+    text = text.replace("</Report>", first.replace("192.0.2.10", "192.0.2.11") + "</Report>")  # a fourth host
+    cut = text.rindex("<ReportHost") + 300  # three complete hosts, then the file breaks off in the fourth
+    response = upload(api.as_user(world.user), scan, "cut.nessus", "nessus", text[:cut].encode())
     assert "truncated" in assert_error(response, 422, "file")["errors"]["file"][0]
-    assert len(stored) == 1  # a host was stored before the reader found the file broken
+    assert stored  # hosts were stored (each as the next was read) before the reader found the file broken
     assert not ScanRun.objects.filter(scan=scan).exists() and not RunHost.objects.exists()
     assert not Result.objects.exists() and not Finding.objects.exists() and not Host.objects.exists()
 
@@ -276,16 +279,21 @@ def test_a_queued_import_shows_its_progress_while_it_runs(api, world, settings, 
     observer = connections.create_connection(DEFAULT_DB_ALIAS)  # another client, outside the import's transaction
     seen = []
 
-    def store_and_look(run, hosts, store=imports.store_hosts):
-        store(run, hosts)
-        with observer.cursor() as cursor:
-            cursor.execute("SELECT status, progress FROM scanning_scanrun WHERE id = %s", [run.pk])
-            seen.append(cursor.fetchone())
+    def store_and_look(run, batches, store=imports.store_batches):
+        def looked_at():  # as each batch is handed over to be stored
+            for batch in batches:
+                with observer.cursor() as cursor:
+                    cursor.execute("SELECT status, progress FROM scanning_scanrun WHERE id = %s", [run.pk])
+                    seen.append(cursor.fetchone())
+                yield batch
 
-    monkeypatch.setattr(imports, "store_hosts", store_and_look)
+        store(run, looked_at())
+
+    monkeypatch.setattr(imports, "store_batches", store_and_look)
     scan = ScanFactory(organization=world.customer, target=TargetFactory(organization=world.customer, hosts=HOSTS))
     assert upload(api.as_user(world.user), scan, "nessus_v2.nessus", "nessus").status_code == 201
     run_db_worker_batch()
     observer.close()
     assert ScanRun.objects.get(scan=scan).status == "done"
-    assert seen[0] == ("running", 0) and seen[1][0] == "running" and 0 < seen[1][1] < 100
+    assert len(seen) >= 2 and {status for status, _progress in seen} == {"running"}
+    assert all(0 < progress < 100 for _status, progress in seen)  # each batch handed over has moved it
