@@ -112,3 +112,19 @@ def test_queries_per_batch_of_a_stream_are_constant(world):
         return len(captured)
 
     assert queries(large) == queries(small)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_native_runs_batches_commit_each_and_leave_the_session_as_it_was(world):
+    """Outside any transaction (a worker's native run) every batch commits on its own, without
+    waiting for the disk (PostgreSQL); the session's settings are its own again afterwards."""
+    run = new_run(new_scan(world.customer))
+    assert not connection.in_atomic_block
+    store_batches(run, [hosts_of(1), hosts_of(1, 1)])
+    assert RunHost.objects.filter(run=run).count() == 2 and Finding.objects.count() == 6
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone() == ("on",)
+            cursor.execute("SHOW enable_hashjoin")
+            assert cursor.fetchone() == ("on",)
