@@ -54,19 +54,27 @@ class Result(FindingFields):
 
     run = models.ForeignKey("scanning.ScanRun", on_delete=models.CASCADE, related_name="results", db_index=False,
                             db_constraint=False)
-    scan = models.ForeignKey("scanning.Scan", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    # No index and no ORM cascade: a scan's results go with its runs (run CASCADE, and runs with
+    # their scan), deleted by run id through the unique index. A CASCADE here made deleting a scan
+    # look its results up by scan id, which only this index (one more entry per result) served.
+    scan = models.ForeignKey("scanning.Scan", on_delete=models.DO_NOTHING, related_name="+", db_index=False,
+                             db_constraint=False)
     finding = models.ForeignKey("findings.Finding", null=True, blank=True, on_delete=models.SET_NULL, related_name="results",
                                 db_index=False, db_constraint=False)
     delta = models.CharField(max_length=16, choices=Delta.choices, default=Delta.NEW)
 
     class Meta:
         ordering = ("-severity", "nvt")
+        # The fingerprint's ip comes right after the run, so the unique index also serves a run's
+        # results on some hosts (GET /v2/scans/{id}/hosts, finalize.count_fixed's ip__in, the
+        # deltas' previous results): no separate (run, ip) index. (run, severity) gives a run's
+        # results list and reports their first page in order; (organization, nvt) is what an
+        # exception's re-evaluation (services/reevaluate) reads them by.
         constraints = [
-            models.UniqueConstraint(fields=["run", "nvt", "ip", "port", "protocol"], name="result_unique_per_run"),
+            models.UniqueConstraint(fields=["run", "ip", "nvt", "port", "protocol"], name="result_unique_per_run"),
         ]
         indexes = [
             models.Index(fields=["run", "severity"]),
-            models.Index(fields=["run", "ip"]),
             models.Index(fields=["organization", "nvt"]),
             models.Index(fields=["exception"], condition=models.Q(exception__isnull=False), name="result_excepted"),
         ]
@@ -105,8 +113,11 @@ class Finding(FindingFields):
 
     class Meta:
         ordering = ("-severity", "-first_seen")
+        # The fingerprint leads with the ip, so its unique index also serves q[host] and every
+        # lookup of findings by address (ingestion's existing findings, finalize's unseen ones):
+        # no separate (organization, product, ip) index.
         constraints = [
-            models.UniqueConstraint(fields=["organization", "product", "nvt", "ip", "port", "protocol"],
+            models.UniqueConstraint(fields=["organization", "product", "ip", "nvt", "port", "protocol"],
                                     name="finding_unique_fingerprint"),
         ]
         # GET /v2/vulnerabilities reads its first page straight from an index whatever the filter
@@ -128,7 +139,6 @@ class Finding(FindingFields):
                          name="finding_scan_order"),
             models.Index(fields=["organization", "product", "port", "-severity", "-first_seen", "-id"],
                          name="finding_port_order"),
-            models.Index(fields=["organization", "product", "ip"]),
             models.Index(fields=["host", "status"]),
             models.Index(fields=["exception"], condition=models.Q(exception__isnull=False), name="finding_excepted"),
         ]
