@@ -4,6 +4,10 @@ index costs every inserted row ~1-1.5 us.
 - The fingerprint unique indexes put the ip right after the organization and product (findings)
   or the run (results): they then also serve every lookup by address, and the (organization,
   product, ip) and (run, ip) indexes go.
+- A run's results are listed in order from a partial index (qod >= 70, what every list and report
+  of a run's results asks for at least) instead of (run, severity): the unique index must be the
+  only one that starts with the run whose conditions a fingerprint lookup can meet (see
+  Result.Meta), and results below the default QoD pay no entry.
 - A result's scan has no index any more: a scan's results are deleted with its runs (run
   CASCADE), so Result.scan is DO_NOTHING, and nothing else looks results up by scan alone.
 
@@ -50,6 +54,10 @@ class Migration(migrations.Migration):
             model_name='result',
             name='findings_re_run_id_2fe5b3_idx',
         ),
+        migrations.RemoveIndex(
+            model_name='result',
+            name='findings_re_run_id_428070_idx',
+        ),
         migrations.AlterField(
             model_name='result',
             name='scan',
@@ -62,6 +70,10 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='result',
             constraint=models.UniqueConstraint(fields=('run', 'ip', 'nvt', 'port', 'protocol'), name='result_unique_per_run'),
+        ),
+        migrations.AddIndex(
+            model_name='result',
+            index=models.Index(condition=models.Q(('qod__gte', 70)), fields=['run', '-severity'], name='result_counted_order'),
         ),
         migrations.RunPython(count_index.create, noop),
     ]
