@@ -2,8 +2,10 @@
 
 import pytest
 
+from findings.models import Result
 from scanning.models import Scan, Scanner, ScanProfile
 from tests.api_mixins import CrudTests, assert_error
+from tests.findings.factories import ResultFactory
 
 from .factories import ScanFactory, ScannerFactory, ScanRunFactory, ScheduleFactory, TargetFactory
 
@@ -115,11 +117,16 @@ def test_put_and_delete_while_running_are_409(api, world, status):
     assert Scan.objects.filter(pk=scan.pk, name=scan.name).exists()
 
 
-def test_delete_finished_scan_removes_its_runs(api, world):
+def test_delete_finished_scan_removes_its_runs_and_their_results(api, world):
     run = ScanRunFactory(scan=ScanFactory(organization=world.customer), status="done")
+    ResultFactory(run=run, ip="198.51.100.7")
+    ResultFactory(run=run, ip="198.51.100.8")
+    kept = ResultFactory(run=ScanRunFactory(scan=ScanFactory(organization=world.customer), status="done"))
     assert api.as_user(world.user).delete(f"/v2/scans/{run.scan_id}").status_code == 200
     assert not Scan.objects.filter(pk=run.scan_id).exists()
     assert not type(run).objects.filter(pk=run.pk).exists()
+    # Results go with their run (Result.scan does not cascade): none is left pointing at the scan.
+    assert list(Result.objects.values_list("pk", flat=True)) == [kept.pk]
 
 
 def test_search_and_sort(api, world):
