@@ -29,12 +29,12 @@ SHARED_UPDATES = ("check_info", "name", "hostname", "severity", "original_severi
 FINDING_COLUMNS = ("id", "created_at", "updated_at", "organization_id", "product", *SHARED_COLUMNS, "host_id", "scan_id",
                    "status", "first_seen", "fixed_at", "content_hash")
 FINDING_UPDATES = (*SHARED_UPDATES, "host", "scan", "status", "fixed_at", "content_hash")
-FINGERPRINT = ("organization", "product", "nvt", "ip", "port", "protocol")
+FINGERPRINT = ("organization", "product", "ip", "nvt", "port", "protocol")  # finding_unique_fingerprint
 SIGHTING_COLUMNS = ("finding_id", "organization_id", "product", "run_id", "last_seen")
 RESULT_COLUMNS = ("id", "created_at", "updated_at", "organization_id", "product", *SHARED_COLUMNS, "run_id", "scan_id",
                   "finding_id", "delta")
 RESULT_UPDATES = (*SHARED_UPDATES, "finding", "delta")
-RESULT_UNIQUE = ("run", "nvt", "ip", "port", "protocol")
+RESULT_UNIQUE = ("run", "ip", "nvt", "port", "protocol")  # result_unique_per_run
 KEY = ("nvt", "ip", "port", "protocol")  # the fingerprint within the organization's product
 STAGED_ID = '"finding_id"'  # the staged columns per hit (a staging table shaped like findings_result's)
 STAGED_DELTA = '"delta"'  # the delta when Python knows it (persisting), else NULL: looked up
