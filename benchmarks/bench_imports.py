@@ -6,6 +6,7 @@ generated file of every format (Nessus, Greenbone XML and CSV, nmap) without a d
 
     .venv/bin/python benchmarks/bench_imports.py --database-url postgres://postgres@localhost/bench_imports [--megabytes 100]
     .venv/bin/python benchmarks/bench_imports.py --parse-only [--megabytes 100]
+    ... --phases: each import also says where its time went (start, batches, finalize, waiting on the reader)
 
 Target: at least 20,000 findings/s, peak under 300 MB."""
 
@@ -158,16 +159,52 @@ class BackendClock:
         return sum(self.seen.values())
 
 
-def run_import(database, scan_id, path, fmt):
+class ChildClock:
+    """CPU seconds of the children of process `pid` (the command's reader child), read from
+    /proc every 0.05 s while they live: the last 0.05 s of a child may be missed."""
+
+    def __init__(self, pid):
+        self.pid, self.tick, self.seen, self.stop = pid, 1 / os.sysconf("SC_CLK_TCK"), {}, threading.Event()
+        self.thread = threading.Thread(target=self.poll, daemon=True)
+        self.thread.start()
+
+    def poll(self):
+        while not self.stop.wait(0.05):
+            try:
+                children = open(f"/proc/{self.pid}/task/{self.pid}/children").read().split()
+            except OSError:
+                continue
+            for child in children:
+                try:
+                    fields = open(f"/proc/{child}/stat").read().rsplit(")", 1)[1].split()
+                    self.seen[child] = (int(fields[11]) + int(fields[12])) * self.tick
+                except OSError:
+                    continue
+
+    def finish(self):
+        self.stop.set()
+        self.thread.join()
+        return sum(self.seen.values())
+
+
+def run_import(database, scan_id, path, fmt, phases=False):
+    """The command in a fresh process (through import_phases.py with `phases`: its phases are
+    returned too)."""
     env = {**os.environ, "DATABASE_URL": database.url, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"}
-    with BackendClock(database.name or "-") as backend:
+    program = [str(ROOT / "benchmarks" / "import_phases.py")] if phases else [str(ROOT / "manage.py"), "import_report"]
+    with BackendClock(database.name or "-") as backend, tempfile.TemporaryFile("w+") as errors:
         start = time.perf_counter()
-        process = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "import_report", str(path), "--scan", scan_id,
-                                    "--format", fmt], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        process = subprocess.Popen([sys.executable, *program, str(path), "--scan", scan_id, "--format", fmt], env=env,
+                                   stdout=subprocess.PIPE, stderr=errors if phases else subprocess.DEVNULL, text=True)
+        children = ChildClock(process.pid)
         out = process.stdout.read()
+        child = children.finish()
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
-    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, backend.seconds, out.strip(), status
+        errors.seek(0)
+        report = [line.strip() for line in errors if line.startswith("phases:")]
+    return (wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, child, backend.seconds, out.strip(), status,
+            report[0] if report else "")
 
 
 def parse_one(path, fmt):
@@ -212,6 +249,7 @@ def main():
     parser.add_argument("--database-url", help="a postgres:// URL (created and dropped) or sqlite:////path")
     parser.add_argument("--megabytes", type=int, default=100)
     parser.add_argument("--parse-only", action="store_true", help="read every format without a database")
+    parser.add_argument("--phases", action="store_true", help="print where each import's time went (import_phases.py)")
     parser.add_argument("--parse-one", nargs=2, metavar=("PATH", "FORMAT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.parse_one:
@@ -232,17 +270,20 @@ def main():
 
             connections.close_all()
             print(f"{'format':8} {'MB':>5} {'hosts':>6} {'findings':>9} {'wall s':>7} {'findings/s':>11} {'CPU s':>6} "
-                  f"{'DB CPU s':>8} {'peak MB':>8}")
+                  f"{'child':>6} {'DB CPU s':>8} {'peak MB':>8}")
             for fmt, writer in (("nessus", write_nessus), ("gvm_xml", write_gvm)):
                 path = Path(folder) / f"bench.{fmt}"
                 hosts, findings = writer(path, args.megabytes)
                 for label in ("first", "re-import"):
-                    wall, peak, cpu, backend, out, status = run_import(database, scan_id, path, fmt)
+                    wall, peak, cpu, child, backend, out, status, phases = run_import(database, scan_id, path, fmt, args.phases)
                     print(f"{fmt:8} {path.stat().st_size / 1e6:5.0f} {hosts:6} {findings:9} {wall:7.1f} {findings / wall:11.0f} "
-                          f"{cpu:6.1f} {backend:8.1f} {peak:8.0f}  {label}{'' if status == 0 else ' FAILED: ' + out[-200:]}",
+                          f"{cpu:6.1f} {child:6.1f} {backend:8.1f} {peak:8.0f}  {label}{'' if status == 0 else ' FAILED: ' + out[-200:]}",
                           flush=True)
+                    if phases:
+                        print(f"         {phases}", flush=True)
             print(f"\n{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; {database.label}; CPU s = the command "
-                  "and its reader child; peak = the larger of the two processes")
+                  "and its reader child, of which child = the reader child (read from /proc); peak = the larger of the two "
+                  "processes")
         finally:
             from django.db import connections
 

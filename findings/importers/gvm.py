@@ -8,11 +8,13 @@ import re
 
 from scanning.engine.types import Finding
 
-from .records import LEVEL_SCORES, FindingRecord, HostRecord, parse_port, split_list, to_float
+from .records import LEVEL_SCORES, FindingRecord, HostRecord, Shared, parse_port, split_list, to_float
 from .xml import children, elements_after, leaf_texts, stream, text
 
 TAG = re.compile(r"(?:^|\|)(\w+)=", re.M)
 LOG_QOD_DEFAULT = 70
+SHARED = Shared()  # an NVT's texts, one object each (records.Shared)
+TAGS = Shared()  # its tags, split once: raw text -> dict
 
 
 def parse_xml(path, progress=None):
@@ -29,9 +31,15 @@ def parse_xml(path, progress=None):
 
 
 def tags(raw: str) -> dict:
-    """`cvss_base_vector=AV:N/...|summary=...|insight=...` -> dict (values may contain newlines)."""
-    parts = TAG.split(raw or "")  # [before the first tag, name, value, name, value, ...]
-    return {name: value.strip() for name, value in zip(parts[1::2], parts[2::2], strict=True)}
+    """`cvss_base_vector=AV:N/...|summary=...|insight=...` -> dict (values may contain newlines).
+    An NVT's tags come again with each of its results: split once (the caller must not change
+    the dict), so its texts are one object each too."""
+    found = TAGS.get(raw)
+    if found is None:
+        TAGS.bound()
+        parts = TAG.split(raw or "")  # [before the first tag, name, value, name, value, ...]
+        found = TAGS[raw] = {name: value.strip() for name, value in zip(parts[1::2], parts[2::2], strict=True)}
+    return found
 
 
 def result_record(result):
@@ -44,20 +52,23 @@ def result_record(result):
         return None
     fields, _ = leaf_texts(result)
     about, _ = leaf_texts(nvt)
+    SHARED.bound()
+    share = SHARED.setdefault
     meta = tags(about.get("tags", ""))
     port, protocol = parse_port(fields.get("port", ""))
     solution = nvt.find("solution")
     cves, references = refs_of(nvt, about)
+    oid, name = nvt.get("oid", "") or about.get("oid", ""), about.get("name", "") or fields.get("name", "")
+    family, vector = about.get("family", ""), vector_of(nvt, meta)
+    fix = about.get("solution", "") if solution is not None and solution.text else meta.get("solution", "")
     finding = Finding(
-        nvt=nvt.get("oid", "") or about.get("oid", ""), name=about.get("name", "") or fields.get("name", ""),
-        family=about.get("family", ""), port=port, protocol=protocol,
-        cvss_vector=vector_of(nvt, meta), severity=result_severity(fields, about), qod=qod_of(result),
+        nvt=share(oid, oid), name=share(name, name), family=share(family, family), port=port, protocol=protocol,
+        cvss_vector=share(vector, vector), severity=result_severity(fields, about), qod=qod_of(result),
         detection=fields.get("description", ""),
         summary=meta.get("summary", ""), insight=meta.get("insight", ""), affected=meta.get("affected", ""),
-        impact=meta.get("impact", ""),
-        solution=about.get("solution", "") if solution is not None and solution.text else meta.get("solution", ""),
+        impact=meta.get("impact", ""), solution=share(fix, fix),
         solution_type=(solution.get("type", "") if solution is not None else "") or meta.get("solution_type", ""),
-        cves=cves, references=references, source="gvm",
+        cves=share(cves, cves), references=share(references, references), source="gvm",
     )
     if not finding.nvt:
         return None

@@ -9,7 +9,7 @@ import re
 
 from scanning.engine.types import Finding, PortResult
 
-from .records import LEVEL_SCORES, FindingRecord, HostRecord, parse_port, split_list, to_float
+from .records import LEVEL_SCORES, FindingRecord, HostRecord, Shared, parse_port, split_list, to_float
 from .xml import children, leaf_texts, stream, text
 
 V2_LEVELS = {0: "info", 1: "low", 2: "medium", 3: "high", 4: "critical"}
@@ -19,6 +19,7 @@ V1_CVSS = re.compile(r"CVSS Base Score\s*:\s*([\d.]+)\s*(?:\((CVSS2#)?([^)]+)\))
 V1_CVE = re.compile(r"CVE-\d{4}-\d{4,}")
 V1_RISK = re.compile(r"Risk factor\s*:\s*(\w+)", re.I)
 V1_FQDN = re.compile(r"^\s*(\S+) resolves as ", re.M)  # plugin 12053's output: Nessus's own resolution
+SHARED = Shared()  # a plugin's texts, one object each (records.Shared)
 
 
 def parse(path, progress=None):
@@ -49,6 +50,7 @@ def v2_host(host):
     ip = props.get("host-ip") or host.get("name", "")
     hostname = props.get("host-fqdn") or props.get("hostname") or (host.get("name", "") if host.get("name") != ip else "")
     items = children(host, "ReportItem")
+    SHARED.bound()
     ports = {}
     for item in items:
         port, protocol = int(item.get("port", "0") or 0), item.get("protocol", "tcp").lower()
@@ -74,15 +76,19 @@ def v2_finding(item):
         level = V2_LEVELS.get(int(to_float(get("severity"), 0) or 0), "info")
         score = LEVEL_SCORES[level]
     see_also = listed(field("see_also", ""))
+    share = SHARED.setdefault
+    name, family = get("pluginName", "") or field("plugin_name", ""), get("pluginFamily", "")
+    vector = field("cvss3_vector", "") or field("cvss_vector", "").replace("CVSS2#", "")
+    summary, insight, solution = field("synopsis", ""), field("description", ""), field("solution", "")
+    cves, references = tuple(dict.fromkeys(lists["cve"])), tuple(r for r in see_also if r.startswith("http"))
+    nvt = f"nessus:{get('pluginID', '')}"
     return Finding(
-        nvt=f"nessus:{get('pluginID', '')}", name=get("pluginName", "") or field("plugin_name", ""),
-        family=get("pluginFamily", ""), port=port if 0 < port < 65536 else 0, protocol=protocol,
-        cvss_vector=field("cvss3_vector", "") or field("cvss_vector", "").replace("CVSS2#", ""),
-        severity=min(10.0, max(0.0, score)), qod=70,
-        detection=field("plugin_output", ""), summary=field("synopsis", ""), insight=field("description", ""),
-        solution=field("solution", ""), solution_type="VendorFix" if field("patch_publication_date") else "",
-        cves=tuple(dict.fromkeys(lists["cve"])),
-        references=tuple(r for r in see_also if r.startswith("http")), source="nessus",
+        nvt=share(nvt, nvt), name=share(name, name),
+        family=share(family, family), port=port if 0 < port < 65536 else 0, protocol=protocol,
+        cvss_vector=share(vector, vector), severity=min(10.0, max(0.0, score)), qod=70,
+        detection=field("plugin_output", ""), summary=share(summary, summary), insight=share(insight, insight),
+        solution=share(solution, solution), solution_type="VendorFix" if field("patch_publication_date") else "",
+        cves=share(cves, cves), references=share(references, references), source="nessus",
     )
 
 

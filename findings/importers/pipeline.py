@@ -26,7 +26,7 @@ from .reader import FINDING_FIELDS, PORT_FIELDS, RESTART, read_hosts
 logger = logging.getLogger("findings.imports")
 CHILD_MIN_BYTES = 4_000_000  # below this a child's start-up (~0.3 s) costs more than it saves
 SEND_EVERY = 2000  # findings (or hosts) per message to the parent
-AHEAD = 6  # messages received ahead of the caller (~12,000 findings, ~25 MB)
+AHEAD = 12  # messages received ahead of the caller (~24,000 findings: a batch of 500 hosts of 40-50 findings)
 ROOT = str(Path(__file__).resolve().parents[2])
 # A plain interpreter rather than multiprocessing: no fork of a process holding database
 # connections and threads, and no re-import of the caller's __main__ (spawn's requirement).
@@ -104,12 +104,19 @@ class HostReader:
 
     def drain(self):
         """Receive the child's messages as they come (the child runs ahead by up to AHEAD of
-        them while the caller stores a batch; a pipe alone would hold it back at 64 KB)."""
+        them while the caller stores a batch; a pipe alone would hold it back at 64 KB), and
+        turn them into HostResults here: this thread works while the caller waits on the
+        database, so the next batch is ready when the caller comes back for it."""
         while True:
             try:
                 message = self.connection.recv()
+                if message[0] == "hosts":
+                    kind, items, fraction, hosts = message
+                    message = (kind, [RESTART if item == RESTART else from_wire(item) for item in items], fraction, hosts)
             except (EOFError, OSError):
                 message = ("lost",)
+            except Exception as exc:  # a message it cannot read: the caller fails the import with it
+                message = ("failed", f"{exc.__class__.__name__}: {exc}")
             while not self.stopping.is_set():
                 try:
                     self.messages.put(message, timeout=0.2)
@@ -145,8 +152,7 @@ class HostReader:
             _kind, items, fraction, hosts = message
             if self.progress is not None:
                 self.progress(fraction, hosts)
-            for item in items:
-                yield RESTART if item == RESTART else from_wire(item)
+            yield from items
 
     def __exit__(self, *exc):
         if self.process is not None:

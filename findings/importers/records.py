@@ -46,6 +46,21 @@ def to_float(text, default=None):
         return default
 
 
+class Shared(dict):
+    """One object per distinct value of a check's own texts (name, family, synopsis, description,
+    solution, a Greenbone NVT's tags...), which a report repeats on every host the check fires on:
+    `value = shared.setdefault(value, value)`. Equal values then are one object, which pickle
+    sends once per message from the reader child and the command holds once. Never a result's
+    own evidence (plugin output), which differs per host. `bound()` (once per host or result)
+    keeps it under LIMIT entries."""
+
+    LIMIT = 20_000
+
+    def bound(self):
+        if len(self) >= self.LIMIT:
+            self.clear()
+
+
 def split_list(text: str) -> tuple:
     """"CVE-1, CVE-2" / newline-separated -> ("CVE-1", "CVE-2"), without NOCVE placeholders."""
     items = [item.strip() for item in str(text or "").replace("\n", ",").split(",")]

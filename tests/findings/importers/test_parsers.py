@@ -264,15 +264,41 @@ def test_a_reader_that_breaks_is_a_report_error(monkeypatch):
 def test_leaving_a_child_reader_early_stops_it(tmp_path):
     import time
 
+    from findings.importers import pipeline
+
     item = ('<ReportItem port="{port}" protocol="tcp" severity="2" pluginID="{port}" pluginName="Plugin {port}">'
-            f'<plugin_output>{"evidence " * 100}</plugin_output></ReportItem>')
+            f'<plugin_output>{"evidence " * 10}</plugin_output></ReportItem>')
+    count = 2 * pipeline.AHEAD * pipeline.SEND_EVERY // 40  # twice the findings the read-ahead holds (~12 MB)
     hosts = (f'<ReportHost name="10.0.{n // 250}.{n % 250 + 1}">{"".join(item.format(port=p) for p in range(1, 41))}</ReportHost>'
-             for n in range(600))
-    path = tmp_path / "big.nessus"  # ~25 MB, 24,000 findings: more than the pipe and the read-ahead hold
+             for n in range(count))
+    path = tmp_path / "big.nessus"
     path.write_text(f"<NessusClientData_v2><Report>{''.join(hosts)}</Report></NessusClientData_v2>")
     started = time.monotonic()
     with HostReader(path, "nessus", child=True) as reader:
         first = next(iter(reader))
         process = reader.process
+        assert process.poll() is None  # it cannot have sent everything: it waits on the pipe (or still reads)
     assert first.findings and process.poll() is not None  # the child is gone, not left blocked on the pipe
     assert not reader.drainer.is_alive() and time.monotonic() - started < 30
+
+
+def test_a_check_repeated_on_hosts_keeps_each_hosts_own_texts(tmp_path):
+    # The readers keep one object per distinct text of a check (records.Shared): a plugin whose
+    # description changed between two hosts' scans, and its per-host output, stay each host's.
+    def item(output, description):
+        return (f'<ReportItem port="443" protocol="tcp" severity="2" pluginID="51192" pluginName="SSL Certificate">'
+                f'<description>{description}</description><synopsis>Untrusted.</synopsis>'
+                f'<plugin_output>{output}</plugin_output></ReportItem>')
+
+    hosts = "".join(f'<ReportHost name="192.0.2.{n}">{item(f"subject CN=host{n}", text)}</ReportHost>'
+                    for n, text in ((1, "Old text."), (2, "New text."), (3, "Old text.")))
+    path = tmp_path / "repeated.nessus"
+    path.write_text(f"<NessusClientData_v2><Report>{hosts}</Report></NessusClientData_v2>")
+    for child in (False, True):
+        with HostReader(path, "nessus", child=child) as reader:
+            found = {host.ip: host.findings[0] for host in reader}
+        assert {ip: (f.detection, f.insight, f.summary) for ip, f in found.items()} == {
+            "192.0.2.1": ("subject CN=host1", "Old text.", "Untrusted."),
+            "192.0.2.2": ("subject CN=host2", "New text.", "Untrusted."),
+            "192.0.2.3": ("subject CN=host3", "Old text.", "Untrusted."),
+        }
