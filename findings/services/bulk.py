@@ -142,15 +142,45 @@ def update_rows(model, columns, rows):
     write(Update(model, columns, rows))
 
 
-def write(*writes, meanwhile=None, lazy_commit=False):
+class Read:
+    """The rows of a values_list queryset, read after a write's statements in the same round
+    trip (`write(..., reads=[...])`, PostgreSQL; with the ORM after the writes elsewhere) or at
+    once (`now()`). `rows` holds them afterwards."""
+
+    def __init__(self, queryset):
+        self.queryset, self.rows, self.cursor = queryset, None, None
+
+    def now(self):
+        self.rows = fetched(self.queryset)
+        return self
+
+    def send(self):
+        try:
+            sql, params = self.queryset.query.sql_with_params()
+        except EmptyResultSet:
+            self.rows = []
+            return
+        self.cursor = connection.cursor()
+        self.cursor.execute(sql, params)
+
+    def receive(self):
+        if self.cursor is not None:
+            self.rows, self.cursor = self.cursor.fetchall(), self.cursor.close()
+
+
+def write(*writes, meanwhile=None, lazy_commit=False, reads=()):
     """Apply the writes (those with rows) in order, and return `meanwhile()`, which runs while the
     database applies them (PostgreSQL) or after (elsewhere). `meanwhile` must not query: the
     connection is busy with the pipeline. `lazy_commit`: the transaction's commit does not wait
-    for the disk (synchronous_commit off, PostgreSQL; see ingest.store_batches for when)."""
+    for the disk (synchronous_commit off, PostgreSQL; see ingest.store_batches for when). `reads`
+    (Read objects) are sent after the statements, in the same pipeline: their rows are there when
+    write returns."""
     writes = [w for w in writes if w.rows]
     if connection.vendor != "postgresql":
         for w in writes:
             w.run_with_orm()
+        for read in reads:
+            read.now()
         return meanwhile() if meanwhile else None
     with transaction.atomic() if not connection.in_atomic_block else nullcontext(), \
             connection.cursor() as cursor:
@@ -167,7 +197,12 @@ def write(*writes, meanwhile=None, lazy_commit=False):
         with connection.wrap_database_errors, connection.connection.pipeline():
             for statement, params in statements:
                 cursor.execute(statement, params)
-            return meanwhile() if meanwhile else None
+            for read in reads:
+                read.send()
+            built = meanwhile() if meanwhile else None
+        for read in reads:
+            read.receive()
+        return built
 
 
 def fetched(queryset):

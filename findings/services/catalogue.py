@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from findings.models import CheckInfo
 
-from .bulk import Upsert, write
+from .bulk import Read, Upsert, json_value, write
 from .ingest_ids import natural_id
 
 TEXT_FIELDS = ("name", "family", "cvss_vector", "severity", "qod", "summary", "insight", "affected", "impact",
@@ -18,8 +18,20 @@ COLUMNS = tuple(field.attname for field in CheckInfo._meta.concrete_fields)
 
 
 def existing_checks(organization_id, nvts):
-    """{nvt: CheckInfo} of the organization's stored catalogue rows for these checks (one read)."""
-    return {c.nvt: c for c in CheckInfo.objects.filter(organization_id=organization_id, nvt__in=nvts)}
+    """The Read (bulk.py) of the organization's stored catalogue rows for these checks;
+    `checks_by_nvt` makes its rows {nvt: CheckInfo}."""
+    return Read(CheckInfo.objects.filter(organization_id=organization_id, nvt__in=nvts).order_by()
+                .values_list(*COLUMNS))
+
+
+def checks_by_nvt(rows):
+    checks = {}
+    for row in rows:
+        check = CheckInfo(**dict(zip(COLUMNS, row, strict=True)))
+        check.cves, check.references = json_value(check.cves), json_value(check.references)
+        check._state.adding = False
+        checks[check.nvt] = check
+    return checks
 
 
 def check_info_rows(organization_id, findings, existing, now):
@@ -50,8 +62,8 @@ def check_info_upsert(rows):
 
 def upsert_check_info(organization_id, findings, now=None):
     """{nvt: CheckInfo id} for the given engine findings: one read, at most one write."""
-    ids, writes = check_info_rows(organization_id, findings, existing_checks(organization_id, {f.nvt for f in findings}),
-                                  now or timezone.now())
+    stored = checks_by_nvt(existing_checks(organization_id, {f.nvt for f in findings}).now().rows)
+    ids, writes = check_info_rows(organization_id, findings, stored, now or timezone.now())
     write(check_info_upsert(writes.values()))
     return ids
 

@@ -21,12 +21,12 @@ from django.utils import timezone
 from findings.models import Host
 from scanning.models import RunHost
 
-from .bulk import Upsert, fetched, json_value, write
-from .catalogue import check_info_rows, check_info_upsert, existing_checks
-from .ingest_findings import existing_findings, finding_writes, previous_done_run_id
+from .bulk import Read, Upsert, json_value, write
+from .catalogue import check_info_rows, check_info_upsert, checks_by_nvt, existing_checks
+from .ingest_findings import existing_findings, finding_writes, findings_by_key, previous_done_run_id
 from .ingest_ids import natural_id
 from .list_counts import findings_changed
-from .matching import active_exceptions
+from .matching import active_exceptions, exceptions_by_nvt
 
 # Rows are plain tuples in these column orders (bulk.upsert streams them).
 HOST_COLUMNS = ("id", "created_at", "updated_at", "organization_id", "product", "ip", "hostname", "os", "mac",
@@ -56,65 +56,89 @@ def store_batches(run, batches, now=None):
     """Store the batches of hosts of `run` (an iterable of lists of HostResults), each batch in a
     transaction of its own, in a constant number of queries per batch.
 
-    While PostgreSQL writes one batch, Python builds the rows of the next, so both cores work:
-    batch k+1 is read (its stored hosts, findings, catalogue rows and exceptions) before batch k
-    is written, and its rows are built while the database applies batch k's statements
-    (bulk.write's `meanwhile`). The batches of a run hold different hosts, so what batch k writes
-    is nothing batch k+1 reads, except catalogue rows of checks new in batch k: those are carried
-    over. The transaction that writes batch k also reads batch k+1; the last batch is written in
-    one of its own.
+    Python and PostgreSQL work at once. While the database applies batch k's statements (one
+    pipeline, bulk.write), Python builds the rows of batch k+1 (`meanwhile`), and the same
+    pipeline then reads what batch k+2 meets (its stored hosts and findings: `reads`); its
+    catalogue rows and exceptions in force are read just before. So batch k+2 is read before
+    batches k+1 and k+2 are written: the batches of a run hold different hosts, so what one batch
+    writes is nothing another reads, except the catalogue rows of checks new in a batch, which
+    are carried over in memory. The transaction that writes batch k also reads batch k+2; the
+    first two batches are read in one of their own.
 
     When these are the outermost transactions (a native run), their commits do not wait for the
     disk (synchronous_commit off: ~3 ms a batch): a database crash may lose the last batches of a
     running run, which the crash interrupts anyway (no verdict, no fixed findings); finalize
     commits durably. Inside a caller's transaction (an import) nothing changes."""
-    pending, written_checks = None, {}
-    lazy = not connection.in_atomic_block
+    stream = (hosts for hosts in batches if hosts)
+    lazy, carried = not connection.in_atomic_block, {}
+
+    def build(found):
+        built, checks = build_batch(run, found, carried, now or timezone.now())
+        carried.update(checks)
+        return built
+
     with cyclic_gc_paused():
-        for hosts in batches:
-            if not hosts:
-                continue
-            batch_now = now or timezone.now()
+        first = next(stream, None)
+        if first is None:
+            return
+        with transaction.atomic():
+            found, second = read_batch(run, first).now(), next(stream, None)
+            upcoming = read_batch(run, second).now() if second is not None else None
+        pending = build(found)  # batch k's writes; `upcoming`: batch k+1, read
+        while pending is not None:
+            after = next(stream, None) if upcoming is not None else None
             with transaction.atomic():
-                found = read_batch(run, hosts, written_checks)
-                if pending is None:
-                    built = build_batch(run, found, batch_now)
-                else:
-                    built = write(*pending, lazy_commit=lazy, meanwhile=lambda found=found, batch_now=batch_now: (
-                        build_batch(run, found, batch_now)))
-                    findings_changed(run.organization_id)
-            pending, checks = built
-            written_checks.update(checks)
-        if pending is not None:
-            with transaction.atomic():
-                write(*pending, lazy_commit=lazy)
+                ahead = read_batch(run, after) if after is not None else None
+                built = write(*pending, lazy_commit=lazy, reads=ahead.reads if ahead else (),
+                              meanwhile=(lambda found=upcoming: build(found)) if upcoming is not None else None)
                 findings_changed(run.organization_id)
+            pending, upcoming = built, ahead.received() if ahead is not None else None
 
 
 class Found:
-    """What a batch's rows are built from: its hosts and hits, and the stored rows they meet."""
+    """What a batch's rows are built from: its hosts and hits, and the stored rows they meet
+    (`inventory`, `findings`: bulk.Read objects until their rows arrive, see `received`)."""
 
     __slots__ = ("alive", "checks", "exceptions", "findings", "hits", "hosts", "inventory")
 
+    @property
+    def reads(self):
+        return [read for read in (self.inventory, self.checks, self.exceptions, self.findings) if read is not None]
 
-def read_batch(run, hosts, written_checks):
-    """The reads of one batch: a constant number of queries."""
+    def now(self):
+        for read in self.reads:
+            read.now()
+        return self.received()
+
+    def received(self):
+        """The rows of the reads, as dicts."""
+        self.inventory = {row[1]: row for row in self.inventory.rows} if self.inventory is not None else {}
+        self.findings = findings_by_key(self.findings.rows) if self.findings is not None else {}
+        self.checks = checks_by_nvt(self.checks.rows) if self.checks is not None else {}
+        self.exceptions = exceptions_by_nvt(self.exceptions.rows) if self.exceptions is not None else {}
+        return self
+
+
+def read_batch(run, hosts):
+    """The reads of one batch, a constant number of queries: its stored hosts, findings,
+    catalogue rows and exceptions in force, as Reads (sent with a write, or `now()`)."""
     found = Found()
     found.hosts, found.hits = hosts, unique_hits(hosts)
     found.alive = [host for host in hosts if host.alive]
-    found.inventory = stored_hosts(run, found.alive) if found.alive else {}
-    found.checks = found.exceptions = found.findings = {}
+    found.inventory = stored_hosts(run, found.alive) if found.alive else None
+    found.checks = found.exceptions = found.findings = None
     if found.hits:
         nvts = {hit.finding.nvt for hit in found.hits}
-        found.checks = existing_checks(run.organization_id, nvts) | written_checks
+        found.checks = existing_checks(run.organization_id, nvts)
         found.exceptions = active_exceptions(run.organization_id, run.product, nvts, timezone.now())
         found.findings = existing_findings(run, found.hits)
         previous_done_run_id(run)  # looked up once per run, here: building a batch runs no query
     return found
 
 
-def build_batch(run, found, now):
-    """(the writes of one batch, in order; the catalogue rows among them): no query."""
+def build_batch(run, found, carried, now):
+    """(the writes of one batch, in order; the catalogue rows among them): no query. `carried`:
+    the catalogue rows earlier batches of the stream write."""
     writes = [Upsert(RunHost, RUN_HOST_COLUMNS, [run_host(run, host, now) for host in found.hosts])]
     if not found.alive:
         return writes, {}
@@ -122,7 +146,8 @@ def build_batch(run, found, now):
     writes.append(inventory)
     if not found.hits:
         return writes, {}
-    checks, new_checks = check_info_rows(run.organization_id, [hit.finding for hit in found.hits], found.checks, now)
+    checks, new_checks = check_info_rows(run.organization_id, [hit.finding for hit in found.hits],
+                                         found.checks | carried, now)
     writes.append(check_info_upsert(new_checks.values()))
     writes += finding_writes(run, found.hits, found.findings, host_ids, checks, found.exceptions, now)
     return writes, new_checks
@@ -174,9 +199,9 @@ def port_dict(port):
 
 
 def stored_hosts(run, alive):
-    """{ip: (id, ip, hostname, os, mac, first_seen, ports)} of the inventory rows of these hosts."""
+    """The Read of the inventory rows (id, ip, hostname, os, mac, first_seen, ports) of these hosts."""
     rows = Host.objects.filter(organization_id=run.organization_id, product=run.product, ip__in=[h.ip for h in alive])
-    return {row[1]: row for row in fetched(rows.values_list("id", "ip", "hostname", "os", "mac", "first_seen", "ports"))}
+    return Read(rows.order_by().values_list("id", "ip", "hostname", "os", "mac", "first_seen", "ports"))
 
 
 def host_inventory(run, alive, existing, now):

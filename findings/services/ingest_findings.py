@@ -17,7 +17,7 @@ from findings.models import Finding, FindingSighting, Result
 from scanning.choices import RunStatus
 from scanning.models import ScanRun
 
-from .bulk import Staged, Upsert, fetched, insert_select, quoted_columns, quoted_table, upsert
+from .bulk import Read, Staged, Upsert, insert_select, quoted_columns, quoted_table, upsert
 from .ingest_ids import natural_id
 from .matching import exception_for, port_label
 
@@ -118,13 +118,17 @@ def write_with_orm(run, seen, now):
 
 
 def existing_findings(run, hits):
-    """{fingerprint key: (id, status, last run id, content hash, scan id)} of the batch's stored findings."""
+    """The Read (bulk.py) of the batch's stored findings; `findings_by_key` makes its rows a dict."""
     rows = Finding.objects.filter(organization_id=run.organization_id, product=run.product,
                                   ip__in={hit.host.ip for hit in hits}, nvt__in={hit.finding.nvt for hit in hits})
+    return Read(rows.order_by().values_list("id", "nvt", "ip", "port", "protocol", "status", "sighting__run_id",
+                                            "content_hash", "scan_id"))
+
+
+def findings_by_key(rows):
+    """{fingerprint key: (id, status, last run id, content hash, scan id)}."""
     return {(nvt, ip, port, protocol): (pk, status, run_id, digest, scan_id)
-            for pk, nvt, ip, port, protocol, status, run_id, digest, scan_id
-            in fetched(rows.values_list("id", "nvt", "ip", "port", "protocol", "status", "sighting__run_id",
-                                        "content_hash", "scan_id"))}
+            for pk, nvt, ip, port, protocol, status, run_id, digest, scan_id in rows}
 
 
 def content_hash_of(shared, host_id):

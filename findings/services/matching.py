@@ -25,11 +25,25 @@ def in_force(now):
     return Q(active=True) & (Q(end_time__isnull=True) | Q(end_time__gt=now))
 
 
+IN_FORCE_FIELDS = ("id", "nvt", "hosts", "port", "scan_id", "new_severity")
+
+
 def active_exceptions(organization_id, product, nvts, now):
-    """{nvt: [exceptions, newest first]} in force for these checks."""
-    found = {}
+    """The Read (findings.services.bulk) of the exceptions in force for these checks, newest
+    first; `exceptions_by_nvt` makes its rows {nvt: [exceptions, newest first]}."""
+    from .bulk import Read
+
     rows = FindingException.objects.filter(in_force(now), organization_id=organization_id, product=product, nvt__in=nvts)
-    for exception in rows.order_by("-created_at").only("id", "nvt", "hosts", "port", "scan_id", "new_severity"):
+    return Read(rows.order_by("-created_at").values_list(*IN_FORCE_FIELDS))
+
+
+def exceptions_by_nvt(rows):
+    from .bulk import json_value
+
+    found = {}
+    for row in rows:
+        exception = FindingException(**dict(zip(IN_FORCE_FIELDS, row, strict=True)))
+        exception.hosts = json_value(exception.hosts)
         found.setdefault(exception.nvt, []).append(exception)
     return found
 

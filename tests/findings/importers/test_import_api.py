@@ -231,17 +231,18 @@ def test_a_file_found_bad_after_hosts_were_stored_leaves_nothing(api, world, sca
     from findings.models import Host
     from findings.services import imports, ingest
 
-    monkeypatch.setattr(imports, "BATCH", 1)  # every host is stored as soon as the next is read
+    monkeypatch.setattr(imports, "BATCH", 1)  # every host is stored once the two after it are read
     stored = []
     monkeypatch.setattr(ingest, "write", lambda *writes, store=ingest.write, **options: stored.append(writes) or store(
         *writes, **options))  # a batch's rows written
     text = (DATA / "nessus_v2.nessus").read_text()
     first = text[text.index("<ReportHost"):text.index("</ReportHost>") + len("</ReportHost>")]
-    text = text.replace("</Report>", first.replace("192.0.2.10", "192.0.2.11") + "</Report>")  # a fourth host
-    cut = text.rindex("<ReportHost") + 300  # three complete hosts, then the file breaks off in the fourth
+    more = first.replace("192.0.2.10", "192.0.2.11") + first.replace("192.0.2.10", "192.0.2.12")
+    text = text.replace("</Report>", more + "</Report>")  # five hosts
+    cut = text.rindex("<ReportHost") + 300  # four complete hosts, then the file breaks off in the fifth
     response = upload(api.as_user(world.user), scan, "cut.nessus", "nessus", text[:cut].encode())
     assert "truncated" in assert_error(response, 422, "file")["errors"]["file"][0]
-    assert stored  # hosts were stored (each as the next was read) before the reader found the file broken
+    assert stored  # hosts were stored before the reader found the file broken
     assert not ScanRun.objects.filter(scan=scan).exists() and not RunHost.objects.exists()
     assert not Result.objects.exists() and not Finding.objects.exists() and not Host.objects.exists()
 
