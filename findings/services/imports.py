@@ -29,8 +29,8 @@ from .finalize import Scope
 from .ingest import store_batches
 
 logger = logging.getLogger("findings.imports")
-BATCH = 500
-FIRST_BATCH = 100  # the first batch goes as soon as the reader has this many: storing starts early
+BATCH = 200
+FIRST_BATCH = 50  # the first batch goes as soon as the reader has this many: storing starts early
 SOURCES = {"nmap_xml": ("nmap", "version_match"), "gvm_xml": ("gvm",), "gvm_csv": ("gvm",), "nessus": ("nessus",)}
 
 
