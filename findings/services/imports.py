@@ -137,7 +137,8 @@ def record(run, path, fmt, allowed, progress_to=None):
         logger.exception("Import into run %s failed", run.pk)
         return finish(run, RunStatus.INTERRUPTED, tally, error=f"Import failed: {exc.__class__.__name__}: {exc}")
     if not tally.inside:
-        raise OutsideTarget(f"none of the report's {tally.hosts} hosts is in the scan's target")
+        raise OutsideTarget("the report's only host is not in the scan's target" if tally.hosts == 1
+                            else f"none of the report's {tally.hosts} hosts is in the scan's target")
     run.host_count = tally.inside
     ScanRun.objects.filter(pk=run.pk).update(host_count=run.host_count)
     if progress_to is not None:

@@ -112,7 +112,12 @@ def test_hosts_outside_the_target_are_left_out(api, world):
     assert set(RunHost.objects.filter(run=run).values_list("ip", flat=True)) == {"192.0.2.10"}
     assert run.error == "2 hosts outside the target were left out"
     elsewhere = ScanFactory(organization=world.customer, target=TargetFactory(organization=world.customer, hosts="203.0.113.1"))
-    assert_error(upload(client, elsewhere, "nessus_v2.nessus", "nessus"), 422, "file")
+    assert assert_error(upload(client, elsewhere, "nessus_v2.nessus", "nessus"), 422, "file")["errors"]["file"] == [
+        "none of the report's 3 hosts is in the scan's target"]
+    one = (DATA / "real" / "nmap640_0port.xml").read_bytes()  # one host, 127.0.0.1
+    assert assert_error(upload(client, elsewhere, "one.xml", "nmap_xml", one), 422, "file")["errors"]["file"] == [
+        "the report's only host is not in the scan's target"]
+    assert not ScanRun.objects.filter(scan=elsewhere).exists()
 
 
 @pytest.mark.parametrize("name,fmt,body,message", [
