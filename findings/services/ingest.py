@@ -58,8 +58,8 @@ def store_batches(run, batches, now=None):
 
     Python and PostgreSQL work at once. While the database applies batch k's statements (one
     pipeline, bulk.write), Python builds the rows of batch k+1 (`meanwhile`), and the same
-    pipeline then reads what batch k+2 meets (its stored hosts and findings: `reads`); its
-    catalogue rows and exceptions in force are read just before. So batch k+2 is read before
+    pipeline then reads what batch k+2 meets (its stored hosts, findings, catalogue rows and
+    exceptions in force: `reads`). So batch k+2 is read before
     batches k+1 and k+2 are written: the batches of a run hold different hosts, so what one batch
     writes is nothing another reads, except the catalogue rows of checks new in a batch, which
     are carried over in memory. The transaction that writes batch k also reads batch k+2; the
@@ -97,7 +97,8 @@ def store_batches(run, batches, now=None):
 
 class Found:
     """What a batch's rows are built from: its hosts and hits, and the stored rows they meet
-    (`inventory`, `findings`: bulk.Read objects until their rows arrive, see `received`)."""
+    (`inventory`, `checks`, `exceptions`, `findings`: bulk.Read objects until their rows arrive,
+    then dicts, see `received`)."""
 
     __slots__ = ("alive", "checks", "exceptions", "findings", "hits", "hosts", "inventory")
 
