@@ -4,11 +4,9 @@ Built-in checks keep their catalogue text (a newer release updates it); an impor
 is that tool's and stays in the importing organization. An import never overwrites the text of a
 built-in check, and no organization's import reaches another's rows."""
 
-from django.utils import timezone
-
 from findings.models import CheckInfo
 
-from .bulk import Read, Upsert, json_value, write
+from .bulk import Read, Upsert, json_value
 from .ingest_ids import natural_id
 
 TEXT_FIELDS = ("name", "family", "cvss_vector", "severity", "qod", "summary", "insight", "affected", "impact",
@@ -58,14 +56,6 @@ def check_info_upsert(rows):
     """The Upsert (bulk.py) of CheckInfo objects from check_info_rows."""
     return Upsert(CheckInfo, COLUMNS, [tuple(getattr(row, name) for name in COLUMNS) for row in rows],
                   unique=("organization", "nvt"), update=(*TEXT_FIELDS, "updated_at"))
-
-
-def upsert_check_info(organization_id, findings, now=None):
-    """{nvt: CheckInfo id} for the given engine findings: one read, at most one write."""
-    stored = checks_by_nvt(existing_checks(organization_id, {f.nvt for f in findings}).now().rows)
-    ids, writes = check_info_rows(organization_id, findings, stored, now or timezone.now())
-    write(check_info_upsert(writes.values()))
-    return ids
 
 
 def check_info_of(organization_id, finding, old):
