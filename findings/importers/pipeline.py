@@ -26,7 +26,9 @@ from .reader import FINDING_FIELDS, PORT_FIELDS, RESTART, read_hosts
 logger = logging.getLogger("findings.imports")
 CHILD_MIN_BYTES = 4_000_000  # below this a child's start-up (~0.3 s) costs more than it saves
 SEND_EVERY = 2000  # findings (or hosts) per message to the parent
-AHEAD = 12  # messages received ahead of the caller (~24,000 findings: the 2-3 batches of 200 hosts of 40-50 findings that ingest.store_batches reads ahead)
+# Messages received ahead of the caller: ~24,000 findings, the 2-3 batches of 200 hosts of 40-50
+# findings that ingest.store_batches reads ahead.
+AHEAD = 12
 ROOT = str(Path(__file__).resolve().parents[2])
 # A plain interpreter rather than multiprocessing: no fork of a process holding database
 # connections and threads, and no re-import of the caller's __main__ (spawn's requirement).

@@ -155,13 +155,12 @@ class Read:
         return self
 
     def send(self):
-        try:
-            sql, params = self.queryset.query.sql_with_params()
-        except EmptyResultSet:
+        query = _sql_of(self.queryset)
+        if query is None:
             self.rows = []
             return
         self.cursor = connection.cursor()
-        self.cursor.execute(sql, params)
+        self.cursor.execute(*query)
 
     def receive(self):
         if self.cursor is not None:
@@ -211,13 +210,20 @@ def fetched(queryset):
     uuids come as UUID, JSON as its text); elsewhere through the ORM."""
     if connection.vendor != "postgresql":
         return list(queryset)
-    try:
-        sql, params = queryset.query.sql_with_params()
-    except EmptyResultSet:
+    query = _sql_of(queryset)
+    if query is None:
         return []
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(*query)
         return cursor.fetchall()
+
+
+def _sql_of(queryset):
+    """(sql, params) of a queryset, None when it can match nothing (e.g. `id__in=[]`)."""
+    try:
+        return queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return None
 
 
 def json_value(value):

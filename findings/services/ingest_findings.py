@@ -91,7 +91,8 @@ def derived_writes(run, seen, now):
         Result, RESULT_COLUMNS,
         f"SELECT gen_random_uuid(), %s, %s, finding.organization_id, finding.product, "  # noqa: S608
         f"{', '.join('finding.' + column for column in shared)}, %s, %s, finding.id, "
-        f"CASE WHEN staged.{STAGED_DELTA} IS NOT NULL THEN staged.{STAGED_DELTA} WHEN EXISTS (SELECT 1 FROM {quoted_table(Result)} AS before WHERE before.{result_run} = %s AND {before} "
+        f"CASE WHEN staged.{STAGED_DELTA} IS NOT NULL THEN staged.{STAGED_DELTA} "
+        f"WHEN EXISTS (SELECT 1 FROM {quoted_table(Result)} AS before WHERE before.{result_run} = %s AND {before} "
         f"OFFSET 0) THEN %s WHEN {status} = %s THEN %s ELSE %s END "
         f"FROM {{staging}} AS staged JOIN {quoted_table(Finding)} AS finding ON finding.id = staged.{STAGED_ID}",
         unique=RESULT_UNIQUE, update=RESULT_UPDATES)
@@ -99,8 +100,8 @@ def derived_writes(run, seen, now):
               Delta.NEW.value)
     statements = [(sightings, (run.organization_id, run.product, run.pk, now)),
                   (results, (now, now, run.pk, run.scan_id, *deltas))]
-    return Staged(Result, ("finding_id", "delta"), [(pk, delta) for pk, _key, _status, _shared, delta in seen], statements,
-                  fallback=lambda: write_with_orm(run, seen, now))
+    staged = [(pk, delta) for pk, _key, _status, _shared, delta in seen]
+    return Staged(Result, ("finding_id", "delta"), staged, statements, fallback=lambda: write_with_orm(run, seen, now))
 
 
 def write_with_orm(run, seen, now):

@@ -9,6 +9,8 @@ from django.db.models import Q
 
 from findings.models import FindingException
 
+from .bulk import Read, json_value
+
 
 def port_label(port, protocol) -> str:
     return f"{port}/{protocol}" if port else f"general/{protocol}"
@@ -31,15 +33,11 @@ IN_FORCE_FIELDS = ("id", "nvt", "hosts", "port", "scan_id", "new_severity")
 def active_exceptions(organization_id, product, nvts, now):
     """The Read (findings.services.bulk) of the exceptions in force for these checks, newest
     first; `exceptions_by_nvt` makes its rows {nvt: [exceptions, newest first]}."""
-    from .bulk import Read
-
     rows = FindingException.objects.filter(in_force(now), organization_id=organization_id, product=product, nvt__in=nvts)
     return Read(rows.order_by("-created_at").values_list(*IN_FORCE_FIELDS))
 
 
 def exceptions_by_nvt(rows):
-    from .bulk import json_value
-
     found = {}
     for row in rows:
         exception = FindingException(**dict(zip(IN_FORCE_FIELDS, row, strict=True)))

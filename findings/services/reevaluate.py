@@ -75,7 +75,7 @@ def of_checks(findings, nvts):
 
 def content_changed(rows):
     """A finding whose content is changed here no longer matches its `content_hash`: 0 makes the
-    next run that sees it write it whole (ingest.upsert_findings)."""
+    next run that sees it write it whole (ingest_findings.finding_rows)."""
     return {"content_hash": 0} if rows.model is Finding else {}
 
 
