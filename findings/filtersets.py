@@ -4,7 +4,7 @@ from django.http import Http404
 
 from config.api.filters import CustomSearchFilter, ResourceFilterSet, SearchFilter
 from config.api.uuids import parse_uuid
-from findings.api.params import search_cve, search_host, search_port
+from findings.api.params import search_cve, search_host, search_level, search_port
 
 
 class VisibleScanFilter(SearchFilter):
@@ -32,7 +32,7 @@ class VulnerabilityFilterSet(ResourceFilterSet):
     cve = CustomSearchFilter(search_cve)
     host = CustomSearchFilter(search_host)
     port = CustomSearchFilter(search_port)
-    severity_level = SearchFilter("severity_level")
+    severity_level = CustomSearchFilter(search_level)
     status = SearchFilter("status")
     scan_id = VisibleScanFilter("scan_id")
 

@@ -9,6 +9,7 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast, Upper
 
 from config.api.errors import InvalidInput
+from findings.choices import severity_range
 from findings.models import CheckInfo
 from findings.services.statistics import DEFAULT_MIN_QOD
 
@@ -44,6 +45,15 @@ def search_host(queryset, value):
     if "*" in value and re.fullmatch(r"[0-9a-fA-F.:*]+", value):
         return queryset.filter(text_q("ip", value) | text_q("hostname", value))
     return queryset.filter(text_q("hostname", value))
+
+
+def search_level(queryset, value):
+    """`q[severity_level]`: an exact level, read as its severity range (findings.choices); a value
+    that is no level matches nothing, as for any enum."""
+    if "*" in value:
+        raise ValueError("does not accept * wildcards (exact match only)")
+    severities = severity_range(value)
+    return queryset.filter(**severities) if severities is not None else queryset.none()
 
 
 def search_port(queryset, value):

@@ -94,6 +94,23 @@ def test_search_columns(api, world):
     assert found(name="*hsts*", host="198.51.100.20") == {str(c.pk)}
 
 
+def test_severity_level_filter_keeps_each_level_to_its_own_findings(api, world):
+    """q[severity_level] is read as a severity range: every boundary lands on the level the
+    finding shows, and each finding is found by exactly its own level."""
+    severities = (10.0, 7.0, 6.9, 4.0, 3.9, 0.1, 0.0, -1.0)
+    findings = [FindingFactory(organization=world.customer, severity=severity) for severity in severities]
+    client = api.as_user(world.user)
+    shown = {item["id"]: item["attributes"]["severity_level"]
+             for item in client.get("/v2/vulnerabilities", {"per_page": 100}).json()["data"]}
+    assert len(shown) == len(findings)
+    for level in ("high", "medium", "low", "log", "false_positive"):
+        expected = {pk for pk, shown_level in shown.items() if shown_level == level}
+        assert expected, level
+        assert set(ids(client.get("/v2/vulnerabilities", {"q[severity_level]": level}))) == expected
+    assert ids(client.get("/v2/vulnerabilities", {"q[severity_level]": "critical"})) == []
+    assert_error(client.get("/v2/vulnerabilities", {"q[severity_level]": "hi*"}), 422, "q[severity_level]")
+
+
 @pytest.mark.parametrize(("key", "value"), [("q[title]", "x"), ("q[port]", "http"), ("q[port]", "70000/tcp"),
                                             ("q[cve]", "CVE 1"), ("q[scan_id]", "nope"), ("sort_by", "qod desc")])
 def test_bad_filters_are_422(api, world, key, value):
