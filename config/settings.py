@@ -211,6 +211,8 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "config.api.pagination.PagePagination",
+    # `?format=` picks a renderer only when the view has one of that format (config/api/negotiation.py).
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.api.negotiation.FormatParameterNegotiation",
     "DEFAULT_SCHEMA_CLASS": "config.api.schema.ResourceAutoSchema",
     "EXCEPTION_HANDLER": "config.api.exceptions.handle_exception",
     "DEFAULT_THROTTLE_CLASSES": [
