@@ -122,7 +122,7 @@ def test_scan_statistics(api, world, seeded):
 
 
 def test_import_format_in_the_query_string(api, world, seeded):
-    """endpoints.md: `format` may come in the query string (DRF once took it for a renderer: 404)."""
+    """The import takes `format` from the query string too (DRF once took it for a renderer: a 404)."""
     client = api.as_user(world.user)
     file = io.BytesIO((DATA / "nessus_v2.nessus").read_bytes())
     file.name = "nessus_v2.nessus"
