@@ -39,7 +39,7 @@ def parse_args(argv=None):
                         help="seconds over which the clients arrive (each signs in on arrival; default 20)")
     parser.add_argument("--signing-in", type=float, default=0.25,
                         help="share of clients that sign in on arrival; the others return with a token from an "
-                        "earlier sign-in (default 0.25; a sign-in costs ~0.2 CPU s of Argon2 by design)")
+                        "earlier sign-in (default 0.25; a sign-in costs ~0.02 CPU s of Argon2 by design)")
     parser.add_argument("--organizations", type=int, default=10)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker (gthread worker class)")

@@ -1,8 +1,8 @@
 """What events needs to know about other apps' resources, registered by those apps (from their
 AppConfig.ready) so that events never imports them:
 
-- `register_serializer(model, serializer_class)`: the API form of a resource, for webhook
-  payloads (`data`) and resource types in audit events and notifications.
+- `register_serializer(model, "app.api.serializers.SomeSerializer")`: the API form of a
+  resource, for webhook payloads (`data`) and resource types in audit events and notifications.
 - `register_pci_verdict_source(fn)`: the scanning app tells the overdue-PCI reminder when each
   organization last passed a PCI scan.
 """
@@ -10,9 +10,11 @@ AppConfig.ready) so that events never imports them:
 import logging
 import re
 
+from django.utils.module_loading import import_string
+
 logger = logging.getLogger("events")
 
-_serializers = {}  # model label -> (serializer class or callable(instance) -> dict, resource type)
+_serializers = {}  # model label -> (serializer class, callable(instance) -> dict or dotted path, resource type)
 _pci_sources = []
 
 
@@ -21,9 +23,19 @@ def _label(model_or_instance):
 
 
 def register_serializer(model, serializer, resource_type=None):
-    """`serializer` is a ResourceSerializer class (its `attributes` form is used) or a callable
-    `instance -> dict`."""
-    _serializers[_label(model)] = (serializer, resource_type or getattr(serializer, "resource_type", None))
+    """`serializer` is a ResourceSerializer class (its `attributes` form is used), a callable
+    `instance -> dict`, or the dotted path of either. A path is imported when first needed, so
+    that starting Django (every manage.py command) does not import the API's serializers and DRF."""
+    _serializers[_label(model)] = (serializer, resource_type)
+
+
+def _registered(model_or_instance):
+    """(serializer, resource type or None) registered for the model, a path imported; or None."""
+    label = _label(model_or_instance)
+    entry = _serializers.get(label)
+    if entry is not None and isinstance(entry[0], str):
+        entry = _serializers[label] = (import_string(entry[0]), entry[1])
+    return entry
 
 
 def snake_case(name):
@@ -33,9 +45,10 @@ def snake_case(name):
 def resource_type_of(model_or_instance):
     if model_or_instance is None:
         return ""
-    entry = _serializers.get(_label(model_or_instance))
-    if entry and entry[1]:
-        return entry[1]
+    entry = _registered(model_or_instance)
+    resource_type = entry and (entry[1] or getattr(entry[0], "resource_type", None))
+    if resource_type:
+        return resource_type
     return snake_case(model_or_instance._meta.object_name)
 
 
@@ -55,7 +68,7 @@ def organization_id_of(instance):
 def attributes_of(instance):
     """The resource in the API's attributes form (webhook `data`); a minimal form for models
     nobody registered."""
-    entry = _serializers.get(_label(instance))
+    entry = _registered(instance)
     if entry is not None:
         serializer = entry[0]
         try:

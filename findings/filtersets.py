@@ -1,27 +1,7 @@
 """The `q[...]` columns of the findings lists (the custom columns' rules: findings/api/params.py)."""
 
-from django.http import Http404
-
 from config.api.filters import CustomSearchFilter, ResourceFilterSet, SearchFilter
-from config.api.uuids import parse_uuid
 from findings.api.params import search_cve, search_host, search_level, search_port
-
-
-class VisibleScanFilter(SearchFilter):
-    """`q[scan_id]`: a malformed id is a 422; a scan the caller cannot see is a 404 (as on the
-    scan's own routes), never an empty list that confirms nothing."""
-
-    def filter(self, queryset, value):
-        from scanning.models import Scan
-
-        pk = parse_uuid(value)
-        if pk is None:
-            from config.api.errors import InvalidInput
-
-            raise InvalidInput.field(self.param, "is not a valid id")
-        if not self.parent.view.scope(Scan.objects.filter(pk=pk)).exists():
-            raise Http404
-        return queryset.filter(**{self.field_name: pk})
 
 
 class VulnerabilityFilterSet(ResourceFilterSet):
@@ -34,7 +14,7 @@ class VulnerabilityFilterSet(ResourceFilterSet):
     port = CustomSearchFilter(search_port)
     severity_level = CustomSearchFilter(search_level)
     status = SearchFilter("status")
-    scan_id = VisibleScanFilter("scan_id")
+    scan_id = SearchFilter("scan_id")
 
 
 class HostFilterSet(ResourceFilterSet):
@@ -60,7 +40,7 @@ class ExceptionFilterSet(ResourceFilterSet):
     nvt = SearchFilter("nvt")
     hosts = CustomSearchFilter(search_exception_hosts)
     active = SearchFilter("active")
-    scan_id = VisibleScanFilter("scan_id")
+    scan_id = SearchFilter("scan_id")
 
 
 class ResultFilterSet(ResourceFilterSet):

@@ -3,10 +3,9 @@
 
 def install():
     from events.registry import register_pci_verdict_source, register_serializer
-    from findings.api.serializers import ExceptionSerializer
     from findings.models import FindingException
     from findings.services.pci import last_passing_pci_runs
 
     register_pci_verdict_source(last_passing_pci_runs)
     # exception_created / exception_expired webhooks carry the exception in its API form.
-    register_serializer(FindingException, ExceptionSerializer)
+    register_serializer(FindingException, "findings.api.serializers.ExceptionSerializer")

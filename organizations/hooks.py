@@ -7,9 +7,8 @@ def install():
 
 def _register_event_forms():
     from events.registry import register_serializer
-    from organizations.api.serializers import OrganizationSerializer
-    from organizations.api.subscription_serializers import SubscriptionSerializer
     from organizations.models import Organization, Subscription
 
-    register_serializer(Organization, OrganizationSerializer)
-    register_serializer(Subscription, SubscriptionSerializer)
+    # Dotted paths: the serializers (and DRF) are imported when an event first needs them.
+    register_serializer(Organization, "organizations.api.serializers.OrganizationSerializer")
+    register_serializer(Subscription, "organizations.api.subscription_serializers.SubscriptionSerializer")

@@ -7,8 +7,8 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from events.registry import register_serializer
-        from reports.api.serializers import AdvancedReportSerializer, ReportSerializer
         from reports.models import AdvancedReport, Report
 
-        register_serializer(Report, ReportSerializer)
-        register_serializer(AdvancedReport, AdvancedReportSerializer)
+        # Webhook payloads carry reports in their API form (the serializers imported when needed).
+        register_serializer(Report, "reports.api.serializers.ReportSerializer")
+        register_serializer(AdvancedReport, "reports.api.serializers.AdvancedReportSerializer")

@@ -16,10 +16,7 @@ def install():
 def _register_event_forms():
     """Webhook payloads carry these resources in their API form."""
     from events.registry import register_serializer
-    from scanning.api import serializers as s
     from scanning.models import PortList, Scan, Scanner, ScanRun, Schedule, Target
 
-    for model, serializer in ((Scan, s.ScanSerializer), (ScanRun, s.ScanRunSerializer), (Target, s.TargetSerializer),
-                              (Schedule, s.ScheduleSerializer), (PortList, s.PortListSerializer),
-                              (Scanner, s.ScannerSerializer)):
-        register_serializer(model, serializer)
+    for model in (Scan, ScanRun, Target, Schedule, PortList, Scanner):  # imported when an event needs one
+        register_serializer(model, f"scanning.api.serializers.{model.__name__}Serializer")

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from accounts.models import TokenPurpose
 from config.api.errors import InvalidInput
-from config.api.serializers import iso_timestamp
+from config.api.timestamps import iso_timestamp
 from events.emit import emit
 
 from . import one_time_tokens

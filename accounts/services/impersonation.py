@@ -8,7 +8,7 @@ from django.conf import settings
 from accounts.models import User
 from config.api.errors import Conflict, Forbidden, InvalidInput
 from config.api.permissions import role_rank
-from config.api.serializers import iso_timestamp
+from config.api.timestamps import iso_timestamp
 from events.emit import emit
 
 from .sign_in import sign_in_body

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import TokenPurpose, User
 from config.api.errors import Conflict, InvalidInput
-from config.api.serializers import iso_timestamp
+from config.api.timestamps import iso_timestamp
 from events.emit import emit
 
 from . import one_time_tokens

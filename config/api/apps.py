@@ -8,3 +8,6 @@ class ApiConfig(AppConfig):
 
     def ready(self):
         from config import checks  # noqa: F401 - registers the deployment checks
+        from config.api import sqlite_text
+
+        sqlite_text.connect()  # q[...] text matching folds every letter on SQLite too

@@ -12,6 +12,7 @@ from .page_rows import counted_page, listed_page
 
 DEFAULT_PER_PAGE = 10
 MAX_PER_PAGE = 100
+LIST_FORMATS = ("json",)  # a list is its JSON envelope; files (CSV exports, reports) have routes of their own
 
 
 def positive_int(params, name, default):
@@ -25,6 +26,13 @@ def positive_int(params, name, default):
     if value < 1:
         raise InvalidInput.field(name, "must be a positive integer")
     return value
+
+
+def check_list_format(params):
+    """`format`, which DRF would read as a renderer, names one a list answers in, or it is a 422."""
+    value = params.get("format")
+    if value not in (None, "") and value not in LIST_FORMATS:
+        raise InvalidInput.field("format", f"is not a format of lists (allowed: {', '.join(LIST_FORMATS)})")
 
 
 def sorts_before_limit(queryset):
@@ -46,6 +54,7 @@ def page_by_ids(queryset, page):
 class PagePagination(BasePagination):
     def paginate_queryset(self, queryset, request, view=None, rows=None):
         self.request = request
+        check_list_format(request.query_params)
         self.page_number = positive_int(request.query_params, "page", 1)
         self.per_page = min(positive_int(request.query_params, "per_page", DEFAULT_PER_PAGE), MAX_PER_PAGE)
         offset = (self.page_number - 1) * self.per_page
@@ -119,4 +128,6 @@ class PagePagination(BasePagination):
             {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
             {"name": "per_page", "in": "query", "required": False,
              "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}},
+            {"name": "format", "in": "query", "required": False, "schema": {"type": "string", "enum": list(LIST_FORMATS)},
+             "description": "Lists answer JSON only; any other format is a 422."},
         ]

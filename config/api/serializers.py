@@ -1,22 +1,10 @@
 """The resource serializer base: renders `{"id", "type", "attributes", "relationships"}` and
 validates bare attribute dictionaries (wrapping is undone before validation)."""
 
-from datetime import UTC, timedelta
-
 from django.db import models
 from rest_framework import serializers
 
-ZERO = timedelta(0)
-
-
-def iso_timestamp(value):
-    """ISO 8601 in UTC with milliseconds and `Z` (conventions.md). Called for every timestamp of
-    every row of a list, so it converts only values that are not in UTC already."""
-    if value is None or isinstance(value, str):  # None, or already formatted (config/api/rows.py)
-        return value
-    if value.utcoffset() != ZERO:
-        value = value.astimezone(UTC)
-    return value.isoformat(timespec="milliseconds")[:23] + "Z"
+from .timestamps import iso_timestamp  # also imported from here by the API's serializers
 
 
 class TimestampField(serializers.DateTimeField):

@@ -5,7 +5,7 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from config.api.serializers import iso_timestamp
+from config.api.timestamps import iso_timestamp
 
 MASK = "[FILTERED]"
 SECRET_NAME = re.compile(

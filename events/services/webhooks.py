@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from config import crypto
 from config.api.errors import InvalidInput
-from config.api.serializers import iso_timestamp
+from config.api.timestamps import iso_timestamp
 from events import catalogue
 from events.choices import WebhookState
 from events.models import Webhook, WebhookDelivery

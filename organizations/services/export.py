@@ -5,7 +5,7 @@ import csv
 
 from django.db.models import Count
 
-from config.api.serializers import iso_timestamp
+from config.api.timestamps import iso_timestamp
 
 EXPORT_COLUMNS = (
     "id", "name", "company_name", "description", "partner", "parent_organization_id",

@@ -15,7 +15,9 @@ from scanning.api.base import ScanningViewSet
 
 
 class FormatIsAParameter(DefaultContentNegotiation):
-    """`format` names a report file's format on these routes, not DRF's renderer override."""
+    """`format` names a report file's format on these routes, not DRF's renderer override, and a
+    download's Accept header (`application/pdf`) names the file's type, not a renderer's: the
+    renderer is always the JSON one (downloads answer a FileResponse, which none renders)."""
 
     def select_renderer(self, request, renderers, format_suffix=None):
         return renderers[0], renderers[0].media_type

@@ -58,6 +58,21 @@ class TestSearch:
     def test_text_wildcards_quotes_and_case(self, api, world, lab, value, expected):
         assert sorted(usernames(api, world, lab, **{"q[username]": value})) == expected
 
+    @pytest.mark.parametrize(("value", "expected"), [
+        ("ÉCOLE*", ["École Lumière", "école normale"]),    # LIKE prefix
+        ("ÉCOLE normale", ["école normale"]),              # LIKE, the whole value
+        ("*LUMIÈRE", ["École Lumière"]),                   # LIKE suffix
+        ("*ÖL*", ["Straßenbau Köln"]),                     # LIKE anywhere
+        ("straßenbau*KÖLN", ["Straßenbau Köln"]),          # regex
+        ("мир", ["МИР"]), ("Ω*", ["ωmega"]),
+        ("ecole*", []),                                    # folding case is not removing accents
+    ])
+    def test_text_case_folds_every_letter_on_every_database(self, api, world, lab, value, expected):
+        for name in ("École Lumière", "école normale", "Straßenbau Köln", "МИР", "ωmega"):
+            OrganizationFactory(name=name)
+        response = api.as_user(world.admin).get("/v2/organizations", {"q[name]": value, "per_page": 100})
+        assert sorted(i["attributes"]["name"] for i in response.json()["data"]) == expected
+
     def test_quoted_value_keeps_spaces(self, api, world, lab):
         OrganizationFactory(name="Big Corp")
         response = api.as_user(world.admin).get("/v2/organizations", {"q[name]": "'big corp'"})

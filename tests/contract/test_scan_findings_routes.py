@@ -1,10 +1,12 @@
 """Scans: hosts, vulnerabilities, statistics and import (endpoints.md), as a client sees them."""
 
+import io
+
 import pytest
 
 from tests.api_mixins import assert_error, assert_list_envelope
 
-from .conftest import LEVELS, assert_timestamp, assert_uuid, data, ok, upload
+from .conftest import DATA, LEVELS, assert_timestamp, assert_uuid, data, ok, upload
 
 VULNERABILITY_KEYS = {
     "id", "name", "nvt", "family", "host", "port", "severity", "original_severity", "severity_level", "cvss_vector",
@@ -117,6 +119,16 @@ def test_scan_statistics(api, world, seeded):
     assert stats["delta"] == {"new": 7, "fixed": 0, "persisting": 0}
     assert {"high", "medium", "low", "log"} <= set(stats["severity_counts"])
     assert sum(h["vulnerability_count"] for h in stats["by_host"]) == stats["vulnerability_count"] == 7
+
+
+def test_import_format_in_the_query_string(api, world, seeded):
+    """The import takes `format` from the query string too (DRF once took it for a renderer: a 404)."""
+    client = api.as_user(world.user)
+    file = io.BytesIO((DATA / "nessus_v2.nessus").read_bytes())
+    file.name = "nessus_v2.nessus"
+    response = client.client.post(f"/v2/scans/{seeded.scan_id}/import?format=nessus", {"file": file}, **client.headers)
+    assert data(response, 201)["attributes"]["status"] == "done"
+    assert len(data(client.get(f"/v2/scans/{seeded.scan_id}/histories"))) == 2
 
 
 def test_import_errors_and_roles(api, world, seeded):
