@@ -1,7 +1,8 @@
 """Nessus reports: `.nessus` v2 (NessusClientData_v2) and the older v1 (NessusClientData). Plugin
 id as nvt (`nessus:<id>`), name, family, CVSS v3 vector and score (else v2), CVEs, solution and the
-plugin output as evidence. The detailed scores win over the `severity` level and `risk_factor`;
-an item with neither score takes its level's representative score (docs/imports.md)."""
+plugin output as evidence. The detailed scores win over the `risk_factor` word, which wins over
+the `severity` level; an item with neither a score nor a risk factor takes its level's
+representative score (docs/imports.md)."""
 
 import ipaddress
 import json
@@ -61,21 +62,24 @@ def v2_host(host):
     yield HostRecord(ip=ip, hostname=hostname, os=next(iter(listed(os_name.split("\n")[0])), ""),
                      mac=props.get("mac-address", "").split("\n")[0], ports=list(ports.values()))
     for item in items:
-        yield FindingRecord(ip=ip, hostname=hostname, finding=v2_finding(item))
+        if item.get("pluginID", "0") not in ("", "0"):  # plugin 0 (Nessus 4) only lists an open port
+            yield FindingRecord(ip=ip, hostname=hostname, finding=v2_finding(item))
 
 
 def v2_finding(item):
     get = item.get
     port, protocol = int(get("port", "0") or 0), get("protocol", "tcp").lower()  # Tenable.io writes "TCP"
-    fields, lists = leaf_texts(item, ("cve",))
+    fields, lists = leaf_texts(item, ("cve", "see_also"))
     field = fields.get
     score = to_float(field("cvss3_base_score"), None)
     if score is None:
         score = to_float(field("cvss_base_score"), None)
+    if score is None:  # Nessus 4 writes severity 1 for its notes, with risk_factor None
+        score = LEVEL_SCORES.get(field("risk_factor", "").lower())
     if score is None:
         level = V2_LEVELS.get(int(to_float(get("severity"), 0) or 0), "info")
         score = LEVEL_SCORES[level]
-    see_also = listed(field("see_also", ""))
+    see_also = tuple(link for text in lists["see_also"] for link in listed(text))  # Nessus 4 repeats the element
     share = SHARED.setdefault
     name, family = get("pluginName", "") or field("plugin_name", ""), get("pluginFamily", "")
     vector = field("cvss3_vector", "") or field("cvss_vector", "").replace("CVSS2#", "")

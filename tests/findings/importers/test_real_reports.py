@@ -321,11 +321,15 @@ def nessus_v2_items(name):
     for host in root.iter("ReportHost"):
         tags = {t.get("name"): t.text for t in host.iter("tag")}
         for item in host.iter("ReportItem"):
+            if item.get("pluginID") == "0":  # Nessus 4 lists open ports as plugin 0 items, not findings
+                continue
             score = number(item.findtext("cvss3_base_score"))
             score = score if score is not None else number(item.findtext("cvss_base_score"))
+            score = score if score is not None else LEVEL_SCORES.get((item.findtext("risk_factor") or "").lower())
             score = score if score is not None else LEVEL_SCORES[NESSUS_LEVELS[int(item.get("severity"))]]
-            see_also = item.findtext("see_also") or ""
-            references = json.loads(see_also) if see_also.startswith("[") else see_also.split()
+            references = []
+            for see_also in item.findall("see_also"):  # Nessus 4 repeats the element
+                references += json.loads(see_also.text) if see_also.text.startswith("[") else see_also.text.split()
             items.append({"ip": tags["host-ip"], "nvt": f"nessus:{item.get('pluginID')}",
                           "port": port_text(int(item.get("port")), item.get("protocol").lower()), "severity": score, "qod": 70,
                           "name": item.get("pluginName"), "cves": sorted({c.text for c in item.iter("cve")}),
