@@ -1,5 +1,6 @@
-"""More real report files (data/real/README.md): Nmap 4.53 to 6.47, a Nessus 4.2 v2 export, and
-files that are refused. Imported through POST /v2/scans/{id}/import and compared with the file
+"""More real report files (data/real/README.md): Nmap 4.53 to 7.97 (IPv6, <hosthint>, host
+scripts, a /24 with hosts down), a Greenbone 22 CSV of 14 hosts, a Nessus 4.2 v2 export, and files
+that are refused. Imported through POST /v2/scans/{id}/import and compared with the file
 read here independently (the readers of test_real_reports.py), plus values read by eye."""
 
 import pytest
@@ -8,7 +9,16 @@ from findings.models import Result
 from scanning.models import RunHost, ScanRun
 from tests.api_mixins import assert_error
 
-from .test_real_reports import assert_same, findings_of, imported, nessus_v2_items, nmap_hosts, scan_for, upload
+from .test_real_reports import (
+    assert_same,
+    findings_of,
+    gvm_csv_items,
+    imported,
+    nessus_v2_items,
+    nmap_hosts,
+    scan_for,
+    upload,
+)
 
 pytestmark = pytest.mark.usefixtures("subscribed")
 
@@ -31,6 +41,9 @@ def assert_hosts_as_in_file(run, name):
     ("nmap551_filtered_host.xml", "10.1.1.1"),           # Nmap 5.51: a host up with all 1000 ports filtered
     ("nmap647_node_libnmap.xml", "10.11.18.1-32"),       # Nmap 6.47: no XML declaration, doctype first, no final newline
     ("nmap521_os_scan_24.xml", "192.168.1.0/24"),        # Nmap 5.21 -O of a /24: 252 hosts down, MACs, OS classes only
+    ("nmap780_hostscript_smb.xml", "10.50.0.2"),         # Nmap 7.80: a <hostscript> (smb-protocols) with a table
+    ("nmap793_ipv6_hosthint_excerpt.xml", "2600:3c01::f03c:91ff:fe18:bb2f"),  # Nmap 7.93 -6: IPv6, <hosthint>
+    ("nmap797_service_scan_excerpt.xml", "10.50.0.2"),   # Nmap 7.97 -sV: <hosthint>, tunnel="ssl", <cpe>
 ])
 def test_nmap_reports_of_other_versions(api, world, name, hosts):
     client = api.as_user(world.user)
@@ -77,6 +90,38 @@ def test_nmap_loopback_scan_with_scripts(api, world):
     assert ports[8080]["service"] == "tcpwrapped"
 
 
+def test_nmap_7_service_and_ipv6_details_read_by_eye(api, world):
+    client = api.as_user(world.user)
+    run = imported(client, scan_for(world, "10.50.0.2"), "nmap797_service_scan_excerpt.xml", "nmap_xml")
+    [host] = RunHost.objects.filter(run=run)  # the <hosthint> before it is not a second host
+    assert host.hostname == "example.com"  # the name the user gave, before the PTR
+    web = {p["port"]: p for p in host.ports}
+    assert (web[443]["service"], web[443]["tls"], web[443]["product"], web[443]["cpe"]) == ("https", True, "nginx", "cpe:/a:igor_sysoev:nginx")
+    assert (web[80]["service"], web[80]["tls"], web[80]["extra"]["nmap"]["extrainfo"]) == ("http", False, "reverse proxy")
+    run = imported(client, scan_for(world, "2600:3c01::f03c:91ff:fe18:bb2f"), "nmap793_ipv6_hosthint_excerpt.xml", "nmap_xml")
+    [host] = RunHost.objects.filter(run=run)
+    assert (host.ip, host.hostname) == ("2600:3c01::f03c:91ff:fe18:bb2f", "scanme.nmap.org")
+    assert sorted((p["port"], p["service"]) for p in host.ports) == [(22, "ssh"), (80, "http"), (31337, "Elite")]
+
+
+# --- Greenbone CSV ---------------------------------------------------------------------------------------
+
+def test_greenbone_csv_of_many_hosts_sorted_by_severity(api, world):
+    """A Greenbone 22.4 CSV of 14 hosts sorted by severity: each host's rows are scattered through
+    the file (the spool path), the first IP has leading spaces, one result is listed twice."""
+    client = api.as_user(world.user)
+    scan = scan_for(world, "10.63.152.0/24")
+    run = imported(client, scan, "greenbone22_many_hosts_by_severity.csv", "gvm_csv")
+    expected = gvm_csv_items("greenbone22_many_hosts_by_severity.csv")
+    assert len(expected) == 26  # 27 rows, the TRACE result on 10.63.152.16 twice
+    assert_same(client, scan, run, expected)
+    hosts = {h.ip: h.hostname for h in RunHost.objects.filter(run=run)}
+    assert len(hosts) == 14 and hosts["10.63.152.16"] == "l-1ansr01.bzdtst.XX.de"
+    assert {k: run.severity_counts[k] for k in ("high", "medium", "low")} == {"high": 0, "medium": 11, "low": 15}
+    trace = findings_of(client, scan)["10.63.152.16", "1.3.6.1.4.1.25623.1.0.11213", "8443/tcp"]
+    assert (trace["severity"], trace["qod"], len(trace["cves"])) == (5.8, 99, 11)
+
+
 # --- Nessus 4.2 v2 -------------------------------------------------------------------------------------
 
 def test_nessus_42_v2_export(api, world):
@@ -110,6 +155,8 @@ def test_nessus_42_v2_export(api, world):
     ("nessus42_v2_two_hosts_excerpt.nessus", "nessus", "not well-formed XML or is truncated (not well-formed (invalid token): line 118"),
     ("nessus_v_wrong_root.nessus", "nessus", "its root element is <NessusClientData_vwrong>"),
     ("greenbone_csv_header_only.csv", "gvm_csv", "no hosts"),
+    # secureCodeBox's copy of an Nmap 7.93 file starts with an SPDX comment before <?xml ...?>
+    ("nmap793_ipv6_spdx_header.xml", "nmap_xml", "XML or text declaration not at start of entity: line 7"),
 ])
 def test_malformed_real_files_are_refused(api, world, name, fmt, reason):
     scan = scan_for(world, "173.45.230.150, 64.13.134.52")

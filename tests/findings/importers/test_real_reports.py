@@ -169,7 +169,7 @@ def gvm_csv_items(name):
     with open(REAL / name, newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             port = int(row["Port"]) if row["Port"] else 0
-            items.append({"ip": row["IP"], "nvt": row["NVT OID"], "port": port_text(port, row["Port Protocol"] or "tcp"),
+            items.append({"ip": row["IP"].strip(), "nvt": row["NVT OID"], "port": port_text(port, row["Port Protocol"] or "tcp"),
                           "severity": float(row["CVSS"]), "qod": int(row.get("QoD") or 70), "name": row["NVT Name"],
                           "cves": sorted(c for c in row.get("CVEs", "").split(",") if c)})
     return collapse(items)
