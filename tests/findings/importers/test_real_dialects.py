@@ -41,6 +41,7 @@ def assert_hosts_as_in_file(run, name):
     ("nmap551_filtered_host.xml", "10.1.1.1"),           # Nmap 5.51: a host up with all 1000 ports filtered
     ("nmap647_node_libnmap.xml", "10.11.18.1-32"),       # Nmap 6.47: no XML declaration, doctype first, no final newline
     ("nmap521_os_scan_24.xml", "192.168.1.0/24"),        # Nmap 5.21 -O of a /24: 252 hosts down, MACs, OS classes only
+    ("nmap640_os_scan_24.xml", "192.168.1.0/24"),        # Nmap 6.40 -O -vv of the same /24: 253 down, task lines between hosts
     ("nmap780_hostscript_smb.xml", "10.50.0.2"),         # Nmap 7.80: a <hostscript> (smb-protocols) with a table
     ("nmap793_ipv6_hosthint_excerpt.xml", "2600:3c01::f03c:91ff:fe18:bb2f"),  # Nmap 7.93 -6: IPv6, <hosthint>
     ("nmap797_service_scan_excerpt.xml", "10.50.0.2"),   # Nmap 7.97 -sV: <hosthint>, tunnel="ssl", <cpe>
@@ -62,6 +63,14 @@ def test_nmap_os_guesses_read_by_eye(api, world):
     assert stored["192.168.1.4"].os == "Linux 2.6.X"  # seven <osclass>, no <osmatch>
     assert (stored["192.168.1.3"].os, stored["192.168.1.3"].ports) == ("", [])  # an empty <os/>, all ports filtered
     assert RunHost.objects.filter(run=run, alive=False).count() == 252
+    run = imported(client, scan_for(world, "192.168.1.0/24"), "nmap640_os_scan_24.xml", "nmap_xml")
+    stored = {h.ip: h for h in RunHost.objects.filter(run=run, alive=True)}
+    assert {ip: h.os for ip, h in stored.items()} == {
+        "192.168.1.1": "Linux 2.6.13 (embedded)",
+        "192.168.1.3": "Apple Mac OS X 10.8 (Mountain Lion) (Darwin 12.0.0)",  # two at 100 %: the first
+        "192.168.1.5": "Microsoft Windows Server 2008 Beta 3"}  # five at 100 %: the first
+    assert (stored["192.168.1.5"].mac, sorted(p["service"] for p in stored["192.168.1.5"].ports)) == (
+        "00:1F:3C:87:66:50", ["icslap", "wsdapi"])
     run = imported(client, scan_for(world, "66.35.250.168"), "nmap453_scan_base.xml", "nmap_xml")
     [freshmeat] = RunHost.objects.filter(run=run)
     assert (freshmeat.hostname, freshmeat.os) == ("freshmeat.net", "MicroTik RouterOS 2.9.46")  # ten at 94 %: the first
@@ -155,6 +164,8 @@ def test_nessus_42_v2_export(api, world):
     ("nessus42_v2_two_hosts_excerpt.nessus", "nessus", "not well-formed XML or is truncated (not well-formed (invalid token): line 118"),
     ("nessus_v_wrong_root.nessus", "nessus", "its root element is <NessusClientData_vwrong>"),
     ("greenbone_csv_header_only.csv", "gvm_csv", "no hosts"),
+    # DefectDojo's GVM 11 report, anonymised to a host address that is not one
+    ("gvm11_invalid_host_address_excerpt.xml", "gvm_xml", "'192.168.1.1001' is not an IP address"),
     # secureCodeBox's copy of an Nmap 7.93 file starts with an SPDX comment before <?xml ...?>
     ("nmap793_ipv6_spdx_header.xml", "nmap_xml", "XML or text declaration not at start of entity: line 7"),
 ])

@@ -403,6 +403,7 @@ REAL_FILES = [
     ("openvas4_get_reports.xml", "gvm_xml", "10.0.0.101"), ("nmap795_issue12411.xml", "nmap_xml", "172.217.18.238, 54.239.28.85"),
     ("tenable_io_workbench_excerpt.nessus", "nessus", "172.26.103.174"),
     ("nessus4_v1_scanme_excerpt.nessus", "nessus", "64.13.134.52"),
+    ("nessus42_v2_scanme_excerpt.nessus", "nessus", "64.13.134.52"), ("nmap640_os_scan_24.xml", "nmap_xml", "192.168.1.0/24"),
 ]
 
 
