@@ -156,6 +156,27 @@ def test_nessus_42_v2_export(api, world):
     assert {k: run.severity_counts[k] for k in ("medium", "low")} == {"medium": 2, "low": 2}
 
 
+def test_nessus_10_export(api, world):
+    """Nessus 10.1.1, pretty-printed: texts indented across lines, a <see_also> of two links on two
+    lines, CVSS v3 5.3 over v2 5.0 and risk_factor Medium, an ICMP item scored 0.0 in the file."""
+    client = api.as_user(world.user)
+    scan = scan_for(world, "44.228.249.3")
+    run = imported(client, scan, "nessus10_cvss3_excerpt.nessus", "nessus")
+    expected = nessus_v2_items("nessus10_cvss3_excerpt.nessus")
+    assert len(expected) == 10
+    assert_same(client, scan, run, expected)
+    [host] = RunHost.objects.filter(run=run)
+    assert (host.hostname, host.os, [p["port"] for p in host.ports]) == ("testphp.vulnweb.com", "Linux Kernel 2.6", [80])
+    found = findings_of(client, scan)
+    dirs = found["44.228.249.3", "nessus:40984", "80/tcp"]
+    assert (dirs["severity"], dirs["cvss_vector"]) == (5.3, "CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:N/A:N")
+    assert found["44.228.249.3", "nessus:45590", "general/tcp"]["references"] == [
+        "http://cpe.mitre.org/", "https://nvd.nist.gov/products/cpe"]
+    icmp = found["44.228.249.3", "nessus:10114", "general/icmp"]
+    assert (icmp["severity"], icmp["cves"]) == (0.0, ["CVE-1999-0524"])
+    assert {k: run.severity_counts[k] for k in ("medium", "low", "log")} == {"medium": 1, "low": 0, "log": 9}
+
+
 # --- refused files -------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name,fmt,reason", [
