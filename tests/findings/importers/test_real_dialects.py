@@ -156,6 +156,21 @@ def test_nessus_42_v2_export(api, world):
     assert {k: run.severity_counts[k] for k in ("medium", "low")} == {"medium": 2, "low": 2}
 
 
+def test_nessus_52_export_of_a_firewall(api, world):
+    """Nessus 5.2.1: the port scanner's items list the open ports (svc_name "https?"), every item
+    is informational, the host is named by its name."""
+    client = api.as_user(world.user)
+    scan = scan_for(world, "12.233.108.201")
+    run = imported(client, scan, "nessus52_report_excerpt.nessus", "nessus")
+    expected = nessus_v2_items("nessus52_report_excerpt.nessus")
+    assert len(expected) == 7  # plugin 11219 on two ports
+    assert_same(client, scan, run, expected)
+    [host] = RunHost.objects.filter(run=run)
+    assert (host.hostname, host.os) == ("preprod.boardvantage.net", "CISCO PIX 7.0")
+    assert sorted((p["port"], p["service"]) for p in host.ports) == [(264, "fw1-topology-download"), (443, "https")]
+    assert run.severity_counts["log"] == 7 and run.severity_counts["high"] == 0
+
+
 def test_nessus_10_export(api, world):
     """Nessus 10.1.1, pretty-printed: texts indented across lines, a <see_also> of two links on two
     lines, CVSS v3 5.3 over v2 5.0 and risk_factor Medium, an ICMP item scored 0.0 in the file."""
