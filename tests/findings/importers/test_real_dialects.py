@@ -43,6 +43,7 @@ def assert_hosts_as_in_file(run, name):
     ("nmap521_os_scan_24.xml", "192.168.1.0/24"),        # Nmap 5.21 -O of a /24: 252 hosts down, MACs, OS classes only
     ("nmap640_os_scan_24.xml", "192.168.1.0/24"),        # Nmap 6.40 -O -vv of the same /24: 253 down, task lines between hosts
     ("nmap780_hostscript_smb.xml", "10.50.0.2"),         # Nmap 7.80: a <hostscript> (smb-protocols) with a table
+    ("nmap791_ping_scan.xml", "172.28.1.3"),             # Nmap 7.91 -sP: no <scaninfo>, a host without <ports>
     ("nmap793_ipv6_hosthint_excerpt.xml", "2600:3c01::f03c:91ff:fe18:bb2f"),  # Nmap 7.93 -6: IPv6, <hosthint>
     ("nmap797_service_scan_excerpt.xml", "10.50.0.2"),   # Nmap 7.97 -sV: <hosthint>, tunnel="ssl", <cpe>
 ])
@@ -200,6 +201,7 @@ def test_nessus_10_export(api, world):
     ("nessus42_v2_two_hosts_excerpt.nessus", "nessus", "not well-formed XML or is truncated (not well-formed (invalid token): line 118"),
     ("nessus_v_wrong_root.nessus", "nessus", "its root element is <NessusClientData_vwrong>"),
     ("greenbone_csv_header_only.csv", "gvm_csv", "no hosts"),
+    ("libnmap_defused_included_root.xml", "nmap_xml", "This is not a nmap XML file: its root element is <root>"),
     # DefectDojo's GVM 11 report, anonymised to a host address that is not one
     ("gvm11_invalid_host_address_excerpt.xml", "gvm_xml", "'192.168.1.1001' is not an IP address"),
     # secureCodeBox's copy of an Nmap 7.93 file starts with an SPDX comment before <?xml ...?>

@@ -424,10 +424,11 @@ def test_real_files_reimport_and_truncation(api, world, name, fmt, hosts):
     assert not ScanRun.objects.filter(scan=cut).exists()
 
 
-@pytest.mark.parametrize("name", ["defusedxml_xmlbomb.xml", "defusedxml_external.xml"])
+@pytest.mark.parametrize("name", ["defusedxml_xmlbomb.xml", "defusedxml_external.xml", "libnmap_defused_local_includer.xml"])
 @pytest.mark.parametrize("fmt", ["nmap_xml", "gvm_xml", "nessus"])
 def test_defusedxml_attack_files_are_refused(api, world, name, fmt):
-    """defusedxml's own test files (a billion-laughs bomb, an external entity): 422, nothing stored."""
+    """defusedxml's own test files (a billion-laughs bomb, an external entity) and python-libnmap's
+    external entity: 422, nothing stored."""
     scan = scan_for(world, "192.0.2.10")
     error = assert_error(upload(api.as_user(world.user), scan, name, fmt), 422, "file")
     assert "entities" in error["errors"]["file"][0]
