@@ -132,6 +132,21 @@ def test_greenbone_csv_of_many_hosts_sorted_by_severity(api, world):
     assert (trace["severity"], trace["qod"], len(trace["cves"])) == (5.8, 99, 11)
 
 
+def test_greenbone_csv_of_cve_scanner_results(api, world):
+    """Greenbone's CVE scanner (a 2024 export): 43 results of one host, each named and identified by
+    its CVE (in NVT Name and NVT OID, the CVEs column empty), no port, HTML entities left escaped."""
+    client = api.as_user(world.user)
+    scan = scan_for(world, "45.33.32.156")
+    run = imported(client, scan, "greenbone_cve_scan_results.csv", "gvm_csv")
+    expected = gvm_csv_items("greenbone_cve_scan_results.csv")
+    assert len(expected) == 43
+    assert_same(client, scan, run, expected)
+    assert {k: run.severity_counts[k] for k in ("high", "medium")} == {"high": 21, "medium": 22}
+    optionsbleed = findings_of(client, scan)["45.33.32.156", "CVE-2017-9798", "general/tcp"]
+    assert (optionsbleed["name"], optionsbleed["severity"], optionsbleed["qod"], optionsbleed["cves"]) == (
+        "CVE-2017-9798", 7.5, 75, ["CVE-2017-9798"])
+
+
 # --- Nessus 4.2 v2 -------------------------------------------------------------------------------------
 
 def test_nessus_42_v2_export(api, world):
