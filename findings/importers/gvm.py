@@ -8,7 +8,7 @@ import re
 
 from scanning.engine.types import Finding
 
-from .records import LEVEL_SCORES, FindingRecord, HostRecord, Shared, parse_port, split_list, to_float
+from .records import LEVEL_SCORES, FindingRecord, HostRecord, Shared, own_cve, parse_port, split_list, to_float
 from .xml import children, elements_after, leaf_texts, stream, text
 
 TAG = re.compile(r"(?:^|\|)(\w+)=", re.M)
@@ -57,8 +57,9 @@ def result_record(result):
     meta = tags(about.get("tags", ""))
     port, protocol = parse_port(fields.get("port", ""))
     solution = nvt.find("solution")
-    cves, references = refs_of(nvt, about)
     oid, name = nvt.get("oid", "") or about.get("oid", ""), about.get("name", "") or fields.get("name", "")
+    cves, references = refs_of(nvt, about)
+    cves = own_cve(oid, cves)
     family, vector = about.get("family", ""), vector_of(nvt, meta)
     fix = about.get("solution", "") if solution is not None and solution.text else meta.get("solution", "")
     finding = Finding(

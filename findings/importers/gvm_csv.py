@@ -8,7 +8,7 @@ import os
 from scanning.engine.types import Finding
 
 from .errors import ReportError
-from .records import LEVEL_SCORES, FindingRecord, HostRecord, parse_port, split_list, to_float
+from .records import LEVEL_SCORES, FindingRecord, HostRecord, own_cve, parse_port, split_list, to_float
 
 REQUIRED = {"IP", "NVT OID", "NVT Name"}
 csv.field_size_limit(16 * 1024 * 1024)  # a result's "Specific Result" can be long
@@ -65,6 +65,6 @@ def row_record(row):
         qod=int(qod) if qod is not None and 0 <= qod <= 100 else 70, detection=get("Specific Result"),
         summary=get("Summary"), insight=get("Vulnerability Insight"), affected=get("Affected Software/OS"),
         impact=get("Impact"), solution=get("Solution"), solution_type=get("Solution Type"),
-        cves=split_list(get("CVEs")), references=references, source="gvm",
+        cves=own_cve(oid, split_list(get("CVEs"))), references=references, source="gvm",
     )
     return FindingRecord(ip=ip, hostname=get("Hostname"), finding=finding)

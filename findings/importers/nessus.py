@@ -1,8 +1,10 @@
 """Nessus reports: `.nessus` v2 (NessusClientData_v2) and the older v1 (NessusClientData). Plugin
 id as nvt (`nessus:<id>`), name, family, CVSS v3 vector and score (else v2), CVEs, solution and the
-plugin output as evidence. The detailed scores win over the `severity` level and `risk_factor`;
-an item with neither score takes its level's representative score (docs/imports.md)."""
+plugin output as evidence. The detailed scores win over the `risk_factor` word, which wins over
+the `severity` level; an item with neither a score nor a risk factor takes its level's
+representative score (docs/imports.md)."""
 
+import hashlib
 import ipaddress
 import json
 import re
@@ -61,35 +63,56 @@ def v2_host(host):
     yield HostRecord(ip=ip, hostname=hostname, os=next(iter(listed(os_name.split("\n")[0])), ""),
                      mac=props.get("mac-address", "").split("\n")[0], ports=list(ports.values()))
     for item in items:
-        yield FindingRecord(ip=ip, hostname=hostname, finding=v2_finding(item))
+        if item.get("pluginID", "0") not in ("", "0"):  # plugin 0 (Nessus 4) only lists an open port
+            yield FindingRecord(ip=ip, hostname=hostname, finding=v2_finding(item))
 
 
 def v2_finding(item):
     get = item.get
     port, protocol = int(get("port", "0") or 0), get("protocol", "tcp").lower()  # Tenable.io writes "TCP"
-    fields, lists = leaf_texts(item, ("cve",))
+    fields, lists = leaf_texts(item, ("cve", "see_also"))
     field = fields.get
-    score = to_float(field("cvss3_base_score"), None)
-    if score is None:
-        score = to_float(field("cvss_base_score"), None)
-    if score is None:
-        level = V2_LEVELS.get(int(to_float(get("severity"), 0) or 0), "info")
-        score = LEVEL_SCORES[level]
-    see_also = listed(field("see_also", ""))
+    score = v2_score(fields, get("severity"))
+    see_also = tuple(link for text in lists["see_also"] for link in listed(text))  # Nessus 4 repeats the element
     share = SHARED.setdefault
     name, family = get("pluginName", "") or field("plugin_name", ""), get("pluginFamily", "")
     vector = field("cvss3_vector", "") or field("cvss_vector", "").replace("CVSS2#", "")
     summary, insight, solution = field("synopsis", ""), field("description", ""), field("solution", "")
     cves, references = tuple(dict.fromkeys(lists["cve"])), tuple(r for r in see_also if r.startswith("http"))
-    nvt = f"nessus:{get('pluginID', '')}"
+    nvt, name = compliance_check(fields, f"nessus:{get('pluginID', '')}", name)
     return Finding(
         nvt=share(nvt, nvt), name=share(name, name),
         family=share(family, family), port=port if 0 < port < 65536 else 0, protocol=protocol,
-        cvss_vector=share(vector, vector), severity=min(10.0, max(0.0, score)), qod=70,
+        cvss_vector=share(vector, vector), severity=score, qod=70,
         detection=field("plugin_output", ""), summary=share(summary, summary), insight=share(insight, insight),
         solution=share(solution, solution), solution_type="VendorFix" if field("patch_publication_date") else "",
         cves=share(cves, cves), references=share(references, references), source="nessus",
     )
+
+
+def v2_score(fields, severity) -> float:
+    """cvss3_base_score, else cvss_base_score, else the risk_factor word (Nessus 4 writes its notes
+    at severity 1 with risk_factor None), else the severity level. A compliance item's severity is
+    its result (FAILED 3, PASSED 0) and wins over the plugin's risk_factor None."""
+    score = to_float(fields.get("cvss3_base_score"), None)
+    if score is None:
+        score = to_float(fields.get("cvss_base_score"), None)
+    if score is None and not fields.get("cm:compliance-check-name"):
+        score = LEVEL_SCORES.get(fields.get("risk_factor", "").lower())
+    if score is None:
+        score = LEVEL_SCORES[V2_LEVELS.get(int(to_float(severity, 0) or 0), "info")]
+    return min(10.0, max(0.0, score))
+
+
+def compliance_check(fields, nvt, name):
+    """A compliance item (Nessus's audit plugins, 21157 and others, report each check of an audit
+    file as an item of the one plugin): the check is the finding, `nessus:<plugin>:<check id>`
+    named by the check, so an audit's checks are not collapsed into one. Other items: as given."""
+    check = fields.get("cm:compliance-check-name", "")
+    if not check:
+        return nvt, name
+    check_id = fields.get("cm:compliance-check-id", "") or hashlib.sha256(check.encode()).hexdigest()[:16]
+    return f"{nvt}:{check_id[:64]}", check
 
 
 def v1_host(host):

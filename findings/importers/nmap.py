@@ -28,13 +28,32 @@ def host_record(host):
         return None
     status = host.find("status")
     names = [h.get("name", "") for h in host.iter("hostname") if h.get("name")]
-    osmatch = max(host.iter("osmatch"), key=lambda m: int(m.get("accuracy", "0") or 0), default=None)
     return HostRecord(
         ip=ip, hostname=names[0] if names else "", mac=mac,
-        alive=status is None or status.get("state", "up") == "up",
-        os=osmatch.get("name", "") if osmatch is not None else "",
+        alive=status is None or status.get("state", "up") == "up", os=os_guess(host),
         ports=[port_result(p) for p in host.iter("port") if (p.find("state") is not None and p.find("state").get("state") in OPEN_STATES)],
     )
+
+
+def accuracy(element) -> int:
+    return int(element.get("accuracy", "0") or 0)
+
+
+def os_guess(host) -> str:
+    """The most accurate <osmatch> (the first of equals, as nmap lists them); without one (Nmap 5
+    and 6 often give only classes), the classes of the best accuracy as nmap's "Running:" line
+    says them: "Linux 2.6.X", "Netgear embedded, Linux 2.6.X"."""
+    osmatch = max(host.iter("osmatch"), key=accuracy, default=None)
+    if osmatch is not None:
+        return osmatch.get("name", "")
+    classes = [c for c in host.iter("osclass") if c.get("vendor")]
+    best = max(map(accuracy, classes), default=0)
+    running = []
+    for osclass in (c for c in classes if accuracy(c) == best):
+        vendor, family = osclass.get("vendor"), osclass.get("osfamily", "")
+        words = [vendor] + ([family] if family and family != vendor else []) + [osclass.get("osgen", "")]
+        running.append(" ".join(w for w in words if w))
+    return ", ".join(dict.fromkeys(running))
 
 
 def port_result(port):

@@ -65,3 +65,9 @@ def split_list(text: str) -> tuple:
     """"CVE-1, CVE-2" / newline-separated -> ("CVE-1", "CVE-2"), without NOCVE placeholders."""
     items = [item.strip() for item in str(text or "").replace("\n", ",").split(",")]
     return tuple(dict.fromkeys(i for i in items if i and i.upper() not in ("NOCVE", "NOBID", "NOXREF")))
+
+
+def own_cve(oid: str, cves: tuple) -> tuple:
+    """Greenbone's CVE scanner reports one result per CVE with the CVE as its OID ("CVE-2021-26690")
+    and an empty CVE list: the result is about that CVE."""
+    return cves or ((oid,) if oid.upper().startswith("CVE-") else cves)

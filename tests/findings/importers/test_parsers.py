@@ -114,6 +114,20 @@ def test_nessus_v1_old_dialect():
     assert hosts["198.51.100.5"].hostname == "old.example.test"
 
 
+def test_nessus_compliance_checks_are_findings_of_their_own():
+    """An audit's checks all come as items of one plugin (21157) on port 0: each check is its own
+    finding, named by the check; its severity (the result) wins over the plugin's risk_factor None."""
+    [host] = read_report(DATA / "nessus_compliance.nessus", "nessus")
+    checks = {f.name: f for f in host.findings}
+    assert len(checks) == 3 and len({f.nvt for f in host.findings}) == 3
+    cramfs = checks["1.1.1.1 Ensure mounting of cramfs filesystems is disabled"]
+    assert (cramfs.nvt, cramfs.severity) == ("nessus:21157:0d5b1a6e8a1c6e2c2a4bd2b1c7a4f6d1", 7.5)  # FAILED
+    tmp = checks["1.1.2 Ensure /tmp is configured"]  # no check id: one made from the name
+    assert re.fullmatch(r"nessus:21157:[0-9a-f]{16}", tmp.nvt) and tmp.severity == 2.0  # WARNING, severity 1
+    assert checks["1.1.3 Ensure nodev option set on /tmp partition"].severity == 0.0  # PASSED
+    assert read_report(DATA / "nessus_compliance.nessus", "nessus")[0].findings == host.findings  # ids are stable
+
+
 @pytest.mark.parametrize("format_name", ["nmap_xml", "gvm_xml", "nessus"])
 def test_a_file_of_another_format_is_refused(format_name):
     other = {"nmap_xml": "nessus_v2.nessus", "gvm_xml": "nmap7.xml", "nessus": "gvm22.xml"}[format_name]
