@@ -9,7 +9,7 @@ from findings.models import Result
 from scanning.models import RunHost, ScanRun
 from tests.api_mixins import assert_error
 
-from .test_real_reports import (
+from .real_files import (
     assert_same,
     findings_of,
     gvm_csv_items,
