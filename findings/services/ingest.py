@@ -35,6 +35,8 @@ HOST_UPDATES = ("hostname", "os", "mac", "last_seen", "ports", "updated_at")
 RUN_HOST_COLUMNS = ("id", "created_at", "updated_at", "run_id", "organization_id", "ip", "hostname", "alive", "os", "mac",
                     "ports")
 PORT_KEYS = ("port", "protocol", "service", "product", "version", "cpe", "tls")
+IDENTIFICATION = ("service", "product", "version", "cpe", "tls")  # what a run learnt of a port
+UNIDENTIFIED_SERVICES = ("", "unknown")
 
 
 class Hit:
@@ -222,8 +224,20 @@ def host_inventory(run, alive, existing, now):
 def merged_ports(old_ports, result):
     """This run's view of the ports it saw; ports only other scans saw stay (a complete host that
     this run found without a port it lists is the run's word on that port only if it scanned it,
-    which the inventory cannot know, so they are kept)."""
+    which the inventory cannot know, so they are kept). A port this run saw without identifying it
+    (service "unknown", no product: a CSV export, a scan without version detection) keeps what an
+    earlier run knew of it, as the host's name, OS and MAC do."""
     ports = {(p.get("port"), p.get("protocol")): p for p in json_value(old_ports)}
     for port in result.ports:
-        ports[(port.port, port.protocol)] = {key: getattr(port, key) for key in PORT_KEYS}
+        key = (port.port, port.protocol)
+        ports[key] = port_row(port, ports.get(key))
     return sorted(ports.values(), key=lambda p: (p.get("protocol") or "", p.get("port") or 0))
+
+
+def port_row(port, known):
+    """The inventory row of a port this run saw, keeping the earlier identification when this run
+    has none."""
+    row = {key: getattr(port, key) for key in PORT_KEYS}
+    if known and port.service in UNIDENTIFIED_SERVICES and not port.product:
+        row.update({key: known.get(key, row[key]) for key in IDENTIFICATION})
+    return row
