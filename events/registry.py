@@ -14,7 +14,7 @@ from django.utils.module_loading import import_string
 
 logger = logging.getLogger("events")
 
-_serializers = {}  # model label -> (serializer class, callable(instance) -> dict or dotted path, resource type)
+_serializers = {}  # model label -> (serializer class, callable(instance) -> dict, or the dotted path of one; resource type)
 _pci_sources = []
 
 

@@ -35,7 +35,7 @@ HOST_UPDATES = ("hostname", "os", "mac", "last_seen", "ports", "updated_at")
 RUN_HOST_COLUMNS = ("id", "created_at", "updated_at", "run_id", "organization_id", "ip", "hostname", "alive", "os", "mac",
                     "ports")
 PORT_KEYS = ("port", "protocol", "service", "product", "version", "cpe", "tls")
-IDENTIFICATION = ("service", "product", "version", "cpe", "tls")  # what a run learnt of a port
+IDENTIFICATION = PORT_KEYS[2:]  # what a run learnt of a port (all but port and protocol)
 UNIDENTIFIED_SERVICES = ("", "unknown")
 
 

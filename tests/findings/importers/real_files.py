@@ -189,3 +189,16 @@ def nessus_v1_items(name, ip):
         items.append({"ip": ip, "nvt": f"nessus:{item.findtext('pluginID')}", "port": port, "severity": score, "qod": 70,
                       "name": item.findtext("pluginName"), "cves": sorted(set(re.findall(r"CVE-\d{4}-\d{4,}", data)))})
     return collapse(items)
+
+
+READERS = {"gvm_xml": gvm_xml_items, "gvm_csv": gvm_csv_items, "nessus": nessus_v2_items}
+
+
+def imported_as_read(client, world, hosts, name, fmt):
+    """Import the file into a new scan of `hosts` and compare what was stored with the file read
+    independently; (scan, run, the file's items) for the test's own checks."""
+    scan = scan_for(world, hosts)
+    run = imported(client, scan, name, fmt)
+    expected = READERS[fmt](name)
+    assert_same(client, scan, run, expected)
+    return scan, run, expected

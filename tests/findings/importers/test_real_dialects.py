@@ -10,11 +10,9 @@ from scanning.models import RunHost, ScanRun
 from tests.api_mixins import assert_error
 
 from .real_files import (
-    assert_same,
     findings_of,
-    gvm_csv_items,
     imported,
-    nessus_v2_items,
+    imported_as_read,
     nmap_hosts,
     scan_for,
     upload,
@@ -120,11 +118,8 @@ def test_greenbone_csv_of_many_hosts_sorted_by_severity(api, world):
     """A Greenbone 22.4 CSV of 14 hosts sorted by severity: each host's rows are scattered through
     the file (the spool path), the first IP has leading spaces, one result is listed twice."""
     client = api.as_user(world.user)
-    scan = scan_for(world, "10.63.152.0/24")
-    run = imported(client, scan, "greenbone22_many_hosts_by_severity.csv", "gvm_csv")
-    expected = gvm_csv_items("greenbone22_many_hosts_by_severity.csv")
+    scan, run, expected = imported_as_read(client, world, "10.63.152.0/24", "greenbone22_many_hosts_by_severity.csv", "gvm_csv")
     assert len(expected) == 26  # 27 rows, the TRACE result on 10.63.152.16 twice
-    assert_same(client, scan, run, expected)
     hosts = {h.ip: h.hostname for h in RunHost.objects.filter(run=run)}
     assert len(hosts) == 14 and hosts["10.63.152.16"] == "l-1ansr01.bzdtst.XX.de"
     assert {k: run.severity_counts[k] for k in ("high", "medium", "low")} == {"high": 0, "medium": 11, "low": 15}
@@ -136,11 +131,8 @@ def test_greenbone_csv_of_cve_scanner_results(api, world):
     """Greenbone's CVE scanner (a 2024 export): 43 results of one host, each named and identified by
     its CVE (in NVT Name and NVT OID, the CVEs column empty), no port, HTML entities left escaped."""
     client = api.as_user(world.user)
-    scan = scan_for(world, "45.33.32.156")
-    run = imported(client, scan, "greenbone_cve_scan_results.csv", "gvm_csv")
-    expected = gvm_csv_items("greenbone_cve_scan_results.csv")
+    scan, run, expected = imported_as_read(client, world, "45.33.32.156", "greenbone_cve_scan_results.csv", "gvm_csv")
     assert len(expected) == 43
-    assert_same(client, scan, run, expected)
     assert {k: run.severity_counts[k] for k in ("high", "medium")} == {"high": 21, "medium": 22}
     optionsbleed = findings_of(client, scan)["45.33.32.156", "CVE-2017-9798", "general/tcp"]
     assert (optionsbleed["name"], optionsbleed["severity"], optionsbleed["qod"], optionsbleed["cves"]) == (
@@ -153,11 +145,8 @@ def test_nessus_42_v2_export(api, world):
     """Nessus 4.2's v2: open ports as plugin 0 items (not findings), notes at severity 1 with
     risk_factor None (0.0, not Low), several <see_also> elements, the host named by its name."""
     client = api.as_user(world.user)
-    scan = scan_for(world, "64.13.134.52")
-    run = imported(client, scan, "nessus42_v2_scanme_excerpt.nessus", "nessus")
-    expected = nessus_v2_items("nessus42_v2_scanme_excerpt.nessus")
+    scan, run, expected = imported_as_read(client, world, "64.13.134.52", "nessus42_v2_scanme_excerpt.nessus", "nessus")
     assert len(expected) == 15
-    assert_same(client, scan, run, expected)
     [host] = RunHost.objects.filter(run=run)
     assert (host.ip, host.hostname, host.os) == ("64.13.134.52", "scanme.insecure.org", "NetBSD 3.0")
     assert {(p["port"], p["protocol"], p["service"]) for p in host.ports} == {
@@ -176,11 +165,8 @@ def test_nessus_52_export_of_a_firewall(api, world):
     """Nessus 5.2.1: the port scanner's items list the open ports (svc_name "https?"), every item
     is informational, the host is named by its name."""
     client = api.as_user(world.user)
-    scan = scan_for(world, "12.233.108.201")
-    run = imported(client, scan, "nessus52_report_excerpt.nessus", "nessus")
-    expected = nessus_v2_items("nessus52_report_excerpt.nessus")
+    scan, run, expected = imported_as_read(client, world, "12.233.108.201", "nessus52_report_excerpt.nessus", "nessus")
     assert len(expected) == 7  # plugin 11219 on two ports
-    assert_same(client, scan, run, expected)
     [host] = RunHost.objects.filter(run=run)
     assert (host.hostname, host.os) == ("preprod.boardvantage.net", "CISCO PIX 7.0")
     assert sorted((p["port"], p["service"]) for p in host.ports) == [(264, "fw1-topology-download"), (443, "https")]
@@ -191,11 +177,8 @@ def test_nessus_10_export(api, world):
     """Nessus 10.1.1, pretty-printed: texts indented across lines, a <see_also> of two links on two
     lines, CVSS v3 5.3 over v2 5.0 and risk_factor Medium, an ICMP item scored 0.0 in the file."""
     client = api.as_user(world.user)
-    scan = scan_for(world, "44.228.249.3")
-    run = imported(client, scan, "nessus10_cvss3_excerpt.nessus", "nessus")
-    expected = nessus_v2_items("nessus10_cvss3_excerpt.nessus")
+    scan, run, expected = imported_as_read(client, world, "44.228.249.3", "nessus10_cvss3_excerpt.nessus", "nessus")
     assert len(expected) == 10
-    assert_same(client, scan, run, expected)
     [host] = RunHost.objects.filter(run=run)
     assert (host.hostname, host.os, [p["port"] for p in host.ports]) == ("testphp.vulnweb.com", "Linux Kernel 2.6", [80])
     found = findings_of(client, scan)

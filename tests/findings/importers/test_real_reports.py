@@ -19,10 +19,9 @@ from .real_files import (
     assert_same,
     findings_of,
     gvm_csv_items,
-    gvm_xml_items,
     imported,
+    imported_as_read,
     nessus_v1_items,
-    nessus_v2_items,
     nmap_hosts,
     scan_for,
     upload,
@@ -39,10 +38,7 @@ pytestmark = pytest.mark.usefixtures("subscribed")
 ])
 def test_greenbone_xml_reports(api, world, name, hosts):
     client = api.as_user(world.user)
-    scan = scan_for(world, hosts)
-    run = imported(client, scan, name, "gvm_xml")
-    expected = gvm_xml_items(name)
-    assert_same(client, scan, run, expected)
+    scan, run, expected = imported_as_read(client, world, hosts, name, "gvm_xml")
     assert set(RunHost.objects.filter(run=run).values_list("ip", flat=True)) == {ip for ip, _, _ in expected}
 
 
@@ -90,10 +86,7 @@ def test_greenbone_csv_reports_of_other_exports(api, world):
     """A 2021 export without the QoD column (QoD 70 assumed, docs/imports.md), and the CSV twin
     of greenbone22_ip_hostname.xml, which has fewer columns (no CVEs, no Solution Type)."""
     client = api.as_user(world.user)
-    old = scan_for(world, "192.168.118.212")
-    run = imported(client, old, "greenbone_2021_many_vuln_no_qod.csv", "gvm_csv")
-    expected = gvm_csv_items("greenbone_2021_many_vuln_no_qod.csv")
-    assert_same(client, old, run, expected)
+    old, run, expected = imported_as_read(client, world, "192.168.118.212", "greenbone_2021_many_vuln_no_qod.csv", "gvm_csv")
     assert run.severity_counts["high"] == 1 and run.severity_counts["medium"] == 2 and run.severity_counts["low"] == 1
     tls = findings_of(client, old)["192.168.118.212", "1.3.6.1.4.1.25623.1.0.117274", "9200/tcp"]
     assert (tls["severity"], tls["cves"], tls["solution_type"]) == (4.3, ["CVE-2011-3389", "CVE-2015-0204"], "Mitigation")
@@ -113,11 +106,8 @@ def test_greenbone_csv_of_log_results(api, world):
     """Greenbone 22.4 (OpenVAS-VT 22.7.7) scan of scanme.nmap.org: 12 Log results and one Low,
     results without a port (general/tcp), one check on two ports, quotes doubled inside cells."""
     client = api.as_user(world.user)
-    scan = scan_for(world, "45.33.32.156")
-    run = imported(client, scan, "greenbone22_scanme_logs.csv", "gvm_csv")
-    expected = gvm_csv_items("greenbone22_scanme_logs.csv")
+    scan, run, expected = imported_as_read(client, world, "45.33.32.156", "greenbone22_scanme_logs.csv", "gvm_csv")
     assert len(expected) == 13
-    assert_same(client, scan, run, expected)
     assert {k: run.severity_counts[k] for k in ("high", "medium", "low", "log")} == {"high": 0, "medium": 0, "low": 1, "log": 12}
     found = findings_of(client, scan)
     assert {port for (_, nvt, port) in found if nvt == "1.3.6.1.4.1.25623.1.0.10330"} == {"80/tcp", "443/tcp"}
@@ -206,11 +196,8 @@ def test_nessus_v2_tenable_export(api, world):
     """Tenable.io's export writes protocol="TCP", see_also and the OS as JSON lists, and names
     the host by its name with the address in host-ip."""
     client = api.as_user(world.user)
-    scan = scan_for(world, "172.26.103.174")
-    run = imported(client, scan, "tenable_io_workbench_excerpt.nessus", "nessus")
-    expected = nessus_v2_items("tenable_io_workbench_excerpt.nessus")
+    scan, run, expected = imported_as_read(client, world, "172.26.103.174", "tenable_io_workbench_excerpt.nessus", "nessus")
     assert len(expected) == 10
-    assert_same(client, scan, run, expected)
     [host] = RunHost.objects.filter(run=run)
     assert (host.ip, host.hostname) == ("172.26.103.174", "swat.lab.tenablesecurity.com")
     assert host.os == "Linux Kernel 3.10.0-1127.18.2.el7.x86_64 on CentOS Linux release 7.8.2003 (Core)"
