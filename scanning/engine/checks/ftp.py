@@ -1,4 +1,4 @@
-"""FTP (family `ftp`, ids CG-4001..): anonymous login, and account logins that can only travel
+"""FTP (family `ftp`, ids CG-4001..): anonymous login, and account logins that may travel
 in clear text. Each check speaks the real dialogue (greeting, FEAT, USER, PASS) and reports the
 server's own reply lines; a refusal (530) is no finding. No file is listed or transferred."""
 
@@ -63,16 +63,17 @@ class AnonymousFtp(Check):
 @register
 class CleartextFtpLogin(Check):
     nvt = "CG-4002"
-    name = "FTP cleartext login (no AUTH TLS)"
+    name = "FTP cleartext login allowed"
     family = "ftp"
     cvss_vector = "CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:L/I:L/A:N"
     qod = 80
     pci_fail = True  # PCI ASV: credentials sent in clear text over a public network
     services = ("ftp",)
-    summary = "The FTP server accepts account logins over an unencrypted connection and offers no AUTH TLS."
-    insight = ("FEAT lists no AUTH TLS/SSL and the server asked for the password of a user name sent in clear "
-               "text: user names and passwords can only travel unencrypted.")
-    affected = "FTP servers without FTPS (vsftpd without `ssl_enable=YES`, ...)."
+    summary = "The FTP server accepts account logins over an unencrypted connection (no AUTH TLS, or AUTH TLS not required)."
+    insight = ("Before any AUTH TLS the server asked for the password of a user name sent in clear text: whether "
+               "or not FEAT lists AUTH TLS/SSL, a client may send its password unencrypted.")
+    affected = ("FTP servers without FTPS (vsftpd without `ssl_enable=YES`, ...) or where it is optional "
+                "(vsftpd `force_local_logins_ssl=NO`).")
     impact = "An attacker on the network path can read user names, passwords and transferred files, and take over the accounts."
     solution = ("Enable FTPS and require it for logins (vsftpd: `ssl_enable=YES`, `force_local_logins_ssl=YES`, "
                 "`force_local_data_ssl=YES`), or replace FTP with SFTP.")
@@ -87,15 +88,15 @@ class CleartextFtpLogin(Check):
             async with ctx.connect(host.ip, port.port) as conn:
                 await _greeting(conn)
                 features = await _command(conn, b"FEAT")
-                offers_tls = any(_is_auth_tls(line) for line in _feature_lines(features))
-                reply = b"" if offers_tls else await _command(conn, b"USER " + PROBE_USER)
+                reply = await _command(conn, b"USER " + PROBE_USER)
                 await _quit(conn)
         except NET_ERRORS:
             return []
-        if offers_tls or reply_code(reply) != 331:
-            return []  # FTPS offered, or "530 This FTP server is anonymous only" / "must use encryption"
+        if reply_code(reply) != 331:
+            return []  # "530 Non-anonymous sessions must use encryption" / "530 This FTP server is anonymous only"
         listed = ", ".join(_feature_lines(features)) or "FEAT not supported"
-        evidence = f"no AUTH TLS (FEAT: {listed}); USER {PROBE_USER.decode()} in clear text answered: {' | '.join(lines_of(reply))}"
+        tls = "AUTH TLS offered, not required" if any(_is_auth_tls(line) for line in _feature_lines(features)) else "no AUTH TLS"
+        evidence = f"{tls} (FEAT: {listed}); USER {PROBE_USER.decode()} in clear text answered: {' | '.join(lines_of(reply))}"
         return [self.finding(port, clip(evidence))]
 
 
