@@ -7,12 +7,11 @@ secured and allows passwords in clear there)."""
 
 import asyncio
 import contextlib
-import ipaddress
 import re
 
 from ..services.base import Conn
 from .base import Check, register
-from .service_io import NET_ERRORS, clip, lines_of, numeric_reply_complete, reply_code
+from .service_io import NET_ERRORS, clip, lines_of, numeric_reply_complete, outside_loopback_source, reply_code
 
 # RFC 2606 reserved domains: never anybody's real mailbox, and outside any server's own domains
 RELAY_SENDER = b"cg-relay-test@example.org"
@@ -80,17 +79,6 @@ class SmtpOpenRelay(Check):
         return [self.finding(port, clip(evidence))]
 
 
-def _other_loopback(ip: str) -> str | None:
-    """For a loopback target, a loopback source address other than 127.0.0.1 and the target."""
-    try:
-        address = ipaddress.ip_address(ip)
-    except ValueError:
-        return None
-    if address.version != 4 or not address.is_loopback:
-        return None
-    return "127.0.0.2" if ip != "127.0.0.2" else "127.0.0.3"
-
-
 @contextlib.asynccontextmanager
 async def _untrusted_connection(ctx, host, port):
     """(conn, source address or "") for the relay and cleartext tests. Every default MTA
@@ -99,7 +87,7 @@ async def _untrusted_connection(ctx, host, port):
     disable_plaintext_auth says: seen from there, any server relays and takes passwords in clear.
     A loopback target is therefore tested from another loopback address, as an outside client
     would be; any other target from the scanner's own address."""
-    source = _other_loopback(host.ip)
+    source = outside_loopback_source(host.ip)
     if source is None:
         async with ctx.connect(host.ip, port.port, port.tls, host.hostname) as conn:
             yield conn, ""
