@@ -12,6 +12,9 @@ from .service_io import NET_ERRORS
 
 PG_USER = "postgres"
 MYSQL_USER = "root"
+# tried in order, the first login that succeeds is the evidence: root, then the anonymous account
+# (an empty user name) that mariadb-install-db/mysql_install_db create unless told not to
+MYSQL_USERS = (MYSQL_USER, "")
 # client capabilities: LONG_PASSWORD, PROTOCOL_41, SECURE_CONNECTION, PLUGIN_AUTH
 MYSQL_CAPABILITIES = 0x00000001 | 0x00000200 | 0x00008000 | 0x00080000
 
@@ -57,30 +60,44 @@ class MySQLEmptyRootPassword(OpenDatabase):
     nvt = "CG-6006"
     name = "MySQL/MariaDB login without password"
     services = ("mysql",)
-    summary = f"The MySQL/MariaDB server accepts the `{MYSQL_USER}` account with an empty password."
-    insight = ("A login as root with an empty password succeeded: the account has no password, or the server "
-               "runs with `--skip-grant-tables`.")
-    affected = "MySQL and MariaDB servers with a password-less root account or grant tables disabled."
-    solution = "Give every account a strong password (or socket authentication), never run with --skip-grant-tables, filter the port."
+    summary = (f"The MySQL/MariaDB server accepts the `{MYSQL_USER}` account or an anonymous login (empty user name) "
+               "with an empty password.")
+    insight = ("A login as root (or, failing that, with an empty user name) and an empty password succeeded: the "
+               "account has no password, anonymous accounts exist (''@localhost, created by mysql_install_db "
+               "unless `--skip-test-db`), or the server runs with `--skip-grant-tables`.")
+    affected = "MySQL and MariaDB servers with a password-less root account, anonymous accounts or grant tables disabled."
+    solution = ("Give every account a strong password (or socket authentication), drop the anonymous accounts "
+                "(`mariadb-secure-installation`, `DROP USER ''@'localhost'`), never run with --skip-grant-tables, "
+                "filter the port.")
     references = ("https://dev.mysql.com/doc/refman/8.0/en/default-privileges.html", PCI_REFERENCE)
 
     async def run(self, ctx, host, port):
+        for user in MYSQL_USERS:
+            logged_in, version = await self._empty_password_login(ctx, host, port, user)
+            if version is None:
+                return []  # not a MySQL protocol-10 server
+            if logged_in:
+                account = f"user {user!r}" if user else "anonymous login (empty user name)"
+                return [self.finding(port, f"{account} logged in with an empty password (OK packet; server {version})")]
+        return []
+
+    async def _empty_password_login(self, ctx, host, port, user: str) -> tuple[bool, str | None]:
+        """(OK packet received, server version; None when the port is not MySQL)."""
+        version = None
         try:
             async with ctx.connect(host.ip, port.port) as conn:
                 greeting = await conn.read(until=mysql_packet_complete)
                 version, plugin = _handshake(greeting)
                 if version is None:
-                    return []
-                reply = await conn.ask(_packet(1, _login(plugin)), until=_packet_complete)
+                    return False, None
+                reply = await conn.ask(_packet(1, _login(plugin, user)), until=_packet_complete)
                 if reply[4:5] == b"\xfe":  # AuthSwitchRequest: the empty password in the asked plugin is empty too
                     reply = await conn.ask(_packet(reply[3] + 1, b""), until=_packet_complete)
                 if reply[4:5] == b"\x00":
                     await conn.send(_packet(0, b"\x01"))  # COM_QUIT
         except NET_ERRORS:
-            return []
-        if len(reply) < 5 or reply[4] != 0x00:
-            return []  # ERR packet: Access denied
-        return [self.finding(port, f"user {MYSQL_USER!r} logged in with an empty password (OK packet; server {version})")]
+            return False, version
+        return reply[4:5] == b"\x00", version  # else an ERR packet: Access denied
 
 
 def _handshake(greeting: bytes) -> tuple[str | None, str]:
@@ -99,9 +116,9 @@ def _handshake(greeting: bytes) -> tuple[str | None, str]:
     return version, plugin or "mysql_native_password"
 
 
-def _login(plugin: str) -> bytes:
-    """HandshakeResponse41 for MYSQL_USER with an empty auth response."""
-    return (struct.pack("<IIB", MYSQL_CAPABILITIES, 1 << 24, 33) + bytes(23) + MYSQL_USER.encode() + b"\x00"
+def _login(plugin: str, user: str) -> bytes:
+    """HandshakeResponse41 for `user` with an empty auth response."""
+    return (struct.pack("<IIB", MYSQL_CAPABILITIES, 1 << 24, 33) + bytes(23) + user.encode() + b"\x00"
             + b"\x00" + plugin.encode() + b"\x00")
 
 

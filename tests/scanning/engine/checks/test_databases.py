@@ -126,7 +126,8 @@ def test_postgresql_asking_for_a_password_is_not_reported(postgres_servers):
     assert run_check(PostgreSQLTrustLogin, postgres_servers[1], "postgresql") == []
 
 
-# -- MariaDB: one install, copied; root by unix socket only vs grant tables skipped ----------
+# -- MariaDB: one install, copied; root by unix socket only vs grant tables skipped; and an
+# install with mariadb-install-db's defaults (test database and anonymous accounts ''@localhost)
 def mariadbd(executable, root, name, port, *extra):
     argv = [executable, "--no-defaults", f"--datadir={root}/{name}", f"--port={port}", "--bind-address=127.0.0.1",
             f"--socket={root}/{name}.sock", "--user=root", "--skip-log-bin", f"--pid-file={root}/{name}.pid",
@@ -142,10 +143,13 @@ def mariadb_servers():
         subprocess.run([install, "--no-defaults", f"--datadir={root}/socket_auth", "--user=root",
                         "--auth-root-authentication-method=socket", "--skip-test-db"], check=True, capture_output=True, timeout=120)
         shutil.copytree(f"{root}/socket_auth", f"{root}/no_grants", symlinks=True)
-        open_port, locked_port = free_port(), free_port()
+        subprocess.run([install, "--no-defaults", f"--datadir={root}/anonymous", "--user=root",
+                        "--auth-root-authentication-method=socket"], check=True, capture_output=True, timeout=120)
+        open_port, locked_port, anonymous_port = free_port(), free_port(), free_port()
         with mariadbd(executable, root, "no_grants", open_port, "--skip-grant-tables"), \
-                mariadbd(executable, root, "socket_auth", locked_port):
-            yield open_port, locked_port
+                mariadbd(executable, root, "socket_auth", locked_port), \
+                mariadbd(executable, root, "anonymous", anonymous_port):
+            yield open_port, locked_port, anonymous_port
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
@@ -158,6 +162,15 @@ def test_mariadb_without_grant_tables_lets_root_in_without_password(mariadb_serv
 
 def test_mariadb_root_by_unix_socket_only_is_not_reported(mariadb_servers):
     assert run_check(MySQLEmptyRootPassword, mariadb_servers[1], "mysql") == []
+
+
+def test_mariadb_anonymous_account_is_reported(mariadb_servers):
+    """Root is by socket only, but the anonymous accounts mariadb-install-db creates (unless
+    --skip-test-db) let an empty user name in without a password (nmap's mysql-empty-password
+    tries the same two)."""
+    [finding] = run_check(MySQLEmptyRootPassword, mariadb_servers[2], "mysql")
+    assert finding.detection.startswith("anonymous login (empty user name) logged in with an empty password "
+                                        "(OK packet; server 5.5.5-10.")
 
 
 # -- MongoDB and Elasticsearch: protocol-faithful servers ------------------------------------
