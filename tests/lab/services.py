@@ -45,6 +45,8 @@ from . import fakes
 from .apache import apache
 from .bind import bind
 from .dovecot import dovecot
+from .local_trust import local_trust
+from .optional_tls import optional_tls
 from .ports import HARDENED, HEADER_LOGS, WEAK, lab_port
 
 # expired, self-signed, for another host (weak.example.test, no address: scanned by address, it is
@@ -118,14 +120,17 @@ def vsftpd(stack, work):
     os.replace(cert, f"{root}/cert.pem")  # the paths FTP_PROFILES["hardened"] names
     os.replace(key, f"{root}/key.pem")
     ports = {}
-    for variant, profile in ((WEAK, "open"), (HARDENED, "hardened")):
-        ports[variant] = free_port()
+    for profile in ("open", "hardened", "tls_optional"):
+        ports[profile] = free_port()
         conf = Path(root, f"{profile}.conf")
-        conf.write_text(FTP_COMMON.format(port=ports[variant], root=root) + FTP_PROFILES[profile].format(root=root))
-        stack.enter_context(Daemon([executable, str(conf)], ports[variant]))
-    return [lab_port("vsftpd anonymous + cleartext", "ftp", WEAK, ports[WEAK], distribution=True,
+        conf.write_text(FTP_COMMON.format(port=ports[profile], root=root) + FTP_PROFILES[profile].format(root=root))
+        stack.enter_context(Daemon([executable, str(conf)], ports[profile]))
+    return [lab_port("vsftpd anonymous + cleartext", "ftp", WEAK, ports["open"], distribution=True,
                      expected={"CG-4001", "CG-4002"}),
-            lab_port("vsftpd FTPS required", "ftp", HARDENED, ports[HARDENED], distribution=True, allowed=UNTRUSTED_CA)]
+            lab_port("vsftpd FTPS required", "ftp", HARDENED, ports["hardened"], distribution=True, allowed=UNTRUSTED_CA),
+            # force_local_logins_ssl=NO: AUTH TLS offered, but USER/PASS still accepted in clear text
+            lab_port("vsftpd FTPS offered, not required", "ftp", WEAK, ports["tls_optional"], distribution=True,
+                     expected={"CG-4002"}, allowed=UNTRUSTED_CA)]
 
 
 def exim(stack, work):
@@ -198,6 +203,7 @@ def snmpd(stack, work):
     root = _scratch(stack)
     secret = secrets.token_hex(12)
     configs = {WEAK: ("rocommunity public 127.0.0.1\nrwcommunity private 127.0.0.1\n", b"public"),
+               "private_only": ("rwcommunity private 127.0.0.1\n", b"private"),  # silent to "public"
                HARDENED: (f"rocommunity {secret} 127.0.0.1\n", secret.encode())}
     ports = {}
     for variant, (body, community) in configs.items():
@@ -208,6 +214,7 @@ def snmpd(stack, work):
         stack.enter_context(Daemon(argv, ready=lambda p=ports[variant], c=community: snmp_answers(p, c),
                                    env={"SNMP_PERSISTENT_DIR": root, "PATH": "/usr/sbin:/usr/bin:/bin"}))
     return [lab_port("snmpd public/private", "snmp", WEAK, ports[WEAK], "udp", expected={"CG-7001"}),
+            lab_port("snmpd private (read-write) only", "snmp", WEAK, ports["private_only"], "udp", expected={"CG-7001"}),
             lab_port("snmpd random community", "snmp", HARDENED, ports[HARDENED], "udp")]
 
 
@@ -248,7 +255,7 @@ def starttls(stack, work):
 GROUPS = {"nginx": nginx, "legacy_tls": fakes.legacy_tls, "web": fakes.web_fakes, "ssh": sshd, "ftp": vsftpd,
           "mail": exim, "mail_fakes": fakes.mail_fakes, "caches": caches, "nosql": fakes.nosql_fakes, "mysql": mysql,
           "postgresql": postgresql, "snmp": snmpd, "dns": dns, "versions": fakes.versions, "apache": apache,
-          "dovecot": dovecot, "bind": bind, "starttls": starttls}
+          "dovecot": dovecot, "bind": bind, "starttls": starttls, "optional_tls": optional_tls, "local_trust": local_trust}
 
 
 def start_lab(stack: contextlib.ExitStack, work: Path, groups=None):
