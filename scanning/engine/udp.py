@@ -1,5 +1,5 @@
 """UDP, only through protocol probes: a port is open when a valid reply to a real DNS query, NTP
-client packet or SNMP GetRequest comes back, never because nothing came back. A well-known port
+client packet, SNMP GetRequest or Memcached `version` comes back, never because nothing came back. A well-known port
 gets its own probes; any other port gets all of them. SNMP is asked with both factory communities
 (`public`, `private`): an agent stays silent to a community it does not know, so an agent with
 only `private` would otherwise never be found, nor its default community reported."""
@@ -114,7 +114,26 @@ def snmp_private_probe():
     return snmp_probe(b"private")
 
 
-PROBES = {53: (dns_probe,), 123: (ntp_probe,), 161: (snmp_probe, snmp_private_probe)}
+# -- Memcached: `version` behind the UDP frame header (request id, sequence 0, 1 datagram, 0) -
+MEMCACHED_VERSION = re.compile(rb"^VERSION ([0-9][\w.\-]*)\r\n")
+
+
+def memcached_probe():
+    request_id = os.urandom(2)
+    payload = request_id + b"\x00\x00\x00\x01\x00\x00" + b"version\r\n"
+
+    def check(reply: bytes):
+        found = MEMCACHED_VERSION.match(reply[8:]) if reply[:2] == request_id else None
+        if found is None:
+            return None
+        version = found.group(1).decode()
+        return PortResult(0, "udp", service="memcached", product="Memcached", version=version,
+                          cpe=cpe("memcached", "memcached", version), banner=f"VERSION {version}")
+
+    return payload, check
+
+
+PROBES = {53: (dns_probe,), 123: (ntp_probe,), 161: (snmp_probe, snmp_private_probe), 11211: (memcached_probe,)}
 
 
 async def exchange(ip: str, port: int, probes, timeout: float, attempts: int = 2):

@@ -160,12 +160,18 @@ def caches(stack, work):
     auth.write_text("scanner:s3cret\n")
     auth.chmod(0o644)
     base = [binary("memcached"), "-U", "0", "-l", "127.0.0.1", "-u", "nobody"]
-    memcached = {WEAK: free_port(), HARDENED: free_port()}
+    memcached = {WEAK: free_port(), HARDENED: free_port(), "udp": free_port()}
     stack.enter_context(Daemon([*base, "-p", str(memcached[WEAK])], memcached[WEAK]))
     stack.enter_context(Daemon([*base, "-p", str(memcached[HARDENED]), "-Y", str(auth)], memcached[HARDENED]))
+    udp = str(memcached["udp"])  # -U <port>: UDP on, the same port number
+    stack.enter_context(Daemon([binary("memcached"), "-l", "127.0.0.1", "-u", "nobody", "-p", udp, "-U", udp], memcached["udp"]))
     return [lab_port("Redis without password", "databases", WEAK, open_port, distribution=True, expected={"CG-6001"}),
             lab_port("Redis requirepass", "databases", HARDENED, locked_port, distribution=True),
             lab_port("memcached open", "databases", WEAK, memcached[WEAK], distribution=True, expected={"CG-6002"}),
+            lab_port("memcached open, UDP on (TCP)", "databases", WEAK, memcached["udp"], distribution=True,
+                     expected={"CG-6002"}),
+            lab_port("memcached open, UDP on", "databases", WEAK, memcached["udp"], "udp", distribution=True,
+                     expected={"CG-6007"}),
             lab_port("memcached SASL file", "databases", HARDENED, memcached[HARDENED], distribution=True)]
 
 
