@@ -31,7 +31,7 @@ from tests.scanning.engine.checks.starttls_servers import (
     UNTRUSTED_CA,
     WEAK_CERT_FAULTS,
 )
-from tests.scanning.engine.checks.test_databases import PG_BIN, as_postgres, mariadbd, postgres, redis
+from tests.scanning.engine.checks.test_databases import PG_BIN, as_postgres, mariadbd, postgres, redis, tls_cluster
 from tests.scanning.engine.checks.test_dns import dnsmasq
 from tests.scanning.engine.checks.test_ftp import COMMON as FTP_COMMON
 from tests.scanning.engine.checks.test_ftp import PROFILES as FTP_PROFILES
@@ -183,11 +183,14 @@ def postgresql(stack, work):
                    check=True, capture_output=True, timeout=120)
     subprocess.run(as_postgres(["cp", "-a", trust, scram]), check=True, timeout=60)  # noqa: S603
     Path(scram, "pg_hba.conf").write_text("local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n")
-    ports = {WEAK: free_port(), HARDENED: free_port()}
+    hostssl_trust = tls_cluster(root, trust, "trust")  # ssl on, `hostssl ... trust` only
+    ports = {WEAK: free_port(), HARDENED: free_port(), "hostssl": free_port()}
     stack.enter_context(postgres(trust, ports[WEAK]))
     stack.enter_context(postgres(scram, ports[HARDENED]))
+    stack.enter_context(postgres(hostssl_trust, ports["hostssl"]))
     return [lab_port("PostgreSQL trust", "databases", WEAK, ports[WEAK], expected={"CG-6005"}),
-            lab_port("PostgreSQL scram-sha-256", "databases", HARDENED, ports[HARDENED])]
+            lab_port("PostgreSQL scram-sha-256", "databases", HARDENED, ports[HARDENED]),
+            lab_port("PostgreSQL trust over TLS only (hostssl)", "databases", WEAK, ports["hostssl"], expected={"CG-6005"})]
 
 
 def mysql(stack, work):

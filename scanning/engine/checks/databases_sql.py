@@ -3,9 +3,11 @@ PostgreSQL with `trust` authentication, MySQL/MariaDB with an empty root passwor
 tables skipped). Each logs in once, proves the session is usable (PostgreSQL's ReadyForQuery,
 MySQL's OK packet) and leaves at once; a password request or an error is no finding."""
 
+import asyncio
 import struct
 
-from ..services.databases import mysql_packet_complete, pg_messages, startup_message
+from ..services.base import Conn
+from ..services.databases import SSL_REQUEST, mysql_packet_complete, pg_messages, startup_message
 from .base import register
 from .databases import PCI_REFERENCE, OpenDatabase
 from .service_io import NET_ERRORS
@@ -30,29 +32,52 @@ class PostgreSQLTrustLogin(OpenDatabase):
     name = "PostgreSQL login without password (trust authentication)"
     services = ("postgresql",)
     summary = f"The PostgreSQL server lets the `{PG_USER}` superuser log in over the network without a password."
-    insight = "pg_hba.conf uses the `trust` method for network connections: any client may log in as any role it names."
-    affected = "PostgreSQL servers whose pg_hba.conf has `host ... trust` lines for untrusted addresses."
+    insight = ("pg_hba.conf uses the `trust` method for network connections (`host` or `hostssl`: TLS does not "
+               "authenticate the client): any client may log in as any role it names.")
+    affected = "PostgreSQL servers whose pg_hba.conf has `host ... trust` or `hostssl ... trust` lines for untrusted addresses."
     solution = "Use `scram-sha-256` (or certificate) authentication in pg_hba.conf for every `host` line and filter the port."
     references = ("https://www.postgresql.org/docs/current/auth-trust.html", PCI_REFERENCE)
 
     async def run(self, ctx, host, port):
         if port.tls:
             return []  # a TLS-only listener: the plain startup message would not reach pg_hba
-        try:
-            async with ctx.connect(host.ip, port.port) as conn:
-                messages = pg_messages(await conn.ask(startup_message(PG_USER, PG_USER), until=_pg_done))
-                if any(kind == "Z" for kind, _ in messages):
-                    await conn.send(b"X\x00\x00\x00\x04")  # Terminate: in without a password, leave at once
-        except NET_ERRORS:
-            return []
-        auth_ok = any(kind == "R" and body[:4] == bytes(4) for kind, body in messages)
-        if not auth_ok or not any(kind == "Z" for kind, _ in messages):
+        via, messages = "", await self._startup(ctx, host, port, over_tls=False)
+        if not _let_in(messages):  # `hostssl ... trust` lets in only who asks for TLS first
+            via, messages = " over TLS (SSLRequest)", await self._startup(ctx, host, port, over_tls=True)
+        if not _let_in(messages):
             return []
         version = next((b.rstrip(b"\x00").partition(b"\x00")[2].decode("latin-1") for k, b in messages
                         if k == "S" and b.startswith(b"server_version\x00")), "?")
         evidence = (f"user {PG_USER!r}, database {PG_USER!r}: AuthenticationOk and ReadyForQuery without a "
-                    f"password (server_version {version})")
+                    f"password{via} (server_version {version})")
         return [self.finding(port, evidence)]
+
+    async def _startup(self, ctx, host, port, over_tls: bool) -> list:
+        """The server's messages after our startup message (as `postgres`), plain or after an
+        accepted SSLRequest; [] when the exchange fails or TLS is refused."""
+        writer = None
+        try:
+            reader, writer = await ctx.open_raw(host.ip, port.port)
+            if over_tls:
+                writer.write(SSL_REQUEST)
+                if await asyncio.wait_for(reader.readexactly(1), ctx.timeout) != b"S":
+                    return []  # "N": the server has no TLS
+                await asyncio.wait_for(writer.start_tls(ctx.dialer.tls_context), ctx.timeout)
+            conn = Conn(reader, writer, ctx.timeout, host.ip)
+            messages = pg_messages(await conn.ask(startup_message(PG_USER, PG_USER), until=_pg_done))
+            if any(kind == "Z" for kind, _ in messages):
+                await conn.send(b"X\x00\x00\x00\x04")  # Terminate: in without a password, leave at once
+            return messages
+        except NET_ERRORS:  # IncompleteReadError is an EOFError
+            return []
+        finally:
+            if writer is not None:
+                writer.close()
+
+
+def _let_in(messages) -> bool:
+    """AuthenticationOk followed by ReadyForQuery: logged in without a password."""
+    return any(kind == "R" and body[:4] == bytes(4) for kind, body in messages) and any(kind == "Z" for kind, _ in messages)
 
 
 @register
