@@ -2,8 +2,12 @@
 in clear text. Each check speaks the real dialogue (greeting, FEAT, USER, PASS) and reports the
 server's own reply lines; a refusal (530) is no finding. No file is listed or transferred."""
 
+import asyncio
+
+from ..services.base import Conn
 from .base import Check, register
 from .service_io import NET_ERRORS, clip, lines_of, numeric_reply_complete, reply_code
+from .starttls import open_tls_stream
 
 ANONYMOUS_PASSWORD = b"scanner@example.com"
 PROBE_USER = b"cg-scanner"  # an account name no real server has: we never send its password
@@ -36,7 +40,8 @@ class AnonymousFtp(Check):
     qod = 95  # the server said 230 to the anonymous account
     services = ("ftp", "ftps")
     summary = "The FTP server accepts the `anonymous` account: anyone can log in without credentials."
-    insight = "The server answered USER anonymous / PASS <e-mail> with 230 (logged in)."
+    insight = ("The server answered USER anonymous / PASS <e-mail> with 230 (logged in), in clear text or after "
+               "AUTH TLS (TLS does not authenticate the client).")
     affected = "FTP servers with anonymous access enabled (vsftpd `anonymous_enable=YES`, ProFTPD <Anonymous>, ...)."
     impact = ("Anyone can read (and, when uploads are allowed, write) the files the anonymous account "
               "reaches; the server may serve as a drop box for third parties' data.")
@@ -49,15 +54,39 @@ class AnonymousFtp(Check):
         try:
             async with ctx.connect(host.ip, port.port, port.tls, host.hostname) as conn:
                 await _greeting(conn)
-                reply = await _command(conn, b"USER anonymous")
-                if reply_code(reply) == 331:
-                    reply = await _command(conn, b"PASS " + ANONYMOUS_PASSWORD)
-                await _quit(conn)
+                reply = await _anonymous_login(conn)
         except NET_ERRORS:
             return []
+        via = ""
+        if reply_code(reply) != 230 and not port.tls:  # vsftpd force_anon_logins_ssl: anonymous only after AUTH TLS
+            via, reply = " after AUTH TLS", await _anonymous_login_over_auth_tls(ctx, host, port)
         if reply_code(reply) != 230:
             return []
-        return [self.finding(port, clip("USER anonymous accepted: " + " | ".join(lines_of(reply))))]
+        return [self.finding(port, clip(f"USER anonymous accepted{via}: " + " | ".join(lines_of(reply))))]
+
+
+async def _anonymous_login(conn) -> bytes:
+    """The last reply to USER anonymous (and PASS <e-mail> when asked), then QUIT."""
+    reply = await _command(conn, b"USER anonymous")
+    if reply_code(reply) == 331:
+        reply = await _command(conn, b"PASS " + ANONYMOUS_PASSWORD)
+    await _quit(conn)
+    return reply
+
+
+async def _anonymous_login_over_auth_tls(ctx, host, port) -> bytes:
+    """The anonymous login on a connection upgraded by AUTH TLS (b"" when TLS is refused or fails):
+    TLS does not authenticate the client, anonymous stays anonymous."""
+    writer = None
+    try:
+        reader, writer = await open_tls_stream(ctx, host.ip, port.port, "ftp")
+        await asyncio.wait_for(writer.start_tls(ctx.dialer.tls_context), ctx.timeout)
+        return await _anonymous_login(Conn(reader, writer, ctx.timeout, host.ip))
+    except NET_ERRORS:
+        return b""
+    finally:
+        if writer is not None:
+            writer.close()
 
 
 @register

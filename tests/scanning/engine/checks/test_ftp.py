@@ -1,6 +1,6 @@
 """FTP checks against real vsftpd daemons: one open (anonymous allowed, accounts in clear text),
 one hardened (anonymous off, FTPS required for account logins), one anonymous-only, one with
-FTPS offered but not required."""
+FTPS offered but not required, one anonymous only after AUTH TLS."""
 
 import shutil
 import subprocess
@@ -32,6 +32,10 @@ PROFILES = {
     "hardened": ("anonymous_enable=NO\nlocal_enable=YES\nssl_enable=YES\nforce_local_logins_ssl=YES\n"
                  "force_local_data_ssl=YES\nrsa_cert_file={root}/cert.pem\nrsa_private_key_file={root}/key.pem\n"),
     "anonymous_only": "anonymous_enable=YES\nlocal_enable=NO\nssl_enable=NO\n",
+    # anonymous allowed, but only after AUTH TLS
+    "anonymous_tls_only": ("anonymous_enable=YES\nlocal_enable=NO\nssl_enable=YES\nallow_anon_ssl=YES\n"
+                           "force_anon_logins_ssl=YES\nforce_anon_data_ssl=YES\nrsa_cert_file={root}/cert.pem\n"
+                           "rsa_private_key_file={root}/key.pem\n"),
     # FTPS offered but optional: vsftpd's force_local_logins_ssl turned off
     "tls_optional": ("anonymous_enable=NO\nlocal_enable=YES\nssl_enable=YES\nforce_local_logins_ssl=NO\n"
                      "force_local_data_ssl=NO\nrsa_cert_file={root}/cert.pem\nrsa_private_key_file={root}/key.pem\n"),
@@ -65,6 +69,12 @@ def test_anonymous_login_is_reported_with_the_230_reply(vsftpd):
     [finding] = run_check(AnonymousFtp, vsftpd["open"], "ftp")
     assert finding.nvt == "CG-4001" and finding.severity == 5.3 and not finding.pci_fail
     assert finding.detection == "USER anonymous accepted: 230 Login successful."
+
+
+def test_anonymous_only_after_auth_tls_is_reported(vsftpd):
+    """force_anon_logins_ssl=YES: USER anonymous in clear gets 530, but after AUTH TLS anyone is in."""
+    [finding] = run_check(AnonymousFtp, vsftpd["anonymous_tls_only"], "ftp")
+    assert finding.detection == "USER anonymous accepted after AUTH TLS: 230 Login successful."
 
 
 def test_anonymous_refused_is_not_reported(vsftpd):
