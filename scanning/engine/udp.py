@@ -1,6 +1,8 @@
 """UDP, only through protocol probes: a port is open when a valid reply to a real DNS query, NTP
-client packet or SNMP GetRequest comes back, never because nothing came back. A well-known port
-gets its own probe; any other port gets all three."""
+client packet, SNMP GetRequest or Memcached `version` comes back, never because nothing came back. A well-known port
+gets its own probes; any other port gets all of them. SNMP is asked with both factory communities
+(`public`, `private`): an agent stays silent to a community it does not know, so an agent with
+only `private` would otherwise never be found, nor its default community reported."""
 
 import asyncio
 import os
@@ -56,6 +58,7 @@ def ntp_probe():
 
 
 # -- SNMP: v2c GetRequest of sysDescr, sysObjectID and net-snmp's versionTag, community "public"
+# (or "private")
 def snmp_probe(community: bytes = b"public"):
     request_id = int.from_bytes(os.urandom(3), "big")
     varbinds = b"".join(ber.tlv(0x30, ber.oid(oid) + b"\x05\x00") for oid in SNMP_OIDS)
@@ -107,7 +110,30 @@ def snmp_result(community: str, values: dict) -> PortResult:
                       banner=description[:512], extra={"snmp": extra})
 
 
-PROBES = {53: dns_probe, 123: ntp_probe, 161: snmp_probe}
+def snmp_private_probe():
+    return snmp_probe(b"private")
+
+
+# -- Memcached: `version` behind the UDP frame header (request id, sequence 0, 1 datagram, 0) -
+MEMCACHED_VERSION = re.compile(rb"^VERSION ([0-9][\w.\-]*)\r\n")
+
+
+def memcached_probe():
+    request_id = os.urandom(2)
+    payload = request_id + b"\x00\x00\x00\x01\x00\x00" + b"version\r\n"
+
+    def check(reply: bytes):
+        found = MEMCACHED_VERSION.match(reply[8:]) if reply[:2] == request_id else None
+        if found is None:
+            return None
+        version = found.group(1).decode()
+        return PortResult(0, "udp", service="memcached", product="Memcached", version=version,
+                          cpe=cpe("memcached", "memcached", version), banner=f"VERSION {version}")
+
+    return payload, check
+
+
+PROBES = {53: (dns_probe,), 123: (ntp_probe,), 161: (snmp_probe, snmp_private_probe), 11211: (memcached_probe,)}
 
 
 async def exchange(ip: str, port: int, probes, timeout: float, attempts: int = 2):
@@ -146,7 +172,8 @@ async def probe_port(ip: str, port: int, guard, timeout: float):
     """A PortResult when the port answered one of the probes (its own, or all three on a port
     with no well-known protocol), else None."""
     guard.check(ip)
-    result = await exchange(ip, port, [PROBES[port]] if port in PROBES else list(PROBES.values()), timeout)
+    probes = PROBES[port] if port in PROBES else [probe for probes in PROBES.values() for probe in probes]
+    result = await exchange(ip, port, list(probes), timeout)
     if result is REFUSED or result is None:
         return None
     if result.service == "dns":

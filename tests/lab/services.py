@@ -31,7 +31,7 @@ from tests.scanning.engine.checks.starttls_servers import (
     UNTRUSTED_CA,
     WEAK_CERT_FAULTS,
 )
-from tests.scanning.engine.checks.test_databases import PG_BIN, as_postgres, mariadbd, postgres, redis
+from tests.scanning.engine.checks.test_databases import PG_BIN, as_postgres, mariadbd, postgres, redis, tls_cluster
 from tests.scanning.engine.checks.test_dns import dnsmasq
 from tests.scanning.engine.checks.test_ftp import COMMON as FTP_COMMON
 from tests.scanning.engine.checks.test_ftp import PROFILES as FTP_PROFILES
@@ -45,6 +45,8 @@ from . import fakes
 from .apache import apache
 from .bind import bind
 from .dovecot import dovecot
+from .local_trust import local_trust
+from .optional_tls import optional_tls
 from .ports import HARDENED, HEADER_LOGS, WEAK, lab_port
 
 # expired, self-signed, for another host (weak.example.test, no address: scanned by address, it is
@@ -118,14 +120,17 @@ def vsftpd(stack, work):
     os.replace(cert, f"{root}/cert.pem")  # the paths FTP_PROFILES["hardened"] names
     os.replace(key, f"{root}/key.pem")
     ports = {}
-    for variant, profile in ((WEAK, "open"), (HARDENED, "hardened")):
-        ports[variant] = free_port()
+    for profile in ("open", "hardened", "tls_optional"):
+        ports[profile] = free_port()
         conf = Path(root, f"{profile}.conf")
-        conf.write_text(FTP_COMMON.format(port=ports[variant], root=root) + FTP_PROFILES[profile].format(root=root))
-        stack.enter_context(Daemon([executable, str(conf)], ports[variant]))
-    return [lab_port("vsftpd anonymous + cleartext", "ftp", WEAK, ports[WEAK], distribution=True,
+        conf.write_text(FTP_COMMON.format(port=ports[profile], root=root) + FTP_PROFILES[profile].format(root=root))
+        stack.enter_context(Daemon([executable, str(conf)], ports[profile]))
+    return [lab_port("vsftpd anonymous + cleartext", "ftp", WEAK, ports["open"], distribution=True,
                      expected={"CG-4001", "CG-4002"}),
-            lab_port("vsftpd FTPS required", "ftp", HARDENED, ports[HARDENED], distribution=True, allowed=UNTRUSTED_CA)]
+            lab_port("vsftpd FTPS required", "ftp", HARDENED, ports["hardened"], distribution=True, allowed=UNTRUSTED_CA),
+            # force_local_logins_ssl=NO: AUTH TLS offered, but USER/PASS still accepted in clear text
+            lab_port("vsftpd FTPS offered, not required", "ftp", WEAK, ports["tls_optional"], distribution=True,
+                     expected={"CG-4002"}, allowed=UNTRUSTED_CA)]
 
 
 def exim(stack, work):
@@ -155,12 +160,18 @@ def caches(stack, work):
     auth.write_text("scanner:s3cret\n")
     auth.chmod(0o644)
     base = [binary("memcached"), "-U", "0", "-l", "127.0.0.1", "-u", "nobody"]
-    memcached = {WEAK: free_port(), HARDENED: free_port()}
+    memcached = {WEAK: free_port(), HARDENED: free_port(), "udp": free_port()}
     stack.enter_context(Daemon([*base, "-p", str(memcached[WEAK])], memcached[WEAK]))
     stack.enter_context(Daemon([*base, "-p", str(memcached[HARDENED]), "-Y", str(auth)], memcached[HARDENED]))
+    udp = str(memcached["udp"])  # -U <port>: UDP on, the same port number
+    stack.enter_context(Daemon([binary("memcached"), "-l", "127.0.0.1", "-u", "nobody", "-p", udp, "-U", udp], memcached["udp"]))
     return [lab_port("Redis without password", "databases", WEAK, open_port, distribution=True, expected={"CG-6001"}),
             lab_port("Redis requirepass", "databases", HARDENED, locked_port, distribution=True),
             lab_port("memcached open", "databases", WEAK, memcached[WEAK], distribution=True, expected={"CG-6002"}),
+            lab_port("memcached open, UDP on (TCP)", "databases", WEAK, memcached["udp"], distribution=True,
+                     expected={"CG-6002"}),
+            lab_port("memcached open, UDP on", "databases", WEAK, memcached["udp"], "udp", distribution=True,
+                     expected={"CG-6007"}),
             lab_port("memcached SASL file", "databases", HARDENED, memcached[HARDENED], distribution=True)]
 
 
@@ -172,11 +183,14 @@ def postgresql(stack, work):
                    check=True, capture_output=True, timeout=120)
     subprocess.run(as_postgres(["cp", "-a", trust, scram]), check=True, timeout=60)  # noqa: S603
     Path(scram, "pg_hba.conf").write_text("local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n")
-    ports = {WEAK: free_port(), HARDENED: free_port()}
+    hostssl_trust = tls_cluster(root, trust, "trust")  # ssl on, `hostssl ... trust` only
+    ports = {WEAK: free_port(), HARDENED: free_port(), "hostssl": free_port()}
     stack.enter_context(postgres(trust, ports[WEAK]))
     stack.enter_context(postgres(scram, ports[HARDENED]))
+    stack.enter_context(postgres(hostssl_trust, ports["hostssl"]))
     return [lab_port("PostgreSQL trust", "databases", WEAK, ports[WEAK], expected={"CG-6005"}),
-            lab_port("PostgreSQL scram-sha-256", "databases", HARDENED, ports[HARDENED])]
+            lab_port("PostgreSQL scram-sha-256", "databases", HARDENED, ports[HARDENED]),
+            lab_port("PostgreSQL trust over TLS only (hostssl)", "databases", WEAK, ports["hostssl"], expected={"CG-6005"})]
 
 
 def mysql(stack, work):
@@ -198,6 +212,7 @@ def snmpd(stack, work):
     root = _scratch(stack)
     secret = secrets.token_hex(12)
     configs = {WEAK: ("rocommunity public 127.0.0.1\nrwcommunity private 127.0.0.1\n", b"public"),
+               "private_only": ("rwcommunity private 127.0.0.1\n", b"private"),  # silent to "public"
                HARDENED: (f"rocommunity {secret} 127.0.0.1\n", secret.encode())}
     ports = {}
     for variant, (body, community) in configs.items():
@@ -208,6 +223,7 @@ def snmpd(stack, work):
         stack.enter_context(Daemon(argv, ready=lambda p=ports[variant], c=community: snmp_answers(p, c),
                                    env={"SNMP_PERSISTENT_DIR": root, "PATH": "/usr/sbin:/usr/bin:/bin"}))
     return [lab_port("snmpd public/private", "snmp", WEAK, ports[WEAK], "udp", expected={"CG-7001"}),
+            lab_port("snmpd private (read-write) only", "snmp", WEAK, ports["private_only"], "udp", expected={"CG-7001"}),
             lab_port("snmpd random community", "snmp", HARDENED, ports[HARDENED], "udp")]
 
 
@@ -248,7 +264,7 @@ def starttls(stack, work):
 GROUPS = {"nginx": nginx, "legacy_tls": fakes.legacy_tls, "web": fakes.web_fakes, "ssh": sshd, "ftp": vsftpd,
           "mail": exim, "mail_fakes": fakes.mail_fakes, "caches": caches, "nosql": fakes.nosql_fakes, "mysql": mysql,
           "postgresql": postgresql, "snmp": snmpd, "dns": dns, "versions": fakes.versions, "apache": apache,
-          "dovecot": dovecot, "bind": bind, "starttls": starttls}
+          "dovecot": dovecot, "bind": bind, "starttls": starttls, "optional_tls": optional_tls, "local_trust": local_trust}
 
 
 def start_lab(stack: contextlib.ExitStack, work: Path, groups=None):

@@ -11,6 +11,8 @@ from ..services.bson import encode
 from ..services.caches import _bulk_complete, redis_info
 from ..services.databases import OP_MSG, OP_QUERY, _message, mongo_complete, mongo_reply
 from ..services.web import complete, parse_response, request
+from ..types import PortResult
+from ..udp import memcached_probe
 from .base import Check, register
 from .service_io import NET_ERRORS, clip
 
@@ -82,6 +84,35 @@ class MemcachedWithoutAuthentication(OpenDatabase):
         # the version only: uptime and counters change between runs, and the same weakness must give
         # the same evidence every time (docs/checks.md, "Deterministic")
         return [self.finding(port, f"stats answered without authentication: STAT version {stats['version']}")]
+
+
+@register
+class MemcachedUdpEnabled(Check):
+    nvt = "CG-6007"
+    name = "Memcached UDP enabled (amplification)"
+    family = "databases"
+    protocol = "udp"
+    services = ("memcached",)
+    cvss_vector = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H"
+    qod = 95  # the server answered our UDP request
+    summary = "The Memcached server answers requests over UDP."
+    insight = ("A `version` request in one UDP datagram was answered: anyone can send small requests with a forged "
+               "source address and have much larger replies (`stats`, stored values) sent to a victim.")
+    affected = "Memcached before 1.5.6 (UDP on by default) and servers started with `-U <port>`."
+    impact = "The server can be abused to amplify denial-of-service attacks against third parties (\"Memcrashed\", 2018)."
+    solution = "Disable UDP (`-U 0`, the default since 1.5.6), listen on trusted interfaces only and filter the port."
+    solution_type = "Mitigation"
+    cves = ("CVE-2018-1000115",)
+    references = ("https://github.com/memcached/memcached/wiki/ReleaseNotes156",)
+
+    async def run(self, ctx, host, port):
+        try:
+            answer = await ctx.udp(host.ip, port.port, [memcached_probe])
+        except NET_ERRORS:
+            return []
+        if not isinstance(answer, PortResult):
+            return []  # silent (UDP off, or ASCII authentication: no UDP) or ICMP refused
+        return [self.finding(port, f"UDP request 'version' ({len(memcached_probe()[0])} bytes) answered: {answer.banner}")]
 
 
 @register

@@ -17,7 +17,7 @@ import dns.rdatatype
 
 from ..udp import REFUSED
 from .base import Check, register
-from .service_io import NET_ERRORS, clip
+from .service_io import NET_ERRORS, clip, outside_loopback_source
 
 # names of zones no scanned server should be authoritative for: the IANA example domains (which a
 # recursive resolver on the Internet answers) and the reserved .test TLD (a lab resolver's upstream)
@@ -37,8 +37,10 @@ class DnsCheck(Check):
         """The reply to `query` over the port's transport, or None (time-out, malformed, closed)."""
         ctx.guard.check(host.ip)
         send = dns.asyncquery.tcp if port.protocol == "tcp" else dns.asyncquery.udp
+        source = outside_loopback_source(host.ip)  # BIND's `localhost` ACL would recurse for 127.0.0.1
         try:
-            return await asyncio.wait_for(send(query, host.ip, port=port.port, timeout=ctx.timeout), ctx.timeout + 1)
+            return await asyncio.wait_for(send(query, host.ip, port=port.port, timeout=ctx.timeout, source=source),
+                                          ctx.timeout + 1)
         except DNS_ERRORS:
             return None
 
@@ -74,6 +76,8 @@ class DnsOpenRecursion(DnsCheck):
                 flags = dns.flags.to_text(reply.flags)
                 evidence = f"recursive query for {name} A answered NOERROR, flags {flags}: {'; '.join(records)}"
                 evidence += f" (forwards to {upstreams})" if upstreams else ""
+                source = outside_loopback_source(host.ip)
+                evidence += f"; asked from {source}" if source else ""
                 return [self.finding(port, clip(evidence))]
         return []
 

@@ -1,15 +1,17 @@
 """Mail (family `mail`, ids CG-5001..): SMTP open relay and cleartext authentication on SMTP,
 POP3 and IMAP. The relay check stops after RCPT TO (never DATA: no mail is ever sent) and
-resets the transaction; the cleartext check only reads what the server advertises."""
+resets the transaction; the cleartext check only reads what the server advertises before any
+STARTTLS. Both come, for a loopback target, from another loopback address: servers trust their
+own host (MTAs relay for it, Dovecot counts a connection whose two ends share an address as
+secured and allows passwords in clear there)."""
 
 import asyncio
 import contextlib
-import ipaddress
 import re
 
 from ..services.base import Conn
 from .base import Check, register
-from .service_io import NET_ERRORS, clip, lines_of, numeric_reply_complete, reply_code
+from .service_io import NET_ERRORS, clip, lines_of, numeric_reply_complete, outside_loopback_source, reply_code
 
 # RFC 2606 reserved domains: never anybody's real mailbox, and outside any server's own domains
 RELAY_SENDER = b"cg-relay-test@example.org"
@@ -77,24 +79,15 @@ class SmtpOpenRelay(Check):
         return [self.finding(port, clip(evidence))]
 
 
-def _other_loopback(ip: str) -> str | None:
-    """For a loopback target, a loopback source address other than 127.0.0.1 and the target."""
-    try:
-        address = ipaddress.ip_address(ip)
-    except ValueError:
-        return None
-    if address.version != 4 or not address.is_loopback:
-        return None
-    return "127.0.0.2" if ip != "127.0.0.2" else "127.0.0.3"
-
-
 @contextlib.asynccontextmanager
 async def _untrusted_connection(ctx, host, port):
-    """(conn, source address or "") for the relay test. Every default MTA configuration trusts
-    127.0.0.1 to relay (Exim's relay_from_hosts, Postfix's mynetworks): seen from there, any
-    server relays. A loopback target is therefore tested from another loopback address, as an
-    outside client would be; any other target from the scanner's own address."""
-    source = _other_loopback(host.ip)
+    """(conn, source address or "") for the relay and cleartext tests. Every default MTA
+    configuration trusts 127.0.0.1 to relay (Exim's relay_from_hosts, Postfix's mynetworks), and
+    Dovecot allows plaintext logins on a connection from its own address whatever
+    disable_plaintext_auth says: seen from there, any server relays and takes passwords in clear.
+    A loopback target is therefore tested from another loopback address, as an outside client
+    would be; any other target from the scanner's own address."""
+    source = outside_loopback_source(host.ip)
     if source is None:
         async with ctx.connect(host.ip, port.port, port.tls, host.hostname) as conn:
             yield conn, ""
@@ -119,10 +112,11 @@ class CleartextMailAuthentication(Check):
     qod = 80
     pci_fail = True  # PCI ASV: credentials sent in clear text over a public network
     services = ("smtp", "pop3", "imap")
-    summary = "The mail server offers password authentication on a connection that cannot be encrypted."
-    insight = ("On the unencrypted port the server advertises cleartext login mechanisms (SMTP AUTH PLAIN/LOGIN, "
-               "POP3 USER or SASL PLAIN/LOGIN, IMAP LOGIN or AUTH=PLAIN) and no STARTTLS/STLS.")
-    affected = "SMTP submission, POP3 and IMAP servers without STARTTLS that accept passwords."
+    summary = "The mail server accepts password authentication on an unencrypted connection."
+    insight = ("Before any STARTTLS/STLS the server advertises cleartext login mechanisms (SMTP AUTH PLAIN/LOGIN, "
+               "POP3 USER or SASL PLAIN/LOGIN, IMAP LOGIN without LOGINDISABLED): whether or not it offers "
+               "STARTTLS, it does not require it, so a client may send its password in clear text.")
+    affected = "SMTP submission, POP3 and IMAP servers that accept passwords without STARTTLS or without requiring it."
     impact = "An attacker on the network path can read mailbox passwords and mail, and take over the accounts."
     solution = ("Enable STARTTLS (or the implicit-TLS ports 465/993/995) and allow password authentication only "
                 "over TLS (Dovecot: `disable_plaintext_auth = yes`; Postfix: `smtpd_tls_auth_only = yes`).")
@@ -135,11 +129,13 @@ class CleartextMailAuthentication(Check):
     async def run(self, ctx, host, port):
         advertised = {"smtp": _smtp_capabilities, "pop3": _pop3_capabilities, "imap": _imap_capabilities}[port.service]
         try:
-            async with ctx.connect(host.ip, port.port) as conn:
+            async with _untrusted_connection(ctx, host, port) as (conn, source):
                 evidence = await advertised(conn)
         except NET_ERRORS:
             return []
-        return [self.finding(port, clip(evidence))] if evidence else []
+        if not evidence:
+            return []
+        return [self.finding(port, clip(evidence + (f"; connected from {source}" if source else "")))]
 
 
 async def _smtp_capabilities(conn) -> str:
@@ -148,9 +144,10 @@ async def _smtp_capabilities(conn) -> str:
     extensions = [line[4:].strip() for line in lines_of(reply)[1:]]
     upper = [e.upper() for e in extensions]
     mechanisms = {m for e in upper if re.match(r"^AUTH[ =]", e) for m in re.split(r"[ =]", e)[1:]}
-    if "STARTTLS" in upper or not mechanisms & CLEARTEXT_MECHANISMS:
+    if not mechanisms & CLEARTEXT_MECHANISMS:
         return ""
-    return "EHLO without STARTTLS: " + " | ".join(lines_of(reply))
+    before = "EHLO before STARTTLS (offered, not required for AUTH): " if "STARTTLS" in upper else "EHLO without STARTTLS: "
+    return before + " | ".join(lines_of(reply))
 
 
 async def _pop3_capabilities(conn) -> str:
@@ -163,9 +160,10 @@ async def _pop3_capabilities(conn) -> str:
         return ""
     capabilities = [line.upper() for line in lines_of(reply)[1:] if line != "."]
     sasl = {m for c in capabilities if c.startswith("SASL") for m in c.split()[1:]}
-    if "STLS" in capabilities or not ("USER" in capabilities or sasl & CLEARTEXT_MECHANISMS):
+    if not ("USER" in capabilities or sasl & CLEARTEXT_MECHANISMS):
         return ""
-    return "CAPA without STLS: " + " | ".join(lines_of(reply)[1:-1])
+    before = "CAPA before STLS (offered, not required for USER/SASL PLAIN): " if "STLS" in capabilities else "CAPA without STLS: "
+    return before + " | ".join(lines_of(reply)[1:-1])
 
 
 async def _imap_capabilities(conn) -> str:
@@ -178,6 +176,8 @@ async def _imap_capabilities(conn) -> str:
     if not listed:
         return ""
     capabilities = listed.group(1).decode("latin-1").upper().split()
-    if "STARTTLS" in capabilities or "LOGINDISABLED" in capabilities:
+    if "LOGINDISABLED" in capabilities:
         return ""
-    return "CAPABILITY without STARTTLS or LOGINDISABLED (LOGIN allowed in clear text): " + listed.group(0).decode("latin-1")
+    before = ("CAPABILITY before STARTTLS without LOGINDISABLED (STARTTLS offered, not required for LOGIN): "
+              if "STARTTLS" in capabilities else "CAPABILITY without STARTTLS or LOGINDISABLED (LOGIN allowed in clear text): ")
+    return before + listed.group(0).decode("latin-1")

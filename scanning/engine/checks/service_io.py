@@ -1,7 +1,9 @@
 """Small helpers the service families share (remote access, FTP, mail, databases, SNMP, DNS):
 the errors a probe swallows (a port that misbehaves is no finding, never a crash of the stage),
-line-protocol reply readers and evidence trimming."""
+line-protocol reply readers, evidence trimming, and the source address of a check that a server's
+trust in its own host would fool."""
 
+import ipaddress
 import re
 import ssl
 import struct
@@ -31,3 +33,17 @@ def clip(value: str, limit: int = EVIDENCE_LIMIT) -> str:
     """Evidence stays readable: one bounded string, never a whole database dump."""
     value = "".join(c for c in value if c.isprintable() or c in "\n\t")
     return value if len(value) <= limit else value[: limit - 3] + "..."
+
+
+def outside_loopback_source(ip: str) -> str | None:
+    """For a loopback target, a loopback source address other than 127.0.0.1 and the target; None
+    for any other target. Servers trust their own host (an MTA relays for it, Dovecot allows
+    plaintext logins to it, BIND's `localhost` ACL recurses for it): a check that asks what an
+    outside client may do connects from here, so a loopback lab is judged as from outside."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return None
+    if address.version != 4 or not address.is_loopback:
+        return None
+    return "127.0.0.2" if ip != "127.0.0.2" else "127.0.0.3"

@@ -24,6 +24,7 @@ OS_HINTS = {
     "windows": "Windows",
 }
 IAC = 0xFF
+LOGIN_PROMPT_AT_END = re.compile(rb"(?:^|[\r\n])[^\r\n]*\b(?:login|username|user name)[ \t]*:[ \t]*$", re.I)
 # TPKT + X.224 Connection Request + RDP_NEG_REQ asking for TLS and CredSSP
 RDP_REQUEST = bytes.fromhex("03000013" "0ee00000000000" "0100080003000000")
 RDP_PROTOCOLS = {0: "rdp", 1: "ssl", 2: "hybrid", 8: "hybrid_ex"}
@@ -61,6 +62,10 @@ def telnet_options(data: bytes) -> tuple[list[tuple[int, int]], bytes]:
 
 
 async def banner_telnet(conn, greeting: bytes) -> Match | None:
+    """Telnet: option negotiation first (IAC), or, from consoles that skip it, a greeting that ends
+    waiting at a login prompt (`login:`, `Username:`): a cleartext login either way."""
+    if bytes([IAC]) not in greeting and LOGIN_PROMPT_AT_END.search(greeting):
+        return Match("telnet", banner=text(greeting), extra={"telnet": {"options": []}})
     if greeting[:1] != bytes([IAC]) or len(greeting) < 3 or greeting[1] not in (251, 252, 253, 254, 250):
         return None
     options, rest = telnet_options(greeting)

@@ -149,6 +149,9 @@ CASES = {
     "pop3": (greeting_then(b"+OK Dovecot ready.\r\n", lambda r: b"+OK\r\nUSER\r\nSTLS\r\n.\r\n"), ("pop3", "Dovecot pop3d", "")),
     "imap": (greeting_then(b"* OK [CAPABILITY IMAP4rev1 STARTTLS] Dovecot ready.\r\n"), ("imap", "Dovecot imapd", "")),
     "telnet": (greeting_then(b"\xff\xfd\x18\xff\xfd\x20\xff\xfb\x01login: "), ("telnet", "", "")),
+    # a console that skips option negotiation and waits at its login prompt
+    "telnet-prompt-only": (greeting_then(b"\r\nDebian GNU/Linux 12\r\nrouter login: "), ("telnet", "", "")),
+    "not-telnet-welcome-line": (greeting_then(b"Welcome to the order service: ready\r\n"), ("unknown", "", "")),
     "vnc": (greeting_then(b"RFB 003.008\n"), ("vnc", "VNC", "")),
     "mysql": (greeting_then(mysql_greeting(b"8.0.33")), ("mysql", "MySQL", "8.0.33")),
     "mariadb": (greeting_then(mysql_greeting(b"5.5.5-10.3.34-MariaDB-0+deb10u1")), ("mysql", "MariaDB", "10.3.34")),

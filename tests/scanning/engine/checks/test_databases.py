@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -21,6 +22,7 @@ from scanning.engine.checks.databases_sql import MySQLEmptyRootPassword, Postgre
 from tests.daemons import Daemon, binary, free_port
 
 from ..servers import TcpService
+from .certs import make_cert
 from .fakes import elasticsearch_handler, mongodb_handler
 from .servicechecks import run_check, shared_dir
 
@@ -109,11 +111,28 @@ def postgres_servers():
         subprocess.run(as_postgres(["cp", "-a", trust, scram]), check=True, timeout=60)
         with open(f"{scram}/pg_hba.conf", "w") as hba:
             hba.write("local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n")
-        trust_port, scram_port = free_port(), free_port()
-        with postgres(trust, trust_port), postgres(scram, scram_port):
-            yield trust_port, scram_port
+        tls = {method: tls_cluster(root, trust, method) for method in ("trust", "scram-sha-256")}
+        trust_port, scram_port, tls_trust_port, tls_scram_port = (free_port() for _ in range(4))
+        with postgres(trust, trust_port), postgres(scram, scram_port), postgres(tls["trust"], tls_trust_port), \
+                postgres(tls["scram-sha-256"], tls_scram_port):
+            yield trust_port, scram_port, tls_trust_port, tls_scram_port
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def tls_cluster(root: str, template: str, method: str) -> str:
+    """A copy of `template` with ssl on and only `hostssl` lines for 127.0.0.1 (plain logins refused)."""
+    data = f"{root}/hostssl-{method}"
+    subprocess.run(as_postgres(["cp", "-a", template, data]), check=True, timeout=60)
+    cert, key = make_cert().write(Path(data), "server")
+    for path in (cert, key):
+        shutil.chown(path, "postgres", "postgres")
+    os.chmod(key, 0o600)
+    with open(f"{data}/pg_hba.conf", "w") as hba:
+        hba.write(f"local all all trust\nhostssl all all 127.0.0.1/32 {method}\n")
+    with open(f"{data}/postgresql.conf", "a") as conf:
+        conf.write(f"ssl = on\nssl_cert_file = '{cert}'\nssl_key_file = '{key}'\n")
+    return data
 
 
 def test_postgresql_trust_login_is_reported(postgres_servers):
@@ -126,7 +145,19 @@ def test_postgresql_asking_for_a_password_is_not_reported(postgres_servers):
     assert run_check(PostgreSQLTrustLogin, postgres_servers[1], "postgresql") == []
 
 
-# -- MariaDB: one install, copied; root by unix socket only vs grant tables skipped ----------
+def test_postgresql_trust_only_over_tls_is_reported(postgres_servers):
+    """`hostssl ... trust`: a plain startup is refused (no pg_hba.conf entry), but anyone who asks
+    for TLS first is let in as the superuser: TLS does not authenticate the client."""
+    [finding] = run_check(PostgreSQLTrustLogin, postgres_servers[2], "postgresql")
+    assert "without a password over TLS (SSLRequest) (server_version 15." in finding.detection
+
+
+def test_postgresql_scram_over_tls_is_not_reported(postgres_servers):
+    assert run_check(PostgreSQLTrustLogin, postgres_servers[3], "postgresql") == []
+
+
+# -- MariaDB: one install, copied; root by unix socket only vs grant tables skipped; and an
+# install with mariadb-install-db's defaults (test database and anonymous accounts ''@localhost)
 def mariadbd(executable, root, name, port, *extra):
     argv = [executable, "--no-defaults", f"--datadir={root}/{name}", f"--port={port}", "--bind-address=127.0.0.1",
             f"--socket={root}/{name}.sock", "--user=root", "--skip-log-bin", f"--pid-file={root}/{name}.pid",
@@ -142,10 +173,13 @@ def mariadb_servers():
         subprocess.run([install, "--no-defaults", f"--datadir={root}/socket_auth", "--user=root",
                         "--auth-root-authentication-method=socket", "--skip-test-db"], check=True, capture_output=True, timeout=120)
         shutil.copytree(f"{root}/socket_auth", f"{root}/no_grants", symlinks=True)
-        open_port, locked_port = free_port(), free_port()
+        subprocess.run([install, "--no-defaults", f"--datadir={root}/anonymous", "--user=root",
+                        "--auth-root-authentication-method=socket"], check=True, capture_output=True, timeout=120)
+        open_port, locked_port, anonymous_port = free_port(), free_port(), free_port()
         with mariadbd(executable, root, "no_grants", open_port, "--skip-grant-tables"), \
-                mariadbd(executable, root, "socket_auth", locked_port):
-            yield open_port, locked_port
+                mariadbd(executable, root, "socket_auth", locked_port), \
+                mariadbd(executable, root, "anonymous", anonymous_port):
+            yield open_port, locked_port, anonymous_port
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
@@ -158,6 +192,15 @@ def test_mariadb_without_grant_tables_lets_root_in_without_password(mariadb_serv
 
 def test_mariadb_root_by_unix_socket_only_is_not_reported(mariadb_servers):
     assert run_check(MySQLEmptyRootPassword, mariadb_servers[1], "mysql") == []
+
+
+def test_mariadb_anonymous_account_is_reported(mariadb_servers):
+    """Root is by socket only, but the anonymous accounts mariadb-install-db creates (unless
+    --skip-test-db) let an empty user name in without a password (nmap's mysql-empty-password
+    tries the same two)."""
+    [finding] = run_check(MySQLEmptyRootPassword, mariadb_servers[2], "mysql")
+    assert finding.detection.startswith("anonymous login (empty user name) logged in with an empty password "
+                                        "(OK packet; server 5.5.5-10.")
 
 
 # -- MongoDB and Elasticsearch: protocol-faithful servers ------------------------------------

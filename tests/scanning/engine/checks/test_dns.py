@@ -40,7 +40,7 @@ def test_forwarder_answering_foreign_names_is_open_recursion(dns_servers, protoc
     assert finding.nvt == "CG-8001" and finding.severity == 5.8 and finding.protocol == protocol
     assert finding.detection.startswith("recursive query for example.test A answered NOERROR, flags ")
     assert " RA" in finding.detection
-    assert finding.detection.endswith(f": example.test. IN A 192.0.2.1 (forwards to 127.0.0.1#{dns_servers['upstream']})")
+    assert finding.detection.endswith(f": example.test. IN A 192.0.2.1 (forwards to 127.0.0.1#{dns_servers['upstream']}); asked from 127.0.0.2")
 
 
 def test_open_recursion_evidence_is_the_same_on_every_run(dns_servers):

@@ -1,5 +1,6 @@
 """FTP checks against real vsftpd daemons: one open (anonymous allowed, accounts in clear text),
-one hardened (anonymous off, FTPS required for account logins), one anonymous-only."""
+one hardened (anonymous off, FTPS required for account logins), one anonymous-only, one with
+FTPS offered but not required, one anonymous only after AUTH TLS."""
 
 import shutil
 import subprocess
@@ -31,6 +32,13 @@ PROFILES = {
     "hardened": ("anonymous_enable=NO\nlocal_enable=YES\nssl_enable=YES\nforce_local_logins_ssl=YES\n"
                  "force_local_data_ssl=YES\nrsa_cert_file={root}/cert.pem\nrsa_private_key_file={root}/key.pem\n"),
     "anonymous_only": "anonymous_enable=YES\nlocal_enable=NO\nssl_enable=NO\n",
+    # anonymous allowed, but only after AUTH TLS
+    "anonymous_tls_only": ("anonymous_enable=YES\nlocal_enable=NO\nssl_enable=YES\nallow_anon_ssl=YES\n"
+                           "force_anon_logins_ssl=YES\nforce_anon_data_ssl=YES\nrsa_cert_file={root}/cert.pem\n"
+                           "rsa_private_key_file={root}/key.pem\n"),
+    # FTPS offered but optional: vsftpd's force_local_logins_ssl turned off
+    "tls_optional": ("anonymous_enable=NO\nlocal_enable=YES\nssl_enable=YES\nforce_local_logins_ssl=NO\n"
+                     "force_local_data_ssl=NO\nrsa_cert_file={root}/cert.pem\nrsa_private_key_file={root}/key.pem\n"),
 }
 
 
@@ -63,6 +71,12 @@ def test_anonymous_login_is_reported_with_the_230_reply(vsftpd):
     assert finding.detection == "USER anonymous accepted: 230 Login successful."
 
 
+def test_anonymous_only_after_auth_tls_is_reported(vsftpd):
+    """force_anon_logins_ssl=YES: USER anonymous in clear gets 530, but after AUTH TLS anyone is in."""
+    [finding] = run_check(AnonymousFtp, vsftpd["anonymous_tls_only"], "ftp")
+    assert finding.detection == "USER anonymous accepted after AUTH TLS: 230 Login successful."
+
+
 def test_anonymous_refused_is_not_reported(vsftpd):
     assert run_check(AnonymousFtp, vsftpd["hardened"], "ftp") == []
 
@@ -76,6 +90,14 @@ def test_cleartext_login_without_auth_tls_is_reported(vsftpd):
 
 def test_ftps_server_is_not_a_cleartext_login(vsftpd):
     assert run_check(CleartextFtpLogin, vsftpd["hardened"], "ftp") == []
+
+
+def test_optional_ftps_is_a_cleartext_login(vsftpd):
+    """AUTH TLS offered but not required: the password may still travel in clear text (Greenbone's
+    FTP Unencrypted Cleartext Login reports it too); the hardened server answers 530 instead."""
+    [finding] = run_check(CleartextFtpLogin, vsftpd["tls_optional"], "ftp")
+    assert finding.detection.startswith("AUTH TLS offered, not required (FEAT: AUTH TLS, ")
+    assert finding.detection.endswith("USER cg-scanner in clear text answered: 331 Please specify the password.")
 
 
 def test_anonymous_only_server_takes_no_account_passwords(vsftpd):

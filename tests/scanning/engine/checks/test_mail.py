@@ -1,7 +1,7 @@
 """Mail checks: SMTP against real Exim daemons (an open relay advertising AUTH PLAIN without
-STARTTLS, and a hardened one: local domains only, AUTH after STARTTLS), POP3 and IMAP against
-protocol-faithful servers that answer as Dovecot does with and without disable_plaintext_auth
-(Dovecot is not installed here)."""
+STARTTLS, one advertising AUTH PLAIN before an optional STARTTLS, and a hardened one: local
+domains only, AUTH after STARTTLS), POP3 and IMAP against protocol-faithful servers that answer
+as Dovecot does with and without disable_plaintext_auth (the real Dovecot: test_mail_dovecot.py)."""
 
 import shutil
 import smtplib
@@ -48,6 +48,19 @@ acl_check_rcpt:
   require message = relay not permitted
           domains = +local_domains
   accept
+""",
+    # STARTTLS offered (Exim's own self-signed certificate) but AUTH PLAIN advertised before it too
+    "auth_before_starttls": """tls_advertise_hosts = *
+begin acl
+acl_check_rcpt:
+  accept domains = +local_domains
+  deny message = relay not permitted
+begin authenticators
+PLAIN:
+  driver = plaintext
+  public_name = PLAIN
+  server_condition = ${if eq{$auth3}{never-a-password}}
+  server_set_id = $auth2
 """,
     "hardened": """tls_advertise_hosts = *
 begin acl
@@ -117,6 +130,15 @@ def test_smtp_auth_plain_without_starttls_is_reported(exim):
     assert "250-AUTH PLAIN" in finding.detection
 
 
+def test_smtp_auth_offered_before_starttls_is_reported(exim):
+    """STARTTLS is offered but not required: AUTH PLAIN is advertised (and accepted) in clear text
+    too, so a client may send its password unencrypted (Greenbone's SMTP Unencrypted Cleartext Login)."""
+    [finding] = run_check(CleartextMailAuthentication, exim["auth_before_starttls"], "smtp")
+    assert finding.detection.startswith("EHLO before STARTTLS (offered, not required for AUTH): 250-mail.test Hello")
+    assert "250-AUTH PLAIN" in finding.detection and "250-STARTTLS" in finding.detection
+    assert finding.detection.endswith("; connected from 127.0.0.2")
+
+
 def test_smtp_auth_only_after_starttls_is_not_reported(exim):
     assert run_check(CleartextMailAuthentication, exim["hardened"], "smtp") == []
 
@@ -159,7 +181,8 @@ IMAP_TLS = b"IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ STARTTLS 
 
 def test_pop3_user_without_stls_is_reported(tcp_service):
     [finding] = run_check(CleartextMailAuthentication, tcp_service(pop3(POP3_CLEAR)).port, "pop3")
-    assert finding.detection == "CAPA without STLS: CAPA | TOP | UIDL | RESP-CODES | PIPELINING | AUTH-RESP-CODE | USER | SASL PLAIN LOGIN"
+    assert finding.detection == ("CAPA without STLS: CAPA | TOP | UIDL | RESP-CODES | PIPELINING | AUTH-RESP-CODE | USER | "
+                                 "SASL PLAIN LOGIN; connected from 127.0.0.2")
 
 
 def test_pop3_with_stls_is_not_reported(tcp_service):
@@ -169,7 +192,7 @@ def test_pop3_with_stls_is_not_reported(tcp_service):
 def test_imap_login_allowed_in_clear_is_reported(tcp_service):
     [finding] = run_check(CleartextMailAuthentication, tcp_service(imap(IMAP_CLEAR)).port, "imap")
     assert finding.detection == ("CAPABILITY without STARTTLS or LOGINDISABLED (LOGIN allowed in clear text): * CAPABILITY "
-                                 + IMAP_CLEAR.decode())
+                                 + IMAP_CLEAR.decode() + "; connected from 127.0.0.2")
 
 
 def test_imap_with_starttls_and_logindisabled_is_not_reported(tcp_service):

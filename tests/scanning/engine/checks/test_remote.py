@@ -125,3 +125,18 @@ def test_telnet_is_reported_with_its_negotiation_and_login_prompt(telnetd):
 
 def test_telnet_check_does_not_fire_on_ssh(sshd):
     assert run_check(TelnetService, sshd["hardened"], "telnet", timeout=1) == []
+
+
+def test_console_without_negotiation_is_found_and_reported(tcp_service):
+    """A console that skips Telnet negotiation and waits at `login:`: detection names it telnet and
+    the check reports its prompt (a cleartext login all the same)."""
+    from scanning.engine import ScanPlan, run
+    from scanning.engine.types import QuietReporter
+
+    console = tcp_service(banner(b"\r\nDebian GNU/Linux 12\r\nrouter login: "))
+    plan = ScanPlan(addresses=[console.ip], tcp_ports=[console.port], alive_test="consider_alive", use_nmap=False,
+                    families=("remote_access",), check_timeout=2.0)
+    [host] = run(plan, QuietReporter())
+    assert [(p.service, p.port) for p in host.ports] == [("telnet", console.port)]
+    assert [f.detection for f in host.findings] == [
+        "Telnet option negotiation: none; server text: Debian GNU/Linux 12 | router login:"]

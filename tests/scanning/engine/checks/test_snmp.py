@@ -1,5 +1,7 @@
 """SNMP default community against real net-snmp agents: one with `rocommunity public` and
-`rwcommunity private`, one with only a random community (it must stay silent to defaults)."""
+`rwcommunity private`, one with only `rwcommunity private` (silent to `public`: detection must
+ask with `private` too to find it), one with only a random community (it must stay silent to
+defaults)."""
 
 import secrets
 import shutil
@@ -30,7 +32,9 @@ def snmpd():
     root = shared_dir()
     secret = secrets.token_hex(12).encode()
     configs = {"default": "rocommunity public 127.0.0.1\nrwcommunity private 127.0.0.1\n",
+               "private_only": "rwcommunity private 127.0.0.1\n",
                "hardened": f"rocommunity {secret.decode()} 127.0.0.1\n"}
+    ready = {"default": b"public", "private_only": b"private", "hardened": secret}
     daemons, ports = [], {}
     try:
         for name, body in configs.items():
@@ -38,7 +42,7 @@ def snmpd():
             conf = f"{root}/{name}.conf"
             with open(conf, "w") as file:
                 file.write(body + "sysDescr CG lab agent\nsysLocation lab\n")
-            ready_community = b"public" if name == "default" else secret
+            ready_community = ready[name]
             argv = [executable, "-f", "-Lo", "-C", "-c", conf, "-p", f"{root}/{name}.pid", f"udp:127.0.0.1:{ports[name]}"]
             daemon = Daemon(argv, ready=lambda p=ports[name], c=ready_community: answers(p, c),
                             env={"SNMP_PERSISTENT_DIR": root, "PATH": "/usr/sbin:/usr/bin:/bin"})
@@ -55,6 +59,27 @@ def test_default_communities_are_reported_with_sys_descr(snmpd):
     assert finding.nvt == "CG-7001" and finding.pci_fail and finding.severity == 7.5 and finding.protocol == "udp"
     assert finding.detection == ("community 'public' (v2c) answered sysDescr.0 = 'CG lab agent'; "
                                  "community 'private' (v2c) answered sysDescr.0 = 'CG lab agent'")
+
+
+def scanned(port: int):
+    """The SNMP findings and the port of a whole engine run (UDP detection, then the check)."""
+    from scanning.engine import ScanPlan, run
+    from scanning.engine.types import QuietReporter
+
+    plan = ScanPlan(addresses=["127.0.0.1"], udp_ports=[port], alive_test="consider_alive", use_nmap=False,
+                    families=("snmp",), service_timeout=1.0, check_timeout=1.0)
+    [host] = run(plan, QuietReporter())
+    return host.findings, host.ports
+
+
+def test_agent_with_only_private_is_found_and_reported(snmpd):
+    findings, [port] = scanned(snmpd["private_only"])
+    assert (port.service, port.product) == ("snmp", "net-snmp")
+    assert [f.detection for f in findings] == ["community 'private' (v2c) answered sysDescr.0 = 'CG lab agent'"]
+
+
+def test_engine_reports_nothing_on_an_agent_with_a_random_community(snmpd):
+    assert scanned(snmpd["hardened"]) == ([], [])
 
 
 def test_agent_with_a_random_community_is_not_reported(snmpd):
