@@ -1,12 +1,14 @@
 """The software a port shows, with the version text around it: the detected product (its CPE, or
 its name), plus the other products an HTTP server names in its Server header
-(`Apache/2.4.41 (Ubuntu) OpenSSL/1.1.1f PHP/7.4.3`) and X-Powered-By (`PHP/7.4.3-4ubuntu2.19`)."""
+(`Apache/2.4.41 (Ubuntu) OpenSSL/1.1.1f PHP/7.4.3`) and X-Powered-By (`PHP/7.4.3-4ubuntu2.19`).
+X-Powered-By carries no distribution word of its own (Debian's PHP says `PHP/8.2.28`): it is the
+distribution the Server header names (`Apache/2.4.62 (Debian)`), when that names one."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .products import Product, parse_cpe, product_for
-from .versions import DetectedVersion, detect_version
+from .versions import DetectedVersion, detect_version, distribution_of
 
 # nmap's guesses ("2.0.8 or later", "7.6 - 7.9", "2.4.X") name no version to match
 IMPRECISE = re.compile(r"or later|or earlier|\s-\s|\.x\b", re.IGNORECASE)
@@ -99,7 +101,8 @@ def _http_components(port, main: Component | None) -> list[Component]:
     if not isinstance(http, dict):
         return []
     headers = http.get("headers") or {}
-    sources = [("Server header", http.get("server") or "")]
+    server = http.get("server") or ""
+    sources = [("Server header", server)]
     sources += [("X-Powered-By header", value) for key, value in headers.items() if key.lower() == "x-powered-by"]
     found, seen = [], {main.product.key} if main and main.product else set()
     for label, value in sources:
@@ -108,7 +111,17 @@ def _http_components(port, main: Component | None) -> list[Component]:
             if product is None or product.key in seen:
                 continue
             detected = detect_version(token.group(2), value)
+            if label != "Server header" and not detected.distribution:
+                detected = _server_distribution(detected, server)
             if detected.upstream:
                 seen.add(product.key)
                 found.append(Component(product, product.name, pairs, detected, f"{label} {value[:200]!r}"))
     return found
+
+
+def _server_distribution(detected: DetectedVersion, server: str) -> DetectedVersion:
+    """An X-Powered-By version with the distribution the Server header names, if it names one."""
+    distribution, word = distribution_of(server)
+    if not distribution:
+        return detected
+    return replace(detected, distribution=distribution, evidence=f"{word} in the Server header {server[:120]!r}")

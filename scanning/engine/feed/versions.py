@@ -34,6 +34,8 @@ DISTRIBUTION_WORDS = (
     ("amazon", "Amazon Linux"), ("suse", "SUSE"), ("freebsd", "FreeBSD"), ("el7", "Red Hat"),
     ("el8", "Red Hat"), ("el9", "Red Hat"), ("fips", "a vendor (FIPS) build"),
 )
+# Amazon Linux 2 builds httpd with an empty OS name: "Apache/2.4.62 () OpenSSL/1.0.2k-fips"
+EMPTY_OS_COMMENT = re.compile(r"\bApache/\d[\w.]*\s+\(\)", re.IGNORECASE)
 
 
 @total_ordering
@@ -134,14 +136,25 @@ def _distribution(seen: str, revision: str) -> str:
         return "Raspbian" if "raspbian" in seen.lower() else "Debian"
     if re.search(r"[.+]el\d+", lowered):
         return "Red Hat"
-    word = _distribution_word(seen)
-    return dict(DISTRIBUTION_WORDS).get(word.lower(), "") if word else ""
+    return distribution_of(seen)[0]
+
+
+def distribution_of(text: str) -> tuple[str, str]:
+    """(distribution, the word that shows it) a banner or header names without a revision:
+    ("Debian", "Debian") for "Apache/2.4.62 (Debian)", ("", "") for none."""
+    word = _distribution_word(text)
+    if word.endswith("()"):
+        return "Amazon Linux", word
+    return (dict(DISTRIBUTION_WORDS).get(word.lower(), ""), word) if word else ("", "")
 
 
 def _distribution_word(seen: str) -> str:
-    """The distribution word as the banner spells it ("Debian", "centos"), "" for none."""
-    for word, _name in DISTRIBUTION_WORDS:
-        found = re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", seen, re.IGNORECASE)
+    """The distribution word as the banner spells it ("Debian", "centos", "Apache/2.4.62 ()"), "" for none."""
+    empty = EMPTY_OS_COMMENT.search(seen)
+    if empty:
+        return empty.group(0)
+    for word, _name in DISTRIBUTION_WORDS:  # a word, not part of a host name ("mx.debian.example")
+        found = re.search(rf"(?<![a-z.]){re.escape(word)}(?![a-z]|\.[a-z])", seen, re.IGNORECASE)
         if found:
             return found.group(0)
     return ""

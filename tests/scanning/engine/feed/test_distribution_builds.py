@@ -1,0 +1,68 @@
+"""Distribution builds a reviewer meets, against protocol-faithful servers on 127.0.0.x detected by
+the engine's own service stage (the banner is the evidence): Amazon Linux 2's httpd (an empty OS
+comment), PHP's X-Powered-By under a distribution's Server header, and an upstream control each."""
+
+import asyncio
+from types import SimpleNamespace
+
+import pytest
+
+from scanning.engine import ScanPlan, run
+from scanning.engine.checks import CATALOGUE
+
+from ..conftest import RecordingReporter, Services, pick_loopback
+from ..servers import read_until
+
+
+def http(server: bytes, powered_by: bytes = b""):
+    def handle(conn, _service):
+        read_until(conn, b"\r\n\r\n")
+        head = b"HTTP/1.1 200 OK\r\nServer: " + server + b"\r\nContent-Type: text/html\r\n"
+        head += b"X-Powered-By: " + powered_by + b"\r\n" if powered_by else b""
+        conn.sendall(head + b"Content-Length: 2\r\n\r\nok")
+
+    return handle
+
+
+SERVERS = {
+    "amazon_linux_2": http(b"Apache/2.4.58 () OpenSSL/1.0.2k-fips"),
+    "apache_upstream": http(b"Apache/2.4.58 (Unix)"),
+    "php_debian": http(b"Apache/2.4.62 (Debian)", b"PHP/7.4.33"),
+    "php_upstream": http(b"nginx/1.26.2", b"PHP/7.4.33"),
+}
+
+
+@pytest.fixture(scope="module")
+def ports():
+    ip = pick_loopback(1)[0]
+    services = Services()
+    started = {name: services(handler, ip) for name, handler in SERVERS.items()}
+    try:
+        hosts = run(ScanPlan(addresses=[ip], tcp_ports=sorted(s.port for s in started.values()), use_nmap=False,
+                             service_timeout=1.5), RecordingReporter())
+    finally:
+        services.close()
+    by_port = {p.port: p for p in hosts[0].ports}
+    return {name: by_port[service.port] for name, service in started.items()}
+
+
+def check(nvt, port):
+    instance = CATALOGUE[nvt]()
+    return asyncio.run(instance.run(SimpleNamespace(feed_path=""), None, port)) if instance.applies(None, port) else []
+
+
+def test_amazon_linux_2_httpd_is_a_distribution_build(ports):
+    [finding] = [f for f in check("CG-9000", ports["amazon_linux_2"]) if f.cves == ("CVE-2024-38476",)]
+    assert finding.qod == 30
+    assert "Amazon Linux build, seen as 'Apache/2.4.58 ()'" in finding.detection and "backported" in finding.detection
+    [upstream] = check("CG-9000", ports["apache_upstream"])
+    assert upstream.cves == ("CVE-2024-38476",) and upstream.qod == 80 and "distribution" not in upstream.detection
+
+
+def test_x_powered_by_takes_the_distribution_of_the_server_header(ports):
+    [php] = check("CG-9002", ports["php_debian"])
+    assert php.name == "PHP 7.4.33: unsupported version (end of life)" and php.qod == 30
+    assert "Debian in the Server header 'Apache/2.4.62 (Debian)'" in php.detection
+    [upstream] = check("CG-9002", ports["php_upstream"])
+    assert upstream.qod == 80 and "X-Powered-By header 'PHP/7.4.33'" in upstream.detection
+    assert "distribution" not in upstream.detection
