@@ -57,11 +57,24 @@ def _main(port) -> Component | None:
 
 def _announced(port) -> str:
     """Other text the service announced about itself: the SSH comment, the HTTP Server header,
-    nmap's extra information ("Debian" for Apache's "(Debian)")."""
+    PostgreSQL's server_version ("15.20 (Debian 15.20-0+deb12u1)"), nmap's extra information
+    ("Debian" for Apache's "(Debian)")."""
+    return " ".join(text for _label, text in _announced_fields(port))
+
+
+ANNOUNCED = (("ssh", "comment", ""), ("http", "server", ""), ("postgresql", "server_version", "PostgreSQL server_version"),
+             ("nmap", "extrainfo", ""))
+
+
+def _announced_fields(port) -> list[tuple[str, str]]:
+    """[(evidence label or "", text)] of the announced fields the port carries."""
     extra = port.extra if isinstance(port.extra, dict) else {}
-    fields = (("ssh", "comment"), ("http", "server"), ("nmap", "extrainfo"))
-    parts = [extra[section].get(key, "") for section, key in fields if isinstance(extra.get(section), dict)]
-    return " ".join(part for part in parts if isinstance(part, str) and part)
+    found = []
+    for section, key, label in ANNOUNCED:
+        text = extra[section].get(key, "") if isinstance(extra.get(section), dict) else ""
+        if isinstance(text, str) and text:
+            found.append((label, text))
+    return found
 
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
@@ -89,6 +102,7 @@ def _evidence(port) -> str:
     http = (port.extra or {}).get("http", {}) if isinstance(port.extra, dict) else {}
     if isinstance(http, dict) and http.get("server"):
         parts.append(f"Server header {http['server'][:200]!r}")
+    parts += [f"{label} {text[:200]!r}" for label, text in _announced_fields(port) if label]
     if port.cpe:
         parts.append(f"CPE {port.cpe}")
     if not parts:

@@ -2,27 +2,9 @@
 the engine's own service stage (the banner is the evidence): Amazon Linux 2's httpd (an empty OS
 comment), PHP's X-Powered-By under a distribution's Server header, and an upstream control each."""
 
-import asyncio
-from types import SimpleNamespace
-
 import pytest
 
-from scanning.engine import ScanPlan, run
-from scanning.engine.checks import CATALOGUE
-
-from ..conftest import RecordingReporter, Services, pick_loopback
-from ..servers import read_until
-
-
-def http(server: bytes, powered_by: bytes = b""):
-    def handle(conn, _service):
-        read_until(conn, b"\r\n\r\n")
-        head = b"HTTP/1.1 200 OK\r\nServer: " + server + b"\r\nContent-Type: text/html\r\n"
-        head += b"X-Powered-By: " + powered_by + b"\r\n" if powered_by else b""
-        conn.sendall(head + b"Content-Length: 2\r\n\r\nok")
-
-    return handle
-
+from .banner_servers import check, http, scan
 
 SERVERS = {
     "amazon_linux_2": http(b"Apache/2.4.58 () OpenSSL/1.0.2k-fips"),
@@ -34,21 +16,7 @@ SERVERS = {
 
 @pytest.fixture(scope="module")
 def ports():
-    ip = pick_loopback(1)[0]
-    services = Services()
-    started = {name: services(handler, ip) for name, handler in SERVERS.items()}
-    try:
-        hosts = run(ScanPlan(addresses=[ip], tcp_ports=sorted(s.port for s in started.values()), use_nmap=False,
-                             service_timeout=1.5), RecordingReporter())
-    finally:
-        services.close()
-    by_port = {p.port: p for p in hosts[0].ports}
-    return {name: by_port[service.port] for name, service in started.items()}
-
-
-def check(nvt, port):
-    instance = CATALOGUE[nvt]()
-    return asyncio.run(instance.run(SimpleNamespace(feed_path=""), None, port)) if instance.applies(None, port) else []
+    return scan(SERVERS)
 
 
 def test_amazon_linux_2_httpd_is_a_distribution_build(ports):
