@@ -18,7 +18,8 @@ SERVERS = {
     "mariadb_106_ubuntu": mysql(b"5.5.5-10.6.22-MariaDB-0ubuntu0.22.04.1"),
     "mariadb_1011_debian": mysql(b"5.5.5-10.11.6-MariaDB-0+deb12u1"),
     "mariadb_114": mysql(b"5.5.5-11.4.5-MariaDB"),
-    "openssl_30": http(b"Apache/2.4.66 (Unix) OpenSSL/3.0.13"),
+    "openssl_30": http(b"Apache/2.4.66 (Unix) OpenSSL/3.0.8"),
+    "openssl_30_ubuntu": http(b"Apache/2.4.66 (Unix) OpenSSL/3.0.13"),  # built on Ubuntu 24.04's libssl
     "openssl_35": http(b"Apache/2.4.66 (Unix) OpenSSL/3.5.4"),
 }
 
@@ -50,8 +51,14 @@ def test_mariadb_lines(ports):
 
 
 def test_openssl_30_in_a_server_header(ports):
-    assert eol("CG-9003", ports["openssl_30"]) == [("OpenSSL 3.0.13: unsupported version (end of life)", 80)]
+    assert eol("CG-9003", ports["openssl_30"]) == [("OpenSSL 3.0.8: unsupported version (end of life)", 80)]
     assert eol("CG-9003", ports["openssl_35"]) == []
+
+
+def test_openssl_a_distribution_ships_is_a_probable_distribution_build(ports):
+    [finding] = check("CG-9003", ports["openssl_30_ubuntu"])
+    assert finding.qod == 30 and "probable distribution build" in finding.detection
+    assert "Debian 12 (bookworm), Ubuntu 24.04 ship" in finding.detection
 
 
 def postgresql(server_version):
