@@ -32,7 +32,7 @@ DISTRIBUTION_WORDS = (
     ("debian", "Debian"), ("ubuntu", "Ubuntu"), ("raspbian", "Raspbian"), ("red hat", "Red Hat"),
     ("centos", "CentOS"), ("rocky", "Rocky Linux"), ("almalinux", "AlmaLinux"), ("fedora", "Fedora"),
     ("amazon", "Amazon Linux"), ("suse", "SUSE"), ("freebsd", "FreeBSD"), ("el7", "Red Hat"),
-    ("el8", "Red Hat"), ("el9", "Red Hat"), ("fips", "a vendor (FIPS) build"),
+    ("el8", "Red Hat"), ("el9", "Red Hat"), ("fips", "a vendor FIPS"),
 )
 # Amazon Linux 2 builds httpd with an empty OS name: "Apache/2.4.62 () OpenSSL/1.0.2k-fips"
 EMPTY_OS_COMMENT = re.compile(r"\bApache/\d[\w.]*\s+\(\)", re.IGNORECASE)

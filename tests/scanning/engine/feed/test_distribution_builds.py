@@ -9,6 +9,7 @@ from .banner_servers import check, http, scan
 SERVERS = {
     "amazon_linux_2": http(b"Apache/2.4.58 () OpenSSL/1.0.2k-fips"),
     "apache_upstream": http(b"Apache/2.4.58 (Unix)"),
+    "openssl_fips": http(b"Apache/2.4.66 (Unix) OpenSSL/1.0.2u-fips"),
     "php_debian": http(b"Apache/2.4.62 (Debian)", b"PHP/7.4.33"),
     "php_upstream": http(b"nginx/1.26.2", b"PHP/7.4.33"),
 }
@@ -34,3 +35,8 @@ def test_x_powered_by_takes_the_distribution_of_the_server_header(ports):
     [upstream] = check("CG-9002", ports["php_upstream"])
     assert upstream.qod == 80 and "X-Powered-By header 'PHP/7.4.33'" in upstream.detection
     assert "distribution" not in upstream.detection
+
+
+def test_a_fips_openssl_is_a_vendor_build(ports):
+    [finding] = check("CG-9003", ports["openssl_fips"])
+    assert finding.qod == 30 and "(a vendor FIPS build, seen as 'fips')" in finding.detection
