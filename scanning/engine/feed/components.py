@@ -49,7 +49,7 @@ def _main(port) -> Component | None:
     if not pairs:
         return None
     detected = detect_version(version_text, port.banner or "", _announced(port))
-    if not detected.upstream:
+    if not detected.upstream or (product and product.truncated(detected.upstream)):
         return None
     name = product.name if product else (port.product or pairs[0][1])
     return Component(product, name, pairs, detected, _evidence(port))
@@ -127,7 +127,7 @@ def _http_components(port, main: Component | None) -> list[Component]:
             detected = detect_version(token.group(2), value)
             if label != "Server header" and not detected.distribution:
                 detected = _server_distribution(detected, server)
-            if detected.upstream:
+            if detected.upstream and not product.truncated(detected.upstream):
                 seen.add(product.key)
                 found.append(Component(product, product.name, pairs, detected, f"{label} {value[:200]!r}"))
     return found

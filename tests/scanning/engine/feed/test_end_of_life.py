@@ -21,6 +21,9 @@ SERVERS = {
     "openssl_30": http(b"Apache/2.4.66 (Unix) OpenSSL/3.0.8"),
     "openssl_30_ubuntu": http(b"Apache/2.4.66 (Unix) OpenSSL/3.0.13"),  # built on Ubuntu 24.04's libssl
     "openssl_35": http(b"Apache/2.4.66 (Unix) OpenSSL/3.5.4"),
+    "apache_major": http(b"Apache/2"),  # ServerTokens Major
+    "apache_minor": http(b"Apache/2.4 (Debian)"),  # ServerTokens Minor
+    "apache_22": http(b"Apache/2.2.34"),
 }
 
 
@@ -59,6 +62,14 @@ def test_openssl_a_distribution_ships_is_a_probable_distribution_build(ports):
     [finding] = check("CG-9003", ports["openssl_30_ubuntu"])
     assert finding.qod == 30 and "probable distribution build" in finding.detection
     assert "Debian 12 (bookworm), Ubuntu 24.04 ship" in finding.detection
+
+
+def test_a_truncated_apache_version_is_no_version(ports):
+    """ "Apache/2" is not "2.2 and older": ServerTokens Major hides which 2.x it is."""
+    assert ports["apache_major"].version == "2" and ports["apache_minor"].version == "2.4"
+    for name in ("apache_major", "apache_minor"):
+        assert check("CG-9001", ports[name]) == [] and check("CG-9000", ports[name]) == []
+    assert eol("CG-9001", ports["apache_22"]) == [("Apache httpd 2.2.34: unsupported version (end of life)", 80)]
 
 
 def postgresql(server_version):
