@@ -46,6 +46,11 @@ def scan(servers: dict) -> dict:
     return {name: by_port[service.port] for name, service in started.items()}
 
 
+def banner_server_scan(text: bytes):
+    """The PortResult of one server that sends `text` on connect (an SSH or FTP greeting)."""
+    return scan({"only": banner(text)})["only"]
+
+
 def check(nvt, port, feed_path=""):
     """The findings of one version check on a port ([] when it does not apply)."""
     instance = CATALOGUE[nvt]()
