@@ -4,7 +4,8 @@
 - a distribution build (a Debian/Ubuntu/RHEL revision or marker in the banner, or a version a
   supported distribution ships): the fix may be backported, so a version-only match has QoD 30
   and says so, unless the imported Debian security tracker knows the CVE's fixed package version
-  for the banner's release: fixed -> no finding; vulnerable -> QoD 97 naming both versions."""
+  for the banner's release: fixed -> no finding; vulnerable -> QoD 97 naming both versions.
+An NVD range naming every version of a product (no bounds, no version) is no version match."""
 
 from dataclasses import dataclass
 
@@ -36,7 +37,8 @@ class Matcher:
         records = self._records(component.pairs)
         hits = []
         for record in records:
-            hit = next((r for r in record.ranges if (r.vendor, r.product) in component.pairs and r.matches(version)), None)
+            hit = next((r for r in record.ranges if (r.vendor, r.product) in component.pairs and r.bounded
+                        and r.matches(version)), None)
             if hit is not None:
                 hits.append((record, hit))
         if not hits:

@@ -1,7 +1,8 @@
-"""Disputed CVEs are not imported (their version match would be a false alarm): NVD's `cveTags`
+"""Imported NVD entries that would be false alarms. Disputed CVEs are not imported (their version match would be a false alarm): NVD's `cveTags`
 `disputed` (CVE-2023-51767, OpenSSH "row hammer", through 9.6) and the older "** DISPUTED **"
 description (CVE-2016-20012); a later file that marks an imported CVE disputed removes it. An
-upstream `SSH-2.0-OpenSSH_9.6` banner server then shows only the undisputed imported CVE."""
+upstream `SSH-2.0-OpenSSH_9.6` banner server then shows only the undisputed imported CVE. A range
+naming every version (`openssh:*`, no bounds) is no version match."""
 
 import pytest
 
@@ -52,3 +53,12 @@ def test_a_cve_disputed_later_is_removed(tmp_path, ssh_96):
     assert imported(ssh_96, database) == [("CVE-2023-51767", 80)]
     import_file(database, write(tmp_path / "modified.json", nvd_document([row_hammer()])))
     assert imported(ssh_96, database) == []
+
+
+def test_a_range_naming_every_version_is_no_version_match(tmp_path, ssh_96):
+    database = tmp_path / "feed.sqlite3"
+    import_file(database, write(tmp_path / "nvd.json", nvd_document([
+        nvd_cve("CVE-2099-0097", [{"criteria": OPENSSH}]),
+        nvd_cve("CVE-2099-0098", [{"criteria": OPENSSH, "versionEndExcluding": "9.9"}]),
+    ])))
+    assert imported(ssh_96, database) == [("CVE-2099-0098", 80)]
