@@ -2,11 +2,14 @@
 its name), plus the other products an HTTP server names in its Server header
 (`Apache/2.4.41 (Ubuntu) OpenSSL/1.1.1f PHP/7.4.3`) and X-Powered-By (`PHP/7.4.3-4ubuntu2.19`).
 X-Powered-By carries no distribution word of its own (Debian's PHP says `PHP/8.2.28`): it is the
-distribution the Server header names (`Apache/2.4.62 (Debian)`), when that names one."""
+distribution the Server header names (`Apache/2.4.62 (Debian)`) when that distribution ships this
+version (the curated `distribution_versions`); `PHP/8.1.31` under `(Debian)` is the Docker image's
+upstream build."""
 
 import re
 from dataclasses import dataclass, replace
 
+from .curated import curated_feed
 from .products import Product, parse_cpe, product_for
 from .versions import DetectedVersion, detect_version, distribution_of
 
@@ -126,16 +129,17 @@ def _http_components(port, main: Component | None) -> list[Component]:
                 continue
             detected = detect_version(token.group(2), value)
             if label != "Server header" and not detected.distribution:
-                detected = _server_distribution(detected, server)
+                detected = _server_distribution(product, detected, server)
             if detected.upstream and not product.truncated(detected.upstream):
                 seen.add(product.key)
                 found.append(Component(product, product.name, pairs, detected, f"{label} {value[:200]!r}"))
     return found
 
 
-def _server_distribution(detected: DetectedVersion, server: str) -> DetectedVersion:
-    """An X-Powered-By version with the distribution the Server header names, if it names one."""
+def _server_distribution(product: Product, detected: DetectedVersion, server: str) -> DetectedVersion:
+    """An X-Powered-By version with the distribution the Server header names, if that ships it."""
     distribution, word = distribution_of(server)
-    if not distribution:
+    shipped = curated_feed().shipped_by(product.key, detected.upstream) if distribution else []
+    if not any(name.startswith(distribution) for name in shipped):
         return detected
     return replace(detected, distribution=distribution, evidence=f"{word} in the Server header {server[:120]!r}")

@@ -11,7 +11,8 @@ SERVERS = {
     "apache_upstream": http(b"Apache/2.4.58 (Unix)"),
     "openssl_fips": http(b"Apache/2.4.66 (Unix) OpenSSL/1.0.2u-fips"),
     "php_debian": http(b"Apache/2.4.62 (Debian)", b"PHP/7.4.33"),
-    "php_upstream": http(b"nginx/1.26.2", b"PHP/7.4.33"),
+    "php_upstream": http(b"nginx/1.26.2", b"PHP/7.3.33"),
+    "php_docker": http(b"Apache/2.4.62 (Debian)", b"PHP/8.1.31"),  # the php:8.1-apache image: upstream PHP
 }
 
 
@@ -32,8 +33,10 @@ def test_x_powered_by_takes_the_distribution_of_the_server_header(ports):
     [php] = check("CG-9002", ports["php_debian"])
     assert php.name == "PHP 7.4.33: unsupported version (end of life)" and php.qod == 30
     assert "Debian in the Server header 'Apache/2.4.62 (Debian)'" in php.detection
+    [docker] = check("CG-9002", ports["php_docker"])  # no Debian release ships PHP 8.1
+    assert docker.qod == 80 and "distribution" not in docker.detection
     [upstream] = check("CG-9002", ports["php_upstream"])
-    assert upstream.qod == 80 and "X-Powered-By header 'PHP/7.4.33'" in upstream.detection
+    assert upstream.qod == 80 and "X-Powered-By header 'PHP/7.3.33'" in upstream.detection
     assert "distribution" not in upstream.detection
 
 
