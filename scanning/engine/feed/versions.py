@@ -30,7 +30,7 @@ REVISION = re.compile(
 # distribution words in a banner (Server header comments, SSH software comments, ProFTPD's "(Debian)")
 DISTRIBUTION_WORDS = (
     ("debian", "Debian"), ("ubuntu", "Ubuntu"), ("raspbian", "Raspbian"), ("red hat", "Red Hat"),
-    ("centos", "CentOS"), ("rocky", "Rocky Linux"), ("almalinux", "AlmaLinux"), ("fedora", "Fedora"),
+    ("centos stream", "CentOS Stream"), ("centos", "CentOS"), ("rocky", "Rocky Linux"), ("almalinux", "AlmaLinux"), ("fedora", "Fedora"),
     ("amazon", "Amazon Linux"), ("suse", "SUSE"), ("freebsd", "FreeBSD"), ("el7", "Red Hat"),
     ("el8", "Red Hat"), ("el9", "Red Hat"), ("fips", "a vendor FIPS"),
 )

@@ -24,6 +24,9 @@ SERVERS = {
     "apache_major": http(b"Apache/2"),  # ServerTokens Major
     "apache_minor": http(b"Apache/2.4 (Debian)"),  # ServerTokens Minor
     "apache_22": http(b"Apache/2.2.34"),
+    "centos_7": http(b"Apache/2.4.6 (CentOS) OpenSSL/1.0.2k-fips PHP/5.4.16"),
+    "rhel_7": http(b"Apache/2.4.6 (Red Hat Enterprise Linux) OpenSSL/1.0.2k-fips PHP/5.4.16"),
+    "centos_stream_9": http(b"Apache/2.4.62 (CentOS Stream) OpenSSL/3.2.2"),
 }
 
 
@@ -70,6 +73,18 @@ def test_a_truncated_apache_version_is_no_version(ports):
     for name in ("apache_major", "apache_minor"):
         assert check("CG-9001", ports[name]) == [] and check("CG-9000", ports[name]) == []
     assert eol("CG-9001", ports["apache_22"]) == [("Apache httpd 2.2.34: unsupported version (end of life)", 80)]
+
+
+def test_centos_linux_builds_are_as_unsupported_as_the_lines_they_carry(ports):
+    """CentOS Linux has ended (7 in June 2024): its PHP 5.4 and OpenSSL 1.0.2 get no fixes from
+    anyone. RHEL 7 and CentOS Stream 9 still patch theirs: QoD 30."""
+    for nvt in ("CG-9002", "CG-9003"):
+        [finding] = check(nvt, ports["centos_7"])
+        assert finding.qod == 80 and "CentOS Linux reached its end of life" in finding.detection
+        assert finding.detection.endswith("nothing patches its packages any more.")
+        assert [f.qod for f in check(nvt, ports["rhel_7"])] == [30]
+    [stream] = check("CG-9003", ports["centos_stream_9"])
+    assert stream.qod == 30 and "CentOS Stream build" in stream.detection
 
 
 def postgresql(server_version):
