@@ -18,8 +18,9 @@ SERVERS = {
     "mariadb_106_ubuntu": mysql(b"5.5.5-10.6.22-MariaDB-0ubuntu0.22.04.1"),
     "mariadb_1011_debian": mysql(b"5.5.5-10.11.6-MariaDB-0+deb12u1"),
     "mariadb_114": mysql(b"5.5.5-11.4.5-MariaDB"),
-    "openssl_30": http(b"Apache/2.4.66 (Unix) OpenSSL/3.0.8"),
+    "openssl_31": http(b"Apache/2.4.58 (Win64) OpenSSL/3.1.3 PHP/8.2.12"),  # XAMPP
     "openssl_30_ubuntu": http(b"Apache/2.4.66 (Unix) OpenSSL/3.0.13"),  # built on Ubuntu 24.04's libssl
+    "openssl_30_debian": http(b"Apache/2.4.66 (Unix) OpenSSL/3.0.22"),  # Debian 12 follows the 3.0 releases
     "openssl_35": http(b"Apache/2.4.66 (Unix) OpenSSL/3.5.4"),
     "apache_major": http(b"Apache/2"),  # ServerTokens Major
     "apache_minor": http(b"Apache/2.4 (Debian)"),  # ServerTokens Minor
@@ -56,8 +57,8 @@ def test_mariadb_lines(ports):
     assert all(eol("CG-9004", ports[name]) == [] for name in SERVERS if name.startswith("mariadb"))  # MariaDB is no MySQL
 
 
-def test_openssl_30_in_a_server_header(ports):
-    assert eol("CG-9003", ports["openssl_30"]) == [("OpenSSL 3.0.8: unsupported version (end of life)", 80)]
+def test_openssl_31_in_a_server_header(ports):
+    assert eol("CG-9003", ports["openssl_31"]) == [("OpenSSL 3.1.3: unsupported version (end of life)", 80)]
     assert eol("CG-9003", ports["openssl_35"]) == []
 
 
@@ -65,6 +66,7 @@ def test_openssl_a_distribution_ships_is_a_probable_distribution_build(ports):
     [finding] = check("CG-9003", ports["openssl_30_ubuntu"])
     assert finding.qod == 30 and "probable distribution build" in finding.detection
     assert "Debian 12 (bookworm), Ubuntu 24.04 ship" in finding.detection
+    assert "Debian 12 (bookworm) ships" in check("CG-9003", ports["openssl_30_debian"])[0].detection
 
 
 def test_a_truncated_apache_version_is_no_version(ports):
