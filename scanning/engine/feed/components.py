@@ -1,12 +1,17 @@
 """The software a port shows, with the version text around it: the detected product (its CPE, or
 its name), plus the other products an HTTP server names in its Server header
-(`Apache/2.4.41 (Ubuntu) OpenSSL/1.1.1f PHP/7.4.3`) and X-Powered-By (`PHP/7.4.3-4ubuntu2.19`)."""
+(`Apache/2.4.41 (Ubuntu) OpenSSL/1.1.1f PHP/7.4.3`) and X-Powered-By (`PHP/7.4.3-4ubuntu2.19`).
+X-Powered-By carries no distribution word of its own (Debian's PHP says `PHP/8.2.28`): it is the
+distribution the Server header names (`Apache/2.4.62 (Debian)`) when that distribution ships this
+version (the curated `distribution_versions`); `PHP/8.1.31` under `(Debian)` is the Docker image's
+upstream build."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from .curated import curated_feed
 from .products import Product, parse_cpe, product_for
-from .versions import DetectedVersion, detect_version
+from .versions import DetectedVersion, detect_version, distribution_of
 
 # nmap's guesses ("2.0.8 or later", "7.6 - 7.9", "2.4.X") name no version to match
 IMPRECISE = re.compile(r"or later|or earlier|\s-\s|\.x\b", re.IGNORECASE)
@@ -47,7 +52,7 @@ def _main(port) -> Component | None:
     if not pairs:
         return None
     detected = detect_version(version_text, port.banner or "", _announced(port))
-    if not detected.upstream:
+    if not detected.upstream or (product and product.truncated(detected.upstream)):
         return None
     name = product.name if product else (port.product or pairs[0][1])
     return Component(product, name, pairs, detected, _evidence(port))
@@ -55,11 +60,24 @@ def _main(port) -> Component | None:
 
 def _announced(port) -> str:
     """Other text the service announced about itself: the SSH comment, the HTTP Server header,
-    nmap's extra information ("Debian" for Apache's "(Debian)")."""
+    PostgreSQL's server_version ("15.20 (Debian 15.20-0+deb12u1)"), nmap's extra information
+    ("Debian" for Apache's "(Debian)")."""
+    return " ".join(text for _label, text in _announced_fields(port))
+
+
+ANNOUNCED = (("ssh", "comment", ""), ("http", "server", ""), ("postgresql", "server_version", "PostgreSQL server_version"),
+             ("nmap", "extrainfo", ""))
+
+
+def _announced_fields(port) -> list[tuple[str, str]]:
+    """[(evidence label or "", text)] of the announced fields the port carries."""
     extra = port.extra if isinstance(port.extra, dict) else {}
-    fields = (("ssh", "comment"), ("http", "server"), ("nmap", "extrainfo"))
-    parts = [extra[section].get(key, "") for section, key in fields if isinstance(extra.get(section), dict)]
-    return " ".join(part for part in parts if isinstance(part, str) and part)
+    found = []
+    for section, key, label in ANNOUNCED:
+        text = extra[section].get(key, "") if isinstance(extra.get(section), dict) else ""
+        if isinstance(text, str) and text:
+            found.append((label, text))
+    return found
 
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
@@ -87,6 +105,7 @@ def _evidence(port) -> str:
     http = (port.extra or {}).get("http", {}) if isinstance(port.extra, dict) else {}
     if isinstance(http, dict) and http.get("server"):
         parts.append(f"Server header {http['server'][:200]!r}")
+    parts += [f"{label} {text[:200]!r}" for label, text in _announced_fields(port) if label]
     if port.cpe:
         parts.append(f"CPE {port.cpe}")
     if not parts:
@@ -99,7 +118,8 @@ def _http_components(port, main: Component | None) -> list[Component]:
     if not isinstance(http, dict):
         return []
     headers = http.get("headers") or {}
-    sources = [("Server header", http.get("server") or "")]
+    server = http.get("server") or ""
+    sources = [("Server header", server)]
     sources += [("X-Powered-By header", value) for key, value in headers.items() if key.lower() == "x-powered-by"]
     found, seen = [], {main.product.key} if main and main.product else set()
     for label, value in sources:
@@ -108,7 +128,18 @@ def _http_components(port, main: Component | None) -> list[Component]:
             if product is None or product.key in seen:
                 continue
             detected = detect_version(token.group(2), value)
-            if detected.upstream:
+            if label != "Server header" and not detected.distribution:
+                detected = _server_distribution(product, detected, server)
+            if detected.upstream and not product.truncated(detected.upstream):
                 seen.add(product.key)
                 found.append(Component(product, product.name, pairs, detected, f"{label} {value[:200]!r}"))
     return found
+
+
+def _server_distribution(product: Product, detected: DetectedVersion, server: str) -> DetectedVersion:
+    """An X-Powered-By version with the distribution the Server header names, if that ships it."""
+    distribution, word = distribution_of(server)
+    shipped = curated_feed().shipped_by(product.key, detected.upstream) if distribution else []
+    if not any(name.startswith(distribution) for name in shipped):
+        return detected
+    return replace(detected, distribution=distribution, evidence=f"{word} in the Server header {server[:120]!r}")

@@ -45,9 +45,11 @@ class CuratedFeed:
         return list(found.values())
 
     def shipped_by(self, product_key: str, upstream: str) -> list[str]:
-        """The distributions whose packages carry this upstream version of the product."""
+        """The distributions whose packages carry this upstream version of the product ("8.2.*"
+        stands for every 8.2 release: Debian 12 follows PHP's 8.2 point releases)."""
         table = self.distribution_versions.get(product_key, {})
-        return [name for name, versions in table.items() if upstream in versions]
+        return [name for name, versions in table.items()
+                if upstream in versions or any(v.endswith(".*") and upstream.startswith(v[:-1]) for v in versions)]
 
 
 def _ranges(entries) -> tuple[CpeRange, ...]:

@@ -154,7 +154,7 @@ def _import_nvd(connection, stream, progress) -> None:
     cves, ranges, gone = [], [], []
     for item in ijson.items(stream, "vulnerabilities.item", use_float=True):
         cve = item["cve"]
-        if cve.get("vulnStatus") == "Rejected":
+        if cve.get("vulnStatus") == "Rejected" or disputed(cve):
             gone.append(cve["id"])
         else:
             cves.append(_cve_row(cve))
@@ -165,6 +165,15 @@ def _import_nvd(connection, stream, progress) -> None:
             cves, ranges, gone = [], [], []
     _write_nvd(connection, cves, ranges, gone)
     progress.add(len(cves) + len(gone))
+
+
+def disputed(cve: dict) -> bool:
+    """The vendor disputes that it is a vulnerability (CVE tag `disputed`, or the description's
+    "** DISPUTED **" of older records): a version match on it would be a false alarm to most
+    reviewers (OpenSSH's CVE-2023-51767 row hammer, CVE-2016-20012, ...), so it is not imported."""
+    if any("disputed" in (tag.get("tags") or ()) for tag in cve.get("cveTags") or ()):
+        return True
+    return any(d.get("value", "").lstrip().startswith("** DISPUTED **") for d in cve.get("descriptions") or ())
 
 
 def _cve_row(cve: dict) -> tuple:

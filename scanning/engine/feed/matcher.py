@@ -4,7 +4,10 @@
 - a distribution build (a Debian/Ubuntu/RHEL revision or marker in the banner, or a version a
   supported distribution ships): the fix may be backported, so a version-only match has QoD 30
   and says so, unless the imported Debian security tracker knows the CVE's fixed package version
-  for the banner's release: fixed -> no finding; vulnerable -> QoD 97 naming both versions."""
+  for the banner's release: fixed -> no finding; vulnerable -> QoD 97 naming both versions.
+An NVD range naming every version of a product (no bounds, no version) is no version match. An
+end-of-life line on a distribution whose releases have all ended (CentOS Linux, not CentOS Stream)
+is reported as upstream's: nobody supports that build either."""
 
 from dataclasses import dataclass
 
@@ -14,6 +17,8 @@ from .store import CveRecord, DebianFix, FeedDatabase
 from .versions import Version, package_version_compare
 
 QOD_UPSTREAM, QOD_DISTRIBUTION, QOD_PACKAGE = 80, 30, 97
+# distributions whose every release has ended: their build of an end-of-life line is unsupported too
+ENDED_DISTRIBUTIONS = {"CentOS": "A CentOS Linux build: CentOS Linux reached its end of life (7 in June 2024, 8 in December 2021),"}
 
 
 @dataclass(frozen=True)
@@ -36,7 +41,8 @@ class Matcher:
         records = self._records(component.pairs)
         hits = []
         for record in records:
-            hit = next((r for r in record.ranges if (r.vendor, r.product) in component.pairs and r.matches(version)), None)
+            hit = next((r for r in record.ranges if (r.vendor, r.product) in component.pairs and r.bounded
+                        and r.matches(version)), None)
             if hit is not None:
                 hits.append((record, hit))
         if not hits:
@@ -57,6 +63,9 @@ class Matcher:
         hit = next((r for r in entry.ranges if (r.vendor, r.product) in component.pairs and r.matches(version)), None)
         if hit is None:
             return None
+        if component.version.distribution in ENDED_DISTRIBUTIONS:
+            note = f"{ENDED_DISTRIBUTIONS[component.version.distribution]} nothing patches its packages any more."
+            return VersionMatch(component, None, hit, QOD_UPSTREAM, note, False)
         qod, note = self._version_only(component)
         if note:
             note += " Distributions keep supporting the packages of their releases after upstream's end of life."

@@ -16,30 +16,37 @@ class Product:
     cpes: tuple  # ((vendor, product), ...) as NVD writes them; the first is the canonical one
     names: str  # a regular expression over detected product names
     debian: tuple = ()  # Debian source packages; a trailing "*" is a prefix ("php*")
+    parts: int = 1  # the numeric parts every release has: fewer is a truncated version ("Apache/2")
+
+    def truncated(self, upstream: str) -> bool:
+        """True when the version names fewer parts than any release has (Apache's `ServerTokens
+        Major`/`Minor` send "Apache/2", "Apache/2.4"): it cannot be matched against a range."""
+        numeric = re.match(r"\d+(?:\.\d+)*", upstream)
+        return not numeric or numeric.group(0).count(".") + 1 < self.parts
 
 
 PRODUCTS = (
     Product("openssh", "OpenSSH", (("openbsd", "openssh"),), r"^openssh\b", ("openssh",)),
-    Product("apache_httpd", "Apache httpd", (("apache", "http_server"),), r"^apache(?:\s*httpd)?$|^apache httpd|^apache/", ("apache2",)),
-    Product("nginx", "nginx", (("f5", "nginx"), ("nginx", "nginx"), ("igor_sysoev", "nginx"), ("f5", "nginx_open_source")), r"^nginx\b", ("nginx",)),
-    Product("vsftpd", "vsftpd", (("vsftpd_project", "vsftpd"), ("beasts", "vsftpd"), ("vsftpd", "vsftpd")), r"^vsftpd\b", ("vsftpd",)),
-    Product("proftpd", "ProFTPD", (("proftpd", "proftpd"),), r"^proftpd\b", ("proftpd-dfsg",)),
+    Product("apache_httpd", "Apache httpd", (("apache", "http_server"),), r"^apache(?:\s*httpd)?$|^apache httpd|^apache/", ("apache2",), parts=3),
+    Product("nginx", "nginx", (("f5", "nginx"), ("nginx", "nginx"), ("igor_sysoev", "nginx"), ("f5", "nginx_open_source")), r"^nginx\b", ("nginx",), parts=3),
+    Product("vsftpd", "vsftpd", (("vsftpd_project", "vsftpd"), ("beasts", "vsftpd"), ("vsftpd", "vsftpd")), r"^vsftpd\b", ("vsftpd",), parts=3),
+    Product("proftpd", "ProFTPD", (("proftpd", "proftpd"),), r"^proftpd\b", ("proftpd-dfsg",), parts=3),
     Product("exim", "Exim", (("exim", "exim"),), r"^exim\b", ("exim4",)),
     Product("dnsmasq", "dnsmasq", (("thekelleys", "dnsmasq"),), r"^dnsmasq\b", ("dnsmasq",)),
-    Product("redis", "Redis", (("redis", "redis"), ("redislabs", "redis")), r"^redis\b", ("redis",)),
-    Product("memcached", "Memcached", (("memcached", "memcached"), ("memcachedb", "memcached")), r"^memcached\b", ("memcached",)),
-    Product("openssl", "OpenSSL", (("openssl", "openssl"),), r"^openssl\b", ("openssl",)),
-    Product("php", "PHP", (("php", "php"),), r"^php\b", ("php*",)),
-    Product("mysql", "MySQL", (("oracle", "mysql"), ("mysql", "mysql"), ("oracle", "mysql_server")), r"^mysql\b", ("mysql*",)),
-    Product("mariadb", "MariaDB", (("mariadb", "mariadb"),), r"^mariadb\b", ("mariadb*",)),
+    Product("redis", "Redis", (("redis", "redis"), ("redislabs", "redis")), r"^redis\b", ("redis",), parts=3),
+    Product("memcached", "Memcached", (("memcached", "memcached"), ("memcachedb", "memcached")), r"^memcached\b", ("memcached",), parts=3),
+    Product("openssl", "OpenSSL", (("openssl", "openssl"),), r"^openssl\b", ("openssl",), parts=3),
+    Product("php", "PHP", (("php", "php"),), r"^php\b", ("php*",), parts=3),
+    Product("mysql", "MySQL", (("oracle", "mysql"), ("mysql", "mysql"), ("oracle", "mysql_server")), r"^mysql\b", ("mysql*",), parts=3),
+    Product("mariadb", "MariaDB", (("mariadb", "mariadb"),), r"^mariadb\b", ("mariadb*",), parts=3),
     Product("postgresql", "PostgreSQL", (("postgresql", "postgresql"),), r"^postgresql\b", ("postgresql*",)),
-    Product("bind", "ISC BIND", (("isc", "bind"),), r"^(?:isc )?bind\b", ("bind9",)),
+    Product("bind", "ISC BIND", (("isc", "bind"),), r"^(?:isc )?bind\b", ("bind9",), parts=3),
     Product("postfix", "Postfix", (("postfix", "postfix"),), r"^postfix\b", ("postfix",)),
     Product("dovecot", "Dovecot", (("dovecot", "dovecot"),), r"^dovecot\b", ("dovecot",)),
     Product("iis", "Microsoft IIS", (("microsoft", "internet_information_services"), ("microsoft", "iis")), r"^microsoft[ -]iis\b|^microsoft iis httpd", ()),
-    Product("tomcat", "Apache Tomcat", (("apache", "tomcat"),), r"^apache tomcat\b|^tomcat\b", ("tomcat*",)),
-    Product("lighttpd", "lighttpd", (("lighttpd", "lighttpd"),), r"^lighttpd\b", ("lighttpd",)),
-    Product("elasticsearch", "Elasticsearch", (("elastic", "elasticsearch"), ("elasticsearch", "elasticsearch")), r"^elasticsearch\b", ()),
+    Product("tomcat", "Apache Tomcat", (("apache", "tomcat"),), r"^apache tomcat\b|^tomcat\b", ("tomcat*",), parts=3),
+    Product("lighttpd", "lighttpd", (("lighttpd", "lighttpd"),), r"^lighttpd\b", ("lighttpd",), parts=3),
+    Product("elasticsearch", "Elasticsearch", (("elastic", "elasticsearch"), ("elasticsearch", "elasticsearch")), r"^elasticsearch\b", (), parts=3),
 )
 BY_CPE = {pair: product for product in PRODUCTS for pair in product.cpes}
 BY_KEY = {product.key: product for product in PRODUCTS}

@@ -35,6 +35,12 @@ class CpeRange:
         )
 
     @property
+    def bounded(self) -> bool:
+        """False for "every version" (NVD's `product:*` with no bounds: no release fixed it, so the
+        version is no evidence either way)."""
+        return bool(self.version or self.start_including or self.start_excluding or self.end_including or self.end_excluding)
+
+    @property
     def fixed_version(self) -> str:
         """The first version outside the range when NVD says so (versionEndExcluding), else ""."""
         return self.end_excluding

@@ -30,10 +30,17 @@ REVISION = re.compile(
 # distribution words in a banner (Server header comments, SSH software comments, ProFTPD's "(Debian)")
 DISTRIBUTION_WORDS = (
     ("debian", "Debian"), ("ubuntu", "Ubuntu"), ("raspbian", "Raspbian"), ("red hat", "Red Hat"),
-    ("centos", "CentOS"), ("rocky", "Rocky Linux"), ("almalinux", "AlmaLinux"), ("fedora", "Fedora"),
-    ("amazon", "Amazon Linux"), ("suse", "SUSE"), ("freebsd", "FreeBSD"), ("el7", "Red Hat"),
-    ("el8", "Red Hat"), ("el9", "Red Hat"), ("fips", "a vendor (FIPS) build"),
+    ("centos stream", "CentOS Stream"), ("centos", "CentOS"), ("rocky", "Rocky Linux"), ("almalinux", "AlmaLinux"), ("fedora", "Fedora"),
+    ("amazon", "Amazon Linux"), ("oracle linux", "Oracle Linux"), ("cloudlinux", "CloudLinux"),
+    ("opensuse", "openSUSE"), ("suse", "SUSE"), ("el7", "Red Hat"),
+    ("el8", "Red Hat"), ("el9", "Red Hat"), ("fips", "a vendor FIPS"),
 )
+# Amazon Linux 2 builds httpd with an empty OS name: "Apache/2.4.62 () OpenSSL/1.0.2k-fips"
+EMPTY_OS_COMMENT = re.compile(r"\bApache/\d[\w.]*\s+\(\)", re.IGNORECASE)
+# FreeBSD patches its base system in place (OpenSSH "FreeBSD-20230719", OpenSSL "1.1.1t-freebsd");
+# its ports (Apache "(FreeBSD)", nginx, PHP) are upstream releases, whose version says it all
+FREEBSD_BASE = re.compile(r"FreeBSD[- ]\d{8}\b", re.IGNORECASE)
+FREEBSD_VERSION = re.compile(r"\w-freebsd\b", re.IGNORECASE)
 
 
 @total_ordering
@@ -123,6 +130,8 @@ def detect_version(version: str, banner: str = "", extra_text: str = "") -> Dete
     distribution = _distribution(seen, revision)
     release = _release(revision)
     evidence = revision_match.group(0).strip() if revision_match else _distribution_word(seen)
+    if not distribution and FREEBSD_VERSION.search(version):
+        distribution, evidence = "FreeBSD", version
     return DetectedVersion(upstream, revision, distribution, release, evidence)
 
 
@@ -134,14 +143,27 @@ def _distribution(seen: str, revision: str) -> str:
         return "Raspbian" if "raspbian" in seen.lower() else "Debian"
     if re.search(r"[.+]el\d+", lowered):
         return "Red Hat"
-    word = _distribution_word(seen)
-    return dict(DISTRIBUTION_WORDS).get(word.lower(), "") if word else ""
+    return distribution_of(seen)[0]
+
+
+def distribution_of(text: str) -> tuple[str, str]:
+    """(distribution, the word that shows it) a banner or header names without a revision:
+    ("Debian", "Debian") for "Apache/2.4.62 (Debian)", ("", "") for none."""
+    word = _distribution_word(text)
+    if word.endswith("()"):
+        return "Amazon Linux", word
+    if FREEBSD_BASE.fullmatch(word):
+        return "FreeBSD", word
+    return (dict(DISTRIBUTION_WORDS).get(word.lower(), ""), word) if word else ("", "")
 
 
 def _distribution_word(seen: str) -> str:
-    """The distribution word as the banner spells it ("Debian", "centos"), "" for none."""
-    for word, _name in DISTRIBUTION_WORDS:
-        found = re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", seen, re.IGNORECASE)
+    """The distribution word as the banner spells it ("Debian", "centos", "Apache/2.4.62 ()"), "" for none."""
+    special = EMPTY_OS_COMMENT.search(seen) or FREEBSD_BASE.search(seen)
+    if special:
+        return special.group(0)
+    for word, _name in DISTRIBUTION_WORDS:  # a word, not part of a host name ("mx.debian.example")
+        found = re.search(rf"(?<![a-z.]){re.escape(word)}(?![a-z]|\.[a-z])", seen, re.IGNORECASE)
         if found:
             return found.group(0)
     return ""

@@ -45,6 +45,20 @@ def test_equal_versions_and_plain_strings():
     ("9.18.28", "9.18.28-1~deb12u2-Debian", ("9.18.28", "1~deb12u2", "Debian", "bookworm")),
     ("7.4.3", "PHP/7.4.3-4ubuntu2.19", ("7.4.3", "4ubuntu2.19", "Ubuntu", "")),
     ("2.4.37-43.module+el8.5.0", "", ("2.4.37", "43.module+el8.5.0", "Red Hat", "el8")),
+    ("2.4.58", "Apache/2.4.58 () OpenSSL/1.0.2k-fips", ("2.4.58", "", "Amazon Linux", "")),  # Amazon Linux 2
+    ("2.4.62", "Apache/2.4.62 (Amazon Linux)", ("2.4.62", "", "Amazon Linux", "")),
+    ("2.4.37", "Apache/2.4.37 (Red Hat Enterprise Linux)", ("2.4.37", "", "Red Hat", "")),
+    ("9.3", "SSH-2.0-OpenSSH_9.3 FreeBSD-20230719", ("9.3", "", "FreeBSD", "")),
+    ("9.3", "FreeBSD 20230719; protocol 2.0", ("9.3", "", "FreeBSD", "")),  # nmap's extrainfo
+    ("2.4.62", "Apache/2.4.62 (FreeBSD) PHP/8.3.14", ("2.4.62", "", "", "")),  # a port: upstream's release
+    ("1.1.1t-freebsd", "Apache/2.4.57 (FreeBSD) OpenSSL/1.1.1t-freebsd", ("1.1.1t", "", "FreeBSD", "")),  # base OpenSSL
+    ("2.4.37", "Apache/2.4.37 (Oracle Linux Server)", ("2.4.37", "", "Oracle Linux", "")),
+    ("2.4.51", "Apache/2.4.51 (Linux/SUSE)", ("2.4.51", "", "SUSE", "")),
+    ("2.4.58", "Apache/2.4.58 (openSUSE)", ("2.4.58", "", "openSUSE", "")),
+    ("8.4p1", "SSH-2.0-OpenSSH_8.4p1 Raspbian-5+deb11u3", ("8.4p1", "5+deb11u3", "Raspbian", "bullseye")),
+    ("2.4.58", "Apache/2.4.58 (Unix) OpenSSL/3.1.3", ("2.4.58", "", "", "")),
+    ("4.94", "220 mx.debian.example ESMTP Exim 4.94 Sun, 06 Dec 2026 00:00:00 +0000", ("4.94", "", "", "")),
+    ("4.97", "220 ubuntu.mail.example ESMTP Exim 4.97", ("4.97", "", "", "")),
 ])
 def test_upstream_and_distribution_build(version, banner, expected):
     detected = detect_version(version, banner)
