@@ -65,18 +65,27 @@ class CertificateExpired(CertificateCheck):
     nvt = "CG-1010"
     name = "SSL/TLS certificate expired"
     cvss_vector = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:L/A:N"
-    summary = "The server's certificate is past its notAfter date."
-    insight = "Clients reject an expired certificate, or users learn to click through the warning, which defeats server authentication."
-    affected = "Services presenting an expired certificate."
+    summary = "The server's certificate, or an intermediate CA certificate it sends, is past its notAfter date."
+    insight = ("Clients reject an expired certificate, or users learn to click through the warning, which defeats server "
+               "authentication. An expired intermediate CA certificate in the chain the server sends breaks the chain "
+               "for clients just the same.")
+    affected = "Services presenting an expired certificate, or an expired intermediate CA certificate in their chain."
     impact = "Users trained to accept certificate warnings can be intercepted by an attacker presenting any certificate."
-    solution = "Replace the certificate with a valid one and automate its renewal (for example with ACME)."
-    references = ("https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5",)
+    solution = ("Replace the certificate (or the intermediate CA certificate the server sends) with a valid one and "
+                "automate its renewal (for example with ACME).")
+    references = ("https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5", "https://www.rfc-editor.org/rfc/rfc5280#section-6.1.3")
 
     async def problem(self, ctx, host, port, certificate):
+        now = datetime.now(UTC)
         not_after = certificate.cert.not_valid_after_utc
-        if not_after >= datetime.now(UTC):
-            return ""
-        return f"notAfter: {_when(not_after)} (subject: {certificate.subject})"
+        if not_after < now:
+            return f"notAfter: {_when(not_after)} (subject: {certificate.subject})"
+        # the intermediates the server sends (a self-signed root it sends is not used: clients take their own)
+        for sent in certificate.sent_after:
+            if sent.not_valid_after_utc < now and not is_self_signed(sent):
+                return (f"notAfter: {_when(sent.not_valid_after_utc)} (intermediate CA certificate sent by the server, "
+                        f"subject: {sent.subject.rfc4514_string()}; server certificate: {certificate.subject})")
+        return ""
 
 
 @register

@@ -1,6 +1,6 @@
 """Web servers family, CG-2006..2008: what the server does and shows. TRACE is its own request
 (with a marker header the echo must carry back); default pages are read from the shared GET / and
-only from a 200 answer (a 404 page is no default page); directory listings from GET / and, when it
+only from a 200 answer (a 404 page is no default page), by title or by a known sentence of the text; directory listings from GET / and, when it
 is none, from the directories it links to and a few usual ones (`/files/`, `/backup/` ...)."""
 
 import asyncio
@@ -24,6 +24,9 @@ DEFAULT_TITLES = (
 )
 DEFAULT_TITLE_PATTERNS = re.compile(r"^Apache Tomcat/\d[\w.-]*$")  # Tomcat's ROOT application names its version
 APACHE_IT_WORKS = re.compile(r"^\s*<html><body><h1>It works!</h1>", re.IGNORECASE)
+# default pages whose title says nothing ("Welcome page"): known by a sentence of their text
+DEFAULT_PAGE_SENTENCES = re.compile(
+    r"This is a placeholder page installed by the (?:Debian|Ubuntu) release of the Lighttpd server package", re.IGNORECASE)
 # where unlisted files are usually left: asked when the front page is no listing itself
 COMMON_DIRECTORIES = ("/files/", "/uploads/", "/upload/", "/backup/", "/backups/", "/data/", "/downloads/", "/pub/",
                       "/images/", "/static/", "/assets/", "/logs/")
@@ -130,4 +133,12 @@ class DefaultPage(WebCheck):
             return [self.finding(port, f"GET / answered {response.status_line} with the page titled {title!r}")]
         if not title and APACHE_IT_WORKS.match(response.body):
             return [self.finding(port, f"GET / answered {response.status_line} with Apache httpd's 'It works!' page")]
+        if sentence := DEFAULT_PAGE_SENTENCES.search(page_text(response.body)):
+            return [self.finding(port, f"GET / answered {response.status_line} with the page titled {title!r}: "
+                                       f"'{sentence.group(0)}'")]
         return []
+
+
+def page_text(html: str) -> str:
+    """The page's words without markup, one space between them."""
+    return " ".join(re.sub(r"<[^>]*>", " ", html).split())

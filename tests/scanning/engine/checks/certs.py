@@ -23,9 +23,10 @@ class Issued:
     def der(self) -> bytes:
         return self.cert.public_bytes(serialization.Encoding.DER)
 
-    def write(self, directory, stem: str) -> tuple[str, str]:
+    def write(self, directory, stem: str, chain=()) -> tuple[str, str]:
+        """The certificate (followed by the `chain` certificates, as servers send them) and key, as PEM files."""
         cert_path, key_path = directory / f"{stem}.crt", directory / f"{stem}.key"
-        cert_path.write_bytes(self.cert.public_bytes(serialization.Encoding.PEM))
+        cert_path.write_bytes(b"".join(c.cert.public_bytes(serialization.Encoding.PEM) for c in (self, *chain)))
         key_path.write_bytes(self.key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
         return str(cert_path), str(key_path)
@@ -35,15 +36,17 @@ def _name(common_name: str) -> x509.Name:
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
 
 
-def make_ca(common_name: str = "CG Test Root CA") -> Issued:
+def make_ca(common_name: str = "CG Test Root CA", issuer: Issued | None = None, not_before=None, not_after=None) -> Issued:
+    """A root CA, or an intermediate CA when `issuer` is given."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     cert = (
-        x509.CertificateBuilder().subject_name(_name(common_name)).issuer_name(_name(common_name))
+        x509.CertificateBuilder().subject_name(_name(common_name))
+        .issuer_name(issuer.cert.subject if issuer else _name(common_name))
         .public_key(key.public_key()).serial_number(x509.random_serial_number())
-        .not_valid_before(NOW - 30 * DAY).not_valid_after(NOW + 3650 * DAY)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .not_valid_before(not_before or NOW - 30 * DAY).not_valid_after(not_after or NOW + 3650 * DAY)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0 if issuer else None), critical=True)
         .add_extension(x509.KeyUsage(True, False, False, False, False, True, True, False, False), critical=True)
-        .sign(key, hashes.SHA256())
+        .sign(issuer.key if issuer else key, hashes.SHA256())
     )
     return Issued(cert, key)
 

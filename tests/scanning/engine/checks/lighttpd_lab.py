@@ -1,0 +1,75 @@
+"""Real lighttpd (Debian's 1.4) for the check tests, set up the way Debian ships it rather than the
+way our nginx lab is: one daemon per variant, a plain HTTP port and a TLS port
+($SERVER["socket"]), and a certificate chain through an intermediate CA.
+
+- weak: Debian's placeholder page ("Welcome page", /usr/share/lighttpd/index.html), dir-listing
+  on (an unlinked /files/), the default server.tag (lighttpd/1.4.x), TLS 1.0 and up at security
+  level 0, a chain whose intermediate CA has expired;
+- hardened: a page of its own, dir-listing off, server.tag "", TLS 1.2 and up, an ECDSA P-256
+  certificate (not a short key) from a valid intermediate, every hardening header."""
+
+import os
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from tests.daemons import Daemon, binary, free_port
+
+from .certs import DAY, NOW, make_ca, make_cert
+
+PLACEHOLDER = "/usr/share/lighttpd/index.html"
+PAGE = "<!DOCTYPE html><html><head><title>Shop</title></head><body>Shop</body></html>"
+
+BASE = """server.document-root = "{d}/www"
+server.bind = "127.0.0.1"
+server.port = {http}
+server.pid-file = "{d}/lighttpd.pid"
+server.errorlog = "{d}/error.log"
+server.modules = ("mod_access", "mod_setenv", "mod_dirlisting", "mod_openssl")
+index-file.names = ("index.html")
+mimetype.assign = (".html" => "text/html", ".sql" => "text/plain")
+$SERVER["socket"] == "127.0.0.1:{tls}" {{
+  ssl.engine = "enable"
+  ssl.pemfile = "{d}/server.crt"
+  ssl.privkey = "{d}/server.key"
+  ssl.openssl.ssl-conf-cmd = ({tls_settings})
+}}
+"""
+WEAK = """dir-listing.activate = "enable"
+"""
+HARDENED = """server.tag = ""
+dir-listing.activate = "disable"
+setenv.add-response-header = (
+  "Strict-Transport-Security" => "max-age=63072000; includeSubDomains",
+  "X-Content-Type-Options" => "nosniff",
+  "X-Frame-Options" => "DENY",
+  "Content-Security-Policy" => "default-src 'self'"
+)
+"""
+TLS_SETTINGS = {True: '"MinProtocol" => "TLSv1", "CipherString" => "ALL:@SECLEVEL=0"', False: '"MinProtocol" => "TLSv1.2"'}
+
+
+@dataclass
+class Lighttpd:
+    http: int
+    tls: int
+    ca_file: str  # the root CA of the TLS port's chain (for SSL_CERT_FILE)
+
+
+def start(tmp_path, weak: bool) -> tuple[Daemon, Lighttpd]:
+    d = tmp_path / ("lighttpd-weak" if weak else "lighttpd-hardened")
+    (d / "www" / "files").mkdir(parents=True)
+    (d / "www" / "index.html").write_text(open(PLACEHOLDER).read() if weak else PAGE)
+    (d / "www" / "files" / "db-backup.sql").write_text("-- dump\n")
+    root = make_ca()
+    root.write(d, "ca")
+    expiry = {"not_before": NOW - 400 * DAY, "not_after": NOW - 10 * DAY} if weak else {}
+    intermediate = make_ca("CG Test Intermediate CA", issuer=root, **expiry)
+    make_cert(issuer=intermediate, curve=ec.SECP256R1()).write(d, "server", chain=[intermediate])
+    for path in (d, *d.rglob("*")):
+        os.chmod(path, 0o755 if path.is_dir() else 0o644)
+    ports = {"http": free_port(), "tls": free_port()}
+    conf = d / "lighttpd.conf"
+    conf.write_text(BASE.format(d=d, tls_settings=TLS_SETTINGS[weak], **ports) + (WEAK if weak else HARDENED))
+    daemon = Daemon([binary("lighttpd"), "-D", "-f", str(conf)], ports["tls"])
+    return daemon, Lighttpd(ports["http"], ports["tls"], str(d / "ca.crt"))
