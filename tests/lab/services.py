@@ -45,6 +45,7 @@ from . import fakes
 from .apache import apache
 from .bind import bind
 from .dovecot import dovecot
+from .lighttpd import lighttpd
 from .ports import HARDENED, HEADER_LOGS, WEAK, lab_port
 
 # expired, self-signed, for another host (weak.example.test, no address: scanned by address, it is
@@ -248,7 +249,7 @@ def starttls(stack, work):
 GROUPS = {"nginx": nginx, "legacy_tls": fakes.legacy_tls, "web": fakes.web_fakes, "ssh": sshd, "ftp": vsftpd,
           "mail": exim, "mail_fakes": fakes.mail_fakes, "caches": caches, "nosql": fakes.nosql_fakes, "mysql": mysql,
           "postgresql": postgresql, "snmp": snmpd, "dns": dns, "versions": fakes.versions, "apache": apache,
-          "dovecot": dovecot, "bind": bind, "starttls": starttls}
+          "dovecot": dovecot, "bind": bind, "starttls": starttls, "lighttpd": lighttpd}
 
 
 def start_lab(stack: contextlib.ExitStack, work: Path, groups=None):
