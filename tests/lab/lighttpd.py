@@ -1,6 +1,7 @@
 """Debian's lighttpd for the lab, set up as Debian ships it (tests/scanning/engine/checks/lighttpd_lab.py):
 weak (the Debian placeholder page titled only "Welcome page", dir-listing on with an unlinked
-/files/, the default server.tag, TLS 1.0+ with a chain whose intermediate CA expired) and hardened
+/files/, the default server.tag, TLS 1.0+ with a chain whose intermediate CA expired, and one whose
+intermediate is signed with SHA-1) and hardened
 (server.tag "", no listing, TLS 1.2+, an ECDSA P-256 certificate from a valid intermediate, every
 header). Both TLS chains end at a private root: CG-1013 (low) is true there."""
 
@@ -30,6 +31,8 @@ def lighttpd(stack, work):
                  allowed=HEADER_LOGS),
         lab_port("lighttpd weak TLS (expired intermediate)", "ssl_tls", WEAK, weak.tls, distribution=True,
                  expected={"CG-1003", "CG-1004", "CG-1010", "CG-2001", *WEAK_WEB}, allowed={*HEADER_LOGS, "CG-1013"}),
+        lab_port("lighttpd weak TLS (SHA-1 intermediate)", "ssl_tls", WEAK, weak.sha1_chain, distribution=True,
+                 expected={"CG-1003", "CG-1004", "CG-1016", "CG-2001", *WEAK_WEB}, allowed={*HEADER_LOGS, "CG-1013"}),
         lab_port("lighttpd hardened HTTP", "web_servers", HARDENED, hard.http, distribution=True),
         lab_port("lighttpd hardened TLS (ECDSA P-256)", "ssl_tls", HARDENED, hard.tls, distribution=True,
                  allowed={"CG-1013"}),

@@ -80,11 +80,9 @@ class CertificateExpired(CertificateCheck):
         not_after = certificate.cert.not_valid_after_utc
         if not_after < now:
             return f"notAfter: {_when(not_after)} (subject: {certificate.subject})"
-        # the intermediates the server sends (a self-signed root it sends is not used: clients take their own)
-        for sent in certificate.sent_after:
-            if sent.not_valid_after_utc < now and not is_self_signed(sent):
-                return (f"notAfter: {_when(sent.not_valid_after_utc)} (intermediate CA certificate sent by the server, "
-                        f"subject: {sent.subject.rfc4514_string()}; server certificate: {certificate.subject})")
+        for sent in certificate.intermediates:
+            if sent.not_valid_after_utc < now:
+                return f"notAfter: {_when(sent.not_valid_after_utc)} ({certificate.intermediate_note(sent)})"
         return ""
 
 
@@ -210,22 +208,31 @@ class CertificateWeakSignature(CertificateCheck):
     nvt = "CG-1016"
     name = "SSL/TLS certificate signed with a weak hash (SHA-1, MD5)"
     cvss_vector = "CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:N/I:H/A:N"
-    summary = "The server's certificate is signed with SHA-1 or MD5."
+    summary = "The server's certificate, or an intermediate CA certificate it sends, is signed with SHA-1 or MD5."
     insight = ("Chosen-prefix collisions exist for MD5 (2008, a rogue CA certificate) and SHA-1 (2020, SHA-1 is a "
                "Shambles): an attacker can obtain a signature valid for a certificate of their own.")
-    affected = "Services presenting a certificate signed with MD5 or SHA-1."
+    affected = "Services presenting a certificate, or an intermediate CA certificate, signed with MD5 or SHA-1."
     impact = "An attacker may forge a certificate that clients accept for this server."
-    solution = "Re-issue the certificate with a SHA-256 (or stronger) signature."
+    solution = "Re-issue the certificate (or use an intermediate CA certificate) with a SHA-256 (or stronger) signature."
     cves = ("CVE-2004-2761",)
     references = ("https://sha-mbles.github.io/", "https://www.win.tue.nl/hashclash/rogue-ca/")
 
     async def problem(self, ctx, host, port, certificate):
-        try:
-            hash_name = getattr(certificate.cert.signature_hash_algorithm, "name", "") or ""
-        except UnsupportedAlgorithm:
-            return ""
-        if hash_name.lower() not in WEAK_HASHES:
-            return ""
-        oid = certificate.cert.signature_algorithm_oid
-        algorithm = getattr(oid, "_name", "") or oid.dotted_string
-        return f"Signature algorithm: {algorithm} (subject: {certificate.subject})"
+        if algorithm := weak_signature(certificate.cert):
+            return f"Signature algorithm: {algorithm} (subject: {certificate.subject})"
+        for sent in certificate.intermediates:  # a weak link anywhere below the root can be forged
+            if algorithm := weak_signature(sent):
+                return f"Signature algorithm: {algorithm} ({certificate.intermediate_note(sent)})"
+        return ""
+
+
+def weak_signature(cert) -> str:
+    """The name of the certificate's signature algorithm when its hash is weak, else ""."""
+    try:
+        hash_name = getattr(cert.signature_hash_algorithm, "name", "") or ""
+    except UnsupportedAlgorithm:
+        return ""
+    if hash_name.lower() not in WEAK_HASHES:
+        return ""
+    oid = cert.signature_algorithm_oid
+    return getattr(oid, "_name", "") or oid.dotted_string

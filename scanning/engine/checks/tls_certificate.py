@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 
+from ..tls import is_self_signed
 from .starttls import open_tls_stream, starttls_protocol
 from .tls_hello import SSL3, TLS12, shared_hello
 
@@ -36,6 +37,16 @@ class ServerCertificate:
     @property
     def issuer(self) -> str:
         return self.cert.issuer.rfc4514_string()
+
+    @property
+    def intermediates(self) -> list:
+        """The CA certificates sent after the server's own, but a self-signed root (clients take
+        their own roots, so a root the server sends is not used)."""
+        return [sent for sent in self.sent_after if not is_self_signed(sent)]
+
+    def intermediate_note(self, sent) -> str:
+        return f"intermediate CA certificate sent by the server, subject: {sent.subject.rfc4514_string()}; " \
+               f"server certificate: {self.subject}"
 
 
 def permissive_context() -> ssl.SSLContext:

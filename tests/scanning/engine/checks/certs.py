@@ -2,6 +2,8 @@
 issues, and self-signed ones with whatever is wrong with them (expired, short key, SHA-1 ...)."""
 
 import datetime
+import shutil
+import subprocess
 from dataclasses import dataclass
 from ipaddress import ip_address
 
@@ -65,3 +67,20 @@ def make_cert(common_name="localhost", dns=("localhost",), ips=("127.0.0.1",), i
     if alt:
         builder = builder.add_extension(x509.SubjectAlternativeName(alt), critical=False)
     return Issued(builder.sign(issuer.key if issuer else key, digest()), key)
+
+
+def sha1_intermediate(root: Issued, directory, common_name="CG Test SHA-1 Intermediate CA") -> Issued:
+    """An intermediate CA signed by `root` with SHA-1, made by the openssl command (`cryptography`
+    no longer signs with SHA-1)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    request = x509.CertificateSigningRequestBuilder().subject_name(_name(common_name)).sign(key, hashes.SHA256())
+    root_crt, root_key = root.write(directory, "sha1-signing-root")
+    (directory / "intermediate.csr").write_bytes(request.public_bytes(serialization.Encoding.PEM))
+    (directory / "intermediate.ext").write_text("basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n")
+    subprocess.run(  # noqa: S603
+        [shutil.which("openssl"), "x509", "-req", "-sha1", "-in", str(directory / "intermediate.csr"), "-CA", root_crt,
+         "-CAkey", root_key, "-set_serial", str(x509.random_serial_number()), "-days", "365",
+         "-extfile", str(directory / "intermediate.ext"), "-out", str(directory / "intermediate.crt")],
+        check=True, capture_output=True,
+    )
+    return Issued(x509.load_pem_x509_certificate((directory / "intermediate.crt").read_bytes()), key)

@@ -4,7 +4,8 @@ way our nginx lab is: one daemon per variant, a plain HTTP port and a TLS port
 
 - weak: Debian's placeholder page ("Welcome page", /usr/share/lighttpd/index.html), dir-listing
   on (an unlinked /files/), the default server.tag (lighttpd/1.4.x), TLS 1.0 and up at security
-  level 0, a chain whose intermediate CA has expired;
+  level 0, a chain whose intermediate CA has expired, and a second TLS port whose chain has a
+  valid intermediate CA signed with SHA-1;
 - hardened: a page of its own, dir-listing off, server.tag "", TLS 1.2 and up, an ECDSA P-256
   certificate (not a short key) from a valid intermediate, every hardening header."""
 
@@ -15,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from tests.daemons import Daemon, binary, free_port
 
-from .certs import DAY, NOW, make_ca, make_cert
+from .certs import DAY, NOW, make_ca, make_cert, sha1_intermediate
 
 PLACEHOLDER = "/usr/share/lighttpd/index.html"
 PAGE = "<!DOCTYPE html><html><head><title>Shop</title></head><body>Shop</body></html>"
@@ -28,10 +29,11 @@ server.errorlog = "{d}/error.log"
 server.modules = ("mod_access", "mod_setenv", "mod_dirlisting", "mod_openssl")
 index-file.names = ("index.html")
 mimetype.assign = (".html" => "text/html", ".sql" => "text/plain")
-$SERVER["socket"] == "127.0.0.1:{tls}" {{
+"""
+TLS_SOCKET = """$SERVER["socket"] == "127.0.0.1:{port}" {{
   ssl.engine = "enable"
-  ssl.pemfile = "{d}/server.crt"
-  ssl.privkey = "{d}/server.key"
+  ssl.pemfile = "{d}/{stem}.crt"
+  ssl.privkey = "{d}/{stem}.key"
   ssl.openssl.ssl-conf-cmd = ({tls_settings})
 }}
 """
@@ -53,7 +55,8 @@ TLS_SETTINGS = {True: '"MinProtocol" => "TLSv1", "CipherString" => "ALL:@SECLEVE
 class Lighttpd:
     http: int
     tls: int
-    ca_file: str  # the root CA of the TLS port's chain (for SSL_CERT_FILE)
+    ca_file: str  # the root CA of the TLS ports' chains (for SSL_CERT_FILE)
+    sha1_chain: int = 0  # weak: a TLS port whose (valid) intermediate CA is signed with SHA-1
 
 
 def start(tmp_path, weak: bool) -> tuple[Daemon, Lighttpd]:
@@ -65,11 +68,17 @@ def start(tmp_path, weak: bool) -> tuple[Daemon, Lighttpd]:
     root.write(d, "ca")
     expiry = {"not_before": NOW - 400 * DAY, "not_after": NOW - 10 * DAY} if weak else {}
     intermediate = make_ca("CG Test Intermediate CA", issuer=root, **expiry)
-    make_cert(issuer=intermediate, curve=ec.SECP256R1()).write(d, "server", chain=[intermediate])
+    make_cert(issuer=intermediate, curve=ec.SECP256R1()).write(d, "tls", chain=[intermediate])
+    ports = {"http": free_port(), "tls": free_port()}
+    if weak:
+        sha1 = sha1_intermediate(root, d)
+        make_cert(issuer=sha1).write(d, "sha1_chain", chain=[sha1])
+        ports["sha1_chain"] = free_port()
     for path in (d, *d.rglob("*")):
         os.chmod(path, 0o755 if path.is_dir() else 0o644)
-    ports = {"http": free_port(), "tls": free_port()}
+    sockets = "".join(TLS_SOCKET.format(port=ports[stem], d=d, stem=stem, tls_settings=TLS_SETTINGS[weak])
+                      for stem in ports if stem != "http")
     conf = d / "lighttpd.conf"
-    conf.write_text(BASE.format(d=d, tls_settings=TLS_SETTINGS[weak], **ports) + (WEAK if weak else HARDENED))
+    conf.write_text(BASE.format(d=d, http=ports["http"]) + sockets + (WEAK if weak else HARDENED))
     daemon = Daemon([binary("lighttpd"), "-D", "-f", str(conf)], ports["tls"])
-    return daemon, Lighttpd(ports["http"], ports["tls"], str(d / "ca.crt"))
+    return daemon, Lighttpd(ca_file=str(d / "ca.crt"), **ports)

@@ -50,6 +50,14 @@ def test_the_same_chain_from_an_untrusted_root_is_both(weak_lighttpd):
     assert found["CG-1013"].startswith("Chain not trusted: unable to get local issuer certificate")
 
 
+def test_a_sha1_signed_intermediate_is_a_weak_signature(weak_lighttpd, monkeypatch):
+    monkeypatch.setenv("SSL_CERT_FILE", weak_lighttpd.ca_file)
+    found = findings_of(check_host([tls_port(weak_lighttpd.sha1_chain)], families=["ssl_tls"]))
+    assert found["CG-1016"] == ("Signature algorithm: sha1WithRSAEncryption (intermediate CA certificate sent by the "
+                                "server, subject: CN=CG Test SHA-1 Intermediate CA; server certificate: CN=localhost)")
+    assert {"CG-1010", "CG-1012", "CG-1013", "CG-1015"}.isdisjoint(found)
+
+
 def test_hardened_lighttpd_has_no_finding(hardened_lighttpd, monkeypatch):
     monkeypatch.setenv("SSL_CERT_FILE", hardened_lighttpd.ca_file)
     host = check_host([http_port(hardened_lighttpd.http), tls_port(hardened_lighttpd.tls)])
