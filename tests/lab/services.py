@@ -45,6 +45,7 @@ from . import fakes
 from .apache import apache
 from .bind import bind
 from .dovecot import dovecot
+from .haproxy import haproxy
 from .lighttpd import lighttpd
 from .ports import HARDENED, HEADER_LOGS, WEAK, lab_port
 
@@ -249,7 +250,8 @@ def starttls(stack, work):
 GROUPS = {"nginx": nginx, "legacy_tls": fakes.legacy_tls, "web": fakes.web_fakes, "ssh": sshd, "ftp": vsftpd,
           "mail": exim, "mail_fakes": fakes.mail_fakes, "caches": caches, "nosql": fakes.nosql_fakes, "mysql": mysql,
           "postgresql": postgresql, "snmp": snmpd, "dns": dns, "versions": fakes.versions, "apache": apache,
-          "dovecot": dovecot, "bind": bind, "starttls": starttls, "lighttpd": lighttpd}
+          "dovecot": dovecot, "bind": bind, "starttls": starttls, "lighttpd": lighttpd,
+          "haproxy": haproxy}
 
 
 def start_lab(stack: contextlib.ExitStack, work: Path, groups=None):
