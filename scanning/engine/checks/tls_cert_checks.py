@@ -80,10 +80,10 @@ class CertificateExpired(CertificateCheck):
         not_after = certificate.cert.not_valid_after_utc
         if not_after < now:
             return f"notAfter: {_when(not_after)} (subject: {certificate.subject})"
-        for sent in certificate.intermediates:
-            if sent.not_valid_after_utc < now:
-                return f"notAfter: {_when(sent.not_valid_after_utc)} ({certificate.intermediate_note(sent)})"
-        return ""
+        expired = [sent for sent in certificate.intermediates if sent.not_valid_after_utc < now]
+        if not expired or await chain_verdict(ctx, host, port) is None:
+            return ""  # a chain that verifies does not need it (an old cross-signature left in the chain)
+        return f"notAfter: {_when(expired[0].not_valid_after_utc)} ({certificate.intermediate_note(expired[0])})"
 
 
 @register
@@ -220,7 +220,7 @@ class CertificateWeakSignature(CertificateCheck):
     async def problem(self, ctx, host, port, certificate):
         if algorithm := weak_signature(certificate.cert):
             return f"Signature algorithm: {algorithm} (subject: {certificate.subject})"
-        for sent in certificate.intermediates:  # a weak link anywhere below the root can be forged
+        for sent in certificate.intermediates:  # a weak link anywhere below the root: a forged CA
             if algorithm := weak_signature(sent):
                 return f"Signature algorithm: {algorithm} ({certificate.intermediate_note(sent)})"
         return ""

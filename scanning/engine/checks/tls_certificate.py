@@ -10,8 +10,10 @@ import asyncio
 import contextlib
 import ssl
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 
 from ..tls import is_self_signed
@@ -40,9 +42,17 @@ class ServerCertificate:
 
     @property
     def intermediates(self) -> list:
-        """The CA certificates sent after the server's own, but a self-signed root (clients take
-        their own roots, so a root the server sends is not used)."""
-        return [sent for sent in self.sent_after if not is_self_signed(sent)]
+        """The CA certificates sent that chain up from the server's own, in order: each one's
+        issuer by name and signature (a time-valid one first when several are), up to but not
+        including a self-signed root (clients take their own roots). A certificate sent that no
+        path uses (an unrelated or left-over one) is not among them."""
+        path, current = [], self.cert
+        while True:
+            issuers = [sent for sent in self.sent_after if sent not in path and _issued(current, sent)]
+            if not issuers:
+                return path
+            current = min(issuers, key=lambda sent: sent.not_valid_after_utc < datetime.now(UTC))
+            path.append(current)
 
     def intermediate_note(self, sent) -> str:
         return f"intermediate CA certificate sent by the server, subject: {sent.subject.rfc4514_string()}; " \
@@ -83,6 +93,19 @@ async def _handshake(ctx, host, port, context):
         writer.close()
         with contextlib.suppress(Exception):
             await asyncio.wait_for(writer.wait_closed(), 1.0)
+
+
+def _issued(cert, by) -> bool:
+    """`by` is a CA certificate (not a self-signed root) whose name and key signed `cert`."""
+    if cert.issuer != by.subject or is_self_signed(by):
+        return False
+    try:
+        cert.verify_directly_issued_by(by)
+    except InvalidSignature:
+        return False
+    except (ValueError, TypeError):  # an algorithm cryptography cannot check: the names decide
+        return True
+    return True
 
 
 def _sent_chain(ssl_object) -> list[bytes]:

@@ -53,6 +53,18 @@ def make_ca(common_name: str = "CG Test Root CA", issuer: Issued | None = None, 
     return Issued(cert, key)
 
 
+def cross_sign(ca: Issued, by: Issued, not_before=None, not_after=None) -> Issued:
+    """`ca`'s name and key certified by another CA (a cross-signature, as public CAs send for old clients)."""
+    cert = (
+        x509.CertificateBuilder().subject_name(ca.cert.subject).issuer_name(by.cert.subject)
+        .public_key(ca.key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(not_before or NOW - 30 * DAY).not_valid_after(not_after or NOW + 3650 * DAY)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(by.key, hashes.SHA256())
+    )
+    return Issued(cert, ca.key)
+
+
 def make_cert(common_name="localhost", dns=("localhost",), ips=("127.0.0.1",), issuer: Issued | None = None,
               key_bits=2048, curve=None, not_before=None, not_after=None, digest=hashes.SHA256) -> Issued:
     """A server certificate; issuer None = self-signed."""

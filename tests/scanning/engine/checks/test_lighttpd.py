@@ -58,10 +58,21 @@ def test_a_sha1_signed_intermediate_is_a_weak_signature(weak_lighttpd, monkeypat
     assert {"CG-1010", "CG-1012", "CG-1013", "CG-1015"}.isdisjoint(found)
 
 
-def test_hardened_lighttpd_has_no_finding(hardened_lighttpd, monkeypatch):
-    monkeypatch.setenv("SSL_CERT_FILE", hardened_lighttpd.ca_file)
-    host = check_host([http_port(hardened_lighttpd.http), tls_port(hardened_lighttpd.tls)])
-    assert host.findings == []
+def test_an_expired_cross_signature_a_trusted_root_makes_useless_is_not_reported(weak_lighttpd, monkeypatch):
+    monkeypatch.setenv("SSL_CERT_FILE", weak_lighttpd.ca_file)
+    found = findings_of(check_host([tls_port(weak_lighttpd.cross_chain)], families=["ssl_tls"]))
+    assert {"CG-1010", "CG-1013"}.isdisjoint(found)
+    assert {"CG-1003", "CG-1004"} <= found.keys()  # the port is judged
+
+
+@pytest.mark.parametrize("trusted", [True, False])
+def test_hardened_lighttpd_has_no_finding(hardened_lighttpd, monkeypatch, trusted):
+    """Its chain also carries an expired CA certificate that no path uses: it does not count,
+    whether the root is trusted or not."""
+    if trusted:
+        monkeypatch.setenv("SSL_CERT_FILE", hardened_lighttpd.ca_file)
+    found = findings_of(check_host([http_port(hardened_lighttpd.http), tls_port(hardened_lighttpd.tls)]))
+    assert set(found) == (set() if trusted else {"CG-1013"})  # a private root: true, and low
 
 
 def test_an_application_titled_welcome_page_is_no_default_page():
