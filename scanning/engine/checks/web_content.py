@@ -29,7 +29,8 @@ DEFAULT_PAGE_SENTENCES = re.compile(
     r"This is a placeholder page installed by the (?:Debian|Ubuntu) release of the Lighttpd server package", re.IGNORECASE)
 # where unlisted files are usually left: asked when the front page is no listing itself
 COMMON_DIRECTORIES = ("/files/", "/uploads/", "/upload/", "/backup/", "/backups/", "/data/", "/downloads/", "/pub/",
-                      "/images/", "/static/", "/assets/", "/logs/")
+                      "/images/", "/static/", "/assets/", "/logs/", "/docs/", "/public/", "/share/", "/archive/",
+                      "/old/", "/test/", "/tmp/", "/private/", "/export/")  # noqa: S108 (URL paths)
 LINKED_DIRECTORY = re.compile(r"""href\s*=\s*["'](?!https?:|//|mailto:|#)([\w./-]*/)["']""", re.IGNORECASE)
 
 

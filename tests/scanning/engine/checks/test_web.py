@@ -52,7 +52,7 @@ def test_weak_plain_http_shows_the_welcome_page_and_no_hsts_finding(weak_nginx):
     assert "CG-2007" not in found
 
 
-@pytest.mark.parametrize("listed, linked", [("/backup/", False), ("/documents/", True)])
+@pytest.mark.parametrize("listed, linked", [("/backup/", False), ("/share/", False), ("/documents/", True)])
 def test_a_listing_below_the_front_page_is_found(tmp_path, listed, linked):
     """Debian's nginx with a page at / and autoindex on one directory: a usual name (/backup/) is
     asked for, and so is a directory the page links to (/documents/, a name no list holds)."""
