@@ -44,6 +44,7 @@ from tests.scanning.engine.servers import banner
 from . import fakes
 from .apache import apache
 from .bind import bind
+from .caddy import caddy
 from .dovecot import dovecot
 from .haproxy import haproxy
 from .lighttpd import lighttpd
@@ -251,7 +252,7 @@ GROUPS = {"nginx": nginx, "legacy_tls": fakes.legacy_tls, "web": fakes.web_fakes
           "mail": exim, "mail_fakes": fakes.mail_fakes, "caches": caches, "nosql": fakes.nosql_fakes, "mysql": mysql,
           "postgresql": postgresql, "snmp": snmpd, "dns": dns, "versions": fakes.versions, "apache": apache,
           "dovecot": dovecot, "bind": bind, "starttls": starttls, "lighttpd": lighttpd,
-          "haproxy": haproxy}
+          "haproxy": haproxy, "caddy": caddy}
 
 
 def start_lab(stack: contextlib.ExitStack, work: Path, groups=None):

@@ -13,6 +13,9 @@ from .web_http import WebCheck, exchange, front_page
 TRACE_MARKER = "X-CG-Trace-Probe: cg-scanner-trace-check"
 LISTING_TITLES = re.compile(r"^(Index of /|Directory listing for /|Directory Listing For /)", re.IGNORECASE)
 IIS_LISTING = "[To Parent Directory]"
+# Caddy's file_server browse page is titled with the bare directory name: known by its listing
+# block and its sort links
+CADDY_LISTING = re.compile(r"""<div class="listing">.*?href="\?sort=name&(?:amp;)?order=""", re.DOTALL)
 DEFAULT_TITLES = (
     "Welcome to nginx!", "Welcome to nginx on Debian!", "Welcome to nginx on Ubuntu!", "Welcome to OpenResty!",
     "Apache2 Debian Default Page: It works", "Apache2 Ubuntu Default Page: It works",
@@ -20,7 +23,7 @@ DEFAULT_TITLES = (
     "Test Page for the Nginx HTTP Server on Fedora", "Test Page for the HTTP Server on Red Hat Enterprise Linux",
     "IIS Windows Server", "IIS Windows", "IIS7", "IIS8", "Welcome to CentOS",
     "Welcome to JBoss", "Welcome to JBoss AS", "Welcome to WildFly", "Lighttpd Default Page",
-    "Placeholder page", "Welcome to your new site!",
+    "Placeholder page", "Welcome to your new site!", "Caddy works!",
 )
 DEFAULT_TITLE_PATTERNS = re.compile(r"^Apache Tomcat/\d[\w.-]*$")  # Tomcat's ROOT application names its version
 APACHE_IT_WORKS = re.compile(r"^\s*<html><body><h1>It works!</h1>", re.IGNORECASE)
@@ -99,7 +102,9 @@ class DirectoryListing(WebCheck):
 
 def is_listing(response) -> bool:
     title = response.title
-    return response.status == 200 and bool(LISTING_TITLES.match(title) or (IIS_LISTING in response.body and " - /" in title))
+    body = response.body
+    return response.status == 200 and bool(LISTING_TITLES.match(title) or (IIS_LISTING in body and " - /" in title)
+                                           or CADDY_LISTING.search(body))
 
 
 def directories_to_try(front) -> list[str]:
