@@ -1,5 +1,5 @@
 """Web servers family, CG-2001..2005: response headers of GET / (one request per port, shared).
-Missing hardening headers are judged only on real pages (2xx; HTML for the browser-only ones): a
+Missing hardening headers are judged only on real pages (2xx with content; HTML for the browser-only ones): a
 redirect, an error page or an API's JSON answer is not where a browser needs them. They are log
 or low findings: defence in depth, not a vulnerability by themselves."""
 
@@ -27,7 +27,7 @@ class HeaderCheck(WebCheck):
         return [self.finding(port, f"GET / answered {response.status_line} {problem}")] if problem else []
 
     def judged(self, host, response) -> bool:
-        return 200 <= response.status < 300 and (response.is_html or not self.html_only)
+        return is_page(response) and (response.is_html or not self.html_only)
 
     def problem(self, response) -> str:
         """What is wrong with the header, as evidence ("" when nothing is)."""
@@ -35,6 +35,12 @@ class HeaderCheck(WebCheck):
 
     def present(self, response) -> bool:
         return bool(response.header(self.header_name))
+
+
+def is_page(response) -> bool:
+    """A 2xx answer with content: an empty one, untyped (Caddy's answer to a Host it serves no site
+    for), is no page a browser shows."""
+    return 200 <= response.status < 300 and bool(response.body.strip() or response.header("content-type"))
 
 
 @register
@@ -57,7 +63,7 @@ class MissingHsts(HeaderCheck):
         return super().applies(host, port) and port.tls
 
     def judged(self, host, response) -> bool:
-        if 200 <= response.status < 300:
+        if is_page(response):
             return True
         if response.status not in (301, 302, 303, 307, 308):
             return False

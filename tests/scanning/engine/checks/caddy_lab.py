@@ -1,7 +1,7 @@
 """Real Caddy (Debian's 2.6) for the check tests: weak (Debian's "Caddy works!" page, file_server
 browse with an unlinked /files/, whose listing is titled only "files") and hardened (no browse,
-a page of its own, every header and no Server header, and an HTTPS site with a test CA's
-certificate, served to clients without SNI through default_sni)."""
+a page of its own, every header and no Server header, an HTTPS site with a test CA's certificate,
+served to clients without SNI through default_sni, and a site for one host name only)."""
 
 import os
 from dataclasses import dataclass
@@ -38,6 +38,12 @@ HARDENED = """:{http} {{
   file_server
 {headers}
 }}
+http://shop.example.test:{named} {{
+  bind 127.0.0.1
+  root * {d}/www
+  file_server
+{headers}
+}}
 https://:{tls} {{
   bind 127.0.0.1
   tls {d}/site.crt {d}/site.key
@@ -53,6 +59,7 @@ class Caddy:
     http: int
     tls: int = 0  # hardened only
     ca_file: str = ""
+    named: int = 0  # hardened: a site for shop.example.test only (any other Host gets an empty 200)
 
 
 def start(tmp_path, weak: bool) -> tuple[Daemon, Caddy]:
@@ -67,8 +74,8 @@ def start(tmp_path, weak: bool) -> tuple[Daemon, Caddy]:
         ca = make_ca()
         ca.write(d, "ca")
         make_cert(issuer=ca).write(d, "site")
-        lab.tls, lab.ca_file = free_port(), str(d / "ca.crt")
-        site = HARDENED.format(d=d, http=lab.http, tls=lab.tls, headers=HEADERS.format())
+        lab.tls, lab.ca_file, lab.named = free_port(), str(d / "ca.crt"), free_port()
+        site = HARDENED.format(d=d, http=lab.http, tls=lab.tls, named=lab.named, headers=HEADERS.format())
     for path in (d, *d.rglob("*")):
         os.chmod(path, 0o755 if path.is_dir() else 0o644)
     conf = d / "Caddyfile"

@@ -33,3 +33,10 @@ def test_hardened_caddy_has_no_finding(hardened_caddy, monkeypatch):
     monkeypatch.setenv("SSL_CERT_FILE", hardened_caddy.ca_file)
     host = check_host([http_port(hardened_caddy.http), tls_port(hardened_caddy.tls)], hostname="", ip="127.0.0.1")
     assert host.findings == []
+
+
+def test_a_host_caddy_serves_no_site_for_gets_an_empty_answer_that_is_not_judged(hardened_caddy):
+    """Caddy answers a Host no site matches with an empty, untyped 200 and no header at all: no page,
+    so no missing-header finding (the site's own answer has them all, above)."""
+    host = check_host([http_port(hardened_caddy.named)], hostname="", ip="127.0.0.1")
+    assert host.findings == []
