@@ -1,7 +1,8 @@
 """Web servers family, CG-2006..2008: what the server does and shows. TRACE is its own request
 (with a marker header the echo must carry back); default pages are read from the shared GET / and
-only from a 200 answer (a 404 page is no default page), by title or by a known sentence of the text; directory listings from GET / and, when it
-is none, from the directories it links to and a few usual ones (`/files/`, `/backup/` ...)."""
+only from a 200 answer (a 404 page is no default page), by title or by a known sentence of the
+text; directory listings from GET / and, when it is none, from the directories it links to and a
+few usual ones (`/files/`, `/backup/` ...)."""
 
 import asyncio
 import re

@@ -1,7 +1,7 @@
 """Web servers family, CG-2001..2005: response headers of GET / (one request per port, shared).
-Missing hardening headers are judged only on real pages (2xx with content; HTML for the browser-only ones): a
-redirect, an error page or an API's JSON answer is not where a browser needs them. They are log
-or low findings: defence in depth, not a vulnerability by themselves."""
+Missing hardening headers are judged only on real pages (2xx with content; HTML for the
+browser-only ones): a redirect, an error page or an API's JSON answer is not where a browser needs
+them. They are log or low findings: defence in depth, not a vulnerability by themselves."""
 
 import re
 from urllib.parse import urlsplit
