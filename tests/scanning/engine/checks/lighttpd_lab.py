@@ -7,7 +7,7 @@ way our nginx lab is: one daemon per variant, a plain HTTP port and a TLS port
   level 0, a chain whose intermediate CA has expired; a second TLS port whose chain has a valid
   intermediate CA signed with SHA-1, a third whose chain ends with an expired cross-signature of
   the root (harmless for a client that trusts the root);
-- hardened: a page of its own, dir-listing off, server.tag "", TLS 1.2 and up, an ECDSA P-256
+- hardened: a page of its own, dir-listing left off (the default), server.tag "", TLS 1.2 and up, an ECDSA P-256
   certificate (not a short key) from a valid intermediate, every hardening header; the chain it
   sends also holds an expired CA certificate that no path uses. (A SHA-1 signed one cannot be
   sent there: at OpenSSL's default security level lighttpd then sends no chain at all.)"""
@@ -43,7 +43,6 @@ TLS_SOCKET = """$SERVER["socket"] == "127.0.0.1:{port}" {{
 WEAK = """dir-listing.activate = "enable"
 """
 HARDENED = """server.tag = ""
-dir-listing.activate = "disable"
 setenv.add-response-header = (
   "Strict-Transport-Security" => "max-age=63072000; includeSubDomains",
   "X-Content-Type-Options" => "nosniff",
