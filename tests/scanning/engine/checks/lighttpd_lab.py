@@ -7,10 +7,11 @@ way our nginx lab is: one daemon per variant, a plain HTTP port and a TLS port
   level 0, a chain whose intermediate CA has expired; a second TLS port whose chain has a valid
   intermediate CA signed with SHA-1, a third whose chain ends with an expired cross-signature of
   the root (harmless for a client that trusts the root);
-- hardened: a page of its own, dir-listing left off (the default), server.tag "", TLS 1.2 and up, an ECDSA P-256
-  certificate (not a short key) from a valid intermediate, every hardening header; the chain it
-  sends also holds an expired CA certificate that no path uses. (A SHA-1 signed one cannot be
-  sent there: at OpenSSL's default security level lighttpd then sends no chain at all.)"""
+- hardened: a page of its own, dir-listing left off (the default), server.tag "", TLS 1.2 and
+  up, an ECDSA P-256 certificate (not a short key) from a valid intermediate, every hardening
+  header; the chain it sends also holds an expired CA certificate that no path uses. (A SHA-1
+  signed one cannot be sent there: at OpenSSL's default security level lighttpd then sends no
+  chain at all.)"""
 
 import os
 from dataclasses import dataclass
