@@ -1,5 +1,5 @@
 """The lab scorecard in CI (issue #10): a subset of the lab of benchmarks/bench_lab.py (weak and
-hardened real daemons of every service family, TLS and web on Debian's nginx, the
+hardened real daemons of every service family, TLS and web on Debian's nginx, lighttpd and Caddy, the
 protocol-faithful SSLv2/SSLv3 stack, known-vulnerable, current and Debian-build banners), scanned
 through the API with every family on and run by the real task worker (`db_worker`); the results
 scored as the benchmark scores them (tests/lab/scorecard.py): recall and precision >= 95 %, no
@@ -20,7 +20,8 @@ from tests.scanning.test_worker import create_scan, start
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("subscribed")]
 
-GROUPS = ["nginx", "legacy_tls", "web", "ssh", "ftp", "mail_fakes", "caches", "nosql", "snmp", "dns", "versions"]
+GROUPS = ["nginx", "legacy_tls", "web", "ssh", "ftp", "mail_fakes", "caches", "nosql", "snmp", "dns", "versions",
+          "lighttpd", "caddy"]
 
 
 @pytest.fixture(scope="module")

@@ -44,7 +44,10 @@ from tests.scanning.engine.servers import banner
 from . import fakes
 from .apache import apache
 from .bind import bind
+from .caddy import caddy
 from .dovecot import dovecot
+from .haproxy import haproxy
+from .lighttpd import lighttpd
 from .local_trust import local_trust
 from .optional_tls import optional_tls
 from .ports import HARDENED, HEADER_LOGS, WEAK, lab_port
@@ -264,7 +267,8 @@ def starttls(stack, work):
 GROUPS = {"nginx": nginx, "legacy_tls": fakes.legacy_tls, "web": fakes.web_fakes, "ssh": sshd, "ftp": vsftpd,
           "mail": exim, "mail_fakes": fakes.mail_fakes, "caches": caches, "nosql": fakes.nosql_fakes, "mysql": mysql,
           "postgresql": postgresql, "snmp": snmpd, "dns": dns, "versions": fakes.versions, "apache": apache,
-          "dovecot": dovecot, "bind": bind, "starttls": starttls, "optional_tls": optional_tls, "local_trust": local_trust}
+          "dovecot": dovecot, "bind": bind, "starttls": starttls, "optional_tls": optional_tls, "local_trust": local_trust,
+          "lighttpd": lighttpd, "haproxy": haproxy, "caddy": caddy}
 
 
 def start_lab(stack: contextlib.ExitStack, work: Path, groups=None):

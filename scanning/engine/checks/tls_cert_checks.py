@@ -65,18 +65,25 @@ class CertificateExpired(CertificateCheck):
     nvt = "CG-1010"
     name = "SSL/TLS certificate expired"
     cvss_vector = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:L/A:N"
-    summary = "The server's certificate is past its notAfter date."
-    insight = "Clients reject an expired certificate, or users learn to click through the warning, which defeats server authentication."
-    affected = "Services presenting an expired certificate."
+    summary = "The server's certificate, or an intermediate CA certificate it sends, is past its notAfter date."
+    insight = ("Clients reject an expired certificate, or users learn to click through the warning, which defeats server "
+               "authentication. An expired intermediate CA certificate in the chain the server sends breaks the chain "
+               "for clients just the same.")
+    affected = "Services presenting an expired certificate, or an expired intermediate CA certificate in their chain."
     impact = "Users trained to accept certificate warnings can be intercepted by an attacker presenting any certificate."
-    solution = "Replace the certificate with a valid one and automate its renewal (for example with ACME)."
-    references = ("https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5",)
+    solution = ("Replace the certificate (or the intermediate CA certificate the server sends) with a valid one and "
+                "automate its renewal (for example with ACME).")
+    references = ("https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5", "https://www.rfc-editor.org/rfc/rfc5280#section-6.1.3")
 
     async def problem(self, ctx, host, port, certificate):
+        now = datetime.now(UTC)
         not_after = certificate.cert.not_valid_after_utc
-        if not_after >= datetime.now(UTC):
-            return ""
-        return f"notAfter: {_when(not_after)} (subject: {certificate.subject})"
+        if not_after < now:
+            return f"notAfter: {_when(not_after)} (subject: {certificate.subject})"
+        expired = [sent for sent in certificate.intermediates if sent.not_valid_after_utc < now]
+        if not expired or await chain_verdict(ctx, host, port) is None:
+            return ""  # a chain that verifies does not need it (an old cross-signature left in the chain)
+        return f"notAfter: {_when(expired[0].not_valid_after_utc)} ({certificate.intermediate_note(expired[0])})"
 
 
 @register
@@ -201,22 +208,31 @@ class CertificateWeakSignature(CertificateCheck):
     nvt = "CG-1016"
     name = "SSL/TLS certificate signed with a weak hash (SHA-1, MD5)"
     cvss_vector = "CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:N/I:H/A:N"
-    summary = "The server's certificate is signed with SHA-1 or MD5."
+    summary = "The server's certificate, or an intermediate CA certificate it sends, is signed with SHA-1 or MD5."
     insight = ("Chosen-prefix collisions exist for MD5 (2008, a rogue CA certificate) and SHA-1 (2020, SHA-1 is a "
                "Shambles): an attacker can obtain a signature valid for a certificate of their own.")
-    affected = "Services presenting a certificate signed with MD5 or SHA-1."
+    affected = "Services presenting a certificate, or an intermediate CA certificate, signed with MD5 or SHA-1."
     impact = "An attacker may forge a certificate that clients accept for this server."
-    solution = "Re-issue the certificate with a SHA-256 (or stronger) signature."
+    solution = "Re-issue the certificate (or use an intermediate CA certificate) with a SHA-256 (or stronger) signature."
     cves = ("CVE-2004-2761",)
     references = ("https://sha-mbles.github.io/", "https://www.win.tue.nl/hashclash/rogue-ca/")
 
     async def problem(self, ctx, host, port, certificate):
-        try:
-            hash_name = getattr(certificate.cert.signature_hash_algorithm, "name", "") or ""
-        except UnsupportedAlgorithm:
-            return ""
-        if hash_name.lower() not in WEAK_HASHES:
-            return ""
-        oid = certificate.cert.signature_algorithm_oid
-        algorithm = getattr(oid, "_name", "") or oid.dotted_string
-        return f"Signature algorithm: {algorithm} (subject: {certificate.subject})"
+        if algorithm := weak_signature(certificate.cert):
+            return f"Signature algorithm: {algorithm} (subject: {certificate.subject})"
+        for sent in certificate.intermediates:  # a weak link anywhere below the root: a forged CA
+            if algorithm := weak_signature(sent):
+                return f"Signature algorithm: {algorithm} ({certificate.intermediate_note(sent)})"
+        return ""
+
+
+def weak_signature(cert) -> str:
+    """The name of the certificate's signature algorithm when its hash is weak, else ""."""
+    try:
+        hash_name = getattr(cert.signature_hash_algorithm, "name", "") or ""
+    except UnsupportedAlgorithm:
+        return ""
+    if hash_name.lower() not in WEAK_HASHES:
+        return ""
+    oid = cert.signature_algorithm_oid
+    return getattr(oid, "_name", "") or oid.dotted_string

@@ -1,17 +1,22 @@
 """The server certificate, fetched once per port and shared by the certificate checks: an
 OpenSSL handshake that accepts anything (every version and cipher this OpenSSL still speaks),
-else the certificate list of a raw ClientHello's answer (an SSLv3-only server). A second
+else the certificate list of a raw ClientHello's answer (an SSLv3-only server); with it, the
+other certificates the server sent (its intermediate CAs, as sent: not verified). A second
 handshake, verifying against the system's trust store, says whether the chain is trusted and if
 not, why (OpenSSL's verify code)."""
 
+import _ssl
 import asyncio
 import contextlib
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 
+from ..tls import is_self_signed
 from .starttls import open_tls_stream, starttls_protocol
 from .tls_hello import SSL3, TLS12, shared_hello
 
@@ -25,6 +30,7 @@ class ServerCertificate:
     cert: x509.Certificate
     der: bytes
     protocol: str  # the version the certificate was seen with
+    sent_after: list = field(default_factory=list)  # x509.Certificate: the rest of the chain the server sent
 
     @property
     def subject(self) -> str:
@@ -33,6 +39,24 @@ class ServerCertificate:
     @property
     def issuer(self) -> str:
         return self.cert.issuer.rfc4514_string()
+
+    @property
+    def intermediates(self) -> list:
+        """The CA certificates sent that chain up from the server's own, in order: each one's
+        issuer by name and signature (a time-valid one first when several are), up to but not
+        including a self-signed root (clients take their own roots). A certificate sent that no
+        path uses (an unrelated or left-over one) is not among them."""
+        path, current = [], self.cert
+        while True:
+            issuers = [sent for sent in self.sent_after if sent not in path and _issued(current, sent)]
+            if not issuers:
+                return path
+            current = min(issuers, key=lambda sent: sent.not_valid_after_utc < datetime.now(UTC))
+            path.append(current)
+
+    def intermediate_note(self, sent) -> str:
+        return f"intermediate CA certificate sent by the server, subject: {sent.subject.rfc4514_string()}; " \
+               f"server certificate: {self.subject}"
 
 
 def permissive_context() -> ssl.SSLContext:
@@ -57,34 +81,67 @@ def _widen(context) -> None:
 
 
 async def _handshake(ctx, host, port, context):
-    """The SSLObject of a completed handshake with `context` (closed again at once)."""
+    """(certificate DER, protocol version, DER of the rest of the chain sent) of a completed
+    handshake with `context` (closed again at once)."""
     _reader, writer = await open_tls_stream(ctx, host.ip, port.port, starttls_protocol(port))
     try:
         options = {"server_hostname": host.hostname or None, "ssl_handshake_timeout": ctx.timeout}
         await asyncio.wait_for(writer.start_tls(context, **options), ctx.timeout)
         ssl_object = writer.get_extra_info("ssl_object")
-        return ssl_object.getpeercert(binary_form=True), ssl_object.version() or ""
+        return ssl_object.getpeercert(binary_form=True), ssl_object.version() or "", _sent_chain(ssl_object)
     finally:
         writer.close()
         with contextlib.suppress(Exception):
             await asyncio.wait_for(writer.wait_closed(), 1.0)
 
 
+def _issued(cert, by) -> bool:
+    """`by` is a CA certificate (not a self-signed root) whose name and key signed `cert`."""
+    if cert.issuer != by.subject or is_self_signed(by):
+        return False
+    try:
+        cert.verify_directly_issued_by(by)
+    except InvalidSignature:
+        return False
+    except (ValueError, TypeError):  # an algorithm cryptography cannot check: the names decide
+        return True
+    return True
+
+
+def _sent_chain(ssl_object) -> list[bytes]:
+    """DER of the certificates the server sent after its own. Python 3.13 has the public
+    SSLObject.get_unverified_chain() (DER bytes); 3.10 to 3.12 have it on the _ssl object only."""
+    getter = getattr(ssl_object, "get_unverified_chain", None) or getattr(
+        getattr(ssl_object, "_sslobj", None), "get_unverified_chain", None)
+    if getter is None:
+        return []
+    chain = getter() or []
+    return [c if isinstance(c, bytes) else c.public_bytes(_ssl.ENCODING_DER) for c in chain[1:]]
+
+
+def _load(ders) -> list[x509.Certificate]:
+    loaded = []
+    for der in ders:
+        with contextlib.suppress(ValueError):
+            loaded.append(x509.load_der_x509_certificate(der))
+    return loaded
+
+
 async def _fetch(ctx, host, port) -> ServerCertificate | None:
     try:
-        der, protocol = await _handshake(ctx, host, port, permissive_context())
+        der, protocol, rest = await _handshake(ctx, host, port, permissive_context())
     except (OSError, TimeoutError, EOFError, ssl.SSLError, ValueError):
         der = None
     if not der:
         for version in (TLS12, SSL3):
             answer = await shared_hello(ctx, host, port, version)
             if answer.certificates:
-                der, protocol = answer.certificates[0], answer.version_name
+                der, protocol, rest = answer.certificates[0], answer.version_name, answer.certificates[1:]
                 break
     if not der:
         return None
     try:
-        return ServerCertificate(x509.load_der_x509_certificate(der), der, protocol)
+        return ServerCertificate(x509.load_der_x509_certificate(der), der, protocol, _load(rest))
     except ValueError:
         return None
 

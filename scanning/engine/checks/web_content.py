@@ -1,7 +1,8 @@
 """Web servers family, CG-2006..2008: what the server does and shows. TRACE is its own request
 (with a marker header the echo must carry back); default pages are read from the shared GET / and
-only from a 200 answer (a 404 page is no default page); directory listings from GET / and, when it
-is none, from the directories it links to and a few usual ones (`/files/`, `/backup/` ...)."""
+only from a 200 answer (a 404 page is no default page), by title or by a known sentence of the
+text; directory listings from GET / and, when it is none, from the directories it links to and a
+few usual ones (`/files/`, `/backup/` ...)."""
 
 import asyncio
 import re
@@ -13,6 +14,9 @@ from .web_http import WebCheck, exchange, front_page
 TRACE_MARKER = "X-CG-Trace-Probe: cg-scanner-trace-check"
 LISTING_TITLES = re.compile(r"^(Index of /|Directory listing for /|Directory Listing For /)", re.IGNORECASE)
 IIS_LISTING = "[To Parent Directory]"
+# Caddy's file_server browse page is titled with the bare directory name: known by its listing
+# block and its sort links
+CADDY_LISTING = re.compile(r"""<div class="listing">.*?href="\?sort=name&(?:amp;)?order=""", re.DOTALL)
 DEFAULT_TITLES = (
     "Welcome to nginx!", "Welcome to nginx on Debian!", "Welcome to nginx on Ubuntu!", "Welcome to OpenResty!",
     "Apache2 Debian Default Page: It works", "Apache2 Ubuntu Default Page: It works",
@@ -20,13 +24,17 @@ DEFAULT_TITLES = (
     "Test Page for the Nginx HTTP Server on Fedora", "Test Page for the HTTP Server on Red Hat Enterprise Linux",
     "IIS Windows Server", "IIS Windows", "IIS7", "IIS8", "Welcome to CentOS",
     "Welcome to JBoss", "Welcome to JBoss AS", "Welcome to WildFly", "Lighttpd Default Page",
-    "Placeholder page", "Welcome to your new site!",
+    "Placeholder page", "Welcome to your new site!", "Caddy works!",
 )
 DEFAULT_TITLE_PATTERNS = re.compile(r"^Apache Tomcat/\d[\w.-]*$")  # Tomcat's ROOT application names its version
 APACHE_IT_WORKS = re.compile(r"^\s*<html><body><h1>It works!</h1>", re.IGNORECASE)
+# default pages whose title says nothing ("Welcome page"): known by a sentence of their text
+DEFAULT_PAGE_SENTENCES = re.compile(
+    r"This is a placeholder page installed by the (?:Debian|Ubuntu) release of the Lighttpd server package", re.IGNORECASE)
 # where unlisted files are usually left: asked when the front page is no listing itself
 COMMON_DIRECTORIES = ("/files/", "/uploads/", "/upload/", "/backup/", "/backups/", "/data/", "/downloads/", "/pub/",
-                      "/images/", "/static/", "/assets/", "/logs/")
+                      "/images/", "/static/", "/assets/", "/logs/", "/docs/", "/public/", "/share/", "/archive/",
+                      "/old/", "/test/", "/tmp/", "/private/", "/export/")  # noqa: S108 (URL paths)
 LINKED_DIRECTORY = re.compile(r"""href\s*=\s*["'](?!https?:|//|mailto:|#)([\w./-]*/)["']""", re.IGNORECASE)
 
 
@@ -95,7 +103,9 @@ class DirectoryListing(WebCheck):
 
 def is_listing(response) -> bool:
     title = response.title
-    return response.status == 200 and bool(LISTING_TITLES.match(title) or (IIS_LISTING in response.body and " - /" in title))
+    body = response.body
+    return response.status == 200 and bool(LISTING_TITLES.match(title) or (IIS_LISTING in body and " - /" in title)
+                                           or CADDY_LISTING.search(body))
 
 
 def directories_to_try(front) -> list[str]:
@@ -130,4 +140,12 @@ class DefaultPage(WebCheck):
             return [self.finding(port, f"GET / answered {response.status_line} with the page titled {title!r}")]
         if not title and APACHE_IT_WORKS.match(response.body):
             return [self.finding(port, f"GET / answered {response.status_line} with Apache httpd's 'It works!' page")]
+        if sentence := DEFAULT_PAGE_SENTENCES.search(page_text(response.body)):
+            return [self.finding(port, f"GET / answered {response.status_line} with the page titled {title!r}: "
+                                       f"'{sentence.group(0)}'")]
         return []
+
+
+def page_text(html: str) -> str:
+    """The page's words without markup, one space between them."""
+    return " ".join(re.sub(r"<[^>]*>", " ", html).split())

@@ -1,7 +1,7 @@
 """Web servers family, CG-2001..2005: response headers of GET / (one request per port, shared).
-Missing hardening headers are judged only on real pages (2xx; HTML for the browser-only ones): a
-redirect, an error page or an API's JSON answer is not where a browser needs them. They are log
-or low findings: defence in depth, not a vulnerability by themselves."""
+Missing hardening headers are judged only on real pages (2xx with content; HTML for the
+browser-only ones): a redirect, an error page or an API's JSON answer is not where a browser needs
+them. They are log or low findings: defence in depth, not a vulnerability by themselves."""
 
 import re
 from urllib.parse import urlsplit
@@ -10,6 +10,8 @@ from .base import register
 from .web_http import WebCheck, front_page
 
 VERSION_TOKEN = re.compile(r"[A-Za-z][\w.+-]*/\d[\w.+~-]*")
+HSTS_MAX_AGE = re.compile(r"max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
+HSTS_MIN_DAYS = 180  # testssl.sh, SSL Labs and Mozilla's Observatory call a shorter policy too short
 DISCLOSING_HEADERS = ("server", "x-powered-by", "x-aspnet-version", "x-aspnetmvc-version")
 
 
@@ -19,15 +21,26 @@ class HeaderCheck(WebCheck):
 
     async def run(self, ctx, host, port):
         response = await front_page(ctx, host, port)
-        if response is None or not self.judged(host, response) or self.present(response):
+        if response is None or not self.judged(host, response):
             return []
-        return [self.finding(port, f"GET / answered {response.status_line} without a valid {self.header_name} header")]
+        problem = self.problem(response)
+        return [self.finding(port, f"GET / answered {response.status_line} {problem}")] if problem else []
 
     def judged(self, host, response) -> bool:
-        return 200 <= response.status < 300 and (response.is_html or not self.html_only)
+        return is_page(response) and (response.is_html or not self.html_only)
+
+    def problem(self, response) -> str:
+        """What is wrong with the header, as evidence ("" when nothing is)."""
+        return "" if self.present(response) else f"without a valid {self.header_name} header"
 
     def present(self, response) -> bool:
         return bool(response.header(self.header_name))
+
+
+def is_page(response) -> bool:
+    """A 2xx answer with content: an empty one, untyped (Caddy's answer to a Host it serves no site
+    for), is no page a browser shows."""
+    return 200 <= response.status < 300 and bool(response.body.strip() or response.header("content-type"))
 
 
 @register
@@ -36,9 +49,11 @@ class MissingHsts(HeaderCheck):
     name = "HTTP Strict-Transport-Security (HSTS) missing on HTTPS"
     cvss_vector = "CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:U/C:L/I:N/A:N"
     header_name = "Strict-Transport-Security"
-    summary = "The HTTPS service does not send a Strict-Transport-Security header (or sends max-age=0)."
+    summary = ("The HTTPS service does not send a Strict-Transport-Security header, or sends one with max-age=0 or "
+               "a max-age under 180 days.")
     insight = ("Without HSTS (RFC 6797) a browser that is sent to http:// first can be kept on plain HTTP by an "
-               "attacker in the network path (SSL stripping).")
+               "attacker in the network path (SSL stripping). A short max-age lets the policy lapse between visits, "
+               "which leaves the next first request just as exposed.")
     affected = "HTTPS web servers and applications without HSTS."
     impact = "Users can be downgraded to unencrypted HTTP and their traffic read or modified."
     solution = "Send 'Strict-Transport-Security: max-age=31536000; includeSubDomains' on every HTTPS response."
@@ -48,16 +63,21 @@ class MissingHsts(HeaderCheck):
         return super().applies(host, port) and port.tls
 
     def judged(self, host, response) -> bool:
-        if 200 <= response.status < 300:
+        if is_page(response):
             return True
         if response.status not in (301, 302, 303, 307, 308):
             return False
         target = urlsplit(response.header("location"))  # a redirect within this HTTPS site counts too
         return not target.netloc or (target.scheme == "https" and target.hostname in {host.hostname, host.ip})
 
-    def present(self, response) -> bool:
-        found = re.search(r"max-age\s*=\s*\"?(\d+)", response.header(self.header_name), re.IGNORECASE)
-        return bool(found) and int(found.group(1)) > 0
+    def problem(self, response) -> str:
+        value = response.header(self.header_name)
+        found = HSTS_MAX_AGE.search(value)  # repeated headers are joined: the first one counts (RFC 6797 8.1)
+        if not found or int(found.group(1)) == 0:
+            return f"without a valid {self.header_name} header"
+        if int(found.group(1)) < HSTS_MIN_DAYS * 86400:
+            return f"with {self.header_name}: {value} (max-age under {HSTS_MIN_DAYS} days)"
+        return ""
 
 
 @register

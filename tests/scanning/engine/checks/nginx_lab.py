@@ -148,3 +148,28 @@ def start_listing(tmp_path, listed: str, linked: bool) -> tuple[Daemon, int]:
     conf = d / "nginx.conf"
     conf.write_text(BASE.format(user=user, d=d, servers=LISTINGS.format(port=port, d=d, listed=listed)))
     return Daemon([binary("nginx"), "-c", str(conf), "-g", "daemon off;"], port), port
+
+
+HTTPS_SITE = """
+  server {{
+    listen 127.0.0.1:{port} ssl;
+    ssl_certificate {d}/site.crt; ssl_certificate_key {d}/site.key;
+    root {d}/site; index index.html;
+    {directives}
+  }}
+"""
+
+
+def start_https_sites(tmp_path, sites: dict) -> tuple[Daemon, dict]:
+    """One nginx with an HTTPS server (a test CA's certificate, a page of its own) per entry of
+    `sites` (name: the server's extra directives); the ports by name."""
+    d = tmp_path / "https-sites"
+    d.mkdir()
+    make_cert(issuer=make_ca()).write(d, "site")
+    _write_site(d, "site", "<!DOCTYPE html><html><head><title>Orders</title></head><body>Shop</body></html>")
+    ports = {name: free_port() for name in sites}
+    servers = "".join(HTTPS_SITE.format(port=ports[name], d=d, directives=directives) for name, directives in sites.items())
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    conf = d / "nginx.conf"
+    conf.write_text(BASE.format(user=user, d=d, servers=servers))
+    return Daemon([binary("nginx"), "-c", str(conf), "-g", "daemon off;"], ports[next(iter(sites))]), ports

@@ -52,7 +52,7 @@ def test_weak_plain_http_shows_the_welcome_page_and_no_hsts_finding(weak_nginx):
     assert "CG-2007" not in found
 
 
-@pytest.mark.parametrize("listed, linked", [("/backup/", False), ("/documents/", True)])
+@pytest.mark.parametrize("listed, linked", [("/backup/", False), ("/share/", False), ("/documents/", True)])
 def test_a_listing_below_the_front_page_is_found(tmp_path, listed, linked):
     """Debian's nginx with a page at / and autoindex on one directory: a usual name (/backup/) is
     asked for, and so is a directory the page links to (/documents/, a name no list holds)."""
@@ -154,3 +154,23 @@ def test_other_default_pages(http_server, page, shown):
 def test_an_application_page_is_no_default_page(http_server):
     port = http_server(legacy_servers.page_server(b"200 OK", b"<html><head><title>Apache Tomcat manual</title></head></html>"))
     assert "CG-2008" not in findings_of(web([http_port(port)]))
+
+
+HSTS_SITES = {  # nginx add_header directives: the CG-2001 evidence expected ("" = no finding)
+    "max-age=0": ('add_header Strict-Transport-Security "max-age=0" always;',
+                  "GET / answered 200 OK without a valid Strict-Transport-Security header"),
+    "one day": ('add_header Strict-Transport-Security "max-age=86400; includeSubDomains" always;',
+                "GET / answered 200 OK with Strict-Transport-Security: max-age=86400; includeSubDomains "
+                "(max-age under 180 days)"),
+    "six months": ('add_header Strict-Transport-Security "max-age=15768000" always;', ""),
+    "first of two counts": ('add_header STRICT-TRANSPORT-SECURITY "max-age=31536000" always; '
+                            'add_header Strict-Transport-Security "max-age=0" always;', ""),
+}
+
+
+def test_hsts_max_age_zero_or_short_is_missing_hsts(tmp_path):
+    daemon, ports = nginx_lab.start_https_sites(tmp_path, {name: site[0] for name, site in HSTS_SITES.items()})
+    with daemon:
+        host = web([tls_port(port) for port in ports.values()])
+    for name, (_directives, evidence) in HSTS_SITES.items():
+        assert findings_of(host, ports[name]).get("CG-2001", "") == evidence, name
