@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from tests.apache_conf import apache_conf
-from tests.daemons import Daemon, Service, all_listening, binary, free_port, package_version
+from tests.daemons import Daemon, Service, all_listening, binary, free_port, mariadb_install, package_version
 from tests.dovecot_conf import dovecot_conf
 
 
@@ -57,15 +57,7 @@ def _mariadb(work, port):
     work = _shared_scratch("scan-test-mariadb-", "mysql")
     data = work / "data"
     as_mysql = ["--user=mysql"] if os.geteuid() == 0 else []
-    install = [binary("mariadb-install-db"), "--no-defaults", f"--datadir={data}",
-               "--auth-root-authentication-method=socket", "--skip-test-db", "--skip-name-resolve", *as_mysql]
-    for attempt in (1, 2):  # it failed once in CI, all of a module's daemons with it: try again, then say why
-        shutil.rmtree(data, ignore_errors=True)
-        done = subprocess.run(install, capture_output=True, text=True)  # noqa: S603 - argv built here
-        if done.returncode == 0:
-            break
-        if attempt == 2:
-            raise RuntimeError(f"mariadb-install-db failed ({done.returncode}): {done.stderr[-2000:] or done.stdout[-2000:]}")
+    mariadb_install(data, "--auth-root-authentication-method=socket", "--skip-test-db", "--skip-name-resolve", *as_mysql)
     argv = [binary("mariadbd"), "--no-defaults", f"--datadir={data}", f"--port={port}", "--bind-address=127.0.0.1",
             f"--socket={work}/mysqld.sock", f"--pid-file={work}/mysqld.pid",
             "--innodb-buffer-pool-size=16M", *as_mysql]  # fmt: skip

@@ -5,10 +5,9 @@ unix socket but the anonymous accounts ''@localhost kept (weak: an empty user na
 without a password, CG-6006)."""
 
 import shutil
-import subprocess
 from pathlib import Path
 
-from tests.daemons import Daemon, binary, free_port
+from tests.daemons import Daemon, binary, free_port, mariadb_install
 from tests.scanning.engine.checks.servicechecks import shared_dir
 from tests.scanning.engine.checks.test_databases import mariadbd
 from tests.scanning.engine.checks.test_dns import dnsmasq
@@ -33,8 +32,7 @@ def _named_for_localhost(stack) -> int:
 def _mariadb_with_anonymous_accounts(stack) -> int:
     root, port = shared_dir(), free_port()
     stack.callback(shutil.rmtree, root, True)
-    subprocess.run([binary("mariadb-install-db"), "--no-defaults", f"--datadir={root}/anonymous", "--user=root",  # noqa: S603
-                    "--auth-root-authentication-method=socket"], check=True, capture_output=True, timeout=120)
+    mariadb_install(f"{root}/anonymous", "--user=root", "--auth-root-authentication-method=socket")
     stack.enter_context(mariadbd(binary("mariadbd"), root, "anonymous", port))
     return port
 

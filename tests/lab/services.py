@@ -19,7 +19,7 @@ import socket
 import subprocess
 from pathlib import Path
 
-from tests.daemons import Daemon, binary, free_port
+from tests.daemons import Daemon, binary, free_port, mariadb_install
 from tests.scanning.engine.checks import nginx_lab, starttls_servers
 from tests.scanning.engine.checks.certs import make_cert
 from tests.scanning.engine.checks.servicechecks import shared_dir
@@ -198,10 +198,9 @@ def postgresql(stack, work):
 
 def mysql(stack, work):
     """MariaDB: grant tables skipped (root without password) vs root by unix socket only."""
-    executable, install = binary("mariadbd"), binary("mariadb-install-db")
+    executable = binary("mariadbd")
     root = _scratch(stack)
-    subprocess.run([install, "--no-defaults", f"--datadir={root}/socket_auth", "--user=root",  # noqa: S603
-                    "--auth-root-authentication-method=socket", "--skip-test-db"], check=True, capture_output=True, timeout=120)
+    mariadb_install(f"{root}/socket_auth", "--user=root", "--auth-root-authentication-method=socket", "--skip-test-db")
     shutil.copytree(f"{root}/socket_auth", f"{root}/no_grants", symlinks=True)
     ports = {WEAK: free_port(), HARDENED: free_port()}
     stack.enter_context(mariadbd(executable, root, "no_grants", ports[WEAK], "--skip-grant-tables"))

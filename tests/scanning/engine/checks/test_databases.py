@@ -19,7 +19,7 @@ from scanning.engine.checks.databases import (
     RedisWithoutAuthentication,
 )
 from scanning.engine.checks.databases_sql import MySQLEmptyRootPassword, PostgreSQLTrustLogin
-from tests.daemons import Daemon, binary, free_port
+from tests.daemons import Daemon, binary, free_port, mariadb_install
 
 from ..servers import TcpService
 from .certs import make_cert
@@ -167,14 +167,12 @@ def mariadbd(executable, root, name, port, *extra):
 
 @pytest.fixture(scope="module")
 def mariadb_servers():
-    executable, install = binary("mariadbd"), binary("mariadb-install-db")
+    executable = binary("mariadbd")
     root = shared_dir()
     try:
-        subprocess.run([install, "--no-defaults", f"--datadir={root}/socket_auth", "--user=root",
-                        "--auth-root-authentication-method=socket", "--skip-test-db"], check=True, capture_output=True, timeout=120)
+        mariadb_install(f"{root}/socket_auth", "--user=root", "--auth-root-authentication-method=socket", "--skip-test-db")
         shutil.copytree(f"{root}/socket_auth", f"{root}/no_grants", symlinks=True)
-        subprocess.run([install, "--no-defaults", f"--datadir={root}/anonymous", "--user=root",
-                        "--auth-root-authentication-method=socket"], check=True, capture_output=True, timeout=120)
+        mariadb_install(f"{root}/anonymous", "--user=root", "--auth-root-authentication-method=socket")
         open_port, locked_port, anonymous_port = free_port(), free_port(), free_port()
         with mariadbd(executable, root, "no_grants", open_port, "--skip-grant-tables"), \
                 mariadbd(executable, root, "socket_auth", locked_port), \
