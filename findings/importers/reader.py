@@ -22,6 +22,7 @@ from scanning.engine.types import Finding, HostResult, PortResult
 
 from . import gvm, gvm_csv, nessus, nmap
 from .errors import ReportError
+from .packed import refuse_packed
 from .records import FindingRecord, HostRecord
 
 FORMATS = {
@@ -56,6 +57,7 @@ def read_hosts(path, format_name: str, progress=None):
     parse = parser_for(format_name)
     if os.path.getsize(path) == 0:
         raise ReportError("The file is empty")
+    refuse_packed(path)
     addresses = Addresses()
     try:
         hints = {addresses[record.ip]: record for record in HINTS[format_name](path)} if format_name in HINTS else {}
