@@ -11,7 +11,7 @@ import re
 
 from scanning.engine.types import Finding, PortResult
 
-from .records import LEVEL_SCORES, FindingRecord, HostRecord, Shared, parse_port, split_list, to_float
+from .records import LEVEL_SCORES, FindingRecord, HostRecord, Shared, parse_port, port_number, split_list, to_float
 from .xml import children, leaf_texts, stream, text
 
 V2_LEVELS = {0: "info", 1: "low", 2: "medium", 3: "high", 4: "critical"}
@@ -55,7 +55,7 @@ def v2_host(host):
     SHARED.bound()
     ports = {}
     for item in items:
-        port, protocol = int(item.get("port", "0") or 0), item.get("protocol", "tcp").lower()
+        port, protocol = port_number(item.get("port")), item.get("protocol", "tcp").lower()
         if port and (port, protocol) not in ports:
             service = item.get("svc_name", "") or "unknown"
             ports[(port, protocol)] = PortResult(port=port, protocol=protocol, service=service.rstrip("?"))
@@ -69,8 +69,8 @@ def v2_host(host):
 
 def v2_finding(item):
     get = item.get
-    port, protocol = int(get("port", "0") or 0), get("protocol", "tcp").lower()  # Tenable.io writes "TCP"
-    fields, lists = leaf_texts(item, ("cve", "see_also"))
+    port, protocol = port_number(get("port")), get("protocol", "tcp").lower()  # Tenable.io writes "TCP"
+    fields, lists = leaf_texts(item, ("cve", "see_also"), mixed=True)  # plugin output may hold markup
     field = fields.get
     score = v2_score(fields, get("severity"))
     see_also = tuple(link for text in lists["see_also"] for link in listed(text))  # Nessus 4 repeats the element

@@ -3,7 +3,7 @@ service, product, version and CPE. No findings of its own: the version matcher m
 
 from scanning.engine.types import PortResult
 
-from .records import HostRecord
+from .records import HostRecord, port_number
 from .xml import children, stream
 
 OPEN_STATES = ("open", "open|filtered")
@@ -65,7 +65,7 @@ def port_result(port):
     tunnel = attributes.get("tunnel", "") == "ssl"
     scripts = {s.get("id"): s.get("output", "") for s in port.iter("script") if s.get("id")}
     return PortResult(
-        port=int(port.get("portid", "0")), protocol=port.get("protocol", "tcp"),
+        port=port_number(port.get("portid", "0")), protocol=port.get("protocol", "tcp"),
         service="https" if tunnel and name == "http" else name,
         product=attributes.get("product", ""), version=attributes.get("version", ""), cpe=application,
         tls=tunnel or name in ("https", "ssl"),

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 from scanning.engine.types import Finding, PortResult
 
+from .errors import ReportError
+
 
 @dataclass
 class HostRecord:
@@ -37,6 +39,18 @@ def parse_port(text: str) -> tuple[int, str]:
         port = int(found.group(1))
         return (port if 0 < port < 65536 else 0), found.group(2).lower()
     return 0, "udp" if (text or "").strip().lower().endswith("/udp") else "tcp"
+
+
+def port_number(value) -> int:
+    """A port attribute ("443"; missing or empty is 0, the host's general items): ReportError when
+    it is not a port number (0-65535)."""
+    try:
+        port = int(value or 0)
+    except ValueError:
+        port = -1
+    if not 0 <= port < 65536:
+        raise ReportError(f"A port of the report, {value!r}, is not a port number")
+    return port
 
 
 def to_float(text, default=None):
