@@ -1,0 +1,140 @@
+"""Reports as users really upload them: Greenbone CSVs re-saved by spreadsheets (other encodings,
+`;` or tab delimiters, Excel's `sep=` line), compressed files, XML in an undeclared encoding,
+markup inside a result's text, ports that are not numbers (docs/imports.md, "Files as users send
+them")."""
+
+import bz2
+import codecs
+import csv
+import gzip
+import io
+import lzma
+import zipfile
+
+import pytest
+
+from findings.importers import ReportError, read_report
+from findings.models import Finding
+from scanning.models import RunHost, ScanRun
+from tests.api_mixins import assert_error
+
+from .test_import_api import DATA, scan, upload  # noqa: F401  (scan is a fixture)
+
+TEXT = (DATA / "gvm22.csv").read_text(encoding="utf-8")
+ROWS = list(csv.reader(io.StringIO(TEXT)))
+FIELDS = ("nvt", "name", "port", "protocol", "severity", "qod", "cves", "detection", "summary", "solution")
+
+
+def written(path, body: bytes):
+    path.write_bytes(body)
+    return path
+
+
+def seen(path, fmt):
+    return {h.ip: (h.hostname, sorted(tuple(getattr(f, n) for n in FIELDS) for f in h.findings))
+            for h in read_report(path, fmt)}
+
+
+def delimited(delimiter, sep_line=False, newline="\r\n"):
+    out = io.StringIO()
+    if sep_line:
+        out.write(f"sep={delimiter}{newline}")
+    csv.writer(out, delimiter=delimiter, lineterminator=newline).writerows(ROWS)
+    return out.getvalue()
+
+
+EXPECTED = seen(DATA / "gvm22.csv", "gvm_csv")
+
+
+@pytest.mark.parametrize("body", [
+    codecs.BOM_UTF8 + TEXT.encode(),
+    TEXT.encode("cp1252"),  # Excel on Windows re-saves a CSV in the ANSI code page
+    delimited(",").encode("cp1252"),  # CRLF line ends (cells keep their own line breaks)
+    TEXT.encode("utf-16"),  # with its byte-order mark
+    delimited("\t").encode("utf-16"),  # Excel's "Unicode text"
+    delimited(";").encode("cp1252"),  # Excel in European locales
+    delimited(";", sep_line=True).encode(),
+    delimited(",", sep_line=True, newline="\n").encode(),
+], ids=["utf8-bom", "cp1252", "cp1252-crlf", "utf16", "utf16-tabs", "semicolons-cp1252", "sep-line-semicolons", "sep-line-commas"])
+def test_a_greenbone_csv_resaved_by_a_spreadsheet_reads_the_same(tmp_path, body):
+    assert seen(written(tmp_path / "r.csv", body), "gvm_csv") == EXPECTED
+    assert EXPECTED["192.0.2.10"][0] == "wébserver.example.test"
+
+
+def test_a_csv_in_no_known_encoding_is_refused_naming_it(tmp_path):
+    body = TEXT.encode("cp1252").replace(b"\xe9", b"\x81")  # 0x81: not UTF-8, undefined in cp1252
+    with pytest.raises(ReportError, match="neither UTF-8 nor Windows-1252"):
+        read_report(written(tmp_path / "r.csv", body), "gvm_csv")
+
+
+PACKERS = {
+    "gzip": gzip.compress, "bzip2": bz2.compress, "xz": lzma.compress,
+    "zip": lambda data: zip_of(data),
+}
+
+
+def zip_of(data):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("report", data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("packer", PACKERS)
+@pytest.mark.parametrize("name,fmt", [("nmap7.xml", "nmap_xml"), ("gvm22.xml", "gvm_xml"), ("gvm22.csv", "gvm_csv"),
+                                      ("nessus_v2.nessus", "nessus")])
+def test_a_compressed_report_is_refused_saying_so(tmp_path, packer, name, fmt):
+    body = PACKERS[packer]((DATA / name).read_bytes())
+    with pytest.raises(ReportError, match=f"{packer}-compressed.*decompress it"):
+        read_report(written(tmp_path / "r", body), fmt)
+
+
+def test_a_pdf_report_is_refused_saying_so(tmp_path):
+    with pytest.raises(ReportError, match="a PDF document"):
+        read_report(written(tmp_path / "r.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"), "nessus")
+
+
+@pytest.mark.parametrize("name,fmt", [("nmap7.xml", "nmap_xml"), ("nessus_v2.nessus", "nessus")])
+def test_xml_in_an_undeclared_encoding_is_refused_saying_so(tmp_path, name, fmt):
+    body = (DATA / name).read_text(encoding="utf-8").encode("latin-1")  # declares UTF-8 or nothing
+    with pytest.raises(ReportError, match=r"not UTF-8 .*line \d+.*declaration"):
+        read_report(written(tmp_path / "r.xml", body), fmt)
+
+
+def test_xml_that_declares_its_encoding_is_read(tmp_path):
+    body = (DATA / "gvm22.xml").read_text(encoding="utf-8")
+    latin = '<?xml version="1.0" encoding="ISO-8859-1"?>\n' + body
+    assert seen(written(tmp_path / "r.xml", latin.encode("latin-1")), "gvm_xml") == seen(DATA / "gvm22.xml", "gvm_xml")
+
+
+NESSUS = ('<?xml version="1.0" ?>\n<NessusClientData_v2><Report name="r"><ReportHost name="192.0.2.9"><HostProperties>'
+          '<tag name="host-ip">192.0.2.9</tag></HostProperties>{item}</ReportHost></Report></NessusClientData_v2>')
+
+
+def test_markup_inside_a_text_is_kept_whole(tmp_path):
+    item = ('<ReportItem port="443" svc_name="www" protocol="tcp" severity="3" pluginID="2" pluginName="y" pluginFamily="f">'
+            '<plugin_output>before <b>bold</b> after &lt;script&gt; <![CDATA[<cdata>]]></plugin_output></ReportItem>')
+    [host] = read_report(written(tmp_path / "r.nessus", NESSUS.format(item=item).encode()), "nessus")
+    assert host.findings[0].detection == "before bold after <script> <cdata>"
+
+
+@pytest.mark.parametrize("fmt,body", [
+    ("nessus", NESSUS.format(item='<ReportItem port="abc" protocol="tcp" severity="1" pluginID="4" pluginName="z"/>')),
+    ("nmap_xml", '<nmaprun><host><address addr="192.0.2.4" addrtype="ipv4"/><ports><port protocol="tcp" portid="x">'
+                 '<state state="open"/></port></ports></host></nmaprun>'),
+], ids=["nessus", "nmap"])
+def test_a_port_that_is_not_a_number_is_refused_naming_it(tmp_path, fmt, body):
+    with pytest.raises(ReportError, match=r"port .*'(abc|x)'.* not a port number"):
+        read_report(written(tmp_path / "r.xml", body.encode()), fmt)
+
+
+@pytest.mark.usefixtures("subscribed")
+def test_through_the_api_a_latin1_csv_is_stored_right_and_a_gzip_is_refused(api, world, scan):  # noqa: F811
+    client = api.as_user(world.user)
+    response = upload(client, scan, "r.csv.gz", "gvm_csv", gzip.compress(TEXT.encode()))
+    assert "gzip-compressed" in assert_error(response, 422, "file")["errors"]["file"][0]
+    assert not ScanRun.objects.filter(scan=scan).exists() and not Finding.objects.exists()
+    response = upload(client, scan, "r.csv", "gvm_csv", delimited(";").encode("cp1252"))
+    assert response.status_code == 201, response.content[:300]
+    assert RunHost.objects.get(ip="192.0.2.10").hostname == "wébserver.example.test"
+    assert Finding.objects.count() == sum(len(findings) for _name, findings in EXPECTED.values())
