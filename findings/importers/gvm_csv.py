@@ -4,8 +4,8 @@ carries no CVSS vector and, before GVM 9, no QoD column; the `CVSS` score wins o
 
 Greenbone writes UTF-8 with commas; a spreadsheet that re-saved the file may have written it in
 UTF-16 (with its byte-order mark), or, on Windows, in the ANSI code page (Windows-1252), with `;`
-(European locales) or tabs ("Unicode text") between the cells, and Excel's `sep=;` first line:
-all are read (docs/imports.md, "Files as users send them")."""
+(European locales, which also write scores with a decimal comma, `9,8`) or tabs ("Unicode text")
+between the cells, and Excel's `sep=;` first line: all are read (docs/imports.md, "Files as users send them")."""
 
 import codecs
 import csv
@@ -75,6 +75,8 @@ def rows_of(handle, progress):
         raise ReportError("The file is empty")
     if "\0" in head:
         raise ReportError("This is not a Greenbone CSV file: it is binary")
+    if head.lstrip().startswith("<"):
+        raise ReportError("This is not a Greenbone CSV file: it is XML (send it with format nmap_xml, gvm_xml or nessus)")
     handle.seek(0)
     delimiter, names, lines = header(handle)
     if not REQUIRED <= set(names):
@@ -109,10 +111,10 @@ def row_record(row):
     if not ip or not oid:
         return None
     port, protocol = parse_port(f"{get('Port') or 'general'}/{get('Port Protocol') or 'tcp'}")
-    severity = to_float(get("CVSS"), None)
+    severity = to_float(get("CVSS").replace(",", "."), None)  # "9,8": a spreadsheet in a European locale
     if severity is None:
         severity = LEVEL_SCORES.get(get("Severity").lower(), 0.0)
-    qod = to_float(get("QoD"), None)
+    qod = to_float(get("QoD").replace(",", "."), None)
     references = tuple(r for r in split_list(get("Other References")) if r.startswith("http"))
     finding = Finding(
         nvt=oid, name=get("NVT Name"), port=port, protocol=protocol, severity=min(10.0, max(0.0, severity)),

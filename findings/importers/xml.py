@@ -72,11 +72,22 @@ def stream(path, wanted: dict[str, str], roots: set[str], format_name: str, prog
     except pyexpat.ExpatError as exc:
         if exc.code == pyexpat.errors.codes[pyexpat.errors.XML_ERROR_NO_ELEMENTS] and not tree:
             raise ReportError("The file is empty") from None
+        if not starts_like_xml(path):
+            raise ReportError(f"This is not a {format_name} file: it is not XML (a Greenbone CSV is sent with format gvm_csv)") from None
         if not_utf8_at(path, parser.ErrorByteIndex):
             raise ReportError(f"The file is not UTF-8 text (line {exc.lineno}, column {exc.offset + 1}) and its XML "
                               "declaration names no other encoding: convert it to UTF-8, or name its encoding "
                               '(<?xml version="1.0" encoding="ISO-8859-1"?>)') from None
         raise ReportError(f"The file is not well-formed XML or is truncated ({exc})") from None
+
+
+def starts_like_xml(path) -> bool:
+    """Whether the file's first character (after a byte-order mark and white space) is `<`."""
+    with open(path, "rb") as handle:
+        head = handle.read(1024)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True  # UTF-16: expat's own error says more
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<")
 
 
 def not_utf8_at(path, index: int) -> bool:

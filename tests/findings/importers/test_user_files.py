@@ -17,6 +17,7 @@ from findings.importers import ReportError, read_report
 from findings.models import Finding
 from scanning.models import RunHost, ScanRun
 from tests.api_mixins import assert_error
+from tests.scanning.factories import ScanRunFactory
 
 from .test_import_api import DATA, scan, upload  # noqa: F401  (scan is a fixture)
 
@@ -35,11 +36,12 @@ def seen(path, fmt):
             for h in read_report(path, fmt)}
 
 
-def delimited(delimiter, sep_line=False, newline="\r\n"):
+def delimited(delimiter, sep_line=False, newline="\r\n", decimal="."):
     out = io.StringIO()
+    rows = ROWS if decimal == "." else [row[:4] + [row[4].replace(".", decimal)] + row[5:] for row in ROWS]
     if sep_line:
         out.write(f"sep={delimiter}{newline}")
-    csv.writer(out, delimiter=delimiter, lineterminator=newline).writerows(ROWS)
+    csv.writer(out, delimiter=delimiter, lineterminator=newline).writerows(rows)
     return out.getvalue()
 
 
@@ -52,13 +54,17 @@ EXPECTED = seen(DATA / "gvm22.csv", "gvm_csv")
     delimited(",").encode("cp1252"),  # CRLF line ends (cells keep their own line breaks)
     TEXT.encode("utf-16"),  # with its byte-order mark
     delimited("\t").encode("utf-16"),  # Excel's "Unicode text"
-    delimited(";").encode("cp1252"),  # Excel in European locales
+    delimited(";", decimal=",").encode("cp1252"),  # Excel in European locales: 9,8
     delimited(";", sep_line=True).encode(),
     delimited(",", sep_line=True, newline="\n").encode(),
 ], ids=["utf8-bom", "cp1252", "cp1252-crlf", "utf16", "utf16-tabs", "semicolons-cp1252", "sep-line-semicolons", "sep-line-commas"])
 def test_a_greenbone_csv_resaved_by_a_spreadsheet_reads_the_same(tmp_path, body):
     assert seen(written(tmp_path / "r.csv", body), "gvm_csv") == EXPECTED
     assert EXPECTED["192.0.2.10"][0] == "wébserver.example.test"
+
+
+def test_the_sample_has_decimal_scores_in_the_cvss_column():
+    assert ROWS[0][4] == "CVSS" and "9.8" in [row[4] for row in ROWS]
 
 
 def test_a_csv_in_no_known_encoding_is_refused_naming_it(tmp_path):
@@ -126,6 +132,24 @@ def test_markup_inside_a_text_is_kept_whole(tmp_path):
 def test_a_port_that_is_not_a_number_is_refused_naming_it(tmp_path, fmt, body):
     with pytest.raises(ReportError, match=r"port .*'(abc|x)'.* not a port number"):
         read_report(written(tmp_path / "r.xml", body.encode()), fmt)
+
+
+@pytest.mark.parametrize("name,fmt,message", [
+    ("nessus_v2.nessus", "gvm_csv", "not a Greenbone CSV file: it is XML"),
+    ("gvm22.csv", "nessus", "not a Nessus file: it is not XML"),
+    ("gvm22.csv", "nmap_xml", "not a nmap XML file: it is not XML"),
+])
+def test_a_file_of_the_other_kind_is_refused_saying_so(tmp_path, name, fmt, message):
+    with pytest.raises(ReportError, match=message):
+        read_report(written(tmp_path / "r", (DATA / name).read_bytes()), fmt)
+
+
+@pytest.mark.usefixtures("subscribed")
+def test_an_import_into_a_scan_with_a_run_in_progress_is_a_409(api, world, scan):  # noqa: F811
+    ScanRunFactory(scan=scan, status="running")
+    response = upload(api.as_user(world.user), scan, "nessus_v2.nessus", "nessus")
+    assert_error(response, 409)
+    assert ScanRun.objects.filter(scan=scan).count() == 1 and not Finding.objects.exists()
 
 
 @pytest.mark.usefixtures("subscribed")
