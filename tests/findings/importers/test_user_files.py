@@ -67,6 +67,12 @@ def test_the_sample_has_decimal_scores_in_the_cvss_column():
     assert ROWS[0][4] == "CVSS" and "9.8" in [row[4] for row in ROWS]
 
 
+def test_a_utf8_csv_with_a_stray_byte_keeps_its_other_texts(tmp_path):
+    body = TEXT.encode().replace(b"Checks the service.", b"Checks the servic\xe9.", 1)
+    hosts = seen(written(tmp_path / "r.csv", body), "gvm_csv")
+    assert hosts["192.0.2.10"][0] == "wébserver.example.test"  # not read as Windows-1252 ("wÃ©bserver")
+
+
 def test_a_csv_in_no_known_encoding_is_refused_naming_it(tmp_path):
     body = TEXT.encode("cp1252").replace(b"\xe9", b"\x81")  # 0x81: not UTF-8, undefined in cp1252
     with pytest.raises(ReportError, match="neither UTF-8 nor Windows-1252"):
