@@ -48,10 +48,13 @@ def listed(text: str) -> tuple:
 
 
 def v2_host(host):
+    """A v2 host: its address is the `host-ip` property, else its name when that is an address,
+    else the address Nessus resolved the name to (plugin 12053's output, as in v1)."""
     props = {tag.get("name"): (tag.text or "").strip() for tag in host.iter("tag")}
-    ip = props.get("host-ip") or host.get("name", "")
-    hostname = props.get("host-fqdn") or props.get("hostname") or (host.get("name", "") if host.get("name") != ip else "")
     items = children(host, "ReportItem")
+    name = host.get("name", "")
+    ip = props.get("host-ip") or (name if is_address(name) else resolved_address(items) or name)
+    hostname = props.get("host-fqdn") or props.get("hostname") or (name if name != ip else "")
     SHARED.bound()
     ports = {}
     for item in items:
@@ -147,9 +150,12 @@ def is_address(value: str) -> bool:
 
 
 def resolved_address(items) -> str:
+    """The address of plugin 12053's "A.B.C.D resolves as name." (v1: the item's pluginID and
+    data; v2: its attribute and plugin_output)."""
     for item in items:
-        if text(item, "pluginID") == "12053":
-            found = V1_FQDN.search((text(item, "data") or "").replace("\\n", "\n"))
+        if (item.get("pluginID") or text(item, "pluginID")) == "12053":
+            output = text(item, "plugin_output") or text(item, "data")
+            found = V1_FQDN.search(output.replace("\\n", "\n"))
             if found and is_address(found.group(1)):
                 return found.group(1)
     return ""

@@ -130,6 +130,18 @@ def test_markup_inside_a_text_is_kept_whole(tmp_path):
     assert host.findings[0].detection == "before bold after <script> <cdata>"
 
 
+def test_a_nessus_v2_host_named_without_host_ip_takes_the_address_nessus_resolved(tmp_path):
+    resolved = ('<ReportItem port="0" svc_name="general" protocol="tcp" severity="0" pluginID="12053" pluginName="FQDN">'
+                '<plugin_output>\n192.0.2.10 resolves as web.example.test.\n</plugin_output></ReportItem>'
+                '<ReportItem port="80" svc_name="www" protocol="tcp" severity="2" pluginID="5" pluginName="w"/>')
+    body = NESSUS.format(item=resolved).replace('<tag name="host-ip">192.0.2.9</tag>', "").replace("192.0.2.9", "web.example.test")
+    [host] = read_report(written(tmp_path / "r.nessus", body.encode()), "nessus")
+    assert (host.ip, host.hostname, [f.nvt for f in host.findings]) == ("192.0.2.10", "web.example.test", ["nessus:12053", "nessus:5"])
+    unresolved = body.replace("12053", "19506")
+    with pytest.raises(ReportError, match="'web.example.test' is not an IP address"):
+        read_report(written(tmp_path / "r.nessus", unresolved.encode()), "nessus")
+
+
 @pytest.mark.parametrize("fmt,body", [
     ("nessus", NESSUS.format(item='<ReportItem port="abc" protocol="tcp" severity="1" pluginID="4" pluginName="z"/>')),
     ("nmap_xml", '<nmaprun><host><address addr="192.0.2.4" addrtype="ipv4"/><ports><port protocol="tcp" portid="x">'
