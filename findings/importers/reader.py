@@ -39,6 +39,16 @@ FINDING_FIELDS = attrgetter(*(f.name for f in fields(Finding)))  # a Finding as 
 PORT_FIELDS = attrgetter(*(f.name for f in fields(PortResult)))
 
 
+EVIDENCE_UNIT = 2048  # bytes of a finding's evidence that weigh as much as one more finding
+
+
+def weight(host: HostResult) -> int:
+    """What a host costs to hold: one, plus one per finding and per EVIDENCE_UNIT of their
+    evidence, so a host whose plugin outputs are megabytes (a software inventory) counts for what
+    it holds; messages and batches measured by it stay bounded in memory."""
+    return 1 + len(host.findings) + sum(len(f.detection) for f in host.findings) // EVIDENCE_UNIT
+
+
 class Scattered(Exception):
     """A host's records are not all together in the file."""
 
