@@ -22,33 +22,39 @@ DELIMITERS = ",;\t"
 SEP_LINE = re.compile(r"sep=(.)\r?\n?")  # Excel's first line naming the delimiter
 BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 CHUNK = 1 << 20
-BAD_BYTE = re.compile("[\udc80-\udcff]")
 UTF8_CHARACTER = re.compile("[\x80-\udc7f\udd00-\U0010ffff]")
 csv.field_size_limit(16 * 1024 * 1024)  # a result's "Specific Result" can be long
 
 
 def encoding_of(path) -> tuple[str, str]:
     """(encoding, errors): UTF-8 or UTF-16 as the byte-order mark says; without one the file is
-    checked in chunks (memory stays bounded): UTF-8 if every byte is, Windows-1252 if none of its
-    non-ASCII bytes form UTF-8 (a spreadsheet's ANSI code page), and UTF-8 with the odd bad byte
-    replaced when both kinds are there (a UTF-8 export with a stray byte: its other texts stay
-    right)."""
+    checked in chunks (memory stays bounded): UTF-8 if every byte is, else see not_utf8."""
     with open(path, "rb") as handle:
         head = handle.read(4)
         for bom, name in BOMS:
             if head.startswith(bom):
                 return name, "strict"
         handle.seek(0)
-        decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")  # a bad byte -> U+DC80-U+DCFF
-        bad = utf8 = False
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            while chunk := handle.read(CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return not_utf8(path)
+    return "utf-8", "strict"
+
+
+def not_utf8(path) -> tuple[str, str]:
+    """A file that is not all UTF-8: Windows-1252 if none of its non-ASCII bytes form UTF-8 (a
+    spreadsheet's ANSI code page), else UTF-8 with the odd bad byte replaced (a UTF-8 export
+    with a stray byte: its other texts stay right)."""
+    decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")  # a bad byte -> U+DC80-U+DCFF
+    with open(path, "rb") as handle:
         while chunk := handle.read(CHUNK):
-            text = decoder.decode(chunk)
-            bad = bad or BAD_BYTE.search(text) is not None
-            utf8 = utf8 or UTF8_CHARACTER.search(text) is not None
-        bad = bad or BAD_BYTE.search(decoder.decode(b"", final=True)) is not None
-    if bad and not utf8:
-        return "cp1252", "strict"
-    return "utf-8", "replace" if bad else "strict"
+            if UTF8_CHARACTER.search(decoder.decode(chunk)):
+                return "utf-8", "replace"
+    return "cp1252", "strict"
 
 
 def header(handle):
