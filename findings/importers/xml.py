@@ -15,6 +15,11 @@ from defusedxml.common import EntitiesForbidden, ExternalReferenceForbidden
 from .errors import ReportError
 
 CHUNK = 1 << 20
+# expat's errors for a file that ends before its elements do (the cut may fall between elements,
+# inside a tag or inside a character)
+CUT_SHORT = {pyexpat.errors.codes[name] for name in (pyexpat.errors.XML_ERROR_NO_ELEMENTS, pyexpat.errors.XML_ERROR_UNCLOSED_TOKEN,
+                                                     pyexpat.errors.XML_ERROR_PARTIAL_CHAR)}
+CUT_SHORT_HINT = {"nmaprun": " (an nmap scan that was interrupted leaves its -oX report unfinished: import a complete scan)"}
 
 
 def refuse_entity(name, *_args):
@@ -72,6 +77,9 @@ def stream(path, wanted: dict[str, str], roots: set[str], format_name: str, prog
     except pyexpat.ExpatError as exc:
         if exc.code == pyexpat.errors.codes[pyexpat.errors.XML_ERROR_NO_ELEMENTS] and not tree:
             raise ReportError("The file is empty") from None
+        if tree and exc.code in CUT_SHORT:  # expat reports these only at the end of the input
+            raise ReportError(f"The file is truncated: it ends (line {exc.lineno}) before its <{tree[0].tag}> element is "
+                              f"closed{CUT_SHORT_HINT.get(tree[0].tag, '')}") from None
         if not starts_like_xml(path):
             raise ReportError(f"This is not a {format_name} file: it is not XML (a Greenbone CSV is sent with format gvm_csv)") from None
         if not_utf8_at(path, parser.ErrorByteIndex):

@@ -119,6 +119,21 @@ def test_xml_that_declares_its_encoding_is_read(tmp_path):
     assert seen(written(tmp_path / "r.xml", latin.encode("latin-1")), "gvm_xml") == seen(DATA / "gvm22.xml", "gvm_xml")
 
 
+def test_an_interrupted_nmap_scan_is_refused_as_unfinished(tmp_path):
+    body = (DATA / "nmap7.xml").read_text(encoding="utf-8")
+    body = body[: body.index("</host>") + len("</host>")] + "\n"  # nmap stopped by ^C: no <runstats>, no </nmaprun>
+    with pytest.raises(ReportError, match=r"truncated: it ends \(line \d+\) before its <nmaprun> element is closed "
+                                          r"\(an nmap scan that was interrupted"):
+        read_report(written(tmp_path / "r.xml", body.encode()), "nmap_xml")
+
+
+@pytest.mark.parametrize("cut", [-20, -3], ids=["mid-tag", "mid-closing-tag"])
+def test_a_report_cut_inside_a_tag_says_truncated(tmp_path, cut):
+    body = (DATA / "nessus_v2.nessus").read_bytes()[:cut]
+    with pytest.raises(ReportError, match="truncated: it ends .* before its <NessusClientData_v2> element is closed$"):
+        read_report(written(tmp_path / "r.nessus", body), "nessus")
+
+
 NESSUS = ('<?xml version="1.0" ?>\n<NessusClientData_v2><Report name="r"><ReportHost name="192.0.2.9"><HostProperties>'
           '<tag name="host-ip">192.0.2.9</tag></HostProperties>{item}</ReportHost></Report></NessusClientData_v2>')
 
