@@ -32,6 +32,8 @@ class ScanImportMixin:
         fmt = request.data.get("format") or request.query_params.get("format") or ""
         imports.check_format(fmt)
         upload = request.FILES.get("file")
+        if upload is None and request.data.get("file"):  # curl -F file=<report.xml sends the text as a form value
+            raise InvalidInput.field("file", "must be sent as a file, not as a form value (curl -F file=@report.xml)")
         if upload is None:
             raise InvalidInput.field("file", "is required (multipart/form-data)")
         if upload.size == 0:

@@ -186,6 +186,16 @@ def test_an_import_into_a_scan_with_a_run_in_progress_is_a_409(api, world, scan)
 
 
 @pytest.mark.usefixtures("subscribed")
+def test_a_report_sent_as_a_form_value_is_a_422_saying_how_to_send_it(api, world, scan):  # noqa: F811
+    client = api.as_user(world.user)
+    text = (DATA / "nessus_v2.nessus").read_text(encoding="utf-8")  # curl -F "file=<report.nessus"
+    response = client.client.post(f"/v2/scans/{scan.pk}/import", {"file": text, "format": "nessus"}, **client.headers)
+    assert assert_error(response, 422, "file")["errors"]["file"] == [
+        "must be sent as a file, not as a form value (curl -F file=@report.xml)"]
+    assert not ScanRun.objects.filter(scan=scan).exists()
+
+
+@pytest.mark.usefixtures("subscribed")
 def test_through_the_api_a_latin1_csv_is_stored_right_and_a_gzip_is_refused(api, world, scan):  # noqa: F811
     client = api.as_user(world.user)
     response = upload(client, scan, "r.csv.gz", "gvm_csv", gzip.compress(TEXT.encode()))
