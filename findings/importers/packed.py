@@ -1,5 +1,5 @@
 """Files that are no report of any format, told by their first bytes so the user hears what they
-sent (a compressed report, a spreadsheet, a PDF export) rather than a parser's "line 1, column
+sent (a compressed report, a spreadsheet, a PDF or HTML export) rather than a parser's "line 1, column
 0". Compressed reports are refused rather than unpacked: no scanner writes them, and unpacking
 would be a decompression bomb's door (docs/imports.md, "Files as users send them")."""
 
@@ -17,10 +17,17 @@ SIGNATURES = (
 )
 
 
+HTML = (b"<!doctype html", b"<html")
+
+
 def refuse_packed(path) -> None:
-    """ReportError naming what the file is when its first bytes say it is no text at all."""
+    """ReportError naming what the file is when its first bytes say it is no report at all (a
+    compressed file, a PDF, an HTML page)."""
     with open(path, "rb") as handle:
-        head = handle.read(8)
+        head = handle.read(512)
     for magic, message in SIGNATURES:
         if head.startswith(magic):
             raise ReportError(message)
+    if head.removeprefix(b"\xef\xbb\xbf").lstrip().lower().startswith(HTML):
+        raise ReportError("The file is an HTML page (a report for reading): export the report as XML (Greenbone, nmap, "
+                          ".nessus) or CSV and upload that")

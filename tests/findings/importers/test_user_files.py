@@ -101,9 +101,14 @@ def test_a_compressed_report_is_refused_saying_so(tmp_path, packer, name, fmt):
         read_report(written(tmp_path / "r", body), fmt)
 
 
-def test_a_pdf_report_is_refused_saying_so(tmp_path):
-    with pytest.raises(ReportError, match="a PDF document"):
-        read_report(written(tmp_path / "r.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"), "nessus")
+@pytest.mark.parametrize("body,what", [
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "a PDF document"),
+    (b"\n<!DOCTYPE html>\n<html><head><meta charset=utf-8><title>Nessus Report</title>", "an HTML page"),
+    (b'<html xmlns="http://www.w3.org/1999/xhtml"><body><table></table></body></html>', "an HTML page"),
+], ids=["pdf", "html5", "xhtml"])
+def test_a_report_for_reading_is_refused_saying_so(tmp_path, body, what):
+    with pytest.raises(ReportError, match=what):
+        read_report(written(tmp_path / "r", body), "nessus")
 
 
 @pytest.mark.parametrize("name,fmt", [("nmap7.xml", "nmap_xml"), ("nessus_v2.nessus", "nessus")])
