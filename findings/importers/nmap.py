@@ -65,7 +65,7 @@ def port_result(port):
     tunnel = attributes.get("tunnel", "") == "ssl"
     scripts = {s.get("id"): s.get("output", "") for s in port.iter("script") if s.get("id")}
     return PortResult(
-        port=port_number(port.get("portid", "0")), protocol=port.get("protocol", "tcp"),
+        port=port_number(port.get("portid", "0")), protocol=port.get("protocol", "tcp").lower(),
         service="https" if tunnel and name == "http" else name,
         product=attributes.get("product", ""), version=attributes.get("version", ""), cpe=application,
         tls=tunnel or name in ("https", "ssl"),

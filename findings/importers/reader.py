@@ -23,7 +23,7 @@ from scanning.engine.types import Finding, HostResult, PortResult
 from . import gvm, gvm_csv, nessus, nmap
 from .errors import ReportError
 from .packed import refuse_packed
-from .records import FindingRecord, HostRecord
+from .records import FindingRecord, HostRecord, checked_protocol, fitted, host_text
 
 FORMATS = {
     "nmap_xml": nmap.parse,
@@ -174,12 +174,17 @@ class HostGroup:
 
 
 def host_result(ip, hostname, alive, os_name, mac, ports, findings) -> HostResult:
-    """The HostResult; a finding's port the report did not list as open is listed too."""
+    """The HostResult as the storage takes it (records.fitted); a finding's port the report did
+    not list as open is listed too."""
+    findings = [fitted(finding) for finding in findings]
     for finding in findings:
         if finding.port and (finding.port, finding.protocol) not in ports:
             ports[(finding.port, finding.protocol)] = PortResult(port=finding.port, protocol=finding.protocol)
-    return HostResult(ip=ip, hostname=hostname or "", alive=bool(alive), os=os_name or "", mac=mac or "",
-                      ports=sorted(ports.values(), key=lambda p: (p.protocol, p.port)), findings=findings)
+    for _port, protocol in ports:
+        checked_protocol(protocol)
+    return HostResult(ip=ip, hostname=host_text("hostname", hostname), alive=bool(alive), os=host_text("os", os_name),
+                      mac=host_text("mac", mac), ports=sorted(ports.values(), key=lambda p: (p.protocol, p.port)),
+                      findings=findings)
 
 
 SCHEMA = """

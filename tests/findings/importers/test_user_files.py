@@ -210,3 +210,45 @@ def test_through_the_api_a_latin1_csv_is_stored_right_and_a_gzip_is_refused(api,
     assert response.status_code == 201, response.content[:300]
     assert RunHost.objects.get(ip="192.0.2.10").hostname == "wébserver.example.test"
     assert Finding.objects.count() == sum(len(findings) for _name, findings in EXPECTED.values())
+
+
+def test_the_limits_are_the_storage_columns():
+    from findings.importers import records
+    from findings.models import CheckInfo, Host, Result
+    from findings.models import Finding as StoredFinding
+
+    def shortest(models, name):
+        return min(m._meta.get_field(name).max_length for m in models if any(f.name == name for f in m._meta.get_fields()))
+
+    findings, hosts = (CheckInfo, StoredFinding, Result), (RunHost, Host)
+    assert records.NVT_MAX == shortest(findings, "nvt") and shortest(findings, "protocol") == 8
+    assert all(limit == shortest(findings, name) for name, limit in records.FINDING_TEXT_MAX.items())
+    assert all(limit == shortest(hosts, name) for name, limit in records.HOST_TEXT_MAX.items())
+    assert max(map(len, records.SOLUTION_TYPES)) <= shortest(findings, "solution_type")
+
+
+LONG = "x" * 600
+OSCLASSES = "".join(f'<osclass type="general purpose" vendor="Vendor{n} {LONG[:20]}" osfamily="Family{n}" osgen="{n}.X" accuracy="90"/>'
+                    for n in range(12))
+
+
+def test_long_texts_are_cut_to_what_the_storage_takes(tmp_path):
+    item = f'<ReportItem port="80" svc_name="www" protocol="tcp" severity="2" pluginID="7" pluginName="{LONG}" pluginFamily="{LONG}"/>'
+    [host] = read_report(written(tmp_path / "r.nessus", NESSUS.format(item=item).encode()), "nessus")
+    assert (len(host.findings[0].name), len(host.findings[0].family)) == (512, 64)
+    nmap = (f'<nmaprun><host><address addr="192.0.2.4" addrtype="ipv4"/><hostnames><hostname name="{LONG[:300]}"/></hostnames>'
+            f'<os>{OSCLASSES}</os></host></nmaprun>')
+    [host] = read_report(written(tmp_path / "r.xml", nmap.encode()), "nmap_xml")
+    assert (len(host.os), len(host.hostname)) == (255, 255) and host.os.startswith("Vendor0 ")
+
+
+@pytest.mark.usefixtures("subscribed")
+@pytest.mark.parametrize("item,message", [
+    ('<ReportItem port="80" protocol="transmission" severity="2" pluginID="5" pluginName="w"/>', "'transmission', is not one"),
+    (f'<ReportItem port="80" protocol="tcp" severity="2" pluginID="{"9" * 300}" pluginName="w"/>', "longer than 128 characters"),
+], ids=["protocol", "check-id"])
+def test_an_identifier_the_storage_cannot_take_is_a_422_and_nothing_is_stored(api, world, scan, item, message):  # noqa: F811
+    body = NESSUS.format(item=item).replace("192.0.2.9", "192.0.2.10")
+    response = upload(api.as_user(world.user), scan, "r.nessus", "nessus", body.encode())
+    assert message in assert_error(response, 422, "file")["errors"]["file"][0]  # was 201, the run interrupted by the database
+    assert not ScanRun.objects.filter(scan=scan).exists() and not Finding.objects.exists()
