@@ -55,7 +55,7 @@ def stream(path, wanted: dict[str, str], roots: set[str], format_name: str, prog
 
     def first_element(tag, attributes):
         if tag not in roots:
-            raise ReportError(f"This is not a {format_name} file: its root element is <{tag}>")
+            raise ReportError(f"This is not a {format_name} file: its root element is <{tag}>{other_format(tag)}")
         tree.append(builder.start(tag, attributes))
         parser.StartElementHandler = builder.start
 
@@ -87,6 +87,15 @@ def stream(path, wanted: dict[str, str], roots: set[str], format_name: str, prog
                               "declaration names no other encoding: convert it to UTF-8, or name its encoding "
                               '(<?xml version="1.0" encoding="ISO-8859-1"?>)') from None
         raise ReportError(f"The file is not well-formed XML or is truncated ({exc})") from None
+
+
+ROOTS = {"nmaprun": "nmap_xml", "report": "gvm_xml", "get_reports_response": "gvm_xml", "NessusClientData_v2": "nessus",
+         "NessusClientData": "nessus"}
+
+
+def other_format(root: str) -> str:
+    """The hint for a report sent with the wrong `format`."""
+    return f" (send it with format {ROOTS[root]})" if root in ROOTS else ""
 
 
 def starts_like_xml(path) -> bool:

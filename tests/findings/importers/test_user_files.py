@@ -176,6 +176,10 @@ def test_a_port_that_is_not_a_number_is_refused_naming_it(tmp_path, fmt, body):
     ("nessus_v2.nessus", "gvm_csv", "not a Greenbone CSV file: it is XML"),
     ("gvm22.csv", "nessus", "not a Nessus file: it is not XML"),
     ("gvm22.csv", "nmap_xml", "not a nmap XML file: it is not XML"),
+    ("nessus_v2.nessus", "nmap_xml", r"its root element is <NessusClientData_v2> \(send it with format nessus\)$"),
+    ("nessus_v1.nessus", "gvm_xml", r"its root element is <NessusClientData> \(send it with format nessus\)$"),
+    ("nmap7.xml", "nessus", r"its root element is <nmaprun> \(send it with format nmap_xml\)$"),
+    ("gvm22.xml", "nmap_xml", r"its root element is <report> \(send it with format gvm_xml\)$"),
 ])
 def test_a_file_of_the_other_kind_is_refused_saying_so(tmp_path, name, fmt, message):
     with pytest.raises(ReportError, match=message):
