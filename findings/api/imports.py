@@ -3,6 +3,8 @@ a run of the scan (findings/services/imports.py). Reports up to IMPORT_SYNC_MAX_
 recorded within the request (201, the run done); larger ones are queued (201, the run `queued`,
 then `running` with progress, as native runs)."""
 
+import os
+
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -40,15 +42,15 @@ class ScanImportMixin:
             raise imports.invalid_file("The file is empty")
         trigger = "api" if getattr(request.auth, "kind", "") in ("api_key", "access_token") else "user"
         path = imports.store_upload(upload)
-        if upload.size > settings.IMPORT_SYNC_MAX_BYTES:
-            run = imports.queue_import(scan, path, fmt, request.user, trigger)
-        else:
-            try:
-                run = imports.import_report(scan, path, fmt, request.user, trigger)
-            finally:
-                import os
-
-                os.unlink(path)
+        queued = upload.size > settings.IMPORT_SYNC_MAX_BYTES
+        try:
+            record = imports.queue_import if queued else imports.import_report
+            run = record(scan, path, fmt, request.user, trigger)
+        except BaseException:  # refused (422, 409...): no worker will take the file
+            os.unlink(path)
+            raise
+        if not queued:
+            os.unlink(path)
         from events.emit import emit
 
         emit("report_imported", scan, actor=request.user, organization=scan.organization, run_id=str(run.pk), format=fmt)

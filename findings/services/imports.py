@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from config.api.errors import Conflict, InvalidInput
 from findings.importers import FORMATS, RESTART, HostReader, ReportError, weight
+from findings.importers.packed import refuse_packed
 from scanning.choices import RunStatus, TriggeredBy
 from scanning.models import Scan, ScanRun
 from scanning.targets import TargetError, blocked_networks_for, parse_targets
@@ -277,6 +278,10 @@ def queue_import(scan, path, fmt, actor=None, triggered_by=TriggeredBy.USER):
     A file that turns out unreadable leaves the run `interrupted` with the reason, storing nothing."""
     check_format(fmt)
     target_filter(scan)
+    try:
+        refuse_packed(path)  # no run queued for what is no report at all
+    except ReportError as exc:
+        raise invalid_file(str(exc)) from None
     run = open_run(scan, fmt, triggered_by, 0)
     ScanRun.objects.filter(pk=run.pk).update(status=RunStatus.QUEUED, queued_at=timezone.now(), started_at=None)
     Scan.objects.filter(pk=scan.pk, last_history=run).update(status=RunStatus.QUEUED)

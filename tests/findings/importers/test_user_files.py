@@ -256,3 +256,21 @@ def test_an_identifier_the_storage_cannot_take_is_a_422_and_nothing_is_stored(ap
     response = upload(api.as_user(world.user), scan, "r.nessus", "nessus", body.encode())
     assert message in assert_error(response, 422, "file")["errors"]["file"][0]  # was 201, the run interrupted by the database
     assert not ScanRun.objects.filter(scan=scan).exists() and not Finding.objects.exists()
+
+
+@pytest.mark.usefixtures("subscribed")
+@pytest.mark.parametrize("body,status", [
+    (gzip.compress((DATA / "nessus_v2.nessus").read_bytes()) * 40, 422),  # over the limit below: would be queued
+    ((DATA / "nessus_v2.nessus").read_bytes(), 409),
+], ids=["compressed", "run-in-progress"])
+def test_a_large_upload_refused_at_once_leaves_no_spooled_file(api, world, scan, settings, tmp_path, body, status):  # noqa: F811
+    settings.IMPORT_SYNC_MAX_BYTES = 1000
+    settings.IMPORT_SPOOL_DIR = tmp_path
+    if status == 409:
+        ScanRunFactory(scan=scan, status="running")
+    response = upload(api.as_user(world.user), scan, "r.nessus", "nessus", body)
+    assert_error(response, status)
+    if status == 422:
+        assert "gzip-compressed" in response.json()["errors"]["file"][0]  # at once, not a queued run interrupted later
+    assert list(tmp_path.iterdir()) == []  # was left behind, up to API_MAX_UPLOAD_BYTES a refusal
+    assert ScanRun.objects.filter(scan=scan).count() == (1 if status == 409 else 0)
