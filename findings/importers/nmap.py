@@ -31,8 +31,15 @@ def host_record(host):
     return HostRecord(
         ip=ip, hostname=names[0] if names else "", mac=mac,
         alive=status is None or status.get("state", "up") == "up", os=os_guess(host),
-        ports=[port_result(p) for p in host.iter("port") if (p.find("state") is not None and p.find("state").get("state") in OPEN_STATES)],
+        ports=[port_result(p) for p in host.iter("port") if is_open_port(p)],
     )
+
+
+def is_open_port(port) -> bool:
+    """An open port; not an IP protocol scan's (-sO) protocol="ip" entries, whose portid is a
+    protocol number (1 ICMP, 6 TCP), not a port."""
+    state = port.find("state")
+    return state is not None and state.get("state") in OPEN_STATES and port.get("protocol", "tcp").lower() != "ip"
 
 
 def accuracy(element) -> int:

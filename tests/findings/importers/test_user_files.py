@@ -139,6 +139,16 @@ def test_a_report_cut_inside_a_tag_says_truncated(tmp_path, cut):
         read_report(written(tmp_path / "r.nessus", body), "nessus")
 
 
+def test_an_ip_protocol_scan_lists_protocols_not_ports(tmp_path):
+    body = ('<nmaprun><host><address addr="192.0.2.4" addrtype="ipv4"/><ports>'
+            '<port protocol="ip" portid="1"><state state="open"/><service name="icmp"/></port>'
+            '<port protocol="ip" portid="6"><state state="open"/><service name="tcp"/></port>'
+            '<port protocol="tcp" portid="22"><state state="open"/><service name="ssh"/></port>'
+            '<port protocol="sctp" portid="38412"><state state="open"/></port></ports></host></nmaprun>')
+    [host] = read_report(written(tmp_path / "r.xml", body.encode()), "nmap_xml")  # nmap -sO -sS -sY
+    assert [(p.port, p.protocol) for p in host.ports] == [(38412, "sctp"), (22, "tcp")]
+
+
 NESSUS = ('<?xml version="1.0" ?>\n<NessusClientData_v2><Report name="r"><ReportHost name="192.0.2.9"><HostProperties>'
           '<tag name="host-ip">192.0.2.9</tag></HostProperties>{item}</ReportHost></Report></NessusClientData_v2>')
 
