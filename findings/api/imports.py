@@ -3,6 +3,8 @@ a run of the scan (findings/services/imports.py). Reports up to IMPORT_SYNC_MAX_
 recorded within the request (201, the run done); larger ones are queued (201, the run `queued`,
 then `running` with progress, as native runs)."""
 
+import os
+
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -32,21 +34,23 @@ class ScanImportMixin:
         fmt = request.data.get("format") or request.query_params.get("format") or ""
         imports.check_format(fmt)
         upload = request.FILES.get("file")
+        if upload is None and request.data.get("file"):  # curl -F file=<report.xml sends the text as a form value
+            raise InvalidInput.field("file", "must be sent as a file, not as a form value (curl -F file=@report.xml)")
         if upload is None:
             raise InvalidInput.field("file", "is required (multipart/form-data)")
         if upload.size == 0:
             raise imports.invalid_file("The file is empty")
         trigger = "api" if getattr(request.auth, "kind", "") in ("api_key", "access_token") else "user"
         path = imports.store_upload(upload)
-        if upload.size > settings.IMPORT_SYNC_MAX_BYTES:
-            run = imports.queue_import(scan, path, fmt, request.user, trigger)
-        else:
-            try:
-                run = imports.import_report(scan, path, fmt, request.user, trigger)
-            finally:
-                import os
-
-                os.unlink(path)
+        queued = upload.size > settings.IMPORT_SYNC_MAX_BYTES
+        try:
+            record = imports.queue_import if queued else imports.import_report
+            run = record(scan, path, fmt, request.user, trigger)
+        except BaseException:  # refused (422, 409...): no worker will take the file
+            os.unlink(path)
+            raise
+        if not queued:
+            os.unlink(path)
         from events.emit import emit
 
         emit("report_imported", scan, actor=request.user, organization=scan.organization, run_id=str(run.pk), format=fmt)

@@ -12,6 +12,6 @@ bounded whatever the report's size or order."""
 
 from .errors import ReportError
 from .pipeline import HostReader
-from .reader import FORMATS, RESTART, read_report
+from .reader import FORMATS, RESTART, read_report, weight
 
-__all__ = ["FORMATS", "RESTART", "HostReader", "ReportError", "read_report"]
+__all__ = ["FORMATS", "RESTART", "HostReader", "ReportError", "read_report", "weight"]

@@ -11,7 +11,7 @@ import re
 
 from scanning.engine.types import Finding, PortResult
 
-from .records import LEVEL_SCORES, FindingRecord, HostRecord, Shared, parse_port, split_list, to_float
+from .records import LEVEL_SCORES, FindingRecord, HostRecord, Shared, parse_port, port_number, split_list, to_float
 from .xml import children, leaf_texts, stream, text
 
 V2_LEVELS = {0: "info", 1: "low", 2: "medium", 3: "high", 4: "critical"}
@@ -48,14 +48,17 @@ def listed(text: str) -> tuple:
 
 
 def v2_host(host):
+    """A v2 host: its address is the `host-ip` property, else its name when that is an address,
+    else the address Nessus resolved the name to (plugin 12053's output, as in v1)."""
     props = {tag.get("name"): (tag.text or "").strip() for tag in host.iter("tag")}
-    ip = props.get("host-ip") or host.get("name", "")
-    hostname = props.get("host-fqdn") or props.get("hostname") or (host.get("name", "") if host.get("name") != ip else "")
     items = children(host, "ReportItem")
+    name = host.get("name", "")
+    ip = props.get("host-ip") or (name if is_address(name) else resolved_address(items) or name)
+    hostname = props.get("host-fqdn") or props.get("hostname") or (name if name != ip else "")
     SHARED.bound()
     ports = {}
     for item in items:
-        port, protocol = int(item.get("port", "0") or 0), item.get("protocol", "tcp").lower()
+        port, protocol = port_number(item.get("port")), item.get("protocol", "tcp").lower()
         if port and (port, protocol) not in ports:
             service = item.get("svc_name", "") or "unknown"
             ports[(port, protocol)] = PortResult(port=port, protocol=protocol, service=service.rstrip("?"))
@@ -69,8 +72,8 @@ def v2_host(host):
 
 def v2_finding(item):
     get = item.get
-    port, protocol = int(get("port", "0") or 0), get("protocol", "tcp").lower()  # Tenable.io writes "TCP"
-    fields, lists = leaf_texts(item, ("cve", "see_also"))
+    port, protocol = port_number(get("port")), get("protocol", "tcp").lower()  # Tenable.io writes "TCP"
+    fields, lists = leaf_texts(item, ("cve", "see_also"), mixed=True)  # plugin output may hold markup
     field = fields.get
     score = v2_score(fields, get("severity"))
     see_also = tuple(link for text in lists["see_also"] for link in listed(text))  # Nessus 4 repeats the element
@@ -147,9 +150,12 @@ def is_address(value: str) -> bool:
 
 
 def resolved_address(items) -> str:
+    """The address of plugin 12053's "A.B.C.D resolves as name." (v1: the item's pluginID and
+    data; v2: its attribute and plugin_output)."""
     for item in items:
-        if text(item, "pluginID") == "12053":
-            found = V1_FQDN.search((text(item, "data") or "").replace("\\n", "\n"))
+        if (item.get("pluginID") or text(item, "pluginID")) == "12053":
+            output = text(item, "plugin_output") or text(item, "data")
+            found = V1_FQDN.search(output.replace("\\n", "\n"))
             if found and is_address(found.group(1)):
                 return found.group(1)
     return ""

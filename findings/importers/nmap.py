@@ -3,7 +3,7 @@ service, product, version and CPE. No findings of its own: the version matcher m
 
 from scanning.engine.types import PortResult
 
-from .records import HostRecord
+from .records import HostRecord, port_number
 from .xml import children, stream
 
 OPEN_STATES = ("open", "open|filtered")
@@ -31,8 +31,15 @@ def host_record(host):
     return HostRecord(
         ip=ip, hostname=names[0] if names else "", mac=mac,
         alive=status is None or status.get("state", "up") == "up", os=os_guess(host),
-        ports=[port_result(p) for p in host.iter("port") if (p.find("state") is not None and p.find("state").get("state") in OPEN_STATES)],
+        ports=[port_result(p) for p in host.iter("port") if is_open_port(p)],
     )
+
+
+def is_open_port(port) -> bool:
+    """An open port; not an IP protocol scan's (-sO) protocol="ip" entries, whose portid is a
+    protocol number (1 ICMP, 6 TCP), not a port."""
+    state = port.find("state")
+    return state is not None and state.get("state") in OPEN_STATES and port.get("protocol", "tcp").lower() != "ip"
 
 
 def accuracy(element) -> int:
@@ -65,7 +72,7 @@ def port_result(port):
     tunnel = attributes.get("tunnel", "") == "ssl"
     scripts = {s.get("id"): s.get("output", "") for s in port.iter("script") if s.get("id")}
     return PortResult(
-        port=int(port.get("portid", "0")), protocol=port.get("protocol", "tcp"),
+        port=port_number(port.get("portid", "0")), protocol=port.get("protocol", "tcp").lower(),
         service="https" if tunnel and name == "http" else name,
         product=attributes.get("product", ""), version=attributes.get("version", ""), cpe=application,
         tls=tunnel or name in ("https", "ssl"),

@@ -21,11 +21,11 @@ from pathlib import Path
 from scanning.engine.types import Finding, HostResult, PortResult
 
 from .errors import ReportError
-from .reader import FINDING_FIELDS, PORT_FIELDS, RESTART, read_hosts
+from .reader import FINDING_FIELDS, PORT_FIELDS, RESTART, read_hosts, weight
 
 logger = logging.getLogger("findings.imports")
 CHILD_MIN_BYTES = 4_000_000  # below this a child's start-up (~0.3 s) costs more than it saves
-SEND_EVERY = 2000  # findings (or hosts) per message to the parent
+SEND_EVERY = 2000  # findings (or hosts, or 2 KB of evidence: reader.weight) per message to the parent
 # Messages received ahead of the caller: ~24,000 findings, the 2-3 batches of 200 hosts of 40-50
 # findings that ingest.store_batches reads ahead.
 AHEAD = 12
@@ -52,15 +52,15 @@ def child_main(fd, path, format_name):
     expected or None) messages on the pipe `fd`, then ("end",) or ("error", message)."""
     connection = Connection(fd, readable=False)
     read = [0.0, None]
-    pending, weight = [], 0
+    pending, held = [], 0
 
     def progress(fraction, hosts):
         read[:] = fraction, hosts
 
     def send():
-        nonlocal pending, weight
+        nonlocal pending, held
         connection.send(("hosts", pending, *read))
-        pending, weight = [], 0
+        pending, held = [], 0
 
     try:
         for host in read_hosts(path, format_name, progress):
@@ -68,8 +68,8 @@ def child_main(fd, path, format_name):
                 pending.append(RESTART)
                 continue
             pending.append(to_wire(host))
-            weight += 1 + len(host.findings)
-            if weight >= SEND_EVERY:
+            held += weight(host)
+            if held >= SEND_EVERY:
                 send()
         send()
         connection.send(("end",))

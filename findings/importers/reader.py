@@ -22,7 +22,8 @@ from scanning.engine.types import Finding, HostResult, PortResult
 
 from . import gvm, gvm_csv, nessus, nmap
 from .errors import ReportError
-from .records import FindingRecord, HostRecord
+from .packed import refuse_packed
+from .records import FindingRecord, HostRecord, checked_protocol, fitted, host_text
 
 FORMATS = {
     "nmap_xml": nmap.parse,
@@ -36,6 +37,16 @@ HINTS = {"gvm_xml": gvm.trailing_host_details}
 RESTART = "restart"  # a marker in read_hosts' output: forget the hosts so far, all come again
 FINDING_FIELDS = attrgetter(*(f.name for f in fields(Finding)))  # a Finding as a tuple, Finding(*t) back
 PORT_FIELDS = attrgetter(*(f.name for f in fields(PortResult)))
+
+
+EVIDENCE_UNIT = 2048  # bytes of a finding's evidence that weigh as much as one more finding
+
+
+def weight(host: HostResult) -> int:
+    """What a host costs to hold: one, plus one per finding and per EVIDENCE_UNIT of their
+    evidence, so a host whose plugin outputs are megabytes (a software inventory) counts for what
+    it holds; messages and batches measured by it stay bounded in memory."""
+    return 1 + len(host.findings) + sum(len(f.detection) for f in host.findings) // EVIDENCE_UNIT
 
 
 class Scattered(Exception):
@@ -56,6 +67,7 @@ def read_hosts(path, format_name: str, progress=None):
     parse = parser_for(format_name)
     if os.path.getsize(path) == 0:
         raise ReportError("The file is empty")
+    refuse_packed(path)
     addresses = Addresses()
     try:
         hints = {addresses[record.ip]: record for record in HINTS[format_name](path)} if format_name in HINTS else {}
@@ -162,12 +174,17 @@ class HostGroup:
 
 
 def host_result(ip, hostname, alive, os_name, mac, ports, findings) -> HostResult:
-    """The HostResult; a finding's port the report did not list as open is listed too."""
+    """The HostResult as the storage takes it (records.fitted); a finding's port the report did
+    not list as open is listed too."""
+    findings = [fitted(finding) for finding in findings]
     for finding in findings:
         if finding.port and (finding.port, finding.protocol) not in ports:
             ports[(finding.port, finding.protocol)] = PortResult(port=finding.port, protocol=finding.protocol)
-    return HostResult(ip=ip, hostname=hostname or "", alive=bool(alive), os=os_name or "", mac=mac or "",
-                      ports=sorted(ports.values(), key=lambda p: (p.protocol, p.port)), findings=findings)
+    for _port, protocol in ports:
+        checked_protocol(protocol)
+    return HostResult(ip=ip, hostname=host_text("hostname", hostname), alive=bool(alive), os=host_text("os", os_name),
+                      mac=host_text("mac", mac), ports=sorted(ports.values(), key=lambda p: (p.protocol, p.port)),
+                      findings=findings)
 
 
 SCHEMA = """

@@ -15,6 +15,11 @@ from defusedxml.common import EntitiesForbidden, ExternalReferenceForbidden
 from .errors import ReportError
 
 CHUNK = 1 << 20
+# expat's errors for a file that ends before its elements do (the cut may fall between elements,
+# inside a tag or inside a character)
+CUT_SHORT = {pyexpat.errors.codes[name] for name in (pyexpat.errors.XML_ERROR_NO_ELEMENTS, pyexpat.errors.XML_ERROR_UNCLOSED_TOKEN,
+                                                     pyexpat.errors.XML_ERROR_PARTIAL_CHAR)}
+CUT_SHORT_HINT = {"nmaprun": " (an nmap scan that was interrupted leaves its -oX report unfinished: import a complete scan)"}
 
 
 def refuse_entity(name, *_args):
@@ -50,7 +55,7 @@ def stream(path, wanted: dict[str, str], roots: set[str], format_name: str, prog
 
     def first_element(tag, attributes):
         if tag not in roots:
-            raise ReportError(f"This is not a {format_name} file: its root element is <{tag}>")
+            raise ReportError(f"This is not a {format_name} file: its root element is <{tag}>{other_format(tag)}")
         tree.append(builder.start(tag, attributes))
         parser.StartElementHandler = builder.start
 
@@ -72,7 +77,51 @@ def stream(path, wanted: dict[str, str], roots: set[str], format_name: str, prog
     except pyexpat.ExpatError as exc:
         if exc.code == pyexpat.errors.codes[pyexpat.errors.XML_ERROR_NO_ELEMENTS] and not tree:
             raise ReportError("The file is empty") from None
+        if tree and exc.code in CUT_SHORT:  # expat reports these only at the end of the input
+            raise ReportError(f"The file is truncated: it ends (line {exc.lineno}) before its <{tree[0].tag}> element is "
+                              f"closed{CUT_SHORT_HINT.get(tree[0].tag, '')}") from None
+        if not starts_like_xml(path):
+            raise ReportError(f"This is not a {format_name} file: it is not XML (a Greenbone CSV is sent with format gvm_csv)") from None
+        if not_utf8_at(path, parser.ErrorByteIndex):
+            raise ReportError(f"The file is not UTF-8 text (line {exc.lineno}, column {exc.offset + 1}) and its XML "
+                              "declaration names no other encoding: convert it to UTF-8, or name its encoding "
+                              '(<?xml version="1.0" encoding="ISO-8859-1"?>)') from None
         raise ReportError(f"The file is not well-formed XML or is truncated ({exc})") from None
+
+
+ROOTS = {"nmaprun": "nmap_xml", "report": "gvm_xml", "get_reports_response": "gvm_xml", "NessusClientData_v2": "nessus",
+         "NessusClientData": "nessus"}
+
+
+def other_format(root: str) -> str:
+    """The hint for a report sent with the wrong `format`."""
+    return f" (send it with format {ROOTS[root]})" if root in ROOTS else ""
+
+
+def starts_like_xml(path) -> bool:
+    """Whether the file's first character (after a byte-order mark and white space) is `<`."""
+    with open(path, "rb") as handle:
+        head = handle.read(1024)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True  # UTF-16: expat's own error says more
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<")
+
+
+def not_utf8_at(path, index: int) -> bool:
+    """Whether the bytes where expat stopped start a character that is not UTF-8 (a Latin-1 file
+    that declares no encoding, as an editor re-saved it)."""
+    if index < 0:
+        return False
+    with open(path, "rb") as handle:
+        handle.seek(index)
+        chunk = handle.read(4)
+    if not chunk or chunk[0] < 0x80:
+        return False
+    try:
+        chunk.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start == 0
+    return False
 
 
 def harvest(node, wanted, final, found=None):
@@ -125,30 +174,39 @@ def elements_after(path, marker: bytes, tag: str):
             return found
 
 
+def whole_text(element) -> str:
+    """The element's text with that of any markup inside it (`<plugin_output>a <b>b</b> c`)."""
+    return "".join(element.itertext()) if len(element) else (element.text or "")
+
+
 def text(element, name: str, default: str = "") -> str:
     child = element.find(name)
-    if child is None or child.text is None:
+    if child is None:
         return default
-    return child.text.strip()
+    value = whole_text(child)
+    return value.strip() if value else default
 
 
 def children(element, name: str):
     return element.findall(name)
 
 
-def leaf_texts(element, repeated=()):
+def leaf_texts(element, repeated=(), mixed=False):
     """{child tag: its stripped text} for the element's children (the first of each tag, as
-    find() would), and the texts of the `repeated` tags in lists: one pass, no per-field search."""
+    find() would), and the texts of the `repeated` tags in lists: one pass, no per-field search.
+    `mixed`: a child's text includes that of markup inside it (see whole_text); without, a
+    child's own text (structured children such as Greenbone's <nvt><refs> are not joined)."""
     found = {}
+    value_of = whole_text if mixed else (lambda child: child.text)
     if not repeated:
         for child in element:
             if child.tag not in found:
-                value = child.text
+                value = value_of(child)
                 found[child.tag] = value.strip() if value else ""
         return found, {}
     lists = {tag: [] for tag in repeated}
     for child in element:
-        tag, value = child.tag, (child.text or "").strip()
+        tag, value = child.tag, (value_of(child) or "").strip()
         if tag in lists:
             if value:
                 lists[tag].append(value)

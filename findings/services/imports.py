@@ -20,7 +20,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from config.api.errors import Conflict, InvalidInput
-from findings.importers import FORMATS, RESTART, HostReader, ReportError
+from findings.importers import FORMATS, RESTART, HostReader, ReportError, weight
+from findings.importers.packed import refuse_packed
 from scanning.choices import RunStatus, TriggeredBy
 from scanning.models import Scan, ScanRun
 from scanning.targets import TargetError, blocked_networks_for, parse_targets
@@ -31,6 +32,9 @@ from .ingest import store_batches
 logger = logging.getLogger("findings.imports")
 BATCH = 200
 FIRST_BATCH = 50  # the first batch goes as soon as the reader has this many: storing starts early
+# A batch also ends at this weight (importers.weight: hosts, findings and 2 KB units of evidence),
+# so hosts with megabytes of plugin output do not make batches of hundreds of megabytes.
+BATCH_WEIGHT = 24_000
 SOURCES = {"nmap_xml": ("nmap", "version_match"), "gvm_xml": ("gvm",), "gvm_csv": ("gvm",), "nessus": ("nessus",)}
 
 
@@ -168,8 +172,9 @@ def store_report(run, path, fmt, allowed, tally, progress_to=None):
 
 
 def report_batches(hosts, fmt, allowed, tally, progress_to, restart):
-    """Batches of the `hosts` inside the target; at RESTART the batches end (noted in `restart`)."""
-    batch = []
+    """Batches of the `hosts` inside the target (BATCH hosts, or less when they weigh
+    BATCH_WEIGHT); at RESTART the batches end (noted in `restart`)."""
+    batch, held = [], 0
     for host in hosts:
         if host == RESTART:
             restart.append(True)
@@ -179,9 +184,10 @@ def report_batches(hosts, fmt, allowed, tally, progress_to, restart):
             tally.left_out += 1
             continue
         batch.append(host)
-        if len(batch) >= (BATCH if tally.stored else min(BATCH, FIRST_BATCH)):
+        held += weight(host)
+        if len(batch) >= (BATCH if tally.stored else min(BATCH, FIRST_BATCH)) or held >= BATCH_WEIGHT:
             yield handed_over(batch, fmt, tally, progress_to)
-            batch = []
+            batch, held = [], 0
     if batch:
         yield handed_over(batch, fmt, tally, progress_to)
 
@@ -272,6 +278,10 @@ def queue_import(scan, path, fmt, actor=None, triggered_by=TriggeredBy.USER):
     A file that turns out unreadable leaves the run `interrupted` with the reason, storing nothing."""
     check_format(fmt)
     target_filter(scan)
+    try:
+        refuse_packed(path)  # no run queued for what is no report at all
+    except ReportError as exc:
+        raise invalid_file(str(exc)) from None
     run = open_run(scan, fmt, triggered_by, 0)
     ScanRun.objects.filter(pk=run.pk).update(status=RunStatus.QUEUED, queued_at=timezone.now(), started_at=None)
     Scan.objects.filter(pk=scan.pk, last_history=run).update(status=RunStatus.QUEUED)

@@ -204,6 +204,8 @@ def test_nessus_10_export(api, world):
     ("gvm11_invalid_host_address_excerpt.xml", "gvm_xml", "'192.168.1.1001' is not an IP address"),
     # secureCodeBox's copy of an Nmap 7.93 file starts with an SPDX comment before <?xml ...?>
     ("nmap793_ipv6_spdx_header.xml", "nmap_xml", "XML or text declaration not at start of entity: line 7"),
+    # python-libnmap's "incomplete" scan (its parser's incomplete=True case): no </nmaprun>
+    ("nmap551_incomplete_libnmap.xml", "nmap_xml", "The file is truncated: it ends (line 29) before its <nmaprun> element is closed"),
 ])
 def test_malformed_real_files_are_refused(api, world, name, fmt, reason):
     scan = scan_for(world, "173.45.230.150, 64.13.134.52")
