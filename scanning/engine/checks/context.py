@@ -9,11 +9,12 @@ from ..udp import exchange
 
 
 class CheckContext:
-    def __init__(self, guard, timeout: float = 5.0, max_sockets: int = 64, per_host: int = 8, feed_path: str = ""):
+    def __init__(self, guard, timeout: float = 5.0, max_sockets: int = 64, per_host: int = 8, feed_path: str = "", limits=None):
         self.guard = guard
         self.feed_path = feed_path  # the imported vulnerability feed (known_vulnerable_versions)
         self.timeout = timeout
-        self.dialer = Dialer(guard, timeout, max_sockets=max_sockets, per_host=per_host)
+        self.dialer = Dialer(guard, timeout, max_sockets=max_sockets, per_host=per_host, limits=limits)
+        self.limits = self.dialer.limits
         self._memo: dict = {}
 
     def connect(self, ip: str, port: int, tls: bool = False, hostname: str = ""):
@@ -22,14 +23,24 @@ class CheckContext:
 
     async def open_raw(self, ip: str, port: int):
         """A plain (reader, writer) pair for checks that speak a protocol byte by byte (raw
-        ClientHello). The caller closes the writer."""
-        self.guard.check(ip)
-        return await asyncio.wait_for(asyncio.open_connection(ip, port), self.timeout)
+        ClientHello). The caller closes the writer (a port that turned connections away gets
+        only its gentle share of them at once)."""
+        return await self.dialer.open_raw(ip, port)
+
+    def heard(self, ip: str, port: int, data: bytes) -> None:
+        """A raw exchange's answer, for the turn-away bookkeeping (busy.py): call it with b"" when
+        the server said nothing."""
+        self.dialer.heard(ip, port, data)
 
     async def udp(self, ip: str, port: int, probes, attempts: int = 2):
         """One UDP request/answer exchange (see engine/udp.py `exchange`)."""
         self.guard.check(ip)
         return await exchange(ip, port, probes, self.timeout, attempts)
+
+    def forget(self, ip: str, port: int) -> None:
+        """Drop the memos of one port (exchanges a turned-away connection spoilt)."""
+        for key in [key for key in self._memo if key[1:3] == (ip, port)]:
+            del self._memo[key]
 
     async def memo(self, key, factory):
         """The result of `await factory()`, computed once per key per run (concurrent callers

@@ -2,13 +2,15 @@
 check that applies to one of its open ports runs (bounded over the whole run), its findings are
 de-duplicated and sorted, and the host is handed over. A check that fails or overruns its budget
 is logged and skipped; a stop cancels what runs, keeps what was found and marks the host
-incomplete."""
+incomplete. A check during which its port turned a connection away (a server at its connection
+limit, busy.py) runs again after a pause, gently, and its last run counts."""
 
 import asyncio
 import logging
 import ssl
 import struct
 
+from ..busy import RETRY_PAUSES, TURNED_AWAY_ERRORS
 from .base import CATALOGUE, Check
 from .context import CheckContext
 
@@ -38,10 +40,11 @@ class CheckStage:
     """`submit(host)` when a host's services are known; `wait()` until every submitted host is
     handed over (through `on_host_done`)."""
 
-    def __init__(self, plan, guard, on_host_done, checks: list[Check] | None = None):
+    def __init__(self, plan, guard, on_host_done, checks: list[Check] | None = None, limits=None):
         self.guard = guard
         self.checks = selected_checks(plan.families) if checks is None else checks
-        self.ctx = CheckContext(guard, plan.check_timeout, max_sockets=plan.check_concurrency, feed_path=plan.feed_path)
+        self.ctx = CheckContext(guard, plan.check_timeout, max_sockets=plan.check_concurrency, feed_path=plan.feed_path,
+                                limits=limits)
         self.slots = asyncio.Semaphore(max(1, plan.check_concurrency))
         self.budget = plan.check_timeout * SOCKETS_PER_CHECK + 1.0
         self.on_host_done = on_host_done
@@ -91,7 +94,7 @@ class CheckStage:
     async def one(self, check: Check, host, port, found: list) -> None:
         try:
             async with self.slots:
-                results = await asyncio.wait_for(check.run(self.ctx, host, port), self.budget)
+                results = await self.run_check(check, host, port)
             found.extend(results or ())
         except TimeoutError:
             log.info("check %s on %s:%s/%s timed out", check.nvt, host.ip, port.port, port.protocol)
@@ -101,6 +104,27 @@ class CheckStage:
             log.exception("check %s failed on %s:%s/%s", check.nvt, host.ip, port.port, port.protocol)
         finally:
             self.finished += 1
+
+
+    async def run_check(self, check: Check, host, port):
+        limits = self.ctx.limits
+        for pause in (0.0, *RETRY_PAUSES):
+            if pause:
+                log.info("%s:%s turned a connection away during %s: running it again in %s s", host.ip, port.port, check.nvt, pause)
+                self.ctx.forget(host.ip, port.port)
+                await asyncio.sleep(pause)
+            before = limits.count(host.ip, port.port)
+            try:
+                results = await asyncio.wait_for(check.run(self.ctx, host, port), self.budget)
+            except CHECK_ERRORS as exc:
+                if isinstance(exc, TURNED_AWAY_ERRORS):
+                    limits.note(host.ip, port.port)
+                if limits.count(host.ip, port.port) == before or pause == RETRY_PAUSES[-1]:
+                    raise
+                continue
+            if limits.count(host.ip, port.port) == before:
+                break
+        return results
 
 
 def _applies(check: Check, host, port) -> bool:

@@ -1,0 +1,63 @@
+"""Servers that limit connections per client (OpenSSH MaxStartups, vsftpd max_per_ip, Exim
+smtp_accept_max_per_host, Redis maxclients, nginx out of worker_connections ...) turn a connection
+away instead of serving it: refused or reset at once, closed before saying anything, or told "too
+many connections". Such a turn-away says nothing about the service, so the run remembers it per
+port: from then on that port gets at most GENTLE_SOCKETS connections at once, and the detection
+or check that met it is tried again after a pause (see services/hosts.py and checks/stage.py)."""
+
+import asyncio
+import contextlib
+import re
+import ssl
+from collections import Counter, defaultdict
+
+GENTLE_SOCKETS = 2  # connections at once to a port that turned one away
+GENTLE_HOST_SOCKETS = 8  # connections at once to a host where TOUCHY_PORTS_PER_HOST ports did
+TOUCHY_PORTS_PER_HOST = 2
+RETRY_PAUSES = (0.5, 1.5)  # seconds before each new try of what a turn-away spoilt
+BUSY_REPLY = re.compile(
+    rb"too many (?:open )?(?:connections|clients|users|sessions)|max(?:imum)? number of (?:clients|connections)"
+    rb"|connection limit|try again later", re.IGNORECASE,
+)
+TURNED_AWAY_ERRORS = (ConnectionRefusedError, ConnectionResetError, ConnectionAbortedError, BrokenPipeError,
+                      asyncio.IncompleteReadError, ssl.SSLEOFError)
+
+
+def busy_reply(data: bytes) -> bool:
+    """A server's own words for "not now": "421 Too many connections", "-ERR max number of clients
+    reached", PostgreSQL's "sorry, too many clients already", MySQL's 1040 "Too many connections"."""
+    return bool(BUSY_REPLY.search(data[:512]))
+
+
+class PortLimits:
+    """Per run: how many connections each (ip, port) turned away, and the gentle bounds: at most
+    GENTLE_SOCKETS at once to such a port, and GENTLE_HOST_SOCKETS at once to a host where several
+    ports did (a limit of the whole server: nginx's worker_connections, a fail2ban-like filter)."""
+
+    def __init__(self, gentle: int = GENTLE_SOCKETS, gentle_host: int = GENTLE_HOST_SOCKETS):
+        self.turned_away: Counter = Counter()
+        self.touchy_ports: defaultdict = defaultdict(set)  # ip -> its ports that turned one away
+        self.gentle = defaultdict(lambda: asyncio.Semaphore(max(1, gentle)))
+        self.gentle_host = defaultdict(lambda: asyncio.Semaphore(max(1, gentle_host)))
+
+    def note(self, ip: str, port: int) -> None:
+        self.turned_away[(ip, port)] += 1
+        self.touchy_ports[ip].add(port)
+
+    def count(self, ip: str, port: int) -> int:
+        return self.turned_away[(ip, port)]
+
+    def bounds(self, ip: str, port: int) -> list:
+        """The semaphores a new connection to ip:port must hold (none on a port that never turned
+        one away, on a host with no more than one such port); always taken port first."""
+        held = [self.gentle[(ip, port)]] if self.turned_away[(ip, port)] else []
+        if len(self.touchy_ports.get(ip, ())) >= TOUCHY_PORTS_PER_HOST:
+            held.append(self.gentle_host[ip])
+        return held
+
+    @contextlib.asynccontextmanager
+    async def gently(self, ip: str, port: int):
+        async with contextlib.AsyncExitStack() as stack:
+            for semaphore in self.bounds(ip, port):
+                await stack.enter_async_context(semaphore)
+            yield
