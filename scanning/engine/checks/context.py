@@ -27,10 +27,10 @@ class CheckContext:
         only its gentle share of them at once)."""
         return await self.dialer.open_raw(ip, port)
 
-    def heard(self, ip: str, port: int, data: bytes) -> None:
-        """A raw exchange's answer, for the turn-away bookkeeping (busy.py): call it with b"" when
-        the server said nothing."""
-        self.dialer.heard(ip, port, data)
+    def heard(self, ip: str, port: int, data: bytes, hung_up: bool) -> None:
+        """A raw exchange's answer and whether the server hung up, for the turn-away bookkeeping
+        (busy.py)."""
+        self.dialer.heard(ip, port, data, hung_up)
 
     async def udp(self, ip: str, port: int, probes, attempts: int = 2):
         """One UDP request/answer exchange (see engine/udp.py `exchange`)."""

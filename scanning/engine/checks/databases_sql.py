@@ -65,7 +65,7 @@ class PostgreSQLTrustLogin(OpenDatabase):
                 await asyncio.wait_for(writer.start_tls(ctx.dialer.tls_context), ctx.timeout)
             conn = Conn(reader, writer, ctx.timeout, host.ip)
             reply = await conn.ask(startup_message(PG_USER, PG_USER), until=_pg_done)
-            ctx.heard(host.ip, port.port, reply)  # "sorry, too many clients already": a turn-away
+            ctx.heard(host.ip, port.port, reply, conn.hung_up)  # "sorry, too many clients already": a turn-away
             messages = pg_messages(reply)
             if any(kind == "Z" for kind, _ in messages):
                 await conn.send(b"X\x00\x00\x00\x04")  # Terminate: in without a password, leave at once

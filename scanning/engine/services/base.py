@@ -136,10 +136,10 @@ class Dialer:
         _release_when_closed(writer, held, self.timeout)
         return reader, writer
 
-    def heard(self, ip: str, port: int, data: bytes) -> None:
-        """What a raw exchange got back: a busy reply is a turn-away, and so is silence from a port
-        that already turned connections away (it may be one more)."""
-        if busy_reply(data) or (not data and self.limits.count(ip, port)):
+    def heard(self, ip: str, port: int, data: bytes, hung_up: bool) -> None:
+        """What a raw exchange got back: a busy reply is a turn-away, and so is a hang-up without a
+        word from a port that already turned connections away (it may be one more)."""
+        if busy_reply(data) or (not data and hung_up and self.limits.count(ip, port)):
             self.limits.note(ip, port)
 
 

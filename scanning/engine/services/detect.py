@@ -23,6 +23,7 @@ PROBE_ERRORS = (OSError, TimeoutError, ssl.SSLError, ValueError, IndexError, Key
 TLS_GREETING_WAIT = 1.0
 ASK_DELAY = 0.5
 TLS_SETTLE = 0.5  # how long a handshake under way may still win over a cleartext answer
+ASK_AGAIN_PAUSES = (0.2, 0.5)  # before asking again a port that turned the connection away (busy.py)
 
 
 def greeting_complete(data: bytes) -> bool:
@@ -57,12 +58,21 @@ async def session(dialer, ip, port, tls, hostname, wait, connected=None):
 
 
 async def ask(dialer, ip, port, probe, tls, hostname):
-    try:
-        async with dialer.connect(ip, port, tls, hostname) as conn:
-            return await probe.ask(conn)
-    except PROBE_ERRORS as exc:
-        log.debug("%s probe on %s:%s failed: %s", probe.name, ip, port, exc)
-        return None
+    """The probe's Match or None; asked again (after a short pause) while the port turns
+    connections away, so that a server at its connection limit is heard once a slot is free."""
+    for pause in (0.0, *ASK_AGAIN_PAUSES):
+        if pause:
+            await asyncio.sleep(pause)
+        before = dialer.limits.count(ip, port)
+        try:
+            async with dialer.connect(ip, port, tls, hostname) as conn:
+                found = await probe.ask(conn)
+        except PROBE_ERRORS as exc:
+            log.debug("%s probe on %s:%s failed: %s", probe.name, ip, port, exc)
+            found = None
+        if found is not None or dialer.limits.count(ip, port) == before:
+            return found
+    return None
 
 
 async def ask_all(dialer, ip, port, tls, hostname):
