@@ -1,0 +1,123 @@
+"""Servers that limit connections per client, configured as an admin would (engine/busy.py): the
+engine's burst of probe connections must not turn a weakness into an unknown port or a miss, and
+the same daemon must give the same findings on every run."""
+
+import asyncio
+
+import pytest
+
+from scanning.engine import ScanPlan, run
+from scanning.engine.busy import PortLimits, busy_reply
+from scanning.engine.services.base import Conn
+from tests.scanning.engine.checks import nginx_lab
+from tests.scanning.engine.checks.servicechecks import shared_dir
+from tests.scanning.engine.checks.test_databases import redis
+
+from .conftest import RecordingReporter
+
+FAMILIES = ("databases", "ssl_tls", "web_servers")
+
+
+def scan(ports, families=FAMILIES):
+    plan = ScanPlan(addresses=["127.0.0.1"], alive_test="consider_alive", use_nmap=False, tcp_ports=sorted(ports),
+                    families=families)
+    [host] = run(plan, RecordingReporter())
+    return host
+
+
+def fingerprints(host) -> set:
+    return {(f.port, f.nvt, f.detection) for f in host.findings}
+
+
+@pytest.fixture
+def redis_two_clients():
+    """Redis with `maxclients 2`: a third connection hears "-ERR max number of clients reached"."""
+    import shutil
+
+    folder = shared_dir()
+    daemon, port = redis(folder, "--maxclients", "2")
+    try:
+        with daemon:
+            yield port
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_redis_at_its_client_limit_is_still_named_and_checked(redis_two_clients):
+    host = scan([redis_two_clients], families=("databases",))
+    [port] = host.ports
+    assert (port.service, port.product) == ("redis", "Redis key-value store")
+    assert [f.nvt for f in host.findings] == ["CG-6001"]
+
+
+@pytest.fixture
+def nginx_twelve_connections(tmp_path, monkeypatch):
+    """The weak nginx lab (4 ports) with `worker_connections 12`: 4 go to its listeners, a burst
+    beyond the other 8 is accepted and closed at once ("12 worker_connections are not enough")."""
+    monkeypatch.setattr(nginx_lab, "BASE", nginx_lab.BASE.replace("worker_connections 256", "worker_connections 12"))
+    daemon, lab = nginx_lab.start(tmp_path, weak=True)
+    with daemon:
+        yield lab
+
+
+def test_nginx_out_of_worker_connections_gives_the_same_findings_every_run(nginx_twelve_connections):
+    lab = nginx_twelve_connections
+    ports = [lab.tls, lab.http, lab.future, lab.sha1]
+    runs = [scan(ports) for _ in range(2)]
+    for host in runs:
+        assert {p.port: p.service for p in host.ports} == {lab.tls: "https", lab.http: "http", lab.future: "https",
+                                                           lab.sha1: "https"}
+        assert {"CG-1003", "CG-1007", "CG-1015", "CG-2007"} <= {f.nvt for f in host.findings if f.port == lab.tls}
+    assert fingerprints(runs[0]) == fingerprints(runs[1])
+
+
+@pytest.mark.parametrize("reply", [
+    b"-ERR max number of clients reached\r\n",
+    b"421 There are too many connections from your internet address.\r\n",
+    b"421 mail.test Too many concurrent SMTP connections from this IP address; please try again later.\r\n",
+    b"E\x00\x00\x00\x74SFATAL\x00VFATAL\x00C53300\x00Msorry, too many clients already\x00\x00",
+    b"\x17\x00\x00\x00\xff\x10\x04Too many connections",
+])
+def test_busy_replies_are_recognised(reply):
+    assert busy_reply(reply)
+
+
+@pytest.mark.parametrize("reply", [b"+PONG\r\n", b"220 (vsFTPd 3.0.3)\r\n", b"SSH-2.0-OpenSSH_9.2p1\r\n", b""])
+def test_ordinary_replies_are_no_turn_away(reply):
+    assert not busy_reply(reply)
+
+
+def test_a_hang_up_counts_as_a_turn_away_only_before_we_spoke_or_on_a_suspect_port():
+    conn = Conn(None, None, 1.0, "127.0.0.1")
+    conn.hung_up = True
+    assert conn.turned_away()
+    conn.spoke = True
+    assert not conn.turned_away() and conn.turned_away(suspect=True)
+    conn.heard = b"HTTP/1.1 400 Bad Request\r\n"
+    assert not conn.turned_away(suspect=True)
+
+
+def test_gentle_bounds_apply_per_port_then_per_host():
+    limits = PortLimits(gentle=2, gentle_host=8)
+    assert limits.bounds("10.0.0.1", 80) == []
+    limits.note("10.0.0.1", 80)
+    assert len(limits.bounds("10.0.0.1", 80)) == 1 and limits.bounds("10.0.0.1", 443) == []
+    limits.note("10.0.0.1", 443)
+    assert len(limits.bounds("10.0.0.1", 443)) == 2 and len(limits.bounds("10.0.0.1", 22)) == 1
+    assert limits.bounds("10.0.0.2", 80) == []
+
+    async def most_at_once():
+        held = peak = 0
+
+        async def one():
+            nonlocal held, peak
+            async with limits.gently("10.0.0.1", 80):
+                held += 1
+                peak = max(peak, held)
+                await asyncio.sleep(0.01)
+                held -= 1
+
+        await asyncio.gather(*(one() for _ in range(6)))
+        return peak
+
+    assert asyncio.run(most_at_once()) == 2
