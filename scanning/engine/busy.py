@@ -23,6 +23,15 @@ TURNED_AWAY_ERRORS = (ConnectionRefusedError, ConnectionResetError, ConnectionAb
                       asyncio.IncompleteReadError, ssl.SSLEOFError)
 
 
+async def pause_before_retry(seconds: float) -> None:
+    """Sleep before another try; raise CancelledError instead when the task was asked to stop
+    (Python 3.11's wait_for can swallow a cancellation that met a finished read)."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+    await asyncio.sleep(seconds)
+
+
 def busy_reply(data: bytes) -> bool:
     """A server's own words for "not now": "421 Too many connections", "-ERR max number of clients
     reached", PostgreSQL's "sorry, too many clients already", MySQL's 1040 "Too many connections"."""

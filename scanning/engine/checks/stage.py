@@ -10,7 +10,7 @@ import logging
 import ssl
 import struct
 
-from ..busy import RETRY_PAUSES, TURNED_AWAY_ERRORS
+from ..busy import RETRY_PAUSES, TURNED_AWAY_ERRORS, pause_before_retry
 from .base import CATALOGUE, Check
 from .context import CheckContext
 
@@ -112,7 +112,7 @@ class CheckStage:
             if pause:
                 log.info("%s:%s turned a connection away during %s: running it again in %s s", host.ip, port.port, check.nvt, pause)
                 self.ctx.forget(host.ip, port.port)
-                await asyncio.sleep(pause)
+                await pause_before_retry(pause)
             before = limits.count(host.ip, port.port)
             try:
                 results = await asyncio.wait_for(check.run(self.ctx, host, port), self.budget)

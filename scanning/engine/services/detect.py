@@ -11,6 +11,7 @@ import logging
 import ssl
 import struct
 
+from ..busy import pause_before_retry
 from ..nmap import TLS_NAMES
 from ..types import PortResult
 from .base import clean_version, text
@@ -62,7 +63,7 @@ async def ask(dialer, ip, port, probe, tls, hostname):
     connections away, so that a server at its connection limit is heard once a slot is free."""
     for pause in (0.0, *ASK_AGAIN_PAUSES):
         if pause:
-            await asyncio.sleep(pause)
+            await pause_before_retry(pause)
         before = dialer.limits.count(ip, port)
         try:
             async with dialer.connect(ip, port, tls, hostname) as conn:

@@ -9,7 +9,7 @@ import logging
 import time
 
 from .. import nmap
-from ..busy import RETRY_PAUSES, PortLimits
+from ..busy import RETRY_PAUSES, PortLimits, pause_before_retry
 from ..merge import merge, needs_second_opinion
 from ..types import PortResult
 from .base import Dialer
@@ -73,7 +73,7 @@ class ServiceStage:
         for pause in (0.0, *RETRY_PAUSES):
             if pause:
                 log.info("%s:%s turned connections away: detecting it again in %s s", host.ip, port, pause)
-                await asyncio.sleep(pause)
+                await pause_before_retry(pause)
             before = limits.count(host.ip, port)
             result, os_hint = await detect_port(self.dialer, host.ip, port, host.hostname)
             if result.service != "unknown" or limits.count(host.ip, port) == before:

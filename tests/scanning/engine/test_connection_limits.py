@@ -3,11 +3,12 @@ engine's burst of probe connections must not turn a weakness into an unknown por
 the same daemon must give the same findings on every run."""
 
 import asyncio
+import time
 
 import pytest
 
 from scanning.engine import ScanPlan, run
-from scanning.engine.busy import PortLimits, busy_reply
+from scanning.engine.busy import PortLimits, busy_reply, pause_before_retry
 from scanning.engine.services.base import Conn
 from tests.scanning.engine.checks import nginx_lab
 from tests.scanning.engine.checks.servicechecks import shared_dir
@@ -121,3 +122,42 @@ def test_gentle_bounds_apply_per_port_then_per_host():
         return peak
 
     assert asyncio.run(most_at_once()) == 2
+
+
+@pytest.fixture
+def memcached_thirty_connections():
+    """Memcached with `-c 30` (its own descriptors count): a burst hears "ERROR Too many open connections"."""
+    from tests.daemons import Daemon, binary, free_port
+
+    port = free_port()
+    with Daemon([binary("memcached"), "-U", "0", "-l", "127.0.0.1", "-u", "nobody", "-p", str(port), "-c", "30"], port):
+        yield port
+
+
+def test_a_busy_port_costs_no_time_once_it_is_named(memcached_thirty_connections):
+    """The asks that heard "too many connections" stop with the one that named the port: no pause,
+    no second try after that (nor a cancellation swallowed by wait_for that keeps them going)."""
+    started = time.monotonic()
+    host = scan([memcached_thirty_connections], families=("databases",))
+    assert [(p.service, p.product) for p in host.ports] == [("memcached", "Memcached")]
+    assert [f.nvt for f in host.findings] == ["CG-6002"]
+    assert time.monotonic() - started < 2.5  # the probes' time-out is 3 s
+
+
+def test_no_retry_for_a_task_asked_to_stop():
+    async def swallows_its_cancellation_then_retries():
+        asyncio.current_task().cancel()
+        try:
+            await asyncio.sleep(0)
+        except asyncio.CancelledError:
+            pass  # what wait_for in Python 3.11 may do when the cancellation meets a finished read
+        await pause_before_retry(5)
+
+    async def main():
+        task = asyncio.ensure_future(swallows_its_cancellation_then_retries())
+        started = time.monotonic()
+        await asyncio.gather(task, return_exceptions=True)
+        return task.cancelled(), time.monotonic() - started
+
+    cancelled, seconds = asyncio.run(main())
+    assert cancelled and seconds < 1
