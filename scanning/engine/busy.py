@@ -10,6 +10,7 @@ import contextlib
 import re
 import ssl
 from collections import Counter, defaultdict
+from contextvars import ContextVar
 
 GENTLE_SOCKETS = 2  # connections at once to a port that turned one away
 GENTLE_HOST_SOCKETS = 8  # connections at once to a host where TOUCHY_PORTS_PER_HOST ports did
@@ -21,6 +22,21 @@ BUSY_REPLY = re.compile(
 )
 TURNED_AWAY_ERRORS = (ConnectionRefusedError, ConnectionResetError, ConnectionAbortedError, BrokenPipeError,
                       asyncio.IncompleteReadError, ssl.SSLEOFError)
+
+
+# turn-aways met by the current task (each task has its own copy): one probe's own, not its neighbours'
+_MET_HERE: ContextVar[int] = ContextVar("turn_aways_met_here", default=0)
+
+
+def met_here() -> int:
+    """Turn-aways the current task met so far."""
+    return _MET_HERE.get()
+
+
+def count_met(turn_aways: int) -> None:
+    """Count turn-aways another task met on the current task's behalf (a shared exchange)."""
+    if turn_aways:
+        _MET_HERE.set(_MET_HERE.get() + turn_aways)
 
 
 async def pause_before_retry(seconds: float) -> None:
@@ -48,8 +64,10 @@ class PortLimits:
         self.touchy_ports: defaultdict = defaultdict(set)  # ip -> its ports that turned one away
         self.gentle = defaultdict(lambda: asyncio.Semaphore(max(1, gentle)))
         self.gentle_host = defaultdict(lambda: asyncio.Semaphore(max(1, gentle_host)))
+        self.reruns = defaultdict(asyncio.Lock)  # (ip, port) -> held by the check running again there
 
     def note(self, ip: str, port: int) -> None:
+        _MET_HERE.set(_MET_HERE.get() + 1)
         self.turned_away[(ip, port)] += 1
         self.touchy_ports[ip].add(port)
 
@@ -63,6 +81,9 @@ class PortLimits:
         if len(self.touchy_ports.get(ip, ())) >= TOUCHY_PORTS_PER_HOST:
             held.append(self.gentle_host[ip])
         return held
+
+    def one_rerun_at_a_time(self, ip: str, port: int) -> asyncio.Lock:
+        return self.reruns[(ip, port)]
 
     @contextlib.asynccontextmanager
     async def gently(self, ip: str, port: int):

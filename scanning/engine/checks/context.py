@@ -4,6 +4,7 @@ so that checks of one port share one expensive exchange (one HTTP GET, one TLS h
 
 import asyncio
 
+from ..busy import count_met, met_here
 from ..services.base import Dialer
 from ..udp import exchange
 
@@ -17,9 +18,10 @@ class CheckContext:
         self.limits = self.dialer.limits
         self._memo: dict = {}
 
-    def connect(self, ip: str, port: int, tls: bool = False, hostname: str = ""):
-        """`async with ctx.connect(ip, port) as conn:` a Conn (send/read/ask with time-outs)."""
-        return self.dialer.connect(ip, port, tls, hostname)
+    def connect(self, ip: str, port: int, tls: bool = False, hostname: str = "", source: str = ""):
+        """`async with ctx.connect(ip, port) as conn:` a Conn (send/read/ask with time-outs);
+        `source`, a local address to connect from."""
+        return self.dialer.connect(ip, port, tls, hostname, source)
 
     async def open_raw(self, ip: str, port: int):
         """A plain (reader, writer) pair for checks that speak a protocol byte by byte (raw
@@ -47,5 +49,14 @@ class CheckContext:
         wait for the same computation)."""
         task = self._memo.get(key)
         if task is None:
-            task = self._memo[key] = asyncio.ensure_future(factory())
-        return await asyncio.shield(task)
+            task = self._memo[key] = asyncio.ensure_future(_counted(factory()))
+        result, met = await asyncio.shield(task)
+        count_met(met)  # the exchange's turn-aways count for every check that uses it (busy.py)
+        return result
+
+
+async def _counted(coroutine):
+    """(result, turn-aways met while computing it)."""
+    start = met_here()
+    result = await coroutine
+    return result, met_here() - start

@@ -10,7 +10,7 @@ import logging
 import ssl
 import struct
 
-from ..busy import RETRY_PAUSES, TURNED_AWAY_ERRORS, pause_before_retry
+from ..busy import RETRY_PAUSES, TURNED_AWAY_ERRORS, met_here, pause_before_retry
 from .base import CATALOGUE, Check
 from .context import CheckContext
 
@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 # A check may open a few sockets one after another (a TLS check: a handshake, then ClientHellos):
 # its whole run gets this many socket time-outs before it is abandoned.
 SOCKETS_PER_CHECK = 4
+TURNED_AWAY = object()  # an attempt spoilt by a turn-away (busy.py): run the check again
 CHECK_ERRORS = (OSError, TimeoutError, EOFError, ValueError, IndexError, KeyError, struct.error, ssl.SSLError, UnicodeError)
 
 
@@ -107,24 +108,41 @@ class CheckStage:
 
 
     async def run_check(self, check: Check, host, port):
-        limits = self.ctx.limits
-        for pause in (0.0, *RETRY_PAUSES):
-            if pause:
+        """The check's findings; run again while its port turns connections away meanwhile, each
+        new run after a pause and one at a time per port (two reruns that start together would
+        meet the same limit again)."""
+        results = await self.attempt(check, host, port, last=False)
+        for pause in RETRY_PAUSES:
+            if results is not TURNED_AWAY:
+                break
+            async with self.ctx.limits.one_rerun_at_a_time(host.ip, port.port):
                 log.info("%s:%s turned a connection away during %s: running it again in %s s", host.ip, port.port, check.nvt, pause)
                 self.ctx.forget(host.ip, port.port)
                 await pause_before_retry(pause)
-            before = limits.count(host.ip, port.port)
-            try:
-                results = await asyncio.wait_for(check.run(self.ctx, host, port), self.budget)
-            except CHECK_ERRORS as exc:
-                if isinstance(exc, TURNED_AWAY_ERRORS):
-                    limits.note(host.ip, port.port)
-                if limits.count(host.ip, port.port) == before or pause == RETRY_PAUSES[-1]:
-                    raise
-                continue
-            if limits.count(host.ip, port.port) == before:
-                break
+                results = await self.attempt(check, host, port, last=pause == RETRY_PAUSES[-1])
         return results
+
+    async def attempt(self, check: Check, host, port, last: bool):
+        """The check's findings, or TURNED_AWAY when a connection of its own (or of an exchange it
+        shares) was turned away meanwhile and this is not the `last` attempt."""
+        results, met, error = await asyncio.wait_for(_counted(check.run(self.ctx, host, port)), self.budget)
+        if isinstance(error, TURNED_AWAY_ERRORS):
+            self.ctx.limits.note(host.ip, port.port)
+        if met and not last:
+            return TURNED_AWAY
+        if error is not None:
+            raise error
+        return results
+
+
+async def _counted(coroutine):
+    """(results, turn-aways met, CHECK_ERRORS raised or None) of a check's run, counted in the task
+    that runs it (wait_for runs it in a task of its own: its context does not come back)."""
+    start = met_here()
+    try:
+        return await coroutine, met_here() - start, None
+    except CHECK_ERRORS as exc:
+        return None, met_here() - start + isinstance(exc, TURNED_AWAY_ERRORS), exc
 
 
 def _applies(check: Check, host, port) -> bool:

@@ -94,10 +94,13 @@ class Dialer:
         self.tls_context = client_context()
 
     @contextlib.asynccontextmanager
-    async def connect(self, ip: str, port: int, tls: bool = False, hostname: str = ""):
+    async def connect(self, ip: str, port: int, tls: bool = False, hostname: str = "", source: str = ""):
+        """`source`: the local address to connect from ("" the system's choice)."""
         self.guard.check(ip)
         async with self.limits.gently(ip, port), self.per_host[ip], self.sockets:  # a waiting port holds no global slot
             options = {"ssl": self.tls_context, "server_hostname": hostname or None, "ssl_handshake_timeout": self.timeout} if tls else {}
+            if source:
+                options["local_addr"] = (source, 0)
             try:
                 reader, writer = await asyncio.wait_for(asyncio.open_connection(ip, port, **options), self.timeout)
             except TURNED_AWAY_ERRORS as exc:

@@ -11,7 +11,7 @@ import logging
 import ssl
 import struct
 
-from ..busy import pause_before_retry
+from ..busy import busy_reply, met_here, pause_before_retry
 from ..nmap import TLS_NAMES
 from ..types import PortResult
 from .base import clean_version, text
@@ -64,14 +64,14 @@ async def ask(dialer, ip, port, probe, tls, hostname):
     for pause in (0.0, *ASK_AGAIN_PAUSES):
         if pause:
             await pause_before_retry(pause)
-        before = dialer.limits.count(ip, port)
+        before = met_here()  # this probe's own turn-aways: its neighbours' are theirs to retry
         try:
             async with dialer.connect(ip, port, tls, hostname) as conn:
                 found = await probe.ask(conn)
         except PROBE_ERRORS as exc:
             log.debug("%s probe on %s:%s failed: %s", probe.name, ip, port, exc)
             found = None
-        if found is not None or dialer.limits.count(ip, port) == before:
+        if found is not None or met_here() == before:
             return found
     return None
 
@@ -107,7 +107,7 @@ async def detect_port(dialer, ip: str, port: int, hostname: str = "") -> tuple[P
         greeting = b""
         while pending and found is None and facts is None:
             done, pending = await asyncio.wait(pending, timeout=None if asks else ASK_DELAY, return_when=asyncio.FIRST_COMPLETED)
-            if not done and asks is None:  # silent so far: ask as well
+            if not done and asks is None and not busy_reply(greeting):  # silent so far: ask as well
                 asks = asyncio.ensure_future(ask_all(dialer, ip, port, False, hostname))
                 pending.add(asks)
             if plain in done:
@@ -135,7 +135,9 @@ async def detect_port(dialer, ip: str, port: int, hostname: str = "") -> tuple[P
             result.tls = True
             result.extra["tls"] = facts
             found = found or await ask_all(dialer, ip, port, True, hostname)
-        elif found is None and asks is None:
+        elif found is None and asks is None and not busy_reply(greeting):
+            # (a server that greets with "421 too many connections" is asked nothing now: the
+            # stage detects the port again, gently, after a pause: services/hosts.py)
             found = await ask_all(dialer, ip, port, False, hostname)
     finally:
         await _cancel([task for task in (plain, secure, asks) if task is not None])
