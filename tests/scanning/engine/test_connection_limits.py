@@ -72,6 +72,34 @@ def test_nginx_out_of_worker_connections_gives_the_same_findings_every_run(nginx
     assert fingerprints(runs[0]) == fingerprints(runs[1])
 
 
+@pytest.fixture
+def exim_one_connection_per_host():
+    """Exim, an open relay with cleartext AUTH PLAIN, with `smtp_accept_max_per_host = 1`: a second
+    connection from the same address hears "421 Too many concurrent SMTP connections"."""
+    import shutil
+    from pathlib import Path
+
+    from tests.daemons import Daemon, binary, free_port
+    from tests.scanning.engine.checks.test_mail import EXIM_COMMON, EXIM_PROFILES
+
+    root, port = shared_dir("Debian-exim"), free_port()
+    conf = Path(root, "open.conf")
+    conf.write_text(EXIM_COMMON.format(root=root, name="open") + "smtp_accept_max_per_host = 1\n" + EXIM_PROFILES["open"])
+    try:
+        with Daemon([binary("exim4"), "-C", str(conf), "-bdf", "-oX", str(port)], port):
+            yield port
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def test_exim_at_one_connection_per_host_gives_every_finding_every_run(exim_one_connection_per_host):
+    runs = [scan([exim_one_connection_per_host], families=("mail",)) for _ in range(2)]
+    for host in runs:
+        assert [(p.service, p.product) for p in host.ports] == [("smtp", "Exim smtpd")]
+        assert sorted(f.nvt for f in host.findings) == ["CG-5001", "CG-5002"]
+    assert fingerprints(runs[0]) == fingerprints(runs[1])
+
+
 @pytest.mark.parametrize("reply", [
     b"-ERR max number of clients reached\r\n",
     b"421 There are too many connections from your internet address.\r\n",
