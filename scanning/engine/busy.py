@@ -39,6 +39,16 @@ def count_met(turn_aways: int) -> None:
         _MET_HERE.set(_MET_HERE.get() + turn_aways)
 
 
+async def counting(coroutine, errors=()):
+    """(result, turn-aways met, one of `errors` raised or None) of a coroutine that may run in a
+    task of its own (memo, wait_for): its context, and so its count, does not come back by itself."""
+    start = met_here()
+    try:
+        return await coroutine, met_here() - start, None
+    except errors as exc:
+        return None, met_here() - start + isinstance(exc, TURNED_AWAY_ERRORS), exc
+
+
 async def pause_before_retry(seconds: float) -> None:
     """Sleep before another try; raise CancelledError instead when the task was asked to stop
     (Python 3.11's wait_for can swallow a cancellation that met a finished read)."""

@@ -4,7 +4,7 @@ so that checks of one port share one expensive exchange (one HTTP GET, one TLS h
 
 import asyncio
 
-from ..busy import count_met, met_here
+from ..busy import count_met, counting
 from ..services.base import Dialer
 from ..udp import exchange
 
@@ -49,14 +49,8 @@ class CheckContext:
         wait for the same computation)."""
         task = self._memo.get(key)
         if task is None:
-            task = self._memo[key] = asyncio.ensure_future(_counted(factory()))
-        result, met = await asyncio.shield(task)
+            task = self._memo[key] = asyncio.ensure_future(counting(factory()))
+        result, met, _none = await asyncio.shield(task)
         count_met(met)  # the exchange's turn-aways count for every check that uses it (busy.py)
         return result
 
-
-async def _counted(coroutine):
-    """(result, turn-aways met while computing it)."""
-    start = met_here()
-    result = await coroutine
-    return result, met_here() - start

@@ -10,7 +10,7 @@ import logging
 import ssl
 import struct
 
-from ..busy import RETRY_PAUSES, TURNED_AWAY_ERRORS, met_here, pause_before_retry
+from ..busy import RETRY_PAUSES, TURNED_AWAY_ERRORS, counting, pause_before_retry
 from .base import CATALOGUE, Check
 from .context import CheckContext
 
@@ -106,7 +106,6 @@ class CheckStage:
         finally:
             self.finished += 1
 
-
     async def run_check(self, check: Check, host, port):
         """The check's findings; run again while its port turns connections away meanwhile, each
         new run after a pause and one at a time per port (two reruns that start together would
@@ -125,7 +124,7 @@ class CheckStage:
     async def attempt(self, check: Check, host, port, last: bool):
         """The check's findings, or TURNED_AWAY when a connection of its own (or of an exchange it
         shares) was turned away meanwhile and this is not the `last` attempt."""
-        results, met, error = await asyncio.wait_for(_counted(check.run(self.ctx, host, port)), self.budget)
+        results, met, error = await asyncio.wait_for(counting(check.run(self.ctx, host, port), CHECK_ERRORS), self.budget)
         if isinstance(error, TURNED_AWAY_ERRORS):
             self.ctx.limits.note(host.ip, port.port)
         if met and not last:
@@ -134,15 +133,6 @@ class CheckStage:
             raise error
         return results
 
-
-async def _counted(coroutine):
-    """(results, turn-aways met, CHECK_ERRORS raised or None) of a check's run, counted in the task
-    that runs it (wait_for runs it in a task of its own: its context does not come back)."""
-    start = met_here()
-    try:
-        return await coroutine, met_here() - start, None
-    except CHECK_ERRORS as exc:
-        return None, met_here() - start + isinstance(exc, TURNED_AWAY_ERRORS), exc
 
 
 def _applies(check: Check, host, port) -> bool:

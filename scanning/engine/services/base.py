@@ -121,14 +121,15 @@ class Dialer:
                     self.limits.note(ip, port)
                 await conn.close()
 
-
     async def open_raw(self, ip: str, port: int):
         """A plain (reader, writer) pair for a caller that speaks byte by byte and closes the writer
         itself. Bound only by the gentle limits of a port (host) that turned connections away,
         held until the writer is closed."""
         self.guard.check(ip)
+        bounded = bool(self.limits.bounds(ip, port))  # the common case: nothing to hold
         held = contextlib.AsyncExitStack()
-        await held.enter_async_context(self.limits.gently(ip, port))
+        if bounded:
+            await held.enter_async_context(self.limits.gently(ip, port))
         try:
             reader, writer = await asyncio.wait_for(asyncio.open_connection(ip, port), self.timeout)
         except BaseException as exc:
@@ -136,7 +137,8 @@ class Dialer:
                 self.limits.note(ip, port)
             await held.aclose()
             raise
-        _release_when_closed(writer, held, self.timeout)
+        if bounded:
+            _release_when_closed(writer, held, self.timeout)
         return reader, writer
 
     def heard(self, ip: str, port: int, data: bytes, hung_up: bool) -> None:
