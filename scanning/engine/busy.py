@@ -18,7 +18,7 @@ TOUCHY_PORTS_PER_HOST = 2
 RETRY_PAUSES = (0.5, 1.5)  # seconds before each new try of what a turn-away spoilt
 BUSY_REPLY = re.compile(
     rb"too many (?:open )?(?:connections|clients|users|sessions)|max(?:imum)? number of (?:clients|connections)"
-    rb"|connection limit|try again later", re.IGNORECASE,
+    rb"|connection limit|try again later|exceeded maxstartups", re.IGNORECASE,
 )
 TURNED_AWAY_ERRORS = (ConnectionRefusedError, ConnectionResetError, ConnectionAbortedError, BrokenPipeError,
                       asyncio.IncompleteReadError, ssl.SSLEOFError)
@@ -60,7 +60,8 @@ async def pause_before_retry(seconds: float) -> None:
 
 def busy_reply(data: bytes) -> bool:
     """A server's own words for "not now": "421 Too many connections", "-ERR max number of clients
-    reached", PostgreSQL's "sorry, too many clients already", MySQL's 1040 "Too many connections"."""
+    reached", PostgreSQL's "sorry, too many clients already", MySQL's 1040 "Too many connections",
+    OpenSSH's "Exceeded MaxStartups"."""
     return bool(BUSY_REPLY.search(data[:512]))
 
 

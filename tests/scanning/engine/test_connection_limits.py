@@ -100,12 +100,43 @@ def test_exim_at_one_connection_per_host_gives_every_finding_every_run(exim_one_
     assert fingerprints(runs[0]) == fingerprints(runs[1])
 
 
+@pytest.fixture
+def sshd_one_startup():
+    """The weak sshd of the check tests with `MaxStartups 1:100:1`: a second unauthenticated
+    connection hears "Exceeded MaxStartups" and is closed."""
+    import os
+    import shutil
+    import subprocess
+
+    from tests.daemons import Daemon, binary, free_port
+    from tests.scanning.engine.checks.test_remote import WEAK, sshd_config
+
+    root, port = shared_dir(), free_port()
+    try:
+        subprocess.run([binary("ssh-keygen"), "-q", "-N", "", "-f", f"{root}/rsa1024", "-t", "rsa", "-b", "1024"], check=True)
+        conf = sshd_config(root, "weak", ["rsa1024"], WEAK + "MaxStartups 1:100:1\n")
+        os.makedirs("/run/sshd", exist_ok=True)
+        with Daemon([binary("sshd"), "-D", "-e", "-f", conf, "-p", str(port)], port):
+            yield port
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def test_sshd_at_one_startup_is_named_and_checked_every_run(sshd_one_startup):
+    runs = [scan([sshd_one_startup], families=("remote_access",)) for _ in range(2)]
+    for host in runs:
+        assert [(p.service, p.product) for p in host.ports] == [("ssh", "OpenSSH")]
+        assert sorted(f.nvt for f in host.findings) == ["CG-3003", "CG-3004", "CG-3005", "CG-3006"]
+    assert fingerprints(runs[0]) == fingerprints(runs[1])
+
+
 @pytest.mark.parametrize("reply", [
     b"-ERR max number of clients reached\r\n",
     b"421 There are too many connections from your internet address.\r\n",
     b"421 mail.test Too many concurrent SMTP connections from this IP address; please try again later.\r\n",
     b"E\x00\x00\x00\x74SFATAL\x00VFATAL\x00C53300\x00Msorry, too many clients already\x00\x00",
     b"\x17\x00\x00\x00\xff\x10\x04Too many connections",
+    b"Exceeded MaxStartups\r\n",
 ])
 def test_busy_replies_are_recognised(reply):
     assert busy_reply(reply)
