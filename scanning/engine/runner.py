@@ -6,6 +6,7 @@ import asyncio
 import logging
 
 from .alive import alive_test
+from .busy import PortLimits
 from .checks.stage import CheckStage
 from .expand import expand
 from .guard import Guard
@@ -28,6 +29,7 @@ class Run:
         self.stored: list[HostResult] = []
         self.stored_ips: set[str] = set()
         self.round_trips: dict = {}
+        self.limits = PortLimits()  # ports that turned connections away: detection and checks go gently there
         self.portscan: PortScan | None = None
         self.ports_done = 0
         self.check_stage: CheckStage | None = None
@@ -86,7 +88,7 @@ class Run:
         def port_done():
             self.ports_done += 1
 
-        stage = ServiceStage(self.plan, self.guard, detected, port_done)
+        stage = ServiceStage(self.plan, self.guard, detected, port_done, self.limits)
         report = self.progress.of("services")
         ticker = asyncio.ensure_future(sample(report, lambda: services_fraction(stage, self.ports_done, total)))
         try:
@@ -100,7 +102,7 @@ class Run:
             self.hand_over([host])
             return
         if self.check_stage is None:
-            self.check_stage = CheckStage(self.plan, self.guard, lambda checked: self.hand_over([checked]))
+            self.check_stage = CheckStage(self.plan, self.guard, lambda checked: self.hand_over([checked]), limits=self.limits)
         self.check_stage.submit(host)
 
     async def checks(self) -> None:

@@ -64,7 +64,9 @@ class PostgreSQLTrustLogin(OpenDatabase):
                     return []  # "N": the server has no TLS
                 await asyncio.wait_for(writer.start_tls(ctx.dialer.tls_context), ctx.timeout)
             conn = Conn(reader, writer, ctx.timeout, host.ip)
-            messages = pg_messages(await conn.ask(startup_message(PG_USER, PG_USER), until=_pg_done))
+            reply = await conn.ask(startup_message(PG_USER, PG_USER), until=_pg_done)
+            ctx.heard(host.ip, port.port, reply, conn.hung_up)  # "sorry, too many clients already": a turn-away
+            messages = pg_messages(reply)
             if any(kind == "Z" for kind, _ in messages):
                 await conn.send(b"X\x00\x00\x00\x04")  # Terminate: in without a password, leave at once
             return messages

@@ -5,11 +5,9 @@ STARTTLS. Both come, for a loopback target, from another loopback address: serve
 own host (MTAs relay for it, Dovecot counts a connection whose two ends share an address as
 secured and allows passwords in clear there)."""
 
-import asyncio
 import contextlib
 import re
 
-from ..services.base import Conn
 from .base import Check, register
 from .service_io import NET_ERRORS, clip, lines_of, numeric_reply_complete, outside_loopback_source, reply_code
 
@@ -87,20 +85,9 @@ async def _untrusted_connection(ctx, host, port):
     disable_plaintext_auth says: seen from there, any server relays and takes passwords in clear.
     A loopback target is therefore tested from another loopback address, as an outside client
     would be; any other target from the scanner's own address."""
-    source = outside_loopback_source(host.ip)
-    if source is None:
-        async with ctx.connect(host.ip, port.port, port.tls, host.hostname) as conn:
-            yield conn, ""
-        return
-    ctx.guard.check(host.ip)
-    options = {"ssl": ctx.dialer.tls_context, "server_hostname": host.hostname or None} if port.tls else {}
-    reader, writer = await asyncio.wait_for(
-        asyncio.open_connection(host.ip, port.port, local_addr=(source, 0), **options), ctx.timeout)
-    conn = Conn(reader, writer, ctx.timeout, host.hostname or host.ip)
-    try:
+    source = outside_loopback_source(host.ip) or ""
+    async with ctx.connect(host.ip, port.port, port.tls, host.hostname, source) as conn:
         yield conn, source
-    finally:
-        await conn.close()
 
 
 @register

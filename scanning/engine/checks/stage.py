@@ -2,13 +2,15 @@
 check that applies to one of its open ports runs (bounded over the whole run), its findings are
 de-duplicated and sorted, and the host is handed over. A check that fails or overruns its budget
 is logged and skipped; a stop cancels what runs, keeps what was found and marks the host
-incomplete."""
+incomplete. A check during which its port turned a connection away (a server at its connection
+limit, busy.py) runs again after a pause, gently, and its last run counts."""
 
 import asyncio
 import logging
 import ssl
 import struct
 
+from ..busy import RETRY_PAUSES, TURNED_AWAY_ERRORS, counting, pause_before_retry
 from .base import CATALOGUE, Check
 from .context import CheckContext
 
@@ -17,6 +19,7 @@ log = logging.getLogger(__name__)
 # A check may open a few sockets one after another (a TLS check: a handshake, then ClientHellos):
 # its whole run gets this many socket time-outs before it is abandoned.
 SOCKETS_PER_CHECK = 4
+TURNED_AWAY = object()  # an attempt spoilt by a turn-away (busy.py): run the check again
 CHECK_ERRORS = (OSError, TimeoutError, EOFError, ValueError, IndexError, KeyError, struct.error, ssl.SSLError, UnicodeError)
 
 
@@ -38,10 +41,11 @@ class CheckStage:
     """`submit(host)` when a host's services are known; `wait()` until every submitted host is
     handed over (through `on_host_done`)."""
 
-    def __init__(self, plan, guard, on_host_done, checks: list[Check] | None = None):
+    def __init__(self, plan, guard, on_host_done, checks: list[Check] | None = None, limits=None):
         self.guard = guard
         self.checks = selected_checks(plan.families) if checks is None else checks
-        self.ctx = CheckContext(guard, plan.check_timeout, max_sockets=plan.check_concurrency, feed_path=plan.feed_path)
+        self.ctx = CheckContext(guard, plan.check_timeout, max_sockets=plan.check_concurrency, feed_path=plan.feed_path,
+                                limits=limits)
         self.slots = asyncio.Semaphore(max(1, plan.check_concurrency))
         self.budget = plan.check_timeout * SOCKETS_PER_CHECK + 1.0
         self.on_host_done = on_host_done
@@ -91,7 +95,7 @@ class CheckStage:
     async def one(self, check: Check, host, port, found: list) -> None:
         try:
             async with self.slots:
-                results = await asyncio.wait_for(check.run(self.ctx, host, port), self.budget)
+                results = await self.run_check(check, host, port)
             found.extend(results or ())
         except TimeoutError:
             log.info("check %s on %s:%s/%s timed out", check.nvt, host.ip, port.port, port.protocol)
@@ -101,6 +105,34 @@ class CheckStage:
             log.exception("check %s failed on %s:%s/%s", check.nvt, host.ip, port.port, port.protocol)
         finally:
             self.finished += 1
+
+    async def run_check(self, check: Check, host, port):
+        """The check's findings; run again while its port turns connections away meanwhile, each
+        new run after a pause and one at a time per port (two reruns that start together would
+        meet the same limit again)."""
+        results = await self.attempt(check, host, port, last=False)
+        for pause in RETRY_PAUSES:
+            if results is not TURNED_AWAY:
+                break
+            async with self.ctx.limits.one_rerun_at_a_time(host.ip, port.port):
+                log.info("%s:%s turned a connection away during %s: running it again in %s s", host.ip, port.port, check.nvt, pause)
+                self.ctx.forget(host.ip, port.port)
+                await pause_before_retry(pause)
+                results = await self.attempt(check, host, port, last=pause == RETRY_PAUSES[-1])
+        return results
+
+    async def attempt(self, check: Check, host, port, last: bool):
+        """The check's findings, or TURNED_AWAY when a connection of its own (or of an exchange it
+        shares) was turned away meanwhile and this is not the `last` attempt."""
+        results, met, error = await asyncio.wait_for(counting(check.run(self.ctx, host, port), CHECK_ERRORS), self.budget)
+        if isinstance(error, TURNED_AWAY_ERRORS):
+            self.ctx.limits.note(host.ip, port.port)
+        if met and not last:
+            return TURNED_AWAY
+        if error is not None:
+            raise error
+        return results
+
 
 
 def _applies(check: Check, host, port) -> bool:

@@ -193,6 +193,7 @@ async def hello(ctx, ip: str, port: int, version: int, suites=ALL_SUITES, hostna
         writer.write(client_hello(version, suites, hostname))
         await asyncio.wait_for(writer.drain(), ctx.timeout)
         data = await read_flight(reader, ctx.timeout, version == SSL2)
+        ctx.heard(ip, port, data, hung_up=reader.at_eof() or reader.exception() is not None)
     finally:
         writer.close()
         with contextlib.suppress(Exception):

@@ -8,6 +8,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ..busy import TURNED_AWAY_ERRORS, PortLimits, busy_reply
 from ..tls import client_context, session_facts
 
 READ_LIMIT = 65536
@@ -26,12 +27,20 @@ class Match:
 
 
 class Conn:
-    """A stream with a deadline on every read."""
+    """A stream with a deadline on every read; it remembers the first bytes it heard, whether it
+    spoke and whether the peer hung up (to tell a turned-away connection, busy.py)."""
 
     def __init__(self, reader, writer, timeout: float, host: str):
         self.reader, self.writer, self.timeout, self.host = reader, writer, timeout, host
+        self.heard, self.spoke, self.hung_up = b"", False, False
+
+    def turned_away(self, suspect: bool = False) -> bool:
+        """Told "too many connections", or closed before a word either way (or, `suspect`: on a
+        port that turned connections away already, closed without a word after we spoke)."""
+        return busy_reply(self.heard) or (self.hung_up and not self.heard and (suspect or not self.spoke))
 
     async def send(self, data: bytes) -> None:
+        self.spoke = True
         self.writer.write(data)
         await asyncio.wait_for(self.writer.drain(), self.timeout)
 
@@ -43,11 +52,17 @@ class Conn:
         while len(data) < limit and (remaining := deadline - loop.time()) > 0:
             try:
                 chunk = await asyncio.wait_for(self.reader.read(limit - len(data)), remaining)
-            except (TimeoutError, ConnectionError, OSError):
+            except TimeoutError:
+                break
+            except OSError:  # reset (ConnectionError) or a TLS error
+                self.hung_up = True
                 break
             if not chunk:
+                self.hung_up = True
                 break
             data += chunk
+            if len(self.heard) < 512:
+                self.heard += chunk[: 512 - len(self.heard)]
             if until is not None and until(data):
                 break
         return data
@@ -67,25 +82,88 @@ class Conn:
 
 
 class Dialer:
-    """Opens probe connections: blocked addresses refused, sockets bounded, time-outs on all."""
+    """Opens probe connections: blocked addresses refused, sockets bounded (globally, per host, and
+    per port once the port turned a connection away: `limits`, shared by the run's dialers),
+    time-outs on all; every turned-away connection is noted in `limits`."""
 
-    def __init__(self, guard, timeout: float, max_sockets: int = 256, per_host: int = 16):
+    def __init__(self, guard, timeout: float, max_sockets: int = 256, per_host: int = 16, limits: PortLimits | None = None):
         self.guard, self.timeout = guard, timeout
         self.sockets = asyncio.Semaphore(max(1, max_sockets))
         self.per_host = defaultdict(lambda: asyncio.Semaphore(max(1, per_host)))
+        self.limits = limits if limits is not None else PortLimits()
         self.tls_context = client_context()
 
     @contextlib.asynccontextmanager
-    async def connect(self, ip: str, port: int, tls: bool = False, hostname: str = ""):
+    async def connect(self, ip: str, port: int, tls: bool = False, hostname: str = "", source: str = ""):
+        """`source`: the local address to connect from ("" the system's choice)."""
         self.guard.check(ip)
-        async with self.per_host[ip], self.sockets:  # a waiting port holds no global slot
+        async with self.limits.gently(ip, port), self.per_host[ip], self.sockets:  # a waiting port holds no global slot
             options = {"ssl": self.tls_context, "server_hostname": hostname or None, "ssl_handshake_timeout": self.timeout} if tls else {}
-            reader, writer = await asyncio.wait_for(asyncio.open_connection(ip, port, **options), self.timeout)
+            if source:
+                options["local_addr"] = (source, 0)
+            try:
+                reader, writer = await asyncio.wait_for(asyncio.open_connection(ip, port, **options), self.timeout)
+            except TURNED_AWAY_ERRORS as exc:
+                # a TLS handshake cut short is no sign: many servers hang up on a ClientHello
+                if not tls or isinstance(exc, ConnectionRefusedError):
+                    self.limits.note(ip, port)
+                raise
             conn = Conn(reader, writer, self.timeout, hostname or ip)
+            suspect = self.limits.count(ip, port) > 0
             try:
                 yield conn
+            except TURNED_AWAY_ERRORS:
+                if not conn.heard:
+                    conn.hung_up = True
+                raise
             finally:
+                if conn.turned_away(suspect):
+                    self.limits.note(ip, port)
                 await conn.close()
+
+    async def open_raw(self, ip: str, port: int):
+        """A plain (reader, writer) pair for a caller that speaks byte by byte and closes the writer
+        itself. Bound only by the gentle limits of a port (host) that turned connections away,
+        held until the writer is closed."""
+        self.guard.check(ip)
+        bounded = bool(self.limits.bounds(ip, port))  # the common case: nothing to hold
+        held = contextlib.AsyncExitStack()
+        if bounded:
+            await held.enter_async_context(self.limits.gently(ip, port))
+        try:
+            reader, writer = await asyncio.wait_for(asyncio.open_connection(ip, port), self.timeout)
+        except BaseException as exc:
+            if isinstance(exc, TURNED_AWAY_ERRORS):
+                self.limits.note(ip, port)
+            await held.aclose()
+            raise
+        if bounded:
+            _release_when_closed(writer, held, self.timeout)
+        return reader, writer
+
+    def heard(self, ip: str, port: int, data: bytes, hung_up: bool) -> None:
+        """What a raw exchange got back: a busy reply is a turn-away, and so is a hang-up without a
+        word from a port that already turned connections away (it may be one more)."""
+        if busy_reply(data) or (not data and hung_up and self.limits.count(ip, port)):
+            self.limits.note(ip, port)
+
+
+def _release_when_closed(writer, held, timeout: float) -> None:
+    async def release():
+        try:
+            await asyncio.wait_for(writer.wait_closed(), RAW_HOLD_TIMEOUTS * timeout)
+        except BaseException:  # noqa: S110 - closed with an error, or held too long: free the slots
+            pass
+        finally:
+            await held.aclose()
+
+    task = asyncio.ensure_future(release())
+    _RELEASERS.add(task)
+    task.add_done_callback(_RELEASERS.discard)
+
+
+RAW_HOLD_TIMEOUTS = 6  # a raw connection not closed after this many socket time-outs frees its slot
+_RELEASERS: set = set()  # the release tasks, kept referenced until done
 
 
 def text(data: bytes, limit: int = 1024) -> str:

@@ -11,6 +11,7 @@ import logging
 import ssl
 import struct
 
+from ..busy import busy_reply, met_here, pause_before_retry
 from ..nmap import TLS_NAMES
 from ..types import PortResult
 from .base import clean_version, text
@@ -23,6 +24,7 @@ PROBE_ERRORS = (OSError, TimeoutError, ssl.SSLError, ValueError, IndexError, Key
 TLS_GREETING_WAIT = 1.0
 ASK_DELAY = 0.5
 TLS_SETTLE = 0.5  # how long a handshake under way may still win over a cleartext answer
+ASK_AGAIN_PAUSES = (0.2, 0.5)  # before asking again a port that turned the connection away (busy.py)
 
 
 def greeting_complete(data: bytes) -> bool:
@@ -57,12 +59,21 @@ async def session(dialer, ip, port, tls, hostname, wait, connected=None):
 
 
 async def ask(dialer, ip, port, probe, tls, hostname):
-    try:
-        async with dialer.connect(ip, port, tls, hostname) as conn:
-            return await probe.ask(conn)
-    except PROBE_ERRORS as exc:
-        log.debug("%s probe on %s:%s failed: %s", probe.name, ip, port, exc)
-        return None
+    """The probe's Match or None; asked again (after a short pause) while the port turns
+    connections away, so that a server at its connection limit is heard once a slot is free."""
+    for pause in (0.0, *ASK_AGAIN_PAUSES):
+        if pause:
+            await pause_before_retry(pause)
+        before = met_here()  # this probe's own turn-aways: its neighbours' are theirs to retry
+        try:
+            async with dialer.connect(ip, port, tls, hostname) as conn:
+                found = await probe.ask(conn)
+        except PROBE_ERRORS as exc:
+            log.debug("%s probe on %s:%s failed: %s", probe.name, ip, port, exc)
+            found = None
+        if found is not None or met_here() == before:
+            return found
+    return None
 
 
 async def ask_all(dialer, ip, port, tls, hostname):
@@ -96,7 +107,7 @@ async def detect_port(dialer, ip: str, port: int, hostname: str = "") -> tuple[P
         greeting = b""
         while pending and found is None and facts is None:
             done, pending = await asyncio.wait(pending, timeout=None if asks else ASK_DELAY, return_when=asyncio.FIRST_COMPLETED)
-            if not done and asks is None:  # silent so far: ask as well
+            if not done and asks is None and not busy_reply(greeting):  # silent so far: ask as well
                 asks = asyncio.ensure_future(ask_all(dialer, ip, port, False, hostname))
                 pending.add(asks)
             if plain in done:
@@ -124,7 +135,9 @@ async def detect_port(dialer, ip: str, port: int, hostname: str = "") -> tuple[P
             result.tls = True
             result.extra["tls"] = facts
             found = found or await ask_all(dialer, ip, port, True, hostname)
-        elif found is None and asks is None:
+        elif found is None and asks is None and not busy_reply(greeting):
+            # (a server that greets with "421 too many connections" is asked nothing now: the
+            # stage detects the port again, gently, after a pause: services/hosts.py)
             found = await ask_all(dialer, ip, port, False, hostname)
     finally:
         await _cancel([task for task in (plain, secure, asks) if task is not None])

@@ -1,13 +1,15 @@
 """Stage 4 for whole hosts: detect every open TCP port of every host side by side (sockets bounded
 by the dialer), then, when allowed, ask `nmap -sV` for a second opinion on each port the probes
 could not name (one bounded nmap per port, so one slow port costs no other port its answer), and
-hand each host on as soon as it is finished."""
+hand each host on as soon as it is finished. A port left unnamed after it turned connections away
+(a server at its connection limit, busy.py) is detected again, gently, after a pause."""
 
 import asyncio
 import logging
 import time
 
 from .. import nmap
+from ..busy import RETRY_PAUSES, PortLimits, pause_before_retry
 from ..merge import merge, needs_second_opinion
 from ..types import PortResult
 from .base import Dialer
@@ -19,12 +21,13 @@ NMAP_PARALLEL = 8  # nmap processes at once, over the whole run
 
 
 class ServiceStage:
-    def __init__(self, plan, guard, on_host_done, on_port_done):
+    def __init__(self, plan, guard, on_host_done, on_port_done, limits: PortLimits | None = None):
         self.plan = plan
         # a silent port holds its greeting wait, a handshake and up to a dozen asks at once: fewer
         # sockets per host than the plan allows made ports wait seconds for each other's greeting waits
         per_host = max(4, min(plan.per_host_concurrency, 128))
-        self.dialer = Dialer(guard, plan.service_timeout, max_sockets=min(plan.max_concurrency, 256), per_host=per_host)
+        self.dialer = Dialer(guard, plan.service_timeout, max_sockets=min(plan.max_concurrency, 256), per_host=per_host,
+                             limits=limits)
         self.on_host_done, self.on_port_done = on_host_done, on_port_done
         self.use_nmap = plan.use_nmap and nmap.nmap_binary() is not None
         self.nmap_slots = asyncio.Semaphore(NMAP_PARALLEL)
@@ -58,12 +61,24 @@ class ServiceStage:
 
     async def port(self, host, port: int):
         try:
-            return await detect_port(self.dialer, host.ip, port, host.hostname)
+            return await self.detect(host, port)
         except Exception:  # a probe's bug must not cost the run: the port stays open, unknown
             log.exception("service detection failed on %s:%s", host.ip, port)
             return PortResult(port, "tcp"), ""
         finally:
             self.on_port_done()
+
+    async def detect(self, host, port: int):
+        limits = self.dialer.limits
+        for pause in (0.0, *RETRY_PAUSES):
+            if pause:
+                log.info("%s:%s turned connections away: detecting it again in %s s", host.ip, port, pause)
+                await pause_before_retry(pause)
+            before = limits.count(host.ip, port)
+            result, os_hint = await detect_port(self.dialer, host.ip, port, host.hostname)
+            if result.service != "unknown" or limits.count(host.ip, port) == before:
+                break
+        return result, os_hint
 
     async def second_opinion(self, host) -> None:
         """nmap -sV on every open port (TCP or UDP) the probes left unnamed or without a product."""
