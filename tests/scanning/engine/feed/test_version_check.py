@@ -7,12 +7,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from scanning.engine import ScanPlan, run
 from scanning.engine.checks import CATALOGUE
 from scanning.engine.feed.importer import import_file
 
-from ..conftest import RecordingReporter, Services, pick_loopback
 from ..servers import banner, http
+from .banner_servers import scan
 from .documents import debian_document, kev_document, nvd_cve, nvd_document, write
 
 APACHE_2449 = {"CVE-2021-41773", "CVE-2021-42013", "CVE-2021-41524", "CVE-2021-44790", "CVE-2022-22720",
@@ -31,16 +30,7 @@ SERVERS = {
 
 @pytest.fixture(scope="module")
 def ports():
-    ip = pick_loopback(1)[0]
-    services = Services()
-    started = {name: services(handler, ip) for name, handler in SERVERS.items()}
-    try:
-        hosts = run(ScanPlan(addresses=[ip], tcp_ports=sorted(s.port for s in started.values()), use_nmap=False,
-                             service_timeout=1.5), RecordingReporter())
-    finally:
-        services.close()
-    by_port = {p.port: p for p in hosts[0].ports}
-    return {name: by_port[service.port] for name, service in started.items()}
+    return scan(SERVERS)
 
 
 def check(nvt, port, feed_path=""):
