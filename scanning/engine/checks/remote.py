@@ -10,6 +10,7 @@ curves, still in OpenSSH's defaults, are not reported.)"""
 
 import re
 
+from ..busy import pause_before_retry
 from .base import Check, register
 from .service_io import NET_ERRORS, clip
 from .ssh_kex import SshError, host_key_size, negotiated_algorithms
@@ -22,6 +23,7 @@ WEAK_MAC = re.compile(r"(md5|-96|^none$)")
 WEAK_HOST_KEY = re.compile(r"^(ssh-dss.*|ssh-rsa|ssh-rsa-cert-v0[01]@openssh\.com)$")
 RSA_ALGORITHMS = ("rsa-sha2-512", "rsa-sha2-256", "ssh-rsa")
 MIN_RSA_BITS = 2048
+HOST_KEY_PAUSES = (0.5, 1.0, 2.0)  # before each new try at a port that turns connections away
 SSH_REFERENCES = ("https://www.rfc-editor.org/rfc/rfc9142", "https://www.openssh.com/legacy.html")
 IAC, DO, DONT, WILL, WONT = 255, 253, 254, 251, 252
 LOGIN_PROMPT = re.compile(r"(login|username|user name|password)\s*:", re.I)
@@ -230,11 +232,24 @@ class SshWeakHostKey(SshAlgorithmCheck):
         found = self.weak(kex)
         rsa = next((name for name in RSA_ALGORITHMS if name in kex.key_algorithms), None)
         if rsa is not None:
-            try:
-                async with ctx.connect(host.ip, port.port) as conn:
-                    key_type, bits = await host_key_size(conn, rsa)
-            except SSH_ERRORS:
-                key_type, bits = "", 0
+            key_type, bits = await _rsa_host_key(ctx, host, port, rsa)
             if key_type == "ssh-rsa" and 0 < bits < MIN_RSA_BITS:
                 found.append(f"RSA host key of {bits} bits")
         return [self.finding(port, clip(f"{version} offers: {', '.join(found)}"))] if found else []
+
+
+async def _rsa_host_key(ctx, host, port, algorithm):
+    """(key type, bits) of the host key the server proves with `algorithm`, ("", 0) when it cannot
+    be had. A server at its connection limit (sshd's MaxStartups: the kex exchange of the other
+    checks may still hold its only start-up slot) is asked again after a pause, a few times, so
+    that the evidence does not depend on which connection came first."""
+    for pause in (0.0, *HOST_KEY_PAUSES):
+        if pause:
+            await pause_before_retry(pause)
+        try:
+            async with ctx.connect(host.ip, port.port) as conn:
+                return await host_key_size(conn, algorithm)
+        except SSH_ERRORS:
+            if not ctx.limits.count(host.ip, port.port):
+                break  # no turn-away on this port: a real refusal, asking again changes nothing
+    return "", 0
