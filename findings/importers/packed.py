@@ -15,9 +15,7 @@ SIGNATURES = (
                     ": decompress it, or save the sheet as CSV, and upload the report itself"),
     (b"%PDF-", "The file is a PDF document: export the report as XML (Greenbone, nmap, .nessus) or CSV and upload that"),
 )
-
-
-HTML = (b"<!doctype html", b"<html")
+HTML = (b"<!doctype html", b"<html")  # an HTML export's first bytes (after a byte-order mark and white space)
 
 
 def refuse_packed(path) -> None:
